@@ -1,0 +1,48 @@
+// The host ABI: every operating-system operation the core may ask for, and nothing else.
+// This is the only file that names an import (AssemblyScript's std keeps the same rule in
+// std/assembly/bindings/). Numbering is Linux's throughout: families, types, levels,
+// options and errno; a host with other numbering translates at its edge.
+//
+// Conventions shared by every import:
+// - a result >= 0 is success (an fd, a byte count, 0); a negative result is -errno;
+// - pointers are offsets into the core's memory; the pointer 0 means C's NULL (the core
+//   never places data at 0), and the pointer -1 means "the buffer the caller staged on the
+//   host" (user bytes that live in JavaScript memory, passed without a copy);
+// - the core checks the host's capability set before every call: a host never receives a
+//   call it did not declare.
+
+/** The host's capability bitset (see caps.ts for the bits). Asked once, at init. */
+@external("host", "caps") export declare function host_caps(): i32;
+
+@external("host", "socket") export declare function host_socket(family: i32, type: i32, proto: i32): i32;
+/** Writes two fds at `out` (two i32). */
+@external("host", "socketpair") export declare function host_socketpair(family: i32, type: i32, proto: i32, out: usize): i32;
+@external("host", "close") export declare function host_close(fd: i32): i32;
+/** dup with close-on-exec set (fcntl F_DUPFD_CLOEXEC), as CPython's socket.dup does. */
+@external("host", "dup") export declare function host_dup(fd: i32): i32;
+@external("host", "bind") export declare function host_bind(fd: i32, addr: usize, len: i32): i32;
+@external("host", "connect") export declare function host_connect(fd: i32, addr: usize, len: i32): i32;
+@external("host", "listen") export declare function host_listen(fd: i32, backlog: i32): i32;
+/** accept4(fd, addr, lenptr, flags). */
+@external("host", "accept") export declare function host_accept(fd: i32, addr: usize, lenptr: usize, flags: i32): i32;
+@external("host", "getsockopt") export declare function host_getsockopt(fd: i32, level: i32, opt: i32, val: usize, lenptr: usize): i32;
+@external("host", "setsockopt") export declare function host_setsockopt(fd: i32, level: i32, opt: i32, val: usize, len: i32): i32;
+@external("host", "getsockname") export declare function host_getsockname(fd: i32, addr: usize, lenptr: usize): i32;
+@external("host", "getpeername") export declare function host_getpeername(fd: i32, addr: usize, lenptr: usize): i32;
+@external("host", "recv") export declare function host_recv(fd: i32, buf: isize, off: i32, len: i32, flags: i32): i32;
+@external("host", "send") export declare function host_send(fd: i32, buf: isize, off: i32, len: i32, flags: i32): i32;
+@external("host", "recvfrom") export declare function host_recvfrom(fd: i32, buf: isize, off: i32, len: i32, flags: i32, addr: usize, lenptr: usize): i32;
+@external("host", "sendto") export declare function host_sendto(fd: i32, buf: isize, off: i32, len: i32, flags: i32, addr: usize, alen: i32): i32;
+@external("host", "shutdown") export declare function host_shutdown(fd: i32, how: i32): i32;
+/** fcntl(fd, cmd, arg) with an integer argument. */
+@external("host", "fcntl") export declare function host_fcntl(fd: i32, cmd: i32, arg: i32): i32;
+/** ioctl(fd, request, ptr): ptr is a core pointer, or 0 for NULL. */
+@external("host", "ioctl") export declare function host_ioctl(fd: i32, request: u32, ptr: usize): i32;
+/** poll one fd: returns revents, 0 on timeout, or -errno. */
+@external("host", "poll") export declare function host_poll(fd: i32, events: i32, timeoutMs: i32): i32;
+/** A monotonic clock in nanoseconds. */
+@external("host", "now_ns") export declare function host_now_ns(): i64;
+
+/** Called on an internal invariant failure (never on user input: that gets error codes). */
+@external("host", "abort")
+export declare function abort(message: string | null, fileName: string | null, line: u32, column: u32): void;

@@ -1,0 +1,23 @@
+// Error codes the core returns. OS errors travel as -errno (1..4095); the core's own
+// decisions travel as -(ERR_BASE + code). Messages and exception classes are made in one
+// place on the TypeScript side (src/errors.ts, table CORE_ERRORS), keyed by these codes,
+// so the Wasm holds no message text it does not need.
+
+export const ERR_BASE: i32 = 4096;
+
+export const E_BUFLEN_RANGE: i32 = 1;     // OSError('getsockopt buflen out of range')
+export const E_TIMEOUT: i32 = 2;          // TimeoutError('timed out')
+export const E_NEGATIVE_FD: i32 = 3;      // ValueError('negative file descriptor')
+export const E_RECV_NEGATIVE: i32 = 4;    // ValueError('negative buffersize in recv')
+export const E_RECVFROM_NEGATIVE: i32 = 5;// ValueError('negative buffersize in recvfrom')
+export const E_RECVINTO_NEGATIVE: i32 = 6;// ValueError('negative buffersize in recv_into')
+export const E_RECVINTO_SMALL: i32 = 7;   // ValueError('buffer too small for requested bytes')
+export const E_PORT_RANGE: i32 = 8;       // OverflowError('<fn>: port must be 0-65535.')
+export const E_FLOWINFO_RANGE: i32 = 9;   // OverflowError('<fn>: flowinfo must be 0-1048575.')
+export const E_UNIX_PATH_LONG: i32 = 10;  // OSError('AF_UNIX path too long')
+export const E_NAME_LOOKUP: i32 = 11;     // the host string needs name resolution
+export const E_BAD_FAMILY_ADDR: i32 = 12; // address of an unsupported family
+export const E_BROADCAST_FAMILY: i32 = 13;// '<broadcast>' on a non-AF_INET socket
+export const E_NOT_AVAILABLE: i32 = 256;  // + capability bit: NotAvailableError
+
+@inline export function fail(code: i32): i32 { return -(ERR_BASE + code); }

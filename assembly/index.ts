@@ -1,0 +1,378 @@
+// The wasock core: every export src/ calls. Exports are prefixed by what they act on:
+// core_* (the module), sock_* (one socket, by handle), addr_* (address codec), opt_*
+// (the option table), errno_* (the errno table). All take and return plain integers;
+// results that do not fit one integer go through the scratch areas in layout.ts.
+//
+// Result convention: >= 0 is success; -1..-4095 is -errno; below that, a core error code
+// (errors.ts). getsockopt's int mode returns f64 so a signed 32-bit value and an error fit
+// one return without a second crossing.
+
+import {
+  host_caps, host_socket, host_socketpair, host_close, host_dup, host_bind, host_connect,
+  host_listen, host_accept, host_getsockopt, host_setsockopt, host_getsockname,
+  host_getpeername, host_recv, host_send, host_recvfrom, host_sendto, host_shutdown,
+  host_ioctl,
+} from "./bindings/host";
+import {
+  setCaps, hasCap, CAP_SOCKET, CAP_BIND, CAP_CONNECT, CAP_LISTEN, CAP_ACCEPT, CAP_SENDRECV,
+  CAP_SHUTDOWN, CAP_GETSOCKOPT, CAP_SETSOCKOPT, CAP_NONBLOCKING, CAP_AF_UNIX, CAP_AF_INET6,
+  CAP_SOCKETPAIR, CAP_DUP, CAP_SOCKNAME, CAP_NAMES, CAP_COUNT,
+} from "./caps";
+import { fail, E_BUFLEN_RANGE, E_NEGATIVE_FD, E_NOT_AVAILABLE, E_RECV_NEGATIVE,
+         E_RECVFROM_NEGATIVE, E_RECVINTO_NEGATIVE, E_RECVINTO_SMALL } from "./errors";
+import { SCR_OUT, SCR_VAL, SCR_LEN, SCR_ADDR, SCR_ADDRLEN, SCR_STR, stage } from "./layout";
+import * as table from "./sockets";
+import { encodeAddr, decodeAddr, AF_UNIX, AF_INET6 } from "./address";
+
+export { opt_count, opt_find, opt_level, opt_value, opt_kind, opt_size, opt_flags,
+         opt_name, opt_format, opt_decoder, opt_families, opt_alias_count, opt_alias_name,
+         opt_alias_row } from "./options";
+export { errno_max, errno_name, errno_text, errno_class, errno_class_name } from "./errno";
+
+// Linux numbers the core's own decisions need.
+const SOCK_NONBLOCK: i32 = 0o4000;
+const SOCK_CLOEXEC: i32 = 0o2000000;
+const SOL_SOCKET: i32 = 1;
+const SO_TYPE: i32 = 3;
+const SO_PROTOCOL: i32 = 38;
+const SO_DOMAIN: i32 = 39;
+const FIONBIO: u32 = 0x5421;
+const ECONNRESET: i32 = 104;
+
+const NONE_NS: i64 = -1;               // CPython stores None as -1 (any negative)
+let defaultTimeoutNs: i64 = NONE_NS;   // socket.setdefaulttimeout()
+
+@inline function notAvailable(cap: i32): i32 { return fail(E_NOT_AVAILABLE + cap); }
+
+/** Reads the host's capability set; returns 0. */
+export function core_init(): i32 { setCaps(host_caps()); return 0; }
+
+/** Addresses of the scratch areas: 0 OUT, 1 VAL, 2 LEN, 3 ADDR, 4 ADDRLEN, 5 STR. */
+export function core_layout(which: i32): usize {
+  switch (which) {
+    case 0: return SCR_OUT;
+    case 1: return SCR_VAL;
+    case 2: return SCR_LEN;
+    case 3: return SCR_ADDR;
+    case 4: return SCR_ADDRLEN;
+    case 5: return SCR_STR;
+  }
+  return 0;
+}
+
+export function core_has_cap(cap: i32): i32 { return hasCap(cap) ? 1 : 0; }
+export function core_cap_count(): i32 { return CAP_COUNT; }
+/** A capability's name (an AssemblyScript string: UTF-16, length in bytes at ptr - 4). */
+export function core_cap_name(cap: i32): usize { return changetype<usize>(CAP_NAMES[cap]); }
+/** Where a caller puts an input of `len` bytes (setsockopt buffers). */
+export function core_stage(len: i32): usize { return stage(len); }
+export function core_live_sockets(): i32 { return table.liveCount(); }
+
+// ---------------------------------------------------------------- blocking state
+
+/** internal_setblocking(): CPython toggles O_NONBLOCK with ioctl(FIONBIO) on Linux. */
+function setBlocking(fd: i32, block: bool): i32 {
+  if (!hasCap(CAP_NONBLOCKING)) return notAvailable(CAP_NONBLOCKING);
+  store<i32>(SCR_VAL, block ? 0 : 1);
+  return host_ioctl(fd, FIONBIO, SCR_VAL);
+}
+
+/**
+ * init_sockobject(): a type with SOCK_NONBLOCK means timeout 0 (the kernel already set
+ * O_NONBLOCK); otherwise the module default, and a default >= 0 puts the fd in O_NONBLOCK
+ * at once. A None default leaves the fd as it is (an adopted O_NONBLOCK fd stays so).
+ */
+function adopt(fd: i32, family: i32, type: i32, proto: i32): i32 {
+  let timeout = defaultTimeoutNs;
+  if (type & SOCK_NONBLOCK) timeout = 0;
+  else if (defaultTimeoutNs >= 0) {
+    const r = setBlocking(fd, false);
+    if (r < 0) return r;
+  }
+  return table.alloc(fd, family, type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC), proto, timeout);
+}
+
+function familyCap(family: i32): i32 {
+  if (family == AF_UNIX && !hasCap(CAP_AF_UNIX)) return CAP_AF_UNIX;
+  if (family == AF_INET6 && !hasCap(CAP_AF_INET6)) return CAP_AF_INET6;
+  return -1;
+}
+
+// ---------------------------------------------------------------- lifetime
+
+/** socket(family, type, proto): a new kernel socket, close-on-exec as CPython makes it. */
+export function sock_new(family: i32, type: i32, proto: i32): i32 {
+  if (!hasCap(CAP_SOCKET)) return notAvailable(CAP_SOCKET);
+  const fc = familyCap(family);
+  if (fc >= 0) return notAvailable(fc);
+  const fd = host_socket(family, type | SOCK_CLOEXEC, proto);
+  if (fd < 0) return fd;
+  const h = adopt(fd, family, type, proto);
+  if (h < 0) host_close(fd);    // nothing is lost: the fd never escapes
+  return h;
+}
+
+/**
+ * socket(fileno=fd): family, type and proto that are -1 are read from the fd (family from
+ * getsockname's sa_family, then SO_TYPE and SO_PROTOCOL), as socket_init() does; those
+ * reads are also what rejects a closed fd (EBADF) or a non-socket (ENOTSOCK).
+ */
+export function sock_adopt(fd: i32, family: i32, type: i32, proto: i32): i32 {
+  if (fd < 0) return fail(E_NEGATIVE_FD);
+  if (family == -1) {
+    if (!hasCap(CAP_SOCKNAME)) return notAvailable(CAP_SOCKNAME);
+    memory.fill(SCR_ADDR, 0, 128);
+    store<i32>(SCR_ADDRLEN, 128);
+    const r = host_getsockname(fd, SCR_ADDR, SCR_ADDRLEN);
+    if (r < 0) return r;
+    family = <i32>load<u16>(SCR_ADDR);
+  }
+  if (type == -1 || proto == -1) {
+    if (!hasCap(CAP_GETSOCKOPT)) return notAvailable(CAP_GETSOCKOPT);
+    if (type == -1) {
+      store<i32>(SCR_VAL, 0); store<i32>(SCR_LEN, 4);
+      const r = host_getsockopt(fd, SOL_SOCKET, SO_TYPE, SCR_VAL, SCR_LEN);
+      if (r < 0) return r;
+      type = load<i32>(SCR_VAL);
+    }
+    if (proto == -1) {
+      store<i32>(SCR_VAL, 0); store<i32>(SCR_LEN, 4);
+      const r = host_getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, SCR_VAL, SCR_LEN);
+      if (r < 0) return r;
+      proto = load<i32>(SCR_VAL);
+    }
+  }
+  return adopt(fd, family, type, proto);
+}
+
+/** socketpair(family, type, proto): returns the first handle, the second in SCR_OUT[0]. */
+export function sock_pair(family: i32, type: i32, proto: i32): i32 {
+  if (!hasCap(CAP_SOCKETPAIR)) return notAvailable(CAP_SOCKETPAIR);
+  const r = host_socketpair(family, type | SOCK_CLOEXEC, proto, SCR_OUT);
+  if (r < 0) return r;
+  const fd0 = load<i32>(SCR_OUT), fd1 = load<i32>(SCR_OUT + 4);
+  const a = adopt(fd0, family, type, proto);
+  if (a < 0) { host_close(fd0); host_close(fd1); return a; }
+  const b = adopt(fd1, family, type, proto);
+  if (b < 0) { table.free(a); host_close(fd0); host_close(fd1); return b; }
+  store<i32>(SCR_OUT, b);
+  return a;
+}
+
+/** fromfd(fd, family, type, proto): adopts a close-on-exec duplicate; the caller's fd stays. */
+export function sock_fromfd(fd: i32, family: i32, type: i32, proto: i32): i32 {
+  if (fd < 0) return fail(E_NEGATIVE_FD);
+  if (!hasCap(CAP_DUP)) return notAvailable(CAP_DUP);
+  const nfd = host_dup(fd);
+  if (nfd < 0) return nfd;
+  const h = sock_adopt(nfd, family, type, proto);
+  if (h < 0) host_close(nfd);    // nothing leaks when the adoption fails
+  return h;
+}
+
+/** dup(): a new socket object on a duplicate fd, with the same timeout (socket.py's dup). */
+export function sock_dup(h: i32): i32 {
+  if (!hasCap(CAP_DUP)) return notAvailable(CAP_DUP);
+  const fd = host_dup(table.fdOf(h));
+  if (fd < 0) return fd;
+  const t = table.timeoutOf(h);
+  const n = table.alloc(fd, table.familyOf(h), table.typeOf(h), table.protoOf(h), t);
+  const r = setBlocking(fd, t < 0);
+  if (r < 0) { table.free(n); host_close(fd); return r; }
+  return n;
+}
+
+/** The real close: the fd becomes -1 first; ECONNRESET is not an error (socket_close). */
+export function sock_close(h: i32): i32 {
+  const fd = table.fdOf(h);
+  if (fd < 0) return 0;
+  table.setFd(h, -1);
+  const r = host_close(fd);
+  return r == -ECONNRESET ? 0 : r;
+}
+
+/** detach(): the fd is handed back open and the object forgets it. */
+export function sock_detach(h: i32): i32 {
+  const fd = table.fdOf(h);
+  table.setFd(h, -1);
+  return fd;
+}
+
+/** The owner object is gone: close an fd still open (returns 1 if it did) and free the slot. */
+export function sock_release(h: i32): i32 {
+  if (!table.valid(h)) return 0;
+  const fd = table.fdOf(h);
+  if (fd >= 0) host_close(fd);
+  table.free(h);
+  return fd >= 0 ? 1 : 0;
+}
+
+export function sock_fileno(h: i32): i32 { return table.fdOf(h); }
+export function sock_family(h: i32): i32 { return table.familyOf(h); }
+export function sock_type(h: i32): i32 { return table.typeOf(h); }
+export function sock_proto(h: i32): i32 { return table.protoOf(h); }
+export function sock_flags(h: i32): i32 { return table.flagsOf(h); }
+export function sock_set_flags(h: i32, f: i32): void { table.setFlags(h, f | table.F_USED); }
+export function sock_iorefs(h: i32): i32 { return table.iorefsOf(h); }
+export function sock_set_iorefs(h: i32, n: i32): void { table.setIorefs(h, n); }
+
+// ---------------------------------------------------------------- options
+
+/**
+ * getsockopt(level, opt) int mode (buflen absent or 0): a zeroed C int with optlen 4, the
+ * result signed 32-bit. Returned as f64: the value, or an error code below -2**31.
+ */
+export function sock_getsockopt_int(h: i32, level: i32, opt: i32): f64 {
+  if (!hasCap(CAP_GETSOCKOPT)) return <f64>notAvailable(CAP_GETSOCKOPT) - 4294967296.0;
+  store<i32>(SCR_VAL, 0);
+  store<i32>(SCR_LEN, 4);
+  const r = host_getsockopt(table.fdOf(h), level, opt, SCR_VAL, SCR_LEN);
+  if (r < 0) return <f64>r - 4294967296.0;
+  return <f64>load<i32>(SCR_VAL);
+}
+
+/**
+ * getsockopt(level, opt, buflen) buffer mode: buflen must be 1..1024 (checked before any
+ * syscall, so even a closed socket gets the range error); returns the length the kernel
+ * reports, the bytes in SCR_VAL.
+ */
+export function sock_getsockopt_buf(h: i32, level: i32, opt: i32, buflen: i32): i32 {
+  if (buflen <= 0 || buflen > 1024) return fail(E_BUFLEN_RANGE);
+  if (!hasCap(CAP_GETSOCKOPT)) return notAvailable(CAP_GETSOCKOPT);
+  memory.fill(SCR_VAL, 0, buflen);
+  store<i32>(SCR_LEN, buflen);
+  const r = host_getsockopt(table.fdOf(h), level, opt, SCR_VAL, SCR_LEN);
+  if (r < 0) return r;
+  return load<i32>(SCR_LEN);
+}
+
+/** setsockopt(level, opt, int): the value as a 4-byte C int. */
+export function sock_setsockopt_int(h: i32, level: i32, opt: i32, value: i32): i32 {
+  if (!hasCap(CAP_SETSOCKOPT)) return notAvailable(CAP_SETSOCKOPT);
+  store<i32>(SCR_VAL, value);
+  return host_setsockopt(table.fdOf(h), level, opt, SCR_VAL, 4);
+}
+
+/** setsockopt(level, opt, bytes): `len` bytes at `ptr` (from core_stage). */
+export function sock_setsockopt_buf(h: i32, level: i32, opt: i32, ptr: usize, len: i32): i32 {
+  if (!hasCap(CAP_SETSOCKOPT)) return notAvailable(CAP_SETSOCKOPT);
+  return host_setsockopt(table.fdOf(h), level, opt, ptr, len);
+}
+
+/** setsockopt(level, opt, None, optlen): a NULL value pointer with optlen (unsigned). */
+export function sock_setsockopt_null(h: i32, level: i32, opt: i32, optlen: i32): i32 {
+  if (!hasCap(CAP_SETSOCKOPT)) return notAvailable(CAP_SETSOCKOPT);
+  return host_setsockopt(table.fdOf(h), level, opt, 0, optlen);
+}
+
+// ---------------------------------------------------------------- addresses and connections
+
+/** Builds this socket's sockaddr from SCR_STR[0..n) and the numbers; returns its length. */
+export function addr_encode(h: i32, n: i32, port: i32, flowinfo: u32, scope: u32): i32 {
+  return encodeAddr(table.familyOf(h), n, port, flowinfo, scope);
+}
+
+/** Decodes SCR_ADDR (length len) into SCR_STR / SCR_OUT; returns the kind (address.ts). */
+export function addr_decode(len: i32): i32 { return decodeAddr(len); }
+
+export function sock_bind(h: i32, n: i32, port: i32, flowinfo: u32, scope: u32): i32 {
+  if (!hasCap(CAP_BIND)) return notAvailable(CAP_BIND);
+  const len = encodeAddr(table.familyOf(h), n, port, flowinfo, scope);
+  if (len < 0) return len;
+  return host_bind(table.fdOf(h), SCR_ADDR, len);
+}
+
+export function sock_connect(h: i32, n: i32, port: i32, flowinfo: u32, scope: u32): i32 {
+  if (!hasCap(CAP_CONNECT)) return notAvailable(CAP_CONNECT);
+  const len = encodeAddr(table.familyOf(h), n, port, flowinfo, scope);
+  if (len < 0) return len;
+  return host_connect(table.fdOf(h), SCR_ADDR, len);
+}
+
+/** listen([backlog]): a negative backlog becomes 0 before the syscall (sock_listen). */
+export function sock_listen(h: i32, backlog: i32): i32 {
+  if (!hasCap(CAP_LISTEN)) return notAvailable(CAP_LISTEN);
+  return host_listen(table.fdOf(h), backlog < 0 ? 0 : backlog);
+}
+
+/**
+ * accept(): accept4(..., SOCK_CLOEXEC); the new socket has the listener's family, type and
+ * proto and the *default* timeout (socket.py), never the listener's. The peer address is
+ * left in SCR_ADDR and its length in SCR_ADDRLEN, for addr_decode.
+ */
+export function sock_accept(h: i32): i32 {
+  if (!hasCap(CAP_ACCEPT)) return notAvailable(CAP_ACCEPT);
+  memory.fill(SCR_ADDR, 0, 128);
+  store<i32>(SCR_ADDRLEN, 128);
+  const fd = host_accept(table.fdOf(h), SCR_ADDR, SCR_ADDRLEN, SOCK_CLOEXEC);
+  if (fd < 0) return fd;
+  const family = table.familyOf(h), type = table.typeOf(h), proto = table.protoOf(h);
+  const n = adopt(fd, family, type, proto);
+  if (n < 0) { host_close(fd); return n; }
+  // socket.py: if getdefaulttimeout() is None and self.gettimeout(): sock.setblocking(True)
+  if (defaultTimeoutNs < 0 && table.timeoutOf(h) != 0) {
+    const r = setBlocking(fd, true);
+    if (r < 0) { table.free(n); host_close(fd); return r; }
+  }
+  return n;
+}
+
+export function sock_getsockname(h: i32): i32 {
+  if (!hasCap(CAP_SOCKNAME)) return notAvailable(CAP_SOCKNAME);
+  memory.fill(SCR_ADDR, 0, 128);
+  store<i32>(SCR_ADDRLEN, 128);
+  const r = host_getsockname(table.fdOf(h), SCR_ADDR, SCR_ADDRLEN);
+  return r < 0 ? r : load<i32>(SCR_ADDRLEN);
+}
+
+export function sock_getpeername(h: i32): i32 {
+  if (!hasCap(CAP_SOCKNAME)) return notAvailable(CAP_SOCKNAME);
+  memory.fill(SCR_ADDR, 0, 128);
+  store<i32>(SCR_ADDRLEN, 128);
+  const r = host_getpeername(table.fdOf(h), SCR_ADDR, SCR_ADDRLEN);
+  return r < 0 ? r : load<i32>(SCR_ADDRLEN);
+}
+
+export function sock_shutdown(h: i32, how: i32): i32 {
+  if (!hasCap(CAP_SHUTDOWN)) return notAvailable(CAP_SHUTDOWN);
+  return host_shutdown(table.fdOf(h), how);
+}
+
+// ---------------------------------------------------------------- data
+// `buf` is a core pointer, or -1 for the buffer the caller staged on the host.
+
+export function sock_recv(h: i32, buf: isize, off: i32, len: i32, flags: i32): i32 {
+  if (len < 0) return fail(E_RECV_NEGATIVE);
+  if (!hasCap(CAP_SENDRECV)) return notAvailable(CAP_SENDRECV);
+  return host_recv(table.fdOf(h), buf, off, len, flags);
+}
+
+/** recv_into(buffer, nbytes): nbytes 0 means the whole buffer (bufLen). */
+export function sock_recv_into(h: i32, buf: isize, bufLen: i32, nbytes: i32, flags: i32): i32 {
+  if (nbytes < 0) return fail(E_RECVINTO_NEGATIVE);
+  if (nbytes == 0) nbytes = bufLen;
+  else if (bufLen < nbytes) return fail(E_RECVINTO_SMALL);
+  if (!hasCap(CAP_SENDRECV)) return notAvailable(CAP_SENDRECV);
+  return host_recv(table.fdOf(h), buf, 0, nbytes, flags);
+}
+
+/** recvfrom: the count; the sender's address in SCR_ADDR, its length in SCR_ADDRLEN. */
+export function sock_recvfrom(h: i32, buf: isize, off: i32, len: i32, flags: i32): i32 {
+  if (len < 0) return fail(E_RECVFROM_NEGATIVE);
+  if (!hasCap(CAP_SENDRECV)) return notAvailable(CAP_SENDRECV);
+  memory.fill(SCR_ADDR, 0, 128);
+  store<i32>(SCR_ADDRLEN, 128);
+  return host_recvfrom(table.fdOf(h), buf, off, len, flags, SCR_ADDR, SCR_ADDRLEN);
+}
+
+export function sock_send(h: i32, buf: isize, off: i32, len: i32, flags: i32): i32 {
+  if (!hasCap(CAP_SENDRECV)) return notAvailable(CAP_SENDRECV);
+  return host_send(table.fdOf(h), buf, off, len, flags);
+}
+
+/** sendto: the destination was built by addr_encode (its length `alen`). */
+export function sock_sendto(h: i32, buf: isize, off: i32, len: i32, flags: i32, alen: i32): i32 {
+  if (!hasCap(CAP_SENDRECV)) return notAvailable(CAP_SENDRECV);
+  return host_sendto(table.fdOf(h), buf, off, len, flags, SCR_ADDR, alen);
+}
+

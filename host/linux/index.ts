@@ -1,0 +1,78 @@
+// The Linux host: real kernel sockets through libc. It has every capability but
+// ioctl.windows (CPython's socket.ioctl exists on Windows only; POSIX code uses fcntl.ioctl).
+import type { Capability, Host } from '../types.js';
+import { CAPABILITIES } from '../types.js';
+import { libc, baseAddress } from './libc.js';
+
+const LINUX_CAPS = new Set<Capability>(CAPABILITIES.filter((c) => c !== 'ioctl.windows'));
+
+export class LinuxHost implements Host {
+  readonly name = 'linux';
+  readonly capabilities: ReadonlySet<Capability>;
+  private staged: Uint8Array = new Uint8Array(0);
+  private pollBase = 0;
+
+  constructor(capabilities: Iterable<Capability> = LINUX_CAPS) {
+    this.capabilities = new Set(capabilities);
+  }
+
+  stage(buf: Uint8Array): void { this.staged = buf; }
+
+  imports(memory: WebAssembly.Memory): Record<string, (...args: any[]) => any> {
+    const base = baseAddress(memory.buffer);
+    // A pollfd lives in its own 8-byte area so poll never clobbers the core's scratch.
+    // (A plain ArrayBuffer's storage is off the V8 heap and never moves.)
+    const pollArea = new ArrayBuffer(8);
+    this.pollBase = baseAddress(pollArea);
+    const pollView = new DataView(pollArea);
+    const p = (ptr: number): number => (ptr === 0 ? 0 : base + ptr);
+    const err = (r: number): number => (r < 0 ? -libc.errno() : r);
+    const bits = [...this.capabilities].reduce((b, c) => b | (1 << CAPABILITIES.indexOf(c)), 0);
+    // A JavaScript buffer region for the data calls (pointer -1).
+    const js = (off: number, len: number): Uint8Array => {
+      const s = this.staged;
+      return off === 0 && len === s.length ? s : s.subarray(off, off + len);
+    };
+    return {
+      caps: () => bits,
+      socket: (f: number, t: number, pr: number) => err(libc.socket(f, t, pr)),
+      socketpair: (f: number, t: number, pr: number, out: number) => err(libc.socketpair(f, t, pr, base + out)),
+      close: (fd: number) => err(libc.close(fd)),
+      dup: (fd: number) => err(libc.fcntl(fd, 1030 /* F_DUPFD_CLOEXEC */, 0)),
+      bind: (fd: number, a: number, len: number) => err(libc.bind(fd, base + a, len)),
+      connect: (fd: number, a: number, len: number) => err(libc.connect(fd, base + a, len)),
+      listen: (fd: number, backlog: number) => err(libc.listen(fd, backlog)),
+      accept: (fd: number, a: number, lp: number, flags: number) => err(libc.accept4(fd, base + a, base + lp, flags)),
+      getsockopt: (fd: number, l: number, o: number, v: number, lp: number) =>
+        err(libc.getsockopt(fd, l, o, p(v), base + lp)),
+      setsockopt: (fd: number, l: number, o: number, v: number, len: number) =>
+        err(libc.setsockopt(fd, l, o, p(v), len >>> 0)),
+      getsockname: (fd: number, a: number, lp: number) => err(libc.getsockname(fd, base + a, base + lp)),
+      getpeername: (fd: number, a: number, lp: number) => err(libc.getpeername(fd, base + a, base + lp)),
+      shutdown: (fd: number, how: number) => err(libc.shutdown(fd, how)),
+      recv: (fd: number, b: number, off: number, len: number, fl: number) =>
+        err(Number(b === -1 ? libc.recvJs(fd, js(off, len), len, fl) : libc.recv(fd, base + b + off, len, fl))),
+      send: (fd: number, b: number, off: number, len: number, fl: number) =>
+        err(Number(b === -1 ? libc.sendJs(fd, js(off, len), len, fl) : libc.send(fd, base + b + off, len, fl))),
+      recvfrom: (fd: number, b: number, off: number, len: number, fl: number, a: number, lp: number) =>
+        err(Number(b === -1
+          ? libc.recvfromJs(fd, js(off, len), len, fl, base + a, base + lp)
+          : libc.recvfrom(fd, base + b + off, len, fl, base + a, base + lp))),
+      sendto: (fd: number, b: number, off: number, len: number, fl: number, a: number, alen: number) =>
+        err(Number(b === -1
+          ? libc.sendtoJs(fd, js(off, len), len, fl, base + a, alen)
+          : libc.sendto(fd, base + b + off, len, fl, base + a, alen))),
+      fcntl: (fd: number, cmd: number, arg: number) => err(libc.fcntl(fd, cmd, arg)),
+      ioctl: (fd: number, req: number, ptr: number) => err(libc.ioctl(fd, req >>> 0, p(ptr))),
+      poll: (fd: number, events: number, ms: number) => {
+        pollView.setInt32(0, fd, true);
+        pollView.setInt16(4, events, true);
+        pollView.setInt16(6, 0, true);
+        const r = libc.poll(this.pollBase, 1, ms);
+        return r < 0 ? -libc.errno() : r === 0 ? 0 : pollView.getInt16(6, true) & 0xffff;
+      },
+      now_ns: () => process.hrtime.bigint(),
+      abort: () => { throw new Error('wasock core: internal invariant failed'); },
+    };
+  }
+}

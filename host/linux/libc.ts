@@ -1,0 +1,43 @@
+// libc through koffi: the only file that declares C functions. Hot calls take plain
+// integers (intptr_t = the Wasm memory's base address + an offset), so koffi marshals no
+// array and makes no per-call Buffer. The base does not move when the memory grows: V8
+// reserves a Wasm memory's whole address range up front.
+import koffi from 'koffi';
+
+const lib = koffi.load('libc.so.6');
+
+export const libc = {
+  socket: lib.func('int socket(int, int, int)'),
+  socketpair: lib.func('int socketpair(int, int, int, intptr_t)'),
+  close: lib.func('int close(int)'),
+  fcntl: lib.func('int fcntl(int, int, int)'),
+  ioctl: lib.func('int ioctl(int, unsigned long, intptr_t)'),
+  bind: lib.func('int bind(int, intptr_t, uint32_t)'),
+  connect: lib.func('int connect(int, intptr_t, uint32_t)'),
+  listen: lib.func('int listen(int, int)'),
+  accept4: lib.func('int accept4(int, intptr_t, intptr_t, int)'),
+  getsockopt: lib.func('int getsockopt(int, int, int, intptr_t, intptr_t)'),
+  setsockopt: lib.func('int setsockopt(int, int, int, intptr_t, uint32_t)'),
+  getsockname: lib.func('int getsockname(int, intptr_t, intptr_t)'),
+  getpeername: lib.func('int getpeername(int, intptr_t, intptr_t)'),
+  shutdown: lib.func('int shutdown(int, int)'),
+  // Data calls exist twice: into core memory (intptr_t) and into a JavaScript buffer
+  // (void *: koffi passes a TypedArray's own storage, no copy).
+  recv: lib.func('intptr_t recv(int, intptr_t, size_t, int)'),
+  recvJs: lib.func('intptr_t recv(int, void *, size_t, int)'),
+  send: lib.func('intptr_t send(int, intptr_t, size_t, int)'),
+  sendJs: lib.func('intptr_t send(int, void *, size_t, int)'),
+  recvfrom: lib.func('intptr_t recvfrom(int, intptr_t, size_t, int, intptr_t, intptr_t)'),
+  recvfromJs: lib.func('intptr_t recvfrom(int, void *, size_t, int, intptr_t, intptr_t)'),
+  sendto: lib.func('intptr_t sendto(int, intptr_t, size_t, int, intptr_t, uint32_t)'),
+  sendtoJs: lib.func('intptr_t sendto(int, void *, size_t, int, intptr_t, uint32_t)'),
+  poll: lib.func('int poll(intptr_t, unsigned long, int)'),
+  /** Returns its first argument: how we learn the address of a buffer's storage. */
+  addressOf: lib.func('intptr_t memmove(void *, void *, size_t)'),
+  errno: (): number => koffi.errno(),
+};
+
+/** The address of a buffer's first byte (for ArrayBuffers whose storage never moves). */
+export function baseAddress(buf: ArrayBuffer): number {
+  return Number(libc.addressOf(new Uint8Array(buf), null, 0));
+}

@@ -1,0 +1,31 @@
+// What every host gives the core: a name, a capability set, and the import object that
+// implements the host ABI (assembly/bindings/host.ts). Hosts never decide anything the
+// core decides; they perform operating-system calls and report -errno.
+
+/** Capability names, in the core's bit order (assembly/caps.ts). */
+export const CAPABILITIES = [
+  'socket.create', 'bind', 'connect', 'listen', 'accept', 'sendrecv', 'shutdown',
+  'getsockopt', 'setsockopt', 'nonblocking', 'poll', 'fcntl', 'ioctl.posix',
+  'ioctl.windows', 'af_unix', 'af_inet6', 'name_lookup', 'socketpair', 'dup', 'sockname',
+] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+export function capBits(caps: Iterable<Capability>): number {
+  let bits = 0;
+  for (const c of caps) {
+    const i = CAPABILITIES.indexOf(c);
+    if (i < 0) throw new Error(`unknown capability ${c}`);
+    bits |= 1 << i;
+  }
+  return bits;
+}
+
+export interface Host {
+  /** Shown in NotAvailableError messages: "getsockopt is not available on <name>". */
+  readonly name: string;
+  readonly capabilities: ReadonlySet<Capability>;
+  /** The ABI imports, bound to the core's memory (which the host may hand to the kernel). */
+  imports(memory: WebAssembly.Memory): Record<string, (...args: any[]) => any>;
+  /** Stages a JavaScript buffer for the next call that passes the pointer -1. */
+  stage(buf: Uint8Array): void;
+}

@@ -1,0 +1,90 @@
+// Python argument conversion for JavaScript values: which JS value is which Python type
+// (DESIGN.md's value mapping), and the PyArg converters socketmodule.c uses ('i', 'I', 'y*').
+// Only argument marshalling lives here; every socket decision is the core's.
+import { OverflowError } from './errors.js';
+
+const INT_MIN = -2147483648;
+const INT_MAX = 2147483647;
+const LONG_MIN = -(2n ** 63n);
+const LONG_MAX = 2n ** 63n - 1n;
+
+/** The Python type name of a JS value, as it appears in CPython's messages. */
+export function pyTypeName(v: unknown): string {
+  switch (typeof v) {
+    case 'number': return Number.isInteger(v) ? 'int' : 'float';
+    case 'bigint': return 'int';
+    case 'boolean': return 'bool';
+    case 'string': return 'str';
+    case 'undefined': return 'NoneType';
+    case 'function': return 'function';
+    case 'symbol': return 'symbol';
+  }
+  if (v === null) return 'NoneType';
+  if (v instanceof Uint8Array) return 'bytes';
+  if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return 'memoryview';
+  if (Array.isArray(v)) return 'list';
+  if (v instanceof Map) return 'dict';
+  const name = (v as object).constructor?.name;
+  return name === 'Object' || name === undefined ? 'dict' : name;
+}
+
+/** A Python int (number without fraction, bigint, or boolean) as a bigint, else null. */
+export function asPyInt(v: unknown): bigint | null {
+  if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v) : null;
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'boolean') return v ? 1n : 0n;
+  return null;
+}
+
+function notInteger(v: unknown): TypeError {
+  return new TypeError(`'${pyTypeName(v)}' object cannot be interpreted as an integer`);
+}
+
+/** PyArg 'i': a C int, with CPython's TypeError / OverflowError messages. */
+export function cInt(v: unknown): number {
+  if (typeof v === 'number' && (v | 0) === v) return v;
+  const n = asPyInt(v);
+  if (n === null) throw notInteger(v);
+  if (n > LONG_MAX || n < LONG_MIN) throw new OverflowError('Python int too large to convert to C long');
+  if (n > BigInt(INT_MAX)) throw new OverflowError('signed integer is greater than maximum');
+  if (n < BigInt(INT_MIN)) throw new OverflowError('signed integer is less than minimum');
+  return Number(n);
+}
+
+/** True if v is a Python int that fits a C int (no exception). */
+export function isCInt(v: unknown): boolean {
+  if (typeof v === 'number') return (v | 0) === v;
+  const n = asPyInt(v);
+  return n !== null && n >= BigInt(INT_MIN) && n <= BigInt(INT_MAX);
+}
+
+/** PyArg 'I': an unsigned int masked modulo 2**32 (no overflow check). */
+export function cUIntMask(v: unknown): number {
+  if (typeof v === 'number' && (v >>> 0) === v) return v;
+  const n = asPyInt(v);
+  if (n === null) throw notInteger(v);
+  return Number(BigInt.asUintN(32, n));
+}
+
+/** PyLong_AsLong: a C long (for setblocking and friends). */
+export function cLong(v: unknown): bigint {
+  const n = asPyInt(v);
+  if (n === null) throw notInteger(v);
+  if (n > LONG_MAX || n < LONG_MIN) throw new OverflowError('Python int too large to convert to C long');
+  return n;
+}
+
+/** A bytes-like object's bytes (PyArg 'y*'), or null if v is not bytes-like. */
+export function bytesLike(v: unknown): Uint8Array | null {
+  if (v instanceof Uint8Array) return v;
+  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  if (v instanceof ArrayBuffer) return new Uint8Array(v);
+  return null;
+}
+
+/** "f() takes exactly N arguments (M given)" and friends, as METH_VARARGS parsers word them. */
+export function argCount(fn: string, given: number, min: number, max: number): TypeError {
+  if (min === max) return new TypeError(`${fn}() takes exactly ${min} argument${min === 1 ? '' : 's'} (${given} given)`);
+  if (given < min) return new TypeError(`${fn}() takes at least ${min} argument${min === 1 ? '' : 's'} (${given} given)`);
+  return new TypeError(`${fn}() takes at most ${max} argument${max === 1 ? '' : 's'} (${given} given)`);
+}

@@ -1,0 +1,158 @@
+// Loads the Wasm core, binds it to a host, and gives src/ typed access to its exports and
+// scratch memory. One core per host; the default one runs on the Linux host.
+import { readFileSync, existsSync } from 'node:fs';
+import type { Host } from '../host/types.js';
+import { LinuxHost } from '../host/linux/index.js';
+
+/** The core's exports (assembly/index.ts), as src/ uses them. */
+export interface CoreExports {
+  core_init(): number;
+  core_layout(which: number): number;
+  core_has_cap(cap: number): number;
+  core_cap_count(): number;
+  core_cap_name(cap: number): number;
+  core_stage(len: number): number;
+  core_live_sockets(): number;
+  sock_new(family: number, type: number, proto: number): number;
+  sock_adopt(fd: number, family: number, type: number, proto: number): number;
+  sock_pair(family: number, type: number, proto: number): number;
+  sock_dup(h: number): number;
+  sock_fromfd(fd: number, family: number, type: number, proto: number): number;
+  sock_close(h: number): number;
+  sock_detach(h: number): number;
+  sock_release(h: number): number;
+  sock_fileno(h: number): number;
+  sock_family(h: number): number;
+  sock_type(h: number): number;
+  sock_proto(h: number): number;
+  sock_flags(h: number): number;
+  sock_set_flags(h: number, f: number): void;
+  sock_iorefs(h: number): number;
+  sock_set_iorefs(h: number, n: number): void;
+  sock_getsockopt_int(h: number, level: number, opt: number): number;
+  sock_getsockopt_buf(h: number, level: number, opt: number, buflen: number): number;
+  sock_setsockopt_int(h: number, level: number, opt: number, value: number): number;
+  sock_setsockopt_buf(h: number, level: number, opt: number, ptr: number, len: number): number;
+  sock_setsockopt_null(h: number, level: number, opt: number, optlen: number): number;
+  addr_encode(h: number, n: number, port: number, flowinfo: number, scope: number): number;
+  addr_decode(len: number): number;
+  sock_bind(h: number, n: number, port: number, flowinfo: number, scope: number): number;
+  sock_connect(h: number, n: number, port: number, flowinfo: number, scope: number): number;
+  sock_listen(h: number, backlog: number): number;
+  sock_accept(h: number): number;
+  sock_getsockname(h: number): number;
+  sock_getpeername(h: number): number;
+  sock_shutdown(h: number, how: number): number;
+  sock_recv(h: number, buf: number, off: number, len: number, flags: number): number;
+  sock_recv_into(h: number, buf: number, bufLen: number, nbytes: number, flags: number): number;
+  sock_recvfrom(h: number, buf: number, off: number, len: number, flags: number): number;
+  sock_send(h: number, buf: number, off: number, len: number, flags: number): number;
+  sock_sendto(h: number, buf: number, off: number, len: number, flags: number, alen: number): number;
+  opt_count(): number;
+  opt_find(level: number, value: number): number;
+  opt_level(i: number): number;
+  opt_value(i: number): number;
+  opt_kind(i: number): number;
+  opt_size(i: number): number;
+  opt_flags(i: number): number;
+  opt_families(i: number): number;
+  opt_name(i: number): number;
+  opt_format(i: number): number;
+  opt_decoder(i: number): number;
+  opt_alias_count(): number;
+  opt_alias_name(i: number): number;
+  opt_alias_row(i: number): number;
+  errno_max(): number;
+  errno_name(n: number): number;
+  errno_text(n: number): number;
+  errno_class(n: number): number;
+  errno_class_name(c: number): number;
+}
+
+function findWasm(): Uint8Array<ArrayBuffer> {
+  // src/core.ts runs from src/ (tests, via vitest) or from dist/src/ (the built package).
+  for (const rel of ['../build/core.wasm', '../../build/core.wasm']) {
+    const url = new URL(rel, import.meta.url);
+    if (existsSync(url)) return new Uint8Array(readFileSync(url));
+  }
+  throw new Error('wasock: build/core.wasm is missing; run `npm run build`');
+}
+
+let wasmModule: WebAssembly.Module | null = null;
+
+export class Core {
+  readonly x: CoreExports;
+  readonly memory: WebAssembly.Memory;
+  readonly host: Host;
+  /** Scratch addresses (assembly/layout.ts). */
+  readonly OUT: number; readonly VAL: number; readonly ADDR: number;
+  readonly ADDRLEN: number; readonly STR: number;
+  private buf: ArrayBuffer;
+  private _u8: Uint8Array;
+  private _i32: Int32Array;
+  private strings = new Map<number, string>();
+
+  constructor(host: Host) {
+    this.host = host;
+    this.memory = new WebAssembly.Memory({ initial: 4, maximum: 65536 });
+    wasmModule ??= new WebAssembly.Module(findWasm());
+    const instance = new WebAssembly.Instance(wasmModule, {
+      env: { memory: this.memory },
+      host: host.imports(this.memory),
+    });
+    this.x = instance.exports as unknown as CoreExports;
+    this.x.core_init();
+    this.buf = this.memory.buffer;
+    this._u8 = new Uint8Array(this.buf);
+    this._i32 = new Int32Array(this.buf);
+    this.OUT = this.x.core_layout(0);
+    this.VAL = this.x.core_layout(1);
+    this.ADDR = this.x.core_layout(3);
+    this.ADDRLEN = this.x.core_layout(4);
+    this.STR = this.x.core_layout(5);
+  }
+
+  /** A byte view of core memory (renewed after the memory grows). */
+  get u8(): Uint8Array {
+    if (this.buf !== this.memory.buffer) this.renew();
+    return this._u8;
+  }
+  get i32(): Int32Array {
+    if (this.buf !== this.memory.buffer) this.renew();
+    return this._i32;
+  }
+  private renew(): void {
+    this.buf = this.memory.buffer;
+    this._u8 = new Uint8Array(this.buf);
+    this._i32 = new Int32Array(this.buf);
+  }
+
+  /** Reads an AssemblyScript string (UTF-16, byte length at ptr - 4); static, so cached. */
+  str(ptr: number): string {
+    if (ptr === 0) return '';
+    let s = this.strings.get(ptr);
+    if (s === undefined) {
+      const bytes = new DataView(this.memory.buffer).getUint32(ptr - 4, true);
+      s = String.fromCharCode(...new Uint16Array(this.memory.buffer, ptr, bytes >>> 1));
+      this.strings.set(ptr, s);
+    }
+    return s;
+  }
+
+  /**
+   * Copies bytes into SCR_STR (host names, unix paths); returns the length the core sees,
+   * capped at the area's 1024 bytes (every rule the core applies rejects such lengths).
+   */
+  putStr(bytes: Uint8Array): number {
+    const n = Math.min(bytes.length, 1024);
+    this.u8.set(n === bytes.length ? bytes : bytes.subarray(0, n), this.STR);
+    return n;
+  }
+}
+
+let defaultCore: Core | null = null;
+
+/** The core every socket uses unless told otherwise: the Linux host. */
+export function core(): Core {
+  return (defaultCore ??= new Core(new LinuxHost()));
+}

@@ -1,0 +1,105 @@
+// Python's exception classes and the one place where messages are made. The core returns
+// -errno or a core error code (assembly/errors.ts); raise() turns either into the exception
+// CPython 3.11 raises, with its message word for word.
+import { core } from './core.js';
+
+/** Python's OSError: `errno`/`strerror` when built from an errno, else a plain message. */
+export class OSError extends Error {
+  errno: number | null;
+  strerror: string | null;
+  readonly args: unknown[];
+  constructor(...args: unknown[]) {
+    const fromErrno = args.length >= 2 && typeof args[0] === 'number';
+    super(fromErrno ? `[Errno ${args[0]}] ${args[1]}` : args.length === 1 ? String(args[0]) : args.length === 0 ? '' : `(${args.map(String).join(', ')})`);
+    this.errno = fromErrno ? (args[0] as number) : null;
+    this.strerror = fromErrno ? String(args[1]) : null;
+    this.args = args;
+  }
+  override get name(): string { return this.constructor.name; }
+}
+export class BlockingIOError extends OSError {
+  /** Bytes written before the call would have blocked (io's BufferedWriter sets it). */
+  characters_written = 0;
+}
+export class ChildProcessError extends OSError {}
+export class ConnectionError extends OSError {}
+export class BrokenPipeError extends ConnectionError {}
+export class ConnectionAbortedError extends ConnectionError {}
+export class ConnectionRefusedError extends ConnectionError {}
+export class ConnectionResetError extends ConnectionError {}
+export class FileExistsError extends OSError {}
+export class FileNotFoundError extends OSError {}
+export class InterruptedError extends OSError {}
+export class IsADirectoryError extends OSError {}
+export class NotADirectoryError extends OSError {}
+export class PermissionError extends OSError {}
+export class ProcessLookupError extends OSError {}
+export class TimeoutError extends OSError {}
+/** socket.gaierror: getaddrinfo() errors ([Errno -2] Name or service not known). */
+export class gaierror extends OSError {}
+/** socket.herror: host lookup errors. */
+export class herror extends OSError {}
+/**
+ * The host lacks a capability this call needs (Python's "Availability: not WASI" /
+ * "Windows only"). The message names the method and the host.
+ */
+export class NotAvailableError extends OSError {
+  constructor(message: string, readonly capability: string, readonly host: string) {
+    super(message);
+  }
+}
+
+export class ValueError extends Error {
+  override get name(): string { return 'ValueError'; }
+}
+export class OverflowError extends Error {
+  override get name(): string { return 'OverflowError'; }
+}
+
+const OSERROR_CLASSES: Record<string, new (...a: any[]) => OSError> = {
+  OSError, PermissionError, FileNotFoundError, ProcessLookupError, InterruptedError,
+  ChildProcessError, BlockingIOError, FileExistsError, NotADirectoryError, IsADirectoryError,
+  BrokenPipeError, ConnectionAbortedError, ConnectionResetError, TimeoutError,
+  ConnectionRefusedError,
+};
+
+const ERR_BASE = 4096;
+const E_NOT_AVAILABLE = 256;
+
+/** Core error codes (assembly/errors.ts) -> the exception CPython raises. */
+const CORE_ERRORS: Record<number, (fn: string) => Error> = {
+  1: () => new OSError('getsockopt buflen out of range'),
+  2: () => new TimeoutError('timed out'),
+  3: () => new ValueError('negative file descriptor'),
+  4: () => new ValueError('negative buffersize in recv'),
+  5: () => new ValueError('negative buffersize in recvfrom'),
+  6: () => new ValueError('negative buffersize in recv_into'),
+  7: () => new ValueError('buffer too small for requested bytes'),
+  8: (fn) => new OverflowError(`${fn}(): port must be 0-65535.`),
+  9: (fn) => new OverflowError(`${fn}(): flowinfo must be 0-1048575.`),
+  10: () => new OSError('AF_UNIX path too long'),
+  11: () => new gaierror(-2, 'Name or service not known'),
+  12: (fn) => new OSError(`${fn}(): bad family`),
+  13: () => new OSError('address family mismatched'),
+};
+
+/** The OSError (subclass chosen by errno, PEP 3151) for an errno, as PyErr_SetFromErrno. */
+export function fromErrno(errno: number): OSError {
+  const c = core();
+  const cls = OSERROR_CLASSES[c.str(c.x.errno_class_name(c.x.errno_class(errno)))] ?? OSError;
+  const text = c.str(c.x.errno_text(errno)) || `Unknown error ${errno}`;
+  return new cls(errno, text);
+}
+
+/** The exception for a negative core result; `fn` names the method (messages, NotAvailable). */
+export function errorFor(code: number, fn: string): Error {
+  if (code > -ERR_BASE) return fromErrno(-code);
+  const e = -code - ERR_BASE;
+  if (e >= E_NOT_AVAILABLE) {
+    const c = core();
+    const cap = c.str(c.x.core_cap_name(e - E_NOT_AVAILABLE));
+    return new NotAvailableError(`${fn} is not available on ${c.host.name} (it needs the '${cap}' capability)`, cap, c.host.name);
+  }
+  const make = CORE_ERRORS[e];
+  return make ? make(fn) : new Error(`wasock core: unknown error code ${e}`);
+}

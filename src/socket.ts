@@ -1,0 +1,332 @@
+// The socket object, with Python's names and semantics (Lib/socket.py over _socket). It
+// converts arguments and results; the core decides and the host performs.
+import { core, type Core } from './core.js';
+import { errorFor, OSError, ValueError } from './errors.js';
+import { argCount, bytesLike, cInt, cUIntMask, isCInt, asPyInt, pyTypeName } from './args.js';
+import { putAddress, readAddress, type Address, AF_INET } from './address.js';
+
+const SOCK_STREAM = 1;
+/** getsockopt's int mode returns errors below this (core: error - 2**32). */
+const F64_ERR = -2147483648;
+const F_CLOSED = 2;
+
+/** Slots of sockets whose JS object was collected: close a forgotten fd, free the slot. */
+const registry = new FinalizationRegistry<{ c: Core; h: number }>(({ c, h }) => {
+  c.x.sock_release(h);
+});
+
+function fail(code: number, fn: string): never {
+  throw errorFor(code, fn);
+}
+
+export class socket {
+  /** @internal the core handle */
+  readonly _h: number;
+  /** @internal */
+  readonly _c: Core;
+
+  /**
+   * socket(family=AF_INET, type=SOCK_STREAM, proto=0, fileno=null). With a fileno, the
+   * family, type and proto not given are read from the fd.
+   */
+  constructor(family: number = -1, type: number = -1, proto: number = -1, fileno: number | null = null) {
+    const c = core();
+    const fam = cInt(family), typ = cInt(type), pr = cInt(proto);
+    let h: number;
+    if (fileno === null || fileno === undefined) {
+      h = c.x.sock_new(fam === -1 ? AF_INET : fam, typ === -1 ? SOCK_STREAM : typ, pr === -1 ? 0 : pr);
+    } else {
+      if (typeof fileno === 'number' && !Number.isInteger(fileno)) {
+        throw new TypeError('socket() argument 4 must be int, not float');
+      }
+      if (asPyInt(fileno) === null) throw new TypeError(`'${pyTypeName(fileno)}' object cannot be interpreted as an integer`);
+      h = c.x.sock_adopt(cInt(fileno), fam, typ, pr);
+    }
+    if (h < 0) fail(h, 'socket');
+    this._c = c;
+    this._h = h;
+    registry.register(this, { c, h });
+  }
+
+  get family(): number { return this._c.x.sock_family(this._h); }
+  get type(): number { return this._c.x.sock_type(this._h); }
+  get proto(): number { return this._c.x.sock_proto(this._h); }
+
+  fileno(): number { return this._c.x.sock_fileno(this._h); }
+
+  /**
+   * Can this socket's host perform `capability` (or the capability a method needs)?
+   * Answers without trying.
+   */
+  isAvailable(name: string): boolean {
+    const c = this._c;
+    const cap = METHOD_CAPS[name] ?? name;
+    const n = c.x.core_cap_count();
+    for (let i = 0; i < n; i++) if (c.str(c.x.core_cap_name(i)) === cap) return c.x.core_has_cap(i) === 1;
+    return false;
+  }
+
+  // ------------------------------------------------------------ options
+
+  /**
+   * getsockopt(level, optname[, buflen]): buflen absent or 0 reads a signed 32-bit int;
+   * 1..1024 returns the bytes the kernel wrote, cut to the length it reports.
+   */
+  getsockopt(level: number, optname: number, buflen?: number): number | Uint8Array {
+    const n = arguments.length;
+    if (n < 2 || n > 3) throw argCount('getsockopt', n, 2, 3);
+    if ((level | 0) !== level || (optname | 0) !== optname) {
+      level = cInt(level);
+      optname = cInt(optname);
+    }
+    if (buflen === undefined || buflen === 0) {
+      const r = this._c.x.sock_getsockopt_int(this._h, level, optname);
+      if (r < F64_ERR) fail(r + 4294967296, 'getsockopt');
+      return r;
+    }
+    if ((buflen | 0) !== buflen) buflen = cInt(buflen);
+    if (buflen === 0) return this.getsockopt(level, optname);
+    const c = this._c;
+    const len = c.x.sock_getsockopt_buf(this._h, level, optname, buflen);
+    if (len < 0) fail(len, 'getsockopt');
+    return c.u8.slice(c.VAL, c.VAL + len);
+  }
+
+  /**
+   * setsockopt(level, optname, value) with an int (sent as a C int) or a bytes-like value;
+   * setsockopt(level, optname, null, optlen) passes a NULL pointer with optlen.
+   */
+  setsockopt(level: number, optname: number, value: number | boolean | Uint8Array | ArrayBufferView | null, optlen?: number): void {
+    const n = arguments.length;
+    const c = this._c;
+    let r: number;
+    if (n === 3) {
+      if ((level | 0) === level && (optname | 0) === optname && typeof value === 'number' && (value | 0) === value) {
+        r = c.x.sock_setsockopt_int(this._h, level, optname, value);
+      } else if (isCInt(level) && isCInt(optname) && isCInt(value)) {
+        r = c.x.sock_setsockopt_int(this._h, cInt(level), cInt(optname), cInt(value));
+      } else {
+        // CPython tries 'iii', then 'iiO!I', then 'iiy*' and reports the last failure:
+        // so an out-of-range int is "a bytes-like object is required, not 'int'".
+        level = cInt(level);
+        optname = cInt(optname);
+        const bytes = bytesLike(value);
+        if (bytes === null) throw new TypeError(`a bytes-like object is required, not '${pyTypeName(value)}'`);
+        const ptr = c.x.core_stage(bytes.length);
+        c.u8.set(bytes, ptr);
+        r = c.x.sock_setsockopt_buf(this._h, level, optname, ptr, bytes.length);
+      }
+    } else if (n === 4 && (value === null || value === undefined) && isCInt(level) && isCInt(optname) && asPyInt(optlen) !== null) {
+      r = c.x.sock_setsockopt_null(this._h, cInt(level), cInt(optname), cUIntMask(optlen));
+    } else {
+      throw argCount('setsockopt', n, 3, 3);
+    }
+    if (r < 0) fail(r, 'setsockopt');
+  }
+
+  // ------------------------------------------------------------ lifetime
+
+  /** Closes the socket; with makefile() files open, the real close waits for the last one. */
+  close(): void {
+    const c = this._c, h = this._h;
+    c.x.sock_set_flags(h, c.x.sock_flags(h) | F_CLOSED);
+    if (c.x.sock_iorefs(h) <= 0) this._realClose();
+  }
+
+  /** @internal the C-level close (socket.py's _real_close). */
+  _realClose(): void {
+    const r = this._c.x.sock_close(this._h);
+    if (r < 0) fail(r, 'close');
+  }
+
+  /** Closes the socket object without closing the fd, and returns the fd. */
+  detach(): number {
+    const c = this._c, h = this._h;
+    c.x.sock_set_flags(h, c.x.sock_flags(h) | F_CLOSED);
+    return c.x.sock_detach(h);
+  }
+
+  /** @internal socket.py's _closed */
+  get _closed(): boolean { return (this._c.x.sock_flags(this._h) & F_CLOSED) !== 0; }
+
+  [Symbol.dispose](): void {
+    if (!this._closed) this.close();
+  }
+
+  /** A new socket object on a duplicate of the fd, with the same timeout. */
+  dup(): socket {
+    const h = this._c.x.sock_dup(this._h);
+    if (h < 0) fail(h, 'dup');
+    return socket._wrap(this._c, h);
+  }
+
+  /** @internal wraps a handle the core created (accept, dup, socketpair). */
+  static _wrap(c: Core, h: number): socket {
+    const s = Object.create(socket.prototype) as socket;
+    (s as { _c: Core })._c = c;
+    (s as { _h: number })._h = h;
+    registry.register(s, { c, h });
+    return s;
+  }
+
+  // ------------------------------------------------------------ addresses
+
+  bind(address: Address): void {
+    if (arguments.length !== 1) throw argCount('bind', arguments.length, 1, 1);
+    const c = this._c;
+    const [n, port, flow, scope] = putAddress(c, this.family, address, 'bind');
+    const r = c.x.sock_bind(this._h, n, port, flow, scope);
+    if (r < 0) fail(r, 'bind');
+  }
+
+  connect(address: Address): void {
+    const c = this._c;
+    const [n, port, flow, scope] = putAddress(c, this.family, address, 'connect');
+    const r = c.x.sock_connect(this._h, n, port, flow, scope);
+    if (r < 0) fail(r, 'connect');
+  }
+
+  /** connect() that returns the errno instead of raising it (0 on success). */
+  connect_ex(address: Address): number {
+    const c = this._c;
+    const [n, port, flow, scope] = putAddress(c, this.family, address, 'connect_ex');
+    const r = c.x.sock_connect(this._h, n, port, flow, scope);
+    if (r >= 0) return 0;
+    if (r > -4096) return -r;
+    return fail(r, 'connect_ex');
+  }
+
+  /** listen([backlog]): the default backlog is min(SOMAXCONN, 128); negative means 0. */
+  listen(backlog?: number): void {
+    const n = arguments.length;
+    if (n > 1) throw new TypeError(`listen() takes at most 1 argument (${n} given)`);
+    const b = backlog === undefined ? 128 : cInt(backlog);
+    const r = this._c.x.sock_listen(this._h, b);
+    if (r < 0) fail(r, 'listen');
+  }
+
+  /** accept() -> [socket, address]. */
+  accept(): [socket, Address] {
+    const c = this._c;
+    const h = c.x.sock_accept(this._h);
+    if (h < 0) fail(h, 'accept');
+    const s = socket._wrap(c, h);
+    return [s, readAddress(c, c.i32[c.ADDRLEN >> 2]) as Address];
+  }
+
+  getsockname(): Address {
+    const c = this._c;
+    const len = c.x.sock_getsockname(this._h);
+    if (len < 0) fail(len, 'getsockname');
+    return readAddress(c, len) as Address;
+  }
+
+  getpeername(): Address {
+    const c = this._c;
+    const len = c.x.sock_getpeername(this._h);
+    if (len < 0) fail(len, 'getpeername');
+    return readAddress(c, len) as Address;
+  }
+
+  /** shutdown(how): SHUT_RD 0, SHUT_WR 1, SHUT_RDWR 2. */
+  shutdown(how: number): void {
+    const r = this._c.x.sock_shutdown(this._h, cInt(how));
+    if (r < 0) fail(r, 'shutdown');
+  }
+
+  // ------------------------------------------------------------ data
+
+  /** recv(bufsize[, flags]) -> bytes (empty at end of stream). */
+  recv(bufsize: number, flags: number = 0): Uint8Array {
+    const size = cInt(bufsize), fl = cInt(flags);
+    const c = this._c;
+    const buf = new Uint8Array(Math.max(size, 0));   // the core rejects a negative size
+    c.host.stage(buf);
+    const r = c.x.sock_recv(this._h, -1, 0, size, fl);
+    if (r < 0) fail(r, 'recv');
+    return r === size ? buf : buf.slice(0, r);
+  }
+
+  /** recv_into(buffer[, nbytes[, flags]]) -> number of bytes received. */
+  recv_into(buffer: Uint8Array | ArrayBufferView, nbytes: number = 0, flags: number = 0): number {
+    const b = bytesLike(buffer);
+    if (b === null) throw new TypeError(`recv_into() argument 'buffer' must be read-write bytes-like object, not ${pyTypeName(buffer)}`);
+    const c = this._c;
+    c.host.stage(b);
+    const r = c.x.sock_recv_into(this._h, -1, b.length, cInt(nbytes), cInt(flags));
+    if (r < 0) fail(r, 'recv_into');
+    return r;
+  }
+
+  /** recvfrom(bufsize[, flags]) -> [bytes, address]. */
+  recvfrom(bufsize: number, flags: number = 0): [Uint8Array, Address] {
+    const size = cInt(bufsize), fl = cInt(flags);
+    const c = this._c;
+    const buf = new Uint8Array(Math.max(size, 0));
+    c.host.stage(buf);
+    const r = c.x.sock_recvfrom(this._h, -1, 0, size, fl);
+    if (r < 0) fail(r, 'recvfrom');
+    return [r === size ? buf : buf.slice(0, r), readAddress(c, c.i32[c.ADDRLEN >> 2]) as Address];
+  }
+
+  /** send(data[, flags]) -> number of bytes sent (maybe fewer than given). */
+  send(data: Uint8Array | ArrayBufferView, flags: number = 0): number {
+    const b = bytesLike(data);
+    if (b === null) throw new TypeError(`a bytes-like object is required, not '${pyTypeName(data)}'`);
+    const c = this._c;
+    c.host.stage(b);
+    const r = c.x.sock_send(this._h, -1, 0, b.length, cInt(flags));
+    if (r < 0) fail(r, 'send');
+    return r;
+  }
+
+  /** sendall(data[, flags]): sends everything or raises. */
+  sendall(data: Uint8Array | ArrayBufferView, flags: number = 0): void {
+    const b = bytesLike(data);
+    if (b === null) throw new TypeError(`a bytes-like object is required, not '${pyTypeName(data)}'`);
+    const c = this._c, fl = cInt(flags);
+    c.host.stage(b);
+    let off = 0;
+    while (off < b.length) {
+      const r = c.x.sock_send(this._h, -1, off, b.length - off, fl);
+      if (r < 0) fail(r, 'sendall');
+      off += r;
+    }
+  }
+
+  /** sendto(data[, flags], address) -> number of bytes sent. */
+  sendto(data: Uint8Array | ArrayBufferView, flagsOrAddress: unknown, address?: Address): number {
+    const n = arguments.length;
+    if (n < 2 || n > 3) throw new TypeError(`sendto() takes 2 or 3 arguments (${n} given)`);
+    const b = bytesLike(data);
+    if (b === null) throw new TypeError(`a bytes-like object is required, not '${pyTypeName(data)}'`);
+    const flags = n === 3 ? cInt(flagsOrAddress) : 0;
+    const addr = n === 3 ? address : flagsOrAddress;
+    const c = this._c;
+    const [sn, port, flow, scope] = putAddress(c, this.family, addr, 'sendto');
+    const alen = c.x.addr_encode(this._h, sn, port, flow, scope);
+    if (alen < 0) fail(alen, 'sendto');
+    c.host.stage(b);
+    const r = c.x.sock_sendto(this._h, -1, 0, b.length, flags, alen);
+    if (r < 0) fail(r, 'sendto');
+    return r;
+  }
+
+  toString(): string {
+    const closed = this._closed ? ' [closed]' : '';
+    return `<socket.socket${closed} fd=${this.fileno()}, family=${this.family}, type=${this.type}, proto=${this.proto}>`;
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string { return this.toString(); }
+}
+
+/** Method -> the capability it needs, for isAvailable(method). */
+const METHOD_CAPS: Record<string, string> = {
+  getsockopt: 'getsockopt', setsockopt: 'setsockopt', bind: 'bind', connect: 'connect',
+  connect_ex: 'connect', listen: 'listen', accept: 'accept', send: 'sendrecv',
+  sendall: 'sendrecv', sendto: 'sendrecv', recv: 'sendrecv', recv_into: 'sendrecv',
+  recvfrom: 'sendrecv', shutdown: 'shutdown', getsockname: 'sockname',
+  getpeername: 'sockname', dup: 'dup', ioctl: 'ioctl.windows', settimeout: 'nonblocking',
+  setblocking: 'nonblocking',
+};
+
+export { socket as Socket, ValueError, OSError };
