@@ -1236,9 +1236,11 @@ def main():
     fixture = {"generator": GENERATOR, "python": PYTHON, "kernel": KERNEL, "machine": MACHINE,
                "cases": cases}
     path = os.path.join(ROOT, OUT)
+    # one case per line: small, and a regenerated fixture diffs case by case
+    head = json.dumps({k: v for k, v in fixture.items() if k != "cases"}, indent=2)
+    body = ",\n".join("    " + json.dumps(c, ensure_ascii=True) for c in cases)
     with open(path, "w", encoding="utf-8", newline="\n") as f:
-        json.dump(fixture, f, indent=2, ensure_ascii=True)
-        f.write("\n")
+        f.write(head[:-2] + ',\n  "cases": [\n' + body + "\n  ]\n}\n")
     print(f"wrote {OUT}: {len(cases)} cases")
 
 

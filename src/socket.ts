@@ -75,7 +75,8 @@ export class socket {
   getsockopt(level: number, optname: number, buflen?: number): number | Uint8Array {
     const n = arguments.length;
     if (n < 2 || n > 3) throw argCount('getsockopt', n, 2, 3);
-    if ((level | 0) !== level || (optname | 0) !== optname) {
+    // Fast path: plain int32 numbers (a bigint must not meet `|`, which would throw).
+    if (typeof level !== 'number' || (level | 0) !== level || typeof optname !== 'number' || (optname | 0) !== optname) {
       level = cInt(level);
       optname = cInt(optname);
     }
@@ -84,7 +85,7 @@ export class socket {
       if (r < F64_ERR) fail(r + 4294967296, 'getsockopt');
       return r;
     }
-    if ((buflen | 0) !== buflen) buflen = cInt(buflen);
+    if (typeof buflen !== 'number' || (buflen | 0) !== buflen) buflen = cInt(buflen);
     if (buflen === 0) return this.getsockopt(level, optname);
     const c = this._c;
     const len = c.x.sock_getsockopt_buf(this._h, level, optname, buflen);
@@ -101,7 +102,8 @@ export class socket {
     const c = this._c;
     let r: number;
     if (n === 3) {
-      if ((level | 0) === level && (optname | 0) === optname && typeof value === 'number' && (value | 0) === value) {
+      if (typeof level === 'number' && (level | 0) === level && typeof optname === 'number' &&
+          (optname | 0) === optname && typeof value === 'number' && (value | 0) === value) {
         r = c.x.sock_setsockopt_int(this._h, level, optname, value);
       } else if (isCInt(level) && isCInt(optname) && isCInt(value)) {
         r = c.x.sock_setsockopt_int(this._h, cInt(level), cInt(optname), cInt(value));
