@@ -13,7 +13,6 @@ abstract unix names, fd numbers, autobind names) are either written as placehold
 replay resolves the same way, or masked with a `why`.
 """
 
-import errno
 import json
 import os
 import platform

@@ -1,0 +1,45 @@
+// `npm run bench`: each workload in CPython and in wasock, in the same run, alternating
+// rounds so both see the same machine state; prints the medians (calls/s) and the ratio
+// wasock / CPython (>= 1.0 means wasock is at least as fast). Not a test: figures only.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { WORKLOADS, setup } from './workloads.mjs';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const only = process.argv.slice(2);
+const py = fileURLToPath(new URL('./cpython.py', import.meta.url));
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };
+const fmt = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)} M/s` : `${(x / 1e3).toFixed(1)} k/s`);
+
+function cpython(name, n) {
+  return JSON.parse(execFileSync('python3', [py, name, String(n), '1'], { encoding: 'utf8' }));
+}
+
+function wasock(name, n) {
+  const wl = setup(name);
+  try {
+    wl.run(Math.max(1, n / 10));               // warm-up (JIT, caches)
+    const t = process.hrtime.bigint();
+    wl.run(n);
+    return n / (Number(process.hrtime.bigint() - t) / 1e9);
+  } finally {
+    wl.close();
+  }
+}
+
+console.log(`wasock bench: ${ROUNDS} alternating rounds per workload; medians; ratio = wasock / CPython`);
+console.log(`${'workload'.padEnd(42)} ${'CPython'.padStart(12)} ${'wasock'.padStart(12)} ${'ratio'.padStart(7)}`);
+const results = {};
+for (const [name, { label, n }] of Object.entries(WORKLOADS)) {
+  if (only.length && !only.includes(name)) continue;
+  const p = [], j = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    p.push(cpython(name, n)[0]);
+    j.push(wasock(name, n));
+  }
+  const mp = median(p), mj = median(j);
+  results[name] = { cpython: mp, wasock: mj, ratio: mj / mp };
+  console.log(`${label.padEnd(42)} ${fmt(mp).padStart(12)} ${fmt(mj).padStart(12)} ${(mj / mp).toFixed(2).padStart(7)}`);
+}
+if (process.env.BENCH_JSON) console.log(JSON.stringify(results));

@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+// wasock's command line. `wasock probe` opens a socket of the asked kind on the real
+// kernel and reads every option of the option table, the way Python's getsockopt would.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { release, tmpdir } from 'node:os';
+import * as w from './index.js';
+import { optionTable, type OptionRow } from './options.js';
+
+const USAGE = `usage: wasock probe [--family inet|inet6|unix] [--type stream|dgram]
+                    [--state fresh|listening|connected] [--json]`;
+
+interface Probe {
+  level: string; name: string; kind: string; format: string;
+  int: number | null; bytes: string | null; error: string | null; errno: number | null;
+}
+
+function parseArgs(argv: string[]): { family: string; type: string; state: string; json: boolean } {
+  const o = { family: 'inet', type: 'stream', state: 'fresh', json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => { const v = argv[++i]; if (v === undefined) usage(`${a} needs a value`); return v; };
+    if (a === '--json') o.json = true;
+    else if (a === '--family') o.family = val();
+    else if (a === '--type') o.type = val();
+    else if (a === '--state') o.state = val();
+    else if (a === '-h' || a === '--help') { console.log(USAGE); process.exit(0); }
+    else usage(`unknown argument ${a}`);
+  }
+  if (!['inet', 'inet6', 'unix'].includes(o.family)) usage(`unknown family ${o.family}`);
+  if (!['stream', 'dgram'].includes(o.type)) usage(`unknown type ${o.type}`);
+  if (!['fresh', 'listening', 'connected'].includes(o.state)) usage(`unknown state ${o.state}`);
+  if (o.state === 'listening' && o.type !== 'stream') usage('only stream sockets listen');
+  return o;
+}
+
+function usage(msg: string): never {
+  console.error(`wasock: ${msg}\n${USAGE}`);
+  process.exit(2);
+}
+
+/** Opens the socket to probe; `others` collects every helper socket to close afterwards. */
+function open(family: string, type: string, state: string, others: w.socket[], tmp: string): w.socket {
+  const fam = family === 'inet' ? w.AF_INET : family === 'inet6' ? w.AF_INET6 : w.AF_UNIX;
+  const typ = type === 'stream' ? w.SOCK_STREAM : w.SOCK_DGRAM;
+  const addr = (n: number): w.Address => (fam === w.AF_UNIX ? `${tmp}/probe${n}.sock` : fam === w.AF_INET ? ['127.0.0.1', 0] : ['::1', 0, 0, 0]);
+  if (state === 'connected' && fam === w.AF_UNIX) {
+    const [a, b] = w.socketpair(w.AF_UNIX, typ);
+    others.push(b);
+    return a;
+  }
+  const s = new w.socket(fam, typ);
+  if (state === 'fresh') return s;
+  if (state === 'listening') { s.bind(addr(0)); s.listen(); return s; }
+  const peer = new w.socket(fam, typ);
+  others.push(peer);
+  peer.bind(addr(1));
+  if (typ === w.SOCK_STREAM) peer.listen();
+  s.connect(peer.getsockname());
+  if (typ === w.SOCK_STREAM) others.push(peer.accept()[0]);
+  return s;
+}
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+function probeRow(s: w.socket, row: OptionRow): Probe {
+  const p: Probe = { level: row.levelName, name: row.name, kind: row.kind, format: row.format, int: null, bytes: null, error: null, errno: null };
+  const record = (e: unknown) => {
+    p.error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    p.errno = e instanceof w.OSError ? e.errno : null;
+  };
+  try {
+    if (row.kind === 'int' || row.kind === 'bool') p.int = s.getsockopt(row.level, row.value) as number;
+    else p.bytes = hex(s.getsockopt(row.level, row.value, Math.min(Math.max(row.size, 1), 1024)) as Uint8Array);
+  } catch (e) {
+    record(e);
+  }
+  return p;
+}
+
+function table(rows: Probe[], title: string): string {
+  const lines = [title, ''];
+  const w1 = Math.max(...rows.map((r) => r.level.length)), w2 = Math.max(...rows.map((r) => r.name.length));
+  for (const r of rows) {
+    let v: string;
+    if (r.error) v = r.error;
+    else if (r.int !== null) v = String(r.int);
+    else {
+      const b = r.bytes!;
+      const shown = b.length > 64 ? `${b.slice(0, 64)}… (${b.length / 2} bytes)` : b.length ? b : "b''";
+      v = `${shown}${r.format ? `  [${r.format}]` : ''}`;
+    }
+    lines.push(`${r.level.padEnd(w1)}  ${r.name.padEnd(w2)}  ${v}`);
+  }
+  return lines.join('\n');
+}
+
+function main(argv: string[]): number {
+  if (argv[0] !== 'probe') { console.error(USAGE); return 2; }
+  const o = parseArgs(argv.slice(1));
+  const tmp = mkdtempSync(`${tmpdir()}/wasock-probe-`);
+  const others: w.socket[] = [];
+  let s: w.socket | null = null;
+  try {
+    s = open(o.family, o.type, o.state, others, tmp);
+    // Every readable row, also those meant for other socket kinds: the kernel's answer
+    // (often EOPNOTSUPP or ENOPROTOOPT) is part of what the probe reports.
+    const rows = optionTable().filter((r) => r.get);
+    const probes = rows.map((r) => probeRow(s!, r));
+    if (o.json) {
+      console.log(JSON.stringify({ socket: { family: o.family, type: o.type, state: o.state, fd: s.fileno() }, kernel: release(), options: probes }, null, 2));
+    } else {
+      console.log(table(probes, `wasock probe: ${o.family} ${o.type} ${o.state} socket (fd ${s.fileno()}), Linux ${release()}, ${probes.length} options`));
+    }
+    return 0;
+  } finally {
+    s?.close();
+    for (const x of others) x.close();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (e) {
+  console.error(`wasock: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+  process.exitCode = 1;
+}

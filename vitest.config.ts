@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Tests open real kernel sockets; files run in separate forks so fd counts stay per file.
+    pool: 'forks',
+    testTimeout: 30_000,
+  },
+});
