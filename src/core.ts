@@ -87,7 +87,6 @@ export class Core {
   /** Scratch addresses (assembly/layout.ts). */
   readonly OUT: number; readonly VAL: number; readonly ADDR: number;
   readonly ADDRLEN: number; readonly STR: number;
-  private buf: ArrayBuffer;
   private _u8: Uint8Array;
   private _i32: Int32Array;
   private strings = new Map<number, string>();
@@ -102,9 +101,8 @@ export class Core {
     });
     this.x = instance.exports as unknown as CoreExports;
     this.x.core_init();
-    this.buf = this.memory.buffer;
-    this._u8 = new Uint8Array(this.buf);
-    this._i32 = new Int32Array(this.buf);
+    this._u8 = new Uint8Array(this.memory.buffer);
+    this._i32 = new Int32Array(this.memory.buffer);
     this.OUT = this.x.core_layout(0);
     this.VAL = this.x.core_layout(1);
     this.ADDR = this.x.core_layout(3);
@@ -112,19 +110,32 @@ export class Core {
     this.STR = this.x.core_layout(5);
   }
 
-  /** A byte view of core memory (renewed after the memory grows). */
+  /**
+   * A byte view of core memory, renewed after the memory grows. Growing detaches the old
+   * ArrayBuffer, which turns the old views' length to 0: a cheaper test than comparing
+   * against memory.buffer (a slow accessor) on every call.
+   */
   get u8(): Uint8Array {
-    if (this.buf !== this.memory.buffer) this.renew();
+    if (this._u8.length === 0) this.renew();
     return this._u8;
   }
   get i32(): Int32Array {
-    if (this.buf !== this.memory.buffer) this.renew();
+    if (this._i32.length === 0) this.renew();
     return this._i32;
   }
   private renew(): void {
-    this.buf = this.memory.buffer;
-    this._u8 = new Uint8Array(this.buf);
-    this._i32 = new Int32Array(this.buf);
+    this._u8 = new Uint8Array(this.memory.buffer);
+    this._i32 = new Int32Array(this.memory.buffer);
+  }
+
+  /** A fresh copy of core bytes [ptr, ptr + len): Python's bytes, owned by the caller. */
+  copyOut(ptr: number, len: number): Uint8Array {
+    const u8 = this.u8;
+    if (len > 32) return u8.slice(ptr, ptr + len);
+    // Small results (most options): a plain loop beats slice()'s generic path.
+    const r = new Uint8Array(len);
+    for (let i = 0; i < len; i++) r[i] = u8[ptr + i];
+    return r;
   }
 
   /** Reads an AssemblyScript string (UTF-16, byte length at ptr - 4); static, so cached. */

@@ -90,7 +90,7 @@ export class socket {
     const c = this._c;
     const len = c.x.sock_getsockopt_buf(this._h, level, optname, buflen);
     if (len < 0) fail(len, 'getsockopt');
-    return c.u8.slice(c.VAL, c.VAL + len);
+    return c.copyOut(c.VAL, len);
   }
 
   /**
