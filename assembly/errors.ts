@@ -18,6 +18,10 @@ export const E_UNIX_PATH_LONG: i32 = 10;  // OSError('AF_UNIX path too long')
 export const E_NAME_LOOKUP: i32 = 11;     // the host string needs name resolution
 export const E_BAD_FAMILY_ADDR: i32 = 12; // address of an unsupported family
 export const E_BROADCAST_FAMILY: i32 = 13;// '<broadcast>' on a non-AF_INET socket
+export const E_ADDR_FAMILY_HOST: i32 = 14;// gaierror(EAI_ADDRFAMILY -9): numeric host of the other family
+export const E_HOST_NUL: i32 = 15;        // TypeError('host name must not contain null character')
+export const E_RECVFROMINTO_NEGATIVE: i32 = 16; // ValueError('negative buffersize in recvfrom_into')
+export const E_RECVFROMINTO_SMALL: i32 = 17;    // ValueError('nbytes is greater than the length of the buffer')
 export const E_NOT_AVAILABLE: i32 = 256;  // + capability bit: NotAvailableError
 
 @inline export function fail(code: i32): i32 { return -(ERR_BASE + code); }

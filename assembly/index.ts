@@ -19,10 +19,11 @@ import {
   CAP_SOCKETPAIR, CAP_DUP, CAP_SOCKNAME, CAP_NAMES, CAP_COUNT,
 } from "./caps";
 import { fail, E_BUFLEN_RANGE, E_NEGATIVE_FD, E_NOT_AVAILABLE, E_RECV_NEGATIVE,
-         E_RECVFROM_NEGATIVE, E_RECVINTO_NEGATIVE, E_RECVINTO_SMALL } from "./errors";
+         E_RECVFROM_NEGATIVE, E_RECVINTO_NEGATIVE, E_RECVINTO_SMALL, E_BAD_FAMILY_ADDR,
+         E_RECVFROMINTO_NEGATIVE, E_RECVFROMINTO_SMALL } from "./errors";
 import { SCR_OUT, SCR_VAL, SCR_LEN, SCR_ADDR, SCR_ADDRLEN, SCR_STR, stage } from "./layout";
 import * as table from "./sockets";
-import { encodeAddr, decodeAddr, AF_UNIX, AF_INET6 } from "./address";
+import { encodeAddr, decodeAddr, resolveHost, AF_UNIX, AF_INET, AF_INET6 } from "./address";
 
 export { opt_count, opt_find, opt_level, opt_value, opt_kind, opt_size, opt_flags,
          opt_name, opt_format, opt_decoder, opt_families, opt_alias_count, opt_alias_name,
@@ -38,6 +39,8 @@ const SO_PROTOCOL: i32 = 38;
 const SO_DOMAIN: i32 = 39;
 const FIONBIO: u32 = 0x5421;
 const ECONNRESET: i32 = 104;
+const EBADF: i32 = 9;
+const ENOTSOCK: i32 = 88;
 
 const NONE_NS: i64 = -1;               // CPython stores None as -1 (any negative)
 let defaultTimeoutNs: i64 = NONE_NS;   // socket.setdefaulttimeout()
@@ -114,19 +117,19 @@ export function sock_new(family: i32, type: i32, proto: i32): i32 {
 
 /**
  * socket(fileno=fd): family, type and proto that are -1 are read from the fd (family from
- * getsockname's sa_family, then SO_TYPE and SO_PROTOCOL), as socket_init() does; those
- * reads are also what rejects a closed fd (EBADF) or a non-socket (ENOTSOCK).
+ * getsockname's sa_family, then SO_TYPE and SO_PROTOCOL), as socket_init() does. getsockname
+ * runs even when the family is given: it is what rejects a closed fd (EBADF) or a
+ * non-socket (ENOTSOCK); its other errors are ignored, as in CPython. The fd stays the
+ * caller's when this fails.
  */
 export function sock_adopt(fd: i32, family: i32, type: i32, proto: i32): i32 {
   if (fd < 0) return fail(E_NEGATIVE_FD);
-  if (family == -1) {
-    if (!hasCap(CAP_SOCKNAME)) return notAvailable(CAP_SOCKNAME);
-    memory.fill(SCR_ADDR, 0, 128);
-    store<i32>(SCR_ADDRLEN, 128);
-    const r = host_getsockname(fd, SCR_ADDR, SCR_ADDRLEN);
-    if (r < 0) return r;
-    family = <i32>load<u16>(SCR_ADDR);
-  }
+  if (!hasCap(CAP_SOCKNAME)) return notAvailable(CAP_SOCKNAME);
+  memory.fill(SCR_ADDR, 0, 128);
+  store<i32>(SCR_ADDRLEN, 128);
+  const g = host_getsockname(fd, SCR_ADDR, SCR_ADDRLEN);
+  if (g == -EBADF || g == -ENOTSOCK) return g;
+  if (g >= 0 && family == -1) family = <i32>load<u16>(SCR_ADDR);
   if (type == -1 || proto == -1) {
     if (!hasCap(CAP_GETSOCKOPT)) return notAvailable(CAP_GETSOCKOPT);
     if (type == -1) {
@@ -159,9 +162,11 @@ export function sock_pair(family: i32, type: i32, proto: i32): i32 {
   return a;
 }
 
-/** fromfd(fd, family, type, proto): adopts a close-on-exec duplicate; the caller's fd stays. */
+/**
+ * fromfd(fd, family, type, proto): adopts a close-on-exec duplicate; the caller's fd stays.
+ * socket.py dups first (os.dup), so a negative fd is the kernel's EBADF, not a ValueError.
+ */
 export function sock_fromfd(fd: i32, family: i32, type: i32, proto: i32): i32 {
-  if (fd < 0) return fail(E_NEGATIVE_FD);
   if (!hasCap(CAP_DUP)) return notAvailable(CAP_DUP);
   const nfd = host_dup(fd);
   if (nfd < 0) return nfd;
@@ -272,6 +277,15 @@ export function addr_encode(h: i32, n: i32, port: i32, flowinfo: u32, scope: u32
   return encodeAddr(table.familyOf(h), n, port, flowinfo, scope);
 }
 
+/**
+ * Resolves the host text in SCR_STR[0..n) for `family` without building a sockaddr:
+ * 0, or the error setipaddr() would raise (create_connection's getaddrinfo step).
+ */
+export function addr_resolve(family: i32, n: i32): i32 {
+  if (family != AF_INET && family != AF_INET6) return fail(E_BAD_FAMILY_ADDR);
+  return resolveHost(family, n, SCR_ADDR + 8);
+}
+
 /** Decodes SCR_ADDR (length len) into SCR_STR / SCR_OUT; returns the kind (address.ts). */
 export function addr_decode(len: i32): i32 { return decodeAddr(len); }
 
@@ -341,19 +355,40 @@ export function sock_shutdown(h: i32, how: i32): i32 {
 // ---------------------------------------------------------------- data
 // `buf` is a core pointer, or -1 for the buffer the caller staged on the host.
 
+/**
+ * recv(bufsize): sock_recv_guts() asks nothing of the kernel for 0 bytes, so recv(0) is b''
+ * even on a closed socket (socket-api.json lifecycle/closed/.../recv#2).
+ */
 export function sock_recv(h: i32, buf: isize, off: i32, len: i32, flags: i32): i32 {
   if (len < 0) return fail(E_RECV_NEGATIVE);
+  if (len == 0) return 0;
   if (!hasCap(CAP_SENDRECV)) return notAvailable(CAP_SENDRECV);
   return host_recv(table.fdOf(h), buf, off, len, flags);
 }
 
-/** recv_into(buffer, nbytes): nbytes 0 means the whole buffer (bufLen). */
+/** recv_into(buffer, nbytes): nbytes 0 means the whole buffer (bufLen); 0 bytes is no call. */
 export function sock_recv_into(h: i32, buf: isize, bufLen: i32, nbytes: i32, flags: i32): i32 {
   if (nbytes < 0) return fail(E_RECVINTO_NEGATIVE);
   if (nbytes == 0) nbytes = bufLen;
   else if (bufLen < nbytes) return fail(E_RECVINTO_SMALL);
+  if (nbytes == 0) return 0;
   if (!hasCap(CAP_SENDRECV)) return notAvailable(CAP_SENDRECV);
   return host_recv(table.fdOf(h), buf, 0, nbytes, flags);
+}
+
+/**
+ * recvfrom_into(buffer, nbytes): as recv_into's size rules with recvfrom_into's messages;
+ * like recvfrom (sock_recvfrom_guts) it always asks the kernel, even for 0 bytes. The
+ * sender's address is left in SCR_ADDR, its length in SCR_ADDRLEN.
+ */
+export function sock_recvfrom_into(h: i32, buf: isize, bufLen: i32, nbytes: i32, flags: i32): i32 {
+  if (nbytes < 0) return fail(E_RECVFROMINTO_NEGATIVE);
+  if (nbytes == 0) nbytes = bufLen;
+  else if (nbytes > bufLen) return fail(E_RECVFROMINTO_SMALL);
+  if (!hasCap(CAP_SENDRECV)) return notAvailable(CAP_SENDRECV);
+  memory.fill(SCR_ADDR, 0, 128);
+  store<i32>(SCR_ADDRLEN, 128);
+  return host_recvfrom(table.fdOf(h), buf, 0, nbytes, flags, SCR_ADDR, SCR_ADDRLEN);
 }
 
 /** recvfrom: the count; the sender's address in SCR_ADDR, its length in SCR_ADDRLEN. */

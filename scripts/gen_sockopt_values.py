@@ -36,12 +36,32 @@ SOCKS = [
     ("inet6", "stream", "connected"), ("unix", "stream", "connected"),
 ]
 
-# Reads that are not made at all.
+# Reads that are not made at all: (row name, socket, buflen or "*" for every form) -> why.
 SKIP = {
-    ("SO_PEERPIDFD", ("unix", "stream", "connected")):
+    ("SO_PEERPIDFD", ("unix", "stream", "connected"), "*"):
         "every successful read creates a new pidfd in the reading process (the result is its fd "
         "number); the replay has no call that closes a raw fd, so it would leak one fd per case",
 }
+# Buffer-mode reads of rows whose getsockopt takes the buffer as a request (row.inout) are not
+# made either: CPython hands the kernel an UNINITIALISED buffer (PyBytes_FromStringAndSize(NULL,
+# buflen)), so the answer depends on stale heap bytes. Observed: IP_MSFILTER with buflen 20
+# answered EINVAL, ENODEV or EADDRNOTAVAIL from run to run. Int mode passes a zeroed int and is
+# recorded.
+INOUT_WHY = ("getsockopt reads the buffer as a request and CPython passes it uninitialised "
+             "(PyBytes_FromStringAndSize(NULL, buflen)): the result depends on stale heap bytes "
+             "(IP_MSFILTER buflen 20 gave EINVAL, ENODEV or EADDRNOTAVAIL run to run)")
+
+
+def _level_of(name):
+    levels = {r.level for r in T.ROWS if r.name == name}
+    assert len(levels) == 1, name
+    return levels.pop()
+
+
+def skipped(row, sock, buflen):
+    if row.inout and buflen is not None:
+        return True
+    return (row.name, sock, "*") in SKIP or (row.name, sock, buflen) in SKIP
 
 
 def forms(row):
@@ -63,8 +83,11 @@ def result_of(fn):
         v = fn()
     except OSError as e:
         return {"raises": {"type": type(e).__name__, "errno": e.errno, "message": str(e)}}
+    if v is None:
+        return {"ok": {"t": "none"}}
     if isinstance(v, bytes):
         return {"ok": {"t": "bytes", "hex": v.hex()}}
+    assert type(v) is int, v
     return {"ok": {"t": "int", "v": str(v)}}
 
 
@@ -79,9 +102,9 @@ def collect():
         if not row.get:
             continue
         for sock in SOCKS:
-            if (row.name, sock) in SKIP:
-                continue
             for buflen in forms(row):
+                if skipped(row, sock, buflen):
+                    continue
                 args = [row.level_value, row.value] + ([] if buflen is None else [buflen])
                 with T.open_socket(*sock) as s:
                     before = open_fds()
@@ -96,33 +119,17 @@ def collect():
 
 
 # --------------------------------------------------------------------------------------------
-# Masks: (row name, socket states or None for all, form predicate) -> mask builder.
-# Byte ranges are [start, end) into the returned bytes; a range past the returned length is
-# cut to it (a buflen-8 read of TCP_INFO has no timers to mask).
-
-def _tcp_info_ranges(state):
-    """Fields of struct tcp_info (offsets: reference §9.1) that differ between runs."""
-    if state == "fresh":
-        return [], ""
-    if state == "listening":
-        # A listener's tcp_info has no per-connection timers; only last_ack_recv (jiffies
-        # since the last ACK, i.e. since listen()) moves.
-        return [(56, 60)], "tcpi_last_ack_recv counts milliseconds since the last event"
-    # connected / accepted: the handshake just happened over loopback.
-    return ([(6, 7),      # snd_wscale/rcv_wscale: window scaling follows the autotuned buffers
-             (44, 60),    # last_data_sent, last_ack_sent, last_data_recv, last_ack_recv (ms ago)
-             (64, 76),    # rcv_ssthresh, rtt, rttvar
-             (84, 88),    # advmss
-             (92, 100),   # rcv_rtt, rcv_space
-             (104, 112),  # pacing_rate (derived from rtt)
-             (136, 144),  # segs_out, segs_in
-             (148, 152),  # min_rtt
-             (160, 184),  # delivery_rate, busy_time, rwnd_limited
-             (228, 236),  # snd_wnd, rcv_wnd
-             ],
-            "handshake timing over loopback: rtt/rttvar/min_rtt, the 'last_*' ms-ago timers, "
-            "pacing and delivery rates, busy time, rcv_rtt/rcv_space, segment counts and the "
-            "advertised windows (autotuned) vary run to run")
+# Masks. Byte ranges are [start, end) into the returned bytes; a range past the returned
+# length is cut to it (a buflen-8 read of TCP_INFO has no timers to mask).
+# Fields of struct tcp_info (offsets: reference §9.1) that vary between runs, found by diffing
+# 40 runs (4 in parallel at a time). Whole fields are masked, never whole structs.
+TCP_INFO_FRESH = ([(44, 48), (52, 60)],
+                  "tcpi_last_data_sent/last_data_recv/last_ack_recv are 'ms since' timestamps "
+                  "that were never set, i.e. the jiffies clock itself")
+TCP_INFO_ESTABLISHED = ([(8, 12), (44, 48), (52, 60), (68, 76), (104, 112), (148, 152)],
+                        "handshake timing over loopback: tcpi_rto, tcpi_rtt, tcpi_rttvar, "
+                        "tcpi_min_rtt, tcpi_pacing_rate (derived from rtt) and the ms-ago timers "
+                        "last_data_sent/last_data_recv/last_ack_recv")
 
 
 def mask_for(row, sock, args, res):
@@ -133,50 +140,45 @@ def mask_for(row, sock, args, res):
         return None
     name = row.name
     is_int = ok["t"] == "int"
-    n = len(bytes.fromhex(ok["hex"])) if not is_int else 4
+    n = 4 if is_int else len(bytes.fromhex(ok["hex"]))
+    established = state in ("connected", "accepted")
 
-    def rng(ranges, why, lenany=False):
+    def rng(ranges, why):
         ranges = [[a, min(b, n)] for a, b in ranges if a < n]
-        if not ranges:
-            return None
-        m = {"why": why, "bytes": ranges}
-        if lenany:
-            m["len"] = "any"
-        return m
+        return {"why": why, "bytes": ranges} if ranges else None
+
+    def int_or(ranges, why):
+        return {"why": why, "int": "any"} if is_int else rng(ranges, why)
 
     if name == "SO_COOKIE":
-        return rng([(0, 8)], "SO_COOKIE is a u64 taken from a global counter on first read")
+        return rng([(0, 8)], "SO_COOKIE is a u64 handed out by a global counter on first read")
     if name == "SO_NETNS_COOKIE":
-        return rng([(0, 8)], "SO_NETNS_COOKIE is the network namespace's cookie, fixed per boot "
-                             "and namespace, not per run of the generator")
+        return rng([(0, 8)], "SO_NETNS_COOKIE is the network namespace's cookie, numbered in "
+                             "namespace creation order since boot: it differs between machines")
     if name == "TCP_TIMESTAMP":
-        why = "TCP_TIMESTAMP reads the socket's TCP timestamp clock (ms since boot plus offset)"
-        return {"why": why, "int": "any"} if is_int else rng([(0, 4)], why)
+        return int_or([(0, 4)], "TCP_TIMESTAMP reads the socket's TCP timestamp clock (ms since "
+                                "boot, plus a random per-connection offset once connected)")
     if name == "SO_PEERCRED" and family == "unix" and state == "connected":
         why = "SO_PEERCRED on a socketpair reports its creator's pid (the replaying process)"
         if is_int:
             return {"why": why, "int": "pid"}
         return {"why": why, "pid_at": 0} if n >= 4 else None
-    if name == "SO_PEERNAME" and family != "unix" and state in ("connected", "accepted"):
-        # sockaddr_in/in6: the port (bytes 2..4) is an ephemeral or bind(0) port.
-        why = "the peer's port in the sockaddr is an ephemeral port chosen at bind/connect"
-        return {"why": why, "int": "any"} if is_int else rng([(2, 4)], why)
+    if name == "SO_PEERNAME" and family != "unix" and established:
+        return int_or([(2, 4)], "the peer's port (sockaddr bytes 2-3) is an ephemeral port")
     if name == "IP_PROTOCOL" and state in ("listening", "connected", "accepted"):
-        why = "IP_PROTOCOL returns inet_num, which is the local port of a bound TCP socket"
-        return {"why": why, "int": "any"} if is_int else rng([(0, 4)], why)
-    if name == "TCP_INFO":
-        ranges, why = _tcp_info_ranges(state)
-        if not ranges:
-            return None
-        if is_int:
-            return None  # tcpi_state .. tcpi_probes: stable
-        return rng(ranges, why)
-    if name == "SO_INCOMING_CPU" and state in ("connected", "accepted"):
-        why = "SO_INCOMING_CPU is the CPU that processed the last received packet"
-        return {"why": why, "int": "any"} if is_int else rng([(0, 4)], why)
-    if name == "TCP_CC_INFO" and state in ("connected", "accepted"):
-        # struct tcp_bbr_info: bw_lo, bw_hi, min_rtt, pacing_gain, cwnd_gain
-        return rng([(0, 12)], "bbr's bandwidth and min_rtt estimates come from handshake timing")
+        return int_or([(0, 2)], "IP_PROTOCOL returns inet_num, which on a bound TCP socket is "
+                                "its local port (an ephemeral port)")
+    if name == "SO_INCOMING_CPU" and established:
+        return int_or([(0, 4)], "SO_INCOMING_CPU is the CPU that processed the last received "
+                                "packet")
+    if name == "TCP_INFO" and not is_int:
+        if state == "fresh":
+            return rng(*TCP_INFO_FRESH)
+        if established:
+            return rng(*TCP_INFO_ESTABLISHED)
+    if name == "TCP_CC_INFO" and established and not is_int:
+        return rng([(8, 12)], "bbr_min_rtt (struct tcp_bbr_info @8) is the handshake's "
+                              "measured round-trip time")
     return None
 
 
@@ -193,9 +195,16 @@ def header(generator):
 def build():
     cases = collect()
     out = header("scripts/gen_sockopt_values.py")
+    out["rows"] = ("a case's row is identified by its name and the level in the first two args; "
+                   "the MCAST_* names exist at both IPPROTO_IP and IPPROTO_IPV6")
     out["skipped"] = [
-        {"row": name, "sock": dict(zip(("family", "type", "state"), sock)), "why": why}
-        for (name, sock), why in SKIP.items()
+        {"row": name, "level": _level_of(name),
+         "sock": dict(zip(("family", "type", "state"), sock)),
+         "forms": "all" if form == "*" else f"buflen{form}", "why": why}
+        for (name, sock, form), why in SKIP.items()
+    ] + [
+        {"row": r.name, "level": r.level, "sock": "all", "forms": "buffer", "why": INOUT_WHY}
+        for r in T.ROWS if r.get and r.inout
     ]
     out["cases"] = []
     for cid, row, sock, args, res in cases:
@@ -212,10 +221,17 @@ def build():
 
 
 def write(data, path=OUT):
+    """Header keys indented, then one case per line (small, diff-friendly)."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:
-        json.dump(data, f, indent=1)
-        f.write("\n")
+        f.write("{\n")
+        for k, v in data.items():
+            if k == "cases":
+                continue
+            f.write(f" {json.dumps(k)}: {json.dumps(v)},\n")
+        f.write(' "cases": [\n')
+        f.write(",\n".join("  " + json.dumps(c, separators=(",", ":")) for c in data["cases"]))
+        f.write("\n ]\n}\n")
 
 
 def raw_dump():
@@ -255,6 +271,8 @@ def check(n):
         masked = set()
         for a, b in (mask or {}).get("bytes", []):
             masked.update(range(a, b))
+        if mask and "pid_at" in mask:
+            masked.update(range(mask["pid_at"], mask["pid_at"] + 4))
         varying = {i for i in range(len(blobs[0])) if len({b[i] for b in blobs}) > 1}
         if varying - masked:
             print("VARIES (bytes, unmasked)", cid, sorted(varying - masked))

@@ -131,6 +131,7 @@ class Row:
     note: str = ""
     roundtrip: Tuple[RoundTrip, ...] = ()
     why_no_roundtrip: str = ""
+    inout: bool = False   # getsockopt reads the buffer as input (a request), not only writes it
     python: bool = False
 
     @property
@@ -241,7 +242,7 @@ ROWS_SRC = []
 
 
 def R(name, level, value, kind, *, aliases=(), size=None, fmt="", decoder="", get=True, set=True,
-      priv=False, fam=ALL, note="", rt=(), why=""):
+      priv=False, fam=ALL, note="", rt=(), why="", inout=False):
     if size is None:
         size = struct.calcsize(fmt) if fmt else _KIND_SIZE[kind]
     if isinstance(rt, RoundTrip):
@@ -254,7 +255,8 @@ def R(name, level, value, kind, *, aliases=(), size=None, fmt="", decoder="", ge
         fixed.append(r)
     ROWS_SRC.append(Row(name=name, level=level, value=value, kind=kind, size=size, fmt=fmt,
                         decoder=decoder, aliases=tuple(aliases), get=get, set=set, privileged=priv,
-                        families=tuple(fam), note=note, roundtrip=tuple(fixed), why_no_roundtrip=why))
+                        families=tuple(fam), note=note, roundtrip=tuple(fixed), why_no_roundtrip=why,
+                        inout=inout))
 
 
 SOL, IP, TCPL, UDPL, IP6 = "SOL_SOCKET", "IPPROTO_IP", "IPPROTO_TCP", "IPPROTO_UDP", "IPPROTO_IPV6"
@@ -541,13 +543,13 @@ R("IP_ADD_SOURCE_MEMBERSHIP", IP, 39, "struct", fmt="4s4s4s", decoder="ip_mreq_s
 R("IP_DROP_SOURCE_MEMBERSHIP", IP, 40, "struct", fmt="4s4s4s", decoder="ip_mreq_source", get=False,
   fam=INET_DGRAM,
   rt=S("inet/dgram/fresh", MREQ_SOURCE, None, pre=((IP, "IP_ADD_SOURCE_MEMBERSHIP", MREQ_SOURCE),)))
-R("IP_MSFILTER", IP, 41, "bytes", size=20, decoder="ip_msfilter", fam=INET_DGRAM,
+R("IP_MSFILTER", IP, 41, "bytes", size=20, decoder="ip_msfilter", fam=INET_DGRAM, inout=True,
   rt=S("inet/dgram/fresh", MREQ_SRC + struct.pack("II", 1, 1) + in4("127.0.0.2"), None,
        pre=((IP, "IP_ADD_MEMBERSHIP", MREQ_SRC),),
-       why="set an INCLUDE filter of one source; getsockopt is in/out (Python passes zeros) so it "
-           "cannot name the group to read back"),
-  note="struct ip_msfilter (group, interface, fmode, numsrc, sources[]); get is in/out: "
-       "zeroed input gives ENODEV (16 bytes) or EINVAL")
+       why="set an INCLUDE filter of one source; getsockopt is in/out and CPython cannot pass "
+           "the group to read back"),
+  note="struct ip_msfilter (group, interface, fmode, numsrc, sources[]); get is in/out: the "
+       "buffer names the group, and CPython passes it uninitialised")
 R("MCAST_JOIN_GROUP", IP, 42, "struct", fmt="I4x128s", decoder="group_req", get=False, fam=INET_ALL,
   rt=S("inet/dgram/fresh", GR4, None))
 R("MCAST_BLOCK_SOURCE", IP, 43, "struct", fmt="I4x128s128s", decoder="group_source_req", get=False,
@@ -563,11 +565,12 @@ R("MCAST_JOIN_SOURCE_GROUP", IP, 46, "struct", fmt="I4x128s128s", decoder="group
 R("MCAST_LEAVE_SOURCE_GROUP", IP, 47, "struct", fmt="I4x128s128s", decoder="group_source_req",
   get=False, fam=INET_ALL,
   rt=S("inet/dgram/fresh", GSR4, None, pre=((IP, "MCAST_JOIN_SOURCE_GROUP", GSR4),)))
-R("MCAST_MSFILTER", IP, 48, "bytes", size=272, decoder="group_filter", fam=INET_ALL,
+R("MCAST_MSFILTER", IP, 48, "bytes", size=272, decoder="group_filter", fam=INET_ALL, inout=True,
   rt=S("inet/dgram/fresh", GR4 + struct.pack("II", 1, 1) + ss4("127.0.0.2"), None,
        pre=((IP, "MCAST_JOIN_GROUP", GR4),),
        why="set an INCLUDE filter of one source; get is in/out and cannot name the group"),
-  note="struct group_filter; get is in/out (zeroed input gives EINVAL)")
+  note="struct group_filter; get is in/out: the buffer names the group (CPython passes it "
+       "uninitialised)")
 R("IP_MULTICAST_ALL", IP, 49, "bool", fam=INET_ALL, rt=B("inet/dgram/fresh", default=1),
   note="1 by default on AF_INET, 0 on AF_INET6 sockets")
 R("IP_UNICAST_IF", IP, 50, "int", fam=INET_ALL,
@@ -686,8 +689,8 @@ R("TCP_FASTOPEN_KEY", TCPL, 33, "bytes", size=32, decoder="", fam=TCP,
   note="16 or 32 bytes; without a socket key get returns the netns key (b'' until one exists)")
 R("TCP_FASTOPEN_NO_COOKIE", TCPL, 34, "bool", fam=TCP, rt=B("inet/stream/fresh"))
 R("TCP_ZEROCOPY_RECEIVE", TCPL, 35, "struct", fmt="@QIIIiQiIQQII", decoder="tcp_zerocopy_receive",
-  set=False, fam=TCP,
-  note="in/out getsockopt that maps received pages into an mmap()ed region; zeroed input "
+  set=False, fam=TCP, inout=True,
+  note="in/out getsockopt that maps received pages into an mmap()ed region; buflen < 8 "
        "answers EINVAL; setsockopt ENOPROTOOPT")
 R("TCP_INQ", TCPL, 36, "bool", aliases=("TCP_CM_INQ",), fam=TCP, rt=B("inet/stream/fresh"))
 R("TCP_TX_DELAY", TCPL, 37, "int", fam=TCP, rt=S("inet/stream/fresh", 1000),
@@ -696,9 +699,9 @@ _AO = "the kernel is built without CONFIG_TCP_AO: getsockopt and setsockopt answ
 R("TCP_AO_ADD_KEY", TCPL, 38, "bytes", size=288, decoder="tcp_ao_add", get=False, fam=TCP, why=_AO,
   note="struct tcp_ao_add (RFC 5925 key); layout not verified here")
 R("TCP_AO_DEL_KEY", TCPL, 39, "bytes", size=144, decoder="tcp_ao_del", get=False, fam=TCP, why=_AO)
-R("TCP_AO_INFO", TCPL, 40, "bytes", size=48, decoder="tcp_ao_info_opt", fam=TCP, why=_AO)
+R("TCP_AO_INFO", TCPL, 40, "bytes", size=48, decoder="tcp_ao_info_opt", fam=TCP, why=_AO, inout=True)
 R("TCP_AO_GET_KEYS", TCPL, 41, "bytes", size=304, decoder="tcp_ao_getsockopt", set=False, fam=TCP,
-  note="in/out getsockopt")
+  inout=True, note="in/out getsockopt")
 R("TCP_AO_REPAIR", TCPL, 42, "bytes", size=16, decoder="tcp_ao_repair", fam=TCP, why=_AO)
 R("TCP_IS_MPTCP", TCPL, 43, "bool", set=False, fam=TCP,
   note="1 on IPPROTO_MPTCP sockets; setsockopt ENOPROTOOPT")
@@ -745,7 +748,8 @@ R("IPV6_2292PKTOPTIONS", IP6, 6, "bytes", size=256, decoder="cmsg", fam=INET6_AL
   note="set: sticky options as a cmsg buffer; get: TCP only (UDP ENOPROTOOPT), the cmsgs of "
        "the last received packet")
 R("IPV6_CHECKSUM", IP6, 7, "int", fam=("inet6",),
-  note="SOCK_RAW only (offset of the checksum, -1 off); tcp/udp answer ENOPROTOOPT",
+  note="SOCK_RAW only (offset of the checksum, -1 off; ICMPv6 raw sockets refuse it with "
+       "EINVAL); tcp/udp answer ENOPROTOOPT",
   why="SOCK_RAW only (not a fixture socket type); tcp6/udp6 answer ENOPROTOOPT (errno 92)")
 R("IPV6_2292HOPLIMIT", IP6, 8, "bool", fam=INET6_ALL, rt=B("inet6/dgram/fresh"))
 R("IPV6_FLOWINFO", IP6, 11, "bool", fam=INET6_ALL, rt=B("inet6/dgram/fresh"))
@@ -766,7 +770,9 @@ R("IPV6_LEAVE_GROUP", IP6, 21, "struct", fmt="16sI", decoder="ipv6_mreq", get=Fa
   aliases=("IPV6_DROP_MEMBERSHIP",), fam=INET6_DGRAM,
   rt=S("inet6/dgram/fresh", MREQ6_LO, None, pre=((IP6, "IPV6_JOIN_GROUP", MREQ6_LO),)))
 R("IPV6_ROUTER_ALERT", IP6, 22, "int", fam=("inet6",),
-  why="settable only on SOCK_RAW (not a fixture socket type); tcp6/udp6 answer ENOPROTOOPT (errno 92)")
+  note="meant for SOCK_RAW router-alert listeners; reads 0",
+  why="setsockopt answers ENOPROTOOPT (errno 92) on tcp6/udp6 and, on this kernel, on SOCK_RAW "
+      "sockets of protocols 17, 58 and 253 too (verified as root)")
 R("IPV6_MTU_DISCOVER", IP6, 23, "int", fam=INET6_ALL,
   rt=(S("inet6/dgram/fresh", 2), S("inet6/dgram/fresh", 6, label="range",
                                    why="IPV6_PMTUDISC_OMIT (5) is the highest mode")))
@@ -794,13 +800,13 @@ R("IPV6_ROUTER_ALERT_ISOLATE", IP6, 30, "bool", fam=INET6_ALL, rt=B("inet6/dgram
   note="accepted on any IPv6 socket though it only affects raw router-alert sockets")
 R("IPV6_RECVERR_RFC4884", IP6, 31, "bool", fam=INET6_ALL, rt=B("inet6/dgram/fresh"),
   note="only 0 and 1 are accepted")
-R("IPV6_FLOWLABEL_MGR", IP6, 32, "struct", fmt="16s4sBBHHHI", decoder="in6_flowlabel_req",
+R("IPV6_FLOWLABEL_MGR", IP6, 32, "struct", fmt="16s4sBBHHHI", decoder="in6_flowlabel_req", inout=True,
   fam=INET6_ALL,
   rt=S("inet6/dgram/fresh", in6("::1") + struct.pack("!I", 0x5A5A5) + struct.pack("@BBHHHI", 0, 3, 1, 0, 0, 0),
        None, why="IPV6_FL_A_GET with IPV6_FL_F_CREATE and share IPV6_FL_S_USER: (re)use flow label "
                  "0x5a5a5; an exclusive label would linger after close and make reruns EPERM"),
   note="struct in6_flowlabel_req (32 bytes); labels outlive their socket for a linger time; get "
-       "is in/out: buflen must be >= 32 (EINVAL) and a zeroed request answers ENOENT")
+       "is in/out (flr_action must be IPV6_FL_A_GET, else EINVAL; buflen >= 32)")
 R("IPV6_FLOWINFO_SEND", IP6, 33, "bool", fam=INET6_ALL, rt=B("inet6/dgram/fresh"))
 R("IPV6_IPSEC_POLICY", IP6, 34, "bytes", size=256, decoder="", get=False, priv=True, fam=INET6_ALL,
   rt=S("inet6/dgram/fresh", None, None, optlen=0, why="the None form with optlen 0 clears the policies"))
@@ -824,7 +830,7 @@ R("MCAST_JOIN_SOURCE_GROUP", IP6, 46, "struct", fmt="I4x128s128s", decoder="grou
 R("MCAST_LEAVE_SOURCE_GROUP", IP6, 47, "struct", fmt="I4x128s128s", decoder="group_source_req",
   get=False, fam=INET6_ALL,
   rt=S("inet6/dgram/fresh", GSR6, None, pre=((IP6, "MCAST_JOIN_SOURCE_GROUP", GSR6),)))
-R("MCAST_MSFILTER", IP6, 48, "bytes", size=272, decoder="group_filter", fam=INET6_ALL,
+R("MCAST_MSFILTER", IP6, 48, "bytes", size=272, decoder="group_filter", fam=INET6_ALL, inout=True,
   rt=S("inet6/dgram/fresh", GR6 + struct.pack("II", 1, 1) + ss6("::1"), None,
        pre=((IP6, "MCAST_JOIN_GROUP", GR6),),
        why="set an INCLUDE filter of one source; get is in/out and cannot name the group"))
@@ -1031,13 +1037,18 @@ def open_socket(family: str, type_: str, state: str):
             raise ValueError(state)
         yield s
     finally:
-        if s is not None:
-            s.close()
-        for k in keep:
+        # TCP sockets are closed with an RST (SO_LINGER (1, 0)) so they leave no TIME_WAIT
+        # entry behind: thousands of cases would otherwise exhaust the ephemeral ports.
+        for k in ([s] if s is not None else []) + keep:
             if isinstance(k, int):
                 os.close(k)
-            else:
-                k.close()
+                continue
+            if family != "unix" and type_ == "stream" and k.fileno() >= 0:
+                try:
+                    k.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                except OSError:
+                    pass
+            k.close()
         if tmp:
             for f in os.listdir(tmp):
                 os.unlink(os.path.join(tmp, f))
@@ -1050,12 +1061,17 @@ def _ts_str(s: str) -> str:
 
 
 def _ts_array(name: str, typ: str, items, comment: str = "") -> str:
-    per_line = 8 if typ.endswith("<string>") else 16
-    lines = []
-    for i in range(0, len(items), per_line):
-        lines.append("  " + ", ".join(items[i:i + per_line]) + ",")
-    c = f"  // {comment}" if comment else ""
-    return f"export const {name}: {typ} = [{c}\n" + "\n".join(lines) + "\n];\n"
+    lines, cur = [], ""
+    for it in items:  # greedy wrap at 100 columns
+        piece = it + ","
+        if cur and len(cur) + 1 + len(piece) > 100:
+            lines.append(cur)
+            cur = ""
+        cur = f"{cur} {piece}" if cur else "  " + piece
+    if cur:
+        lines.append(cur)
+    c = f"// {comment}\n" if comment else ""
+    return f"{c}export const {name}: {typ} = [\n" + "\n".join(lines) + "\n];\n"
 
 
 def render_ts() -> str:

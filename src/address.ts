@@ -3,8 +3,8 @@
 // assembly/) and decodes. Values: [host, port] for AF_INET, [host, port, flowinfo,
 // scope_id] for AF_INET6, a path string (or bytes for Linux abstract names) for AF_UNIX.
 import type { Core } from './core.js';
-import { bytesLike, cInt, cUIntMask, pyTypeName, asPyInt } from './args.js';
-import { OSError, OverflowError } from './errors.js';
+import { bytesLike, cInt, cUIntMask, pyTypeName, pyTupleTypeName } from './args.js';
+import { OSError, OverflowError, coreError, E_PORT_RANGE, E_HOST_NUL } from './errors.js';
 
 export const AF_UNIX = 1;
 export const AF_INET = 2;
@@ -16,26 +16,34 @@ const utf8 = new TextEncoder();
 const utf8d = new TextDecoder();
 const latin1 = new TextDecoder('latin1');
 
-/** idna_converter(): str (ASCII, else IDNA) or bytes; anything else is a TypeError. */
-function hostBytes(host: unknown): Uint8Array {
+/**
+ * idna_converter(): str (ASCII, else IDNA) or bytes-like; anything else is a TypeError, and
+ * so is a NUL inside the name (the core's message table has both).
+ */
+function hostBytes(host: unknown, caller: string): Uint8Array {
+  let b: Uint8Array | null;
   if (typeof host === 'string') {
     // Non-ASCII names would need IDNA; as they always go to name resolution, UTF-8 is
     // enough to reach the same lookup failure or success.
-    return utf8.encode(host);
+    b = utf8.encode(host);
+  } else {
+    b = bytesLike(host);
+    if (b === null || host instanceof DataView) throw new TypeError(`str, bytes or bytearray expected, not ${pyTypeName(host)}`);
   }
-  const b = bytesLike(host);
-  if (b && !(host instanceof DataView)) return b;
-  throw new TypeError(`str, bytes or bytearray expected, not ${pyTypeName(host)}`);
+  if (b.includes(0)) throw coreError(E_HOST_NUL, caller);
+  return b;
 }
 
 /**
  * Puts `address` for a socket of `family` into the core's scratch and returns the
  * arguments of the core's addr/bind/connect exports: [textLength, port, flowinfo, scope].
+ * Only PyArg_ParseTuple's part of getsockaddrarg() is here, in its order (host, port,
+ * flowinfo, scope_id); the core resolves the host and then checks the ranges.
  */
 export function putAddress(c: Core, family: number, address: unknown, caller: string): [number, number, number, number] {
   if (family === AF_UNIX) {
     const path = typeof address === 'string' ? utf8.encode(address) : bytesLike(address);
-    if (path === null) throw new TypeError(`a bytes-like object is required, not '${pyTypeName(address)}'`);
+    if (path === null) throw new TypeError(`a bytes-like object is required, not '${pyTupleTypeName(address)}'`);
     return [c.putStr(path), 0, 0, 0];
   }
   if (family === AF_INET || family === AF_INET6) {
@@ -44,32 +52,65 @@ export function putAddress(c: Core, family: number, address: unknown, caller: st
       throw new TypeError(`${caller}(): ${fam} address must be tuple, not ${pyTypeName(address)}`);
     }
     const n = address.length;
-    const shape = family === AF_INET
-      ? 'AF_INET address must be a pair (host, port)'
-      : 'AF_INET6 address must be a tuple (host, port[, flowinfo[, scopeid]])';
-    if (family === AF_INET ? n !== 2 : n < 2 || n > 4) throw new TypeError(shape);
-    const host = hostBytes(address[0]);
+    // The ';' message of the PyArg format replaces only the argument-count error; a
+    // conversion error keeps its own message ('str' object cannot be interpreted ...).
+    if (family === AF_INET ? n !== 2 : n < 2 || n > 4) {
+      throw new TypeError(family === AF_INET
+        ? 'AF_INET address must be a pair (host, port)'
+        : 'AF_INET6 address must be a tuple (host, port[, flowinfo[, scopeid]])');
+    }
+    const host = hostBytes(address[0], caller);
     let port: number;
     try {
       port = cInt(address[1]);
     } catch (e) {
-      // PyArg_ParseTuple(..."i;<shape>") replaces conversion messages by the shape; an
-      // overflow is reported as the port range error.
-      if (e instanceof OverflowError) throw new OverflowError(`${caller}(): port must be 0-65535.`);
-      throw new TypeError(shape);
+      // getsockaddrarg() reports any overflow of the 'i' conversion as the port range.
+      if (e instanceof OverflowError) throw coreError(E_PORT_RANGE, caller);
+      throw e;
     }
-    let flowinfo = 0, scope = 0;
-    if (n > 2) {
-      if (asPyInt(address[2]) === null) throw new TypeError(shape);
-      flowinfo = cUIntMask(address[2]);
-    }
-    if (n > 3) {
-      if (asPyInt(address[3]) === null) throw new TypeError(shape);
-      scope = cUIntMask(address[3]);
-    }
+    // flowinfo and scope_id are PyArg 'I': masked modulo 2**32, no overflow check.
+    const flowinfo = n > 2 ? cUIntMask(address[2]) : 0;
+    const scope = n > 3 ? cUIntMask(address[3]) : 0;
     return [c.putStr(host), port, flowinfo, scope];
   }
   throw new OSError(`${caller}(): bad family`);
+}
+
+/** Puts a host (str or bytes) into the core's scratch; returns its length (create_connection). */
+export function putHost(c: Core, host: unknown, caller: string): number {
+  return c.putStr(hostBytes(host, caller));
+}
+
+/** Python's repr() of an address, for messages (create_server). */
+export function reprAddress(a: unknown): string {
+  if (typeof a === 'string') return reprStr(a);
+  if (a instanceof Uint8Array) {
+    let s = "b'";
+    for (const b of a) {
+      s += b === 0x27 ? "\\'" : b === 0x5c ? '\\\\' : b >= 0x20 && b < 0x7f ? String.fromCharCode(b)
+        : b === 9 ? '\\t' : b === 10 ? '\\n' : b === 13 ? '\\r' : `\\x${b.toString(16).padStart(2, '0')}`;
+    }
+    return s + "'";
+  }
+  if (Array.isArray(a)) return a.length === 1 ? `(${reprAddress(a[0])},)` : `(${a.map(reprAddress).join(', ')})`;
+  if (a === null || a === undefined) return 'None';
+  if (typeof a === 'boolean') return a ? 'True' : 'False';
+  return String(a);
+}
+
+function reprStr(s: string): string {
+  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = q;
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (ch === q || ch === '\\') out += '\\' + ch;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
+    else out += ch;
+  }
+  return out + q;
 }
 
 const ADDR_NONE = 0, ADDR_INET = 1, ADDR_INET6 = 2, ADDR_UNIX = 3, ADDR_UNIX_ABSTRACT = 4;

@@ -88,3 +88,41 @@ export function argCount(fn: string, given: number, min: number, max: number): T
   if (given < min) return new TypeError(`${fn}() takes at least ${min} argument${min === 1 ? '' : 's'} (${given} given)`);
   return new TypeError(`${fn}() takes at most ${max} argument${max === 1 ? '' : 's'} (${given} given)`);
 }
+
+/**
+ * _PyLong_AsInt (Argument Clinic's `int`: socket.__init__, shutdown, os.dup): a C int;
+ * every out-of-range value is "Python int too large to convert to C int".
+ */
+export function cIntClinic(v: unknown): number {
+  if (typeof v === 'number' && (v | 0) === v) return v;
+  const n = asPyInt(v);
+  if (n === null) throw notInteger(v);
+  if (n > BigInt(INT_MAX) || n < BigInt(INT_MIN)) throw new OverflowError('Python int too large to convert to C int');
+  return Number(n);
+}
+
+/**
+ * PyArg 'n' (Py_ssize_t: recv's bufsize, recv_into's nbytes), saturated to the C int range
+ * the core takes: a size beyond it is as impossible to meet as 2**31 - 1 (too big for any
+ * buffer), and a negative one stays negative for the core's ValueError.
+ */
+export function cSsizeSat(v: unknown): number {
+  if (typeof v === 'number' && (v | 0) === v) return v;
+  const n = asPyInt(v);
+  if (n === null) throw notInteger(v);
+  if (n > LONG_MAX || n < LONG_MIN) throw new OverflowError('Python int too large to convert to C ssize_t');
+  return n > BigInt(INT_MAX) ? INT_MAX : n < BigInt(INT_MIN) ? INT_MIN : Number(n);
+}
+
+/**
+ * socket(fileno=...): PyLong_AsSocket_t is a C long cast to the int SOCKET_T, so 2**31 and
+ * 2**32 - 1 become negative (ValueError 'negative file descriptor' in the core).
+ */
+export function cFdLong(v: unknown): number {
+  return Number(BigInt.asIntN(32, cLong(v)));
+}
+
+/** The Python type name of a JS value where a JS array stands for a tuple (addresses). */
+export function pyTupleTypeName(v: unknown): string {
+  return Array.isArray(v) ? 'tuple' : pyTypeName(v);
+}

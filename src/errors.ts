@@ -55,6 +55,10 @@ export class ValueError extends Error {
 export class OverflowError extends Error {
   override get name(): string { return 'OverflowError'; }
 }
+/** Python's MemoryError: a buffer the size asked for cannot be allocated. */
+export class MemoryError extends Error {
+  override get name(): string { return 'MemoryError'; }
+}
 
 const OSERROR_CLASSES: Record<string, new (...a: any[]) => OSError> = {
   OSError, PermissionError, FileNotFoundError, ProcessLookupError, InterruptedError,
@@ -81,7 +85,37 @@ const CORE_ERRORS: Record<number, (fn: string) => Error> = {
   11: () => new gaierror(-2, 'Name or service not known'),
   12: (fn) => new OSError(`${fn}(): bad family`),
   13: () => new OSError('address family mismatched'),
+  14: () => new gaierror(-9, 'Address family for hostname not supported'),
+  15: () => new TypeError('host name must not contain null character'),
+  16: () => new ValueError('negative buffersize in recvfrom_into'),
+  17: () => new ValueError('nbytes is greater than the length of the buffer'),
 };
+
+/** Core error codes src/ raises itself, for PyArg conversions that end in a core message. */
+export const E_PORT_RANGE = 8;
+export const E_HOST_NUL = 15;
+
+/** The exception for core error code `code` (assembly/errors.ts), raised by `fn`. */
+export function coreError(code: number, fn: string): Error {
+  return errorFor(-(ERR_BASE + code), fn);
+}
+
+/**
+ * OSError(errno, strerror) with the subclass OSError.__new__ picks for the errno (PEP
+ * 3151), as socket.py's `raise error(err.errno, msg)` does; a null errno keeps OSError
+ * and prints as "[Errno None] msg".
+ */
+export function osErrorWith(errno: number | null, text: string): OSError {
+  if (errno === null) {
+    const e = new OSError(text);
+    e.message = `[Errno None] ${text}`;
+    e.strerror = text;
+    return e;
+  }
+  const c = core();
+  const cls = errno > 0 ? OSERROR_CLASSES[c.str(c.x.errno_class_name(c.x.errno_class(errno)))] ?? OSError : OSError;
+  return new cls(errno, text);
+}
 
 /** The OSError (subclass chosen by errno, PEP 3151) for an errno, as PyErr_SetFromErrno. */
 export function fromErrno(errno: number): OSError {

@@ -1,8 +1,8 @@
 // The socket object, with Python's names and semantics (Lib/socket.py over _socket). It
 // converts arguments and results; the core decides and the host performs.
 import { core, type Core } from './core.js';
-import { errorFor, OSError, ValueError } from './errors.js';
-import { argCount, bytesLike, cInt, cUIntMask, isCInt, asPyInt, pyTypeName } from './args.js';
+import { errorFor, OSError, ValueError, MemoryError } from './errors.js';
+import { argCount, bytesLike, cInt, cUIntMask, isCInt, asPyInt, pyTypeName, cIntClinic, cSsizeSat, cFdLong } from './args.js';
 import { putAddress, readAddress, type Address, AF_INET } from './address.js';
 
 const SOCK_STREAM = 1;
@@ -30,17 +30,17 @@ export class socket {
    * family, type and proto not given are read from the fd.
    */
   constructor(family: number = -1, type: number = -1, proto: number = -1, fileno: number | null = null) {
+    if (arguments.length > 4) {
+      throw new TypeError(`socket.__init__() takes from 1 to 5 positional arguments but ${arguments.length + 1} were given`);
+    }
     const c = core();
-    const fam = cInt(family), typ = cInt(type), pr = cInt(proto);
+    // Argument Clinic converts family, type and proto (_PyLong_AsInt), then the fileno.
+    const fam = cIntClinic(family), typ = cIntClinic(type), pr = cIntClinic(proto);
     let h: number;
     if (fileno === null || fileno === undefined) {
       h = c.x.sock_new(fam === -1 ? AF_INET : fam, typ === -1 ? SOCK_STREAM : typ, pr === -1 ? 0 : pr);
     } else {
-      if (typeof fileno === 'number' && !Number.isInteger(fileno)) {
-        throw new TypeError('socket() argument 4 must be int, not float');
-      }
-      if (asPyInt(fileno) === null) throw new TypeError(`'${pyTypeName(fileno)}' object cannot be interpreted as an integer`);
-      h = c.x.sock_adopt(cInt(fileno), fam, typ, pr);
+      h = c.x.sock_adopt(cFdLong(fileno), fam, typ, pr);
     }
     if (h < 0) fail(h, 'socket');
     this._c = c;
@@ -52,7 +52,10 @@ export class socket {
   get type(): number { return this._c.x.sock_type(this._h); }
   get proto(): number { return this._c.x.sock_proto(this._h); }
 
-  fileno(): number { return this._c.x.sock_fileno(this._h); }
+  fileno(): number {
+    if (arguments.length) throw noArgs('fileno', arguments.length);
+    return this._c.x.sock_fileno(this._h);
+  }
 
   /**
    * Can this socket's host perform `capability` (or the capability a method needs)?
@@ -130,6 +133,7 @@ export class socket {
 
   /** Closes the socket; with makefile() files open, the real close waits for the last one. */
   close(): void {
+    if (arguments.length) throw selfOnly('close', arguments.length);
     const c = this._c, h = this._h;
     c.x.sock_set_flags(h, c.x.sock_flags(h) | F_CLOSED);
     if (c.x.sock_iorefs(h) <= 0) this._realClose();
@@ -141,8 +145,9 @@ export class socket {
     if (r < 0) fail(r, 'close');
   }
 
-  /** Closes the socket object without closing the fd, and returns the fd. */
+  /** Closes the socket object without closing the fd, and returns the fd (-1 if closed). */
   detach(): number {
+    if (arguments.length) throw selfOnly('detach', arguments.length);
     const c = this._c, h = this._h;
     c.x.sock_set_flags(h, c.x.sock_flags(h) | F_CLOSED);
     return c.x.sock_detach(h);
@@ -157,6 +162,7 @@ export class socket {
 
   /** A new socket object on a duplicate of the fd, with the same timeout. */
   dup(): socket {
+    if (arguments.length) throw selfOnly('dup', arguments.length);
     const h = this._c.x.sock_dup(this._h);
     if (h < 0) fail(h, 'dup');
     return socket._wrap(this._c, h);
@@ -174,7 +180,7 @@ export class socket {
   // ------------------------------------------------------------ addresses
 
   bind(address: Address): void {
-    if (arguments.length !== 1) throw argCount('bind', arguments.length, 1, 1);
+    if (arguments.length !== 1) throw oneArg('bind', arguments.length);
     const c = this._c;
     const [n, port, flow, scope] = putAddress(c, this.family, address, 'bind');
     const r = c.x.sock_bind(this._h, n, port, flow, scope);
@@ -182,6 +188,7 @@ export class socket {
   }
 
   connect(address: Address): void {
+    if (arguments.length !== 1) throw oneArg('connect', arguments.length);
     const c = this._c;
     const [n, port, flow, scope] = putAddress(c, this.family, address, 'connect');
     const r = c.x.sock_connect(this._h, n, port, flow, scope);
@@ -190,6 +197,7 @@ export class socket {
 
   /** connect() that returns the errno instead of raising it (0 on success). */
   connect_ex(address: Address): number {
+    if (arguments.length !== 1) throw oneArg('connect_ex', arguments.length);
     const c = this._c;
     const [n, port, flow, scope] = putAddress(c, this.family, address, 'connect_ex');
     const r = c.x.sock_connect(this._h, n, port, flow, scope);
@@ -209,6 +217,7 @@ export class socket {
 
   /** accept() -> [socket, address]. */
   accept(): [socket, Address] {
+    if (arguments.length) throw selfOnly('accept', arguments.length);
     const c = this._c;
     const h = c.x.sock_accept(this._h);
     if (h < 0) fail(h, 'accept');
@@ -217,6 +226,7 @@ export class socket {
   }
 
   getsockname(): Address {
+    if (arguments.length) throw noArgs('getsockname', arguments.length);
     const c = this._c;
     const len = c.x.sock_getsockname(this._h);
     if (len < 0) fail(len, 'getsockname');
@@ -224,6 +234,7 @@ export class socket {
   }
 
   getpeername(): Address {
+    if (arguments.length) throw noArgs('getpeername', arguments.length);
     const c = this._c;
     const len = c.x.sock_getpeername(this._h);
     if (len < 0) fail(len, 'getpeername');
@@ -232,7 +243,8 @@ export class socket {
 
   /** shutdown(how): SHUT_RD 0, SHUT_WR 1, SHUT_RDWR 2. */
   shutdown(how: number): void {
-    const r = this._c.x.sock_shutdown(this._h, cInt(how));
+    if (arguments.length !== 1) throw oneArg('shutdown', arguments.length);
+    const r = this._c.x.sock_shutdown(this._h, cIntClinic(how));
     if (r < 0) fail(r, 'shutdown');
   }
 
@@ -240,9 +252,11 @@ export class socket {
 
   /** recv(bufsize[, flags]) -> bytes (empty at end of stream). */
   recv(bufsize: number, flags: number = 0): Uint8Array {
-    const size = cInt(bufsize), fl = cInt(flags);
+    const n = arguments.length;
+    if (n < 1 || n > 2) throw argCount('recv', n, 1, 2);
+    const size = cSsizeSat(bufsize), fl = cInt(flags);
     const c = this._c;
-    const buf = new Uint8Array(Math.max(size, 0));   // the core rejects a negative size
+    const buf = allocate(size);   // the core rejects a negative size
     c.host.stage(buf);
     const r = c.x.sock_recv(this._h, -1, 0, size, fl);
     if (r < 0) fail(r, 'recv');
@@ -251,57 +265,71 @@ export class socket {
 
   /** recv_into(buffer[, nbytes[, flags]]) -> number of bytes received. */
   recv_into(buffer: Uint8Array | ArrayBufferView, nbytes: number = 0, flags: number = 0): number {
-    const b = bytesLike(buffer);
-    if (b === null) throw new TypeError(`recv_into() argument 'buffer' must be read-write bytes-like object, not ${pyTypeName(buffer)}`);
+    const b = writableBuffer('recv_into', arguments.length, buffer);
     const c = this._c;
+    const nb = cSsizeSat(nbytes), fl = cInt(flags);
     c.host.stage(b);
-    const r = c.x.sock_recv_into(this._h, -1, b.length, cInt(nbytes), cInt(flags));
+    const r = c.x.sock_recv_into(this._h, -1, b.length, nb, fl);
     if (r < 0) fail(r, 'recv_into');
     return r;
   }
 
   /** recvfrom(bufsize[, flags]) -> [bytes, address]. */
   recvfrom(bufsize: number, flags: number = 0): [Uint8Array, Address] {
-    const size = cInt(bufsize), fl = cInt(flags);
+    const n = arguments.length;
+    if (n < 1 || n > 2) throw argCount('recvfrom', n, 1, 2);
+    const size = cSsizeSat(bufsize), fl = cInt(flags);
     const c = this._c;
-    const buf = new Uint8Array(Math.max(size, 0));
+    const buf = allocate(size);
     c.host.stage(buf);
     const r = c.x.sock_recvfrom(this._h, -1, 0, size, fl);
     if (r < 0) fail(r, 'recvfrom');
     return [r === size ? buf : buf.slice(0, r), readAddress(c, c.i32[c.ADDRLEN >> 2]) as Address];
   }
 
+  /** recvfrom_into(buffer[, nbytes[, flags]]) -> [number of bytes received, address]. */
+  recvfrom_into(buffer: Uint8Array | ArrayBufferView, nbytes: number = 0, flags: number = 0): [number, Address] {
+    const b = writableBuffer('recvfrom_into', arguments.length, buffer);
+    const c = this._c;
+    const nb = cSsizeSat(nbytes), fl = cInt(flags);
+    c.host.stage(b);
+    const r = (c.x as DataExports).sock_recvfrom_into(this._h, -1, b.length, nb, fl);
+    if (r < 0) fail(r, 'recvfrom_into');
+    return [r, readAddress(c, c.i32[c.ADDRLEN >> 2]) as Address];
+  }
+
   /** send(data[, flags]) -> number of bytes sent (maybe fewer than given). */
   send(data: Uint8Array | ArrayBufferView, flags: number = 0): number {
-    const b = bytesLike(data);
-    if (b === null) throw new TypeError(`a bytes-like object is required, not '${pyTypeName(data)}'`);
-    const c = this._c;
+    const n = arguments.length;
+    if (n < 1 || n > 2) throw argCount('send', n, 1, 2);
+    const b = bytesArg(data);
+    const c = this._c, fl = cInt(flags);
     c.host.stage(b);
-    const r = c.x.sock_send(this._h, -1, 0, b.length, cInt(flags));
+    const r = c.x.sock_send(this._h, -1, 0, b.length, fl);
     if (r < 0) fail(r, 'send');
     return r;
   }
 
-  /** sendall(data[, flags]): sends everything or raises. */
+  /** sendall(data[, flags]): sends everything or raises (one send even for no data). */
   sendall(data: Uint8Array | ArrayBufferView, flags: number = 0): void {
-    const b = bytesLike(data);
-    if (b === null) throw new TypeError(`a bytes-like object is required, not '${pyTypeName(data)}'`);
+    const n = arguments.length;
+    if (n < 1 || n > 2) throw argCount('sendall', n, 1, 2);
+    const b = bytesArg(data);
     const c = this._c, fl = cInt(flags);
     c.host.stage(b);
     let off = 0;
-    while (off < b.length) {
+    do {   // sock_sendall() is a do-while: sendall(b'') still reports EPIPE/EBADF
       const r = c.x.sock_send(this._h, -1, off, b.length - off, fl);
       if (r < 0) fail(r, 'sendall');
       off += r;
-    }
+    } while (off < b.length);
   }
 
   /** sendto(data[, flags], address) -> number of bytes sent. */
   sendto(data: Uint8Array | ArrayBufferView, flagsOrAddress: unknown, address?: Address): number {
     const n = arguments.length;
     if (n < 2 || n > 3) throw new TypeError(`sendto() takes 2 or 3 arguments (${n} given)`);
-    const b = bytesLike(data);
-    if (b === null) throw new TypeError(`a bytes-like object is required, not '${pyTypeName(data)}'`);
+    const b = bytesArg(data);
     const flags = n === 3 ? cInt(flagsOrAddress) : 0;
     const addr = n === 3 ? address : flagsOrAddress;
     const c = this._c;
@@ -321,12 +349,58 @@ export class socket {
   [Symbol.for('nodejs.util.inspect.custom')](): string { return this.toString(); }
 }
 
+/** Core exports newer than src/core.ts's list (the data calls added with recvfrom_into). */
+type DataExports = Core['x'] & {
+  sock_recvfrom_into(h: number, buf: number, bufLen: number, nbytes: number, flags: number): number;
+};
+
+/** "socket.f() takes no arguments (N given)" (METH_NOARGS). */
+function noArgs(fn: string, given: number): TypeError {
+  return new TypeError(`socket.${fn}() takes no arguments (${given} given)`);
+}
+/** "socket.f() takes exactly one argument (N given)" (METH_O). */
+function oneArg(fn: string, given: number): TypeError {
+  return new TypeError(`socket.${fn}() takes exactly one argument (${given} given)`);
+}
+/** "socket.f() takes 1 positional argument but N were given" (socket.py's def f(self)). */
+function selfOnly(fn: string, given: number): TypeError {
+  return new TypeError(`socket.${fn}() takes 1 positional argument but ${given + 1} were given`);
+}
+
+/** PyArg 'y*': the bytes of a bytes-like object. */
+function bytesArg(data: unknown): Uint8Array {
+  const b = bytesLike(data);
+  if (b === null) throw new TypeError(`a bytes-like object is required, not '${pyTypeName(data)}'`);
+  return b;
+}
+
+/** PyArg 'w*' (recv_into, recvfrom_into): a writable buffer, with their argument messages. */
+function writableBuffer(fn: string, given: number, buffer: unknown): Uint8Array {
+  if (given === 0) throw new TypeError(`${fn}() missing required argument 'buffer' (pos 1)`);
+  if (given > 3) throw new TypeError(`${fn}() takes at most 3 arguments (${given} given)`);
+  const b = bytesLike(buffer);
+  if (b === null) {
+    const t = buffer === null || buffer === undefined ? 'None' : pyTypeName(buffer);
+    throw new TypeError(`${fn}() argument 1 must be read-write bytes-like object, not ${t}`);
+  }
+  return b;
+}
+
+/** A receive buffer of `size` bytes (none for a negative size, which the core rejects). */
+function allocate(size: number): Uint8Array {
+  try {
+    return new Uint8Array(size > 0 ? size : 0);
+  } catch {
+    throw new MemoryError();    // CPython's PyBytes_FromStringAndSize fails the same way
+  }
+}
+
 /** Method -> the capability it needs, for isAvailable(method). */
 const METHOD_CAPS: Record<string, string> = {
   getsockopt: 'getsockopt', setsockopt: 'setsockopt', bind: 'bind', connect: 'connect',
   connect_ex: 'connect', listen: 'listen', accept: 'accept', send: 'sendrecv',
   sendall: 'sendrecv', sendto: 'sendrecv', recv: 'sendrecv', recv_into: 'sendrecv',
-  recvfrom: 'sendrecv', shutdown: 'shutdown', getsockname: 'sockname',
+  recvfrom: 'sendrecv', recvfrom_into: 'sendrecv', shutdown: 'shutdown', getsockname: 'sockname',
   getpeername: 'sockname', dup: 'dup', ioctl: 'ioctl.windows', settimeout: 'nonblocking',
   setblocking: 'nonblocking',
 };
