@@ -104,7 +104,15 @@ export class Scene {
   }
 
   close(): void {
-    for (const s of this.extra) { try { s.close(); } catch { /* already closed elsewhere */ } }
+    // TCP sockets close with an RST (SO_LINGER {1, 0}), as the generators do: thousands of
+    // connections closed normally would exhaust loopback ports in TIME_WAIT.
+    const rst = new Uint8Array(new Int32Array([1, 0]).buffer);
+    for (const s of this.extra) {
+      try {
+        if (s.family !== w.AF_UNIX && s.type === w.SOCK_STREAM && s.fileno() >= 0) s.setsockopt(w.SOL_SOCKET, w.SO_LINGER, rst);
+        s.close();
+      } catch { /* already closed by the case */ }
+    }
     if (this.detachedFd >= 0) closeSync(this.detachedFd);
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
