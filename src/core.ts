@@ -163,7 +163,17 @@ export class Core {
 
 let defaultCore: Core | null = null;
 
-/** The core every socket uses unless told otherwise: the Linux host. */
+/** The core every new socket uses: the Linux host unless useHost() chose another. */
 export function core(): Core {
   return (defaultCore ??= new Core(new LinuxHost()));
+}
+
+/**
+ * Makes new sockets (and module functions) run on `host`, e.g. a Linux host with fewer
+ * capabilities; sockets made before keep their own core. Returns the previous host.
+ */
+export function useHost(host: Host): Host {
+  const previous = core().host;
+  defaultCore = new Core(host);
+  return previous;
 }

@@ -12,3 +12,6 @@ export {
 export { TimeoutError as timeout, OSError as error } from './errors.js';
 export type { Address } from './address.js';
 export type { Capability, Host } from '../host/types.js';
+export { CAPABILITIES } from '../host/types.js';
+export { LinuxHost } from '../host/linux/index.js';
+export { useHost } from './core.js';

@@ -7,12 +7,12 @@ import { libc, baseAddress } from './libc.js';
 const LINUX_CAPS = new Set<Capability>(CAPABILITIES.filter((c) => c !== 'ioctl.windows'));
 
 export class LinuxHost implements Host {
-  readonly name = 'linux';
   readonly capabilities: ReadonlySet<Capability>;
   private staged: Uint8Array = new Uint8Array(0);
   private pollBase = 0;
 
-  constructor(capabilities: Iterable<Capability> = LINUX_CAPS) {
+  /** A narrower capability set (and a name to tell it apart) makes a restricted host. */
+  constructor(capabilities: Iterable<Capability> = LINUX_CAPS, readonly name: string = 'linux') {
     this.capabilities = new Set(capabilities);
   }
 
