@@ -36,6 +36,7 @@ export interface CoreExports {
   sock_setsockopt_null(h: number, level: number, opt: number, optlen: number): number;
   addr_encode(h: number, n: number, port: number, flowinfo: number, scope: number): number;
   addr_decode(len: number): number;
+  addr_resolve(family: number, n: number): number;
   sock_bind(h: number, n: number, port: number, flowinfo: number, scope: number): number;
   sock_connect(h: number, n: number, port: number, flowinfo: number, scope: number): number;
   sock_listen(h: number, backlog: number): number;
@@ -46,6 +47,7 @@ export interface CoreExports {
   sock_recv(h: number, buf: number, off: number, len: number, flags: number): number;
   sock_recv_into(h: number, buf: number, bufLen: number, nbytes: number, flags: number): number;
   sock_recvfrom(h: number, buf: number, off: number, len: number, flags: number): number;
+  sock_recvfrom_into(h: number, buf: number, bufLen: number, nbytes: number, flags: number): number;
   sock_send(h: number, buf: number, off: number, len: number, flags: number): number;
   sock_sendto(h: number, buf: number, off: number, len: number, flags: number, alen: number): number;
   opt_count(): number;

@@ -94,6 +94,12 @@ const CORE_ERRORS: Record<number, (fn: string) => Error> = {
 /** Core error codes src/ raises itself, for PyArg conversions that end in a core message. */
 export const E_PORT_RANGE = 8;
 export const E_HOST_NUL = 15;
+export const E_ADDR_FAMILY_HOST = 14;
+
+/** The negative result the core returns for its error code `code`. */
+export function coreCode(code: number): number {
+  return -(ERR_BASE + code);
+}
 
 /** The exception for core error code `code` (assembly/errors.ts), raised by `fn`. */
 export function coreError(code: number, fn: string): Error {

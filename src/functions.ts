@@ -1,6 +1,6 @@
 // Module-level functions of Python's socket module (socket.py).
-import { core, type Core } from './core.js';
-import { errorFor, OSError, ValueError, osErrorWith } from './errors.js';
+import { core } from './core.js';
+import { errorFor, OSError, ValueError, osErrorWith, coreCode, E_ADDR_FAMILY_HOST } from './errors.js';
 import { cInt, cIntClinic, pyTypeName } from './args.js';
 import { socket } from './socket.js';
 import { AF_INET, AF_INET6, AF_UNIX, putHost, reprAddress, type Address } from './address.js';
@@ -9,11 +9,8 @@ const SOCK_STREAM = 1;
 const IPPROTO_TCP = 6;
 const SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_REUSEPORT = 15;
 const IPPROTO_IPV6 = 41, IPV6_V6ONLY = 26;
-/** assembly/errors.ts E_ADDR_FAMILY_HOST: a numeric host of the other family. */
-const E_ADDR_FAMILY_HOST = -(4096 + 14);
-
-/** Core exports newer than src/core.ts's list. */
-type AddrExports = Core['x'] & { addr_resolve(family: number, n: number): number };
+/** The core's answer for a numeric host of the other family: getaddrinfo skips that family. */
+const ADDR_FAMILY_HOST = coreCode(E_ADDR_FAMILY_HOST);
 
 /** socketpair(family=None, type=SOCK_STREAM, proto=0) -> [socket, socket]; None is AF_UNIX. */
 export function socketpair(family: number | null = AF_UNIX, type: number = SOCK_STREAM, proto: number = 0): [socket, socket] {
@@ -61,16 +58,18 @@ function unpackPair(address: unknown): [unknown, unknown] {
  * equivalent here.
  */
 export function create_connection(address: [string, number], timeout?: number | null, source_address?: Address | null): socket {
-  const [host, port] = unpackPair(address);
+  const [host, p] = unpackPair(address);
+  // getaddrinfo takes the port as an int or a numeric string alike
+  const port = typeof p === 'string' && /^[0-9]+$/.test(p) ? Number(p) : p;
   const c = core();
   const families: number[] = [];
   let resolveError = 0;
   for (const family of [AF_INET, AF_INET6]) {
-    const r = (c.x as AddrExports).addr_resolve(family, putHost(c, host === null ? '' : host, 'getaddrinfo'));
+    const r = c.x.addr_resolve(family, putHost(c, host === null ? '' : host, 'getaddrinfo'));
     if (r >= 0) families.push(family);
-    else if (r !== E_ADDR_FAMILY_HOST && resolveError === 0) resolveError = r;
+    else if (r !== ADDR_FAMILY_HOST && resolveError === 0) resolveError = r;
   }
-  if (families.length === 0) throw errorFor(resolveError || E_ADDR_FAMILY_HOST, 'getaddrinfo');
+  if (families.length === 0) throw errorFor(resolveError || ADDR_FAMILY_HOST, 'getaddrinfo');
   let last: unknown = null;
   for (const family of families) {
     let s: socket | null = null;

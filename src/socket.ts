@@ -293,7 +293,7 @@ export class socket {
     const c = this._c;
     const nb = cSsizeSat(nbytes), fl = cInt(flags);
     c.host.stage(b);
-    const r = (c.x as DataExports).sock_recvfrom_into(this._h, -1, b.length, nb, fl);
+    const r = c.x.sock_recvfrom_into(this._h, -1, b.length, nb, fl);
     if (r < 0) fail(r, 'recvfrom_into');
     return [r, readAddress(c, c.i32[c.ADDRLEN >> 2]) as Address];
   }
@@ -348,11 +348,6 @@ export class socket {
   }
   [Symbol.for('nodejs.util.inspect.custom')](): string { return this.toString(); }
 }
-
-/** Core exports newer than src/core.ts's list (the data calls added with recvfrom_into). */
-type DataExports = Core['x'] & {
-  sock_recvfrom_into(h: number, buf: number, bufLen: number, nbytes: number, flags: number): number;
-};
 
 /** "socket.f() takes no arguments (N given)" (METH_NOARGS). */
 function noArgs(fn: string, given: number): TypeError {
