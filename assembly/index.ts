@@ -92,7 +92,18 @@ function adopt(fd: i32, family: i32, type: i32, proto: i32): i32 {
     const r = setBlocking(fd, false);
     if (r < 0) return r;
   }
-  return table.alloc(fd, family, type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC), proto, timeout);
+  return identify(table.alloc(fd, family, type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC), proto, timeout));
+}
+
+/**
+ * Every export that creates a socket leaves its family, type and proto in SCR_OUT[0..2]:
+ * the JS object keeps them (they never change, and stay readable after close).
+ */
+function identify(h: i32): i32 {
+  store<i32>(SCR_OUT, table.familyOf(h));
+  store<i32>(SCR_OUT + 4, table.typeOf(h));
+  store<i32>(SCR_OUT + 8, table.protoOf(h));
+  return h;
 }
 
 function familyCap(family: i32): i32 {
@@ -148,7 +159,7 @@ export function sock_adopt(fd: i32, family: i32, type: i32, proto: i32): i32 {
   return adopt(fd, family, type, proto);
 }
 
-/** socketpair(family, type, proto): returns the first handle, the second in SCR_OUT[0]. */
+/** socketpair(family, type, proto): returns the first handle, the second in SCR_OUT[3]. */
 export function sock_pair(family: i32, type: i32, proto: i32): i32 {
   if (!hasCap(CAP_SOCKETPAIR)) return notAvailable(CAP_SOCKETPAIR);
   const r = host_socketpair(family, type | SOCK_CLOEXEC, proto, SCR_OUT);
@@ -158,7 +169,7 @@ export function sock_pair(family: i32, type: i32, proto: i32): i32 {
   if (a < 0) { host_close(fd0); host_close(fd1); return a; }
   const b = adopt(fd1, family, type, proto);
   if (b < 0) { table.free(a); host_close(fd0); host_close(fd1); return b; }
-  store<i32>(SCR_OUT, b);
+  store<i32>(SCR_OUT + 12, b);
   return a;
 }
 
@@ -184,28 +195,56 @@ export function sock_dup(h: i32): i32 {
   const n = table.alloc(fd, table.familyOf(h), table.typeOf(h), table.protoOf(h), t);
   const r = setBlocking(fd, t < 0);
   if (r < 0) { table.free(n); host_close(fd); return r; }
-  return n;
+  return identify(n);
 }
 
-/** The real close: the fd becomes -1 first; ECONNRESET is not an error (socket_close). */
-export function sock_close(h: i32): i32 {
+/**
+ * The real close (socket.py's _real_close -> socket_close): the fd becomes -1 first, then
+ * close(2); ECONNRESET is not an error. The slot is freed either way: the object is closed
+ * even when close(2) reports an error (EBADF if someone closed the fd underneath).
+ * Returns 1, or -errno.
+ */
+function realClose(h: i32): i32 {
   const fd = table.fdOf(h);
-  if (fd < 0) return 0;
   table.setFd(h, -1);
+  table.free(h);
+  if (fd < 0) return 1;
   const r = host_close(fd);
-  return r == -ECONNRESET ? 0 : r;
+  return r < 0 && r != -ECONNRESET ? r : 1;
 }
 
-/** detach(): the fd is handed back open and the object forgets it. */
+/**
+ * close() (socket.py): marks the socket closed; the real close waits while makefile()
+ * files hold it (_io_refs > 0). Returns 0 when it waits, 1 when the slot was freed (the
+ * caller then uses handle 0), or -errno (the slot was freed too).
+ */
+export function sock_close(h: i32): i32 {
+  table.setFlags(h, table.flagsOf(h) | table.F_CLOSED);
+  if (table.iorefsOf(h) > 0) return 0;
+  return realClose(h);
+}
+
+/** The real close, without the _io_refs rule (the last makefile() file closing). */
+export function sock_real_close(h: i32): i32 { return realClose(h); }
+
+/** detach(): marks closed and hands the fd back open (-1 if already closed); frees the slot. */
 export function sock_detach(h: i32): i32 {
   const fd = table.fdOf(h);
   table.setFd(h, -1);
+  table.free(h);
   return fd;
 }
 
-/** The owner object is gone: close an fd still open (returns 1 if it did) and free the slot. */
-export function sock_release(h: i32): i32 {
-  if (!table.valid(h)) return 0;
+/** The slot's generation (what the finalizer needs to recognise it later). */
+export function sock_gen(h: i32): i32 { return table.genOf(h); }
+
+/**
+ * A JS object was collected while its socket was open: close the fd and free the slot,
+ * unless the slot was freed (and maybe reused) since, which its generation tells.
+ * Returns 1 if it closed an fd.
+ */
+export function sock_release(h: i32, gen: i32): i32 {
+  if (!table.valid(h) || table.genOf(h) != gen) return 0;
   const fd = table.fdOf(h);
   if (fd >= 0) host_close(fd);
   table.free(h);
@@ -213,11 +252,7 @@ export function sock_release(h: i32): i32 {
 }
 
 export function sock_fileno(h: i32): i32 { return table.fdOf(h); }
-export function sock_family(h: i32): i32 { return table.familyOf(h); }
-export function sock_type(h: i32): i32 { return table.typeOf(h); }
-export function sock_proto(h: i32): i32 { return table.protoOf(h); }
 export function sock_flags(h: i32): i32 { return table.flagsOf(h); }
-export function sock_set_flags(h: i32, f: i32): void { table.setFlags(h, f | table.F_USED); }
 export function sock_iorefs(h: i32): i32 { return table.iorefsOf(h); }
 export function sock_set_iorefs(h: i32, n: i32): void { table.setIorefs(h, n); }
 
@@ -272,9 +307,9 @@ export function sock_setsockopt_null(h: i32, level: i32, opt: i32, optlen: i32):
 
 // ---------------------------------------------------------------- addresses and connections
 
-/** Builds this socket's sockaddr from SCR_STR[0..n) and the numbers; returns its length. */
-export function addr_encode(h: i32, n: i32, port: i32, flowinfo: u32, scope: u32): i32 {
-  return encodeAddr(table.familyOf(h), n, port, flowinfo, scope);
+/** Builds a sockaddr of `family` from SCR_STR[0..n) and the numbers; returns its length. */
+export function addr_encode(family: i32, n: i32, port: i32, flowinfo: u32, scope: u32): i32 {
+  return encodeAddr(family, n, port, flowinfo, scope);
 }
 
 /**
@@ -289,16 +324,16 @@ export function addr_resolve(family: i32, n: i32): i32 {
 /** Decodes SCR_ADDR (length len) into SCR_STR / SCR_OUT; returns the kind (address.ts). */
 export function addr_decode(len: i32): i32 { return decodeAddr(len); }
 
-export function sock_bind(h: i32, n: i32, port: i32, flowinfo: u32, scope: u32): i32 {
+export function sock_bind(h: i32, family: i32, n: i32, port: i32, flowinfo: u32, scope: u32): i32 {
   if (!hasCap(CAP_BIND)) return notAvailable(CAP_BIND);
-  const len = encodeAddr(table.familyOf(h), n, port, flowinfo, scope);
+  const len = encodeAddr(family, n, port, flowinfo, scope);
   if (len < 0) return len;
   return host_bind(table.fdOf(h), SCR_ADDR, len);
 }
 
-export function sock_connect(h: i32, n: i32, port: i32, flowinfo: u32, scope: u32): i32 {
+export function sock_connect(h: i32, family: i32, n: i32, port: i32, flowinfo: u32, scope: u32): i32 {
   if (!hasCap(CAP_CONNECT)) return notAvailable(CAP_CONNECT);
-  const len = encodeAddr(table.familyOf(h), n, port, flowinfo, scope);
+  const len = encodeAddr(family, n, port, flowinfo, scope);
   if (len < 0) return len;
   return host_connect(table.fdOf(h), SCR_ADDR, len);
 }

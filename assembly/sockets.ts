@@ -1,9 +1,15 @@
 // The socket table: handle -> per-socket record, in core memory.
 //
-// A handle is a slot index (>= 1). A slot stays allocated from creation until the JS
-// object that owns it is gone (release()), not merely until close(): CPython keeps a closed
-// socket's state readable (gettimeout() on a closed socket answers), so closing only sets
-// the fd to -1, exactly as socketmodule.c does. Slots are recycled through a free list.
+// A handle is a slot index (>= 1). A slot lives from creation to the real close (or detach):
+// then it returns to the free list at once, so creating and closing sockets costs no
+// garbage-collector work. The JS object of a closed socket switches to handle 0, a
+// permanent record whose fd is -1, so every later call meets EBADF from the kernel exactly
+// as CPython's calls on fd -1 do. What stays readable after close (family, type, proto) is
+// handed to the JS object at creation (SCR_OUT).
+//
+// A socket dropped while open is closed by a FinalizationRegistry, which holds the slot's
+// index and generation: the generation (bits 8.. of the flags) tells a slot that was freed
+// and reused since from the one the registry knew.
 
 // Record layout (32 bytes).
 @inline const R_FD: usize = 0;        // i32, -1 once closed or detached
@@ -17,6 +23,8 @@
 
 export const F_USED: i32 = 1;
 export const F_CLOSED: i32 = 2;       // socket.py's _closed
+const GEN_SHIFT: i32 = 8;
+const FLAG_BITS: i32 = (1 << GEN_SHIFT) - 1;
 
 let table: usize = 0;
 let capacity: i32 = 0;
@@ -28,7 +36,12 @@ function grow(): void {
   const fresh = heap.alloc(<usize>next * RECORD);
   memory.fill(fresh, 0, <usize>next * RECORD);
   if (capacity > 0) memory.copy(fresh, table, <usize>capacity * RECORD);
-  // Slot 0 is never handed out, so handle 0 can mean "none".
+  // Slot 0 is never handed out: it is the closed socket every closed JS object points to.
+  if (capacity == 0) {
+    store<i32>(fresh + R_FD, -1);
+    store<i64>(fresh + R_TIMEOUT, -1);
+    store<i32>(fresh + R_FLAGS, F_USED | F_CLOSED);
+  }
   for (let i = next - 1; i >= max(capacity, 1); i--) {
     store<i32>(fresh + <usize>i * RECORD + R_FD, freeHead);
     freeHead = i;
@@ -40,10 +53,13 @@ function grow(): void {
 
 @inline export function rec(h: i32): usize { return table + <usize>h * RECORD; }
 
-/** True if h names a live slot. */
+/** True if h names a live slot (never slot 0). */
 export function valid(h: i32): bool {
   return h > 0 && h < capacity && (load<i32>(rec(h) + R_FLAGS) & F_USED) != 0;
 }
+
+/** The slot's generation: how many times it has been handed out. */
+@inline export function genOf(h: i32): i32 { return load<i32>(rec(h) + R_FLAGS) >>> GEN_SHIFT; }
 
 export function alloc(fd: i32, family: i32, type: i32, proto: i32, timeoutNs: i64): i32 {
   if (freeHead == 0) grow();
@@ -56,14 +72,16 @@ export function alloc(fd: i32, family: i32, type: i32, proto: i32, timeoutNs: i6
   store<i32>(r + R_PROTO, proto);
   store<i64>(r + R_TIMEOUT, timeoutNs);
   store<i32>(r + R_IOREFS, 0);
-  store<i32>(r + R_FLAGS, F_USED);
+  const gen = ((load<i32>(r + R_FLAGS) >>> GEN_SHIFT) + 1) & 0xffffff;
+  store<i32>(r + R_FLAGS, F_USED | (gen << GEN_SHIFT));
   live++;
   return h;
 }
 
 export function free(h: i32): void {
+  if (h == 0) return;             // the shared closed record is never freed
   const r = rec(h);
-  store<i32>(r + R_FLAGS, 0);
+  store<i32>(r + R_FLAGS, load<i32>(r + R_FLAGS) & ~FLAG_BITS);   // keeps the generation
   store<i32>(r + R_FD, freeHead);
   freeHead = h;
   live--;
@@ -78,8 +96,11 @@ export function liveCount(): i32 { return live; }
 @inline export function protoOf(h: i32): i32 { return load<i32>(rec(h) + R_PROTO); }
 @inline export function timeoutOf(h: i32): i64 { return load<i64>(rec(h) + R_TIMEOUT); }
 @inline export function setTimeoutNs(h: i32, ns: i64): void { store<i64>(rec(h) + R_TIMEOUT, ns); }
-@inline export function flagsOf(h: i32): i32 { return load<i32>(rec(h) + R_FLAGS); }
-@inline export function setFlags(h: i32, f: i32): void { store<i32>(rec(h) + R_FLAGS, f); }
+@inline export function flagsOf(h: i32): i32 { return load<i32>(rec(h) + R_FLAGS) & FLAG_BITS; }
+@inline export function setFlags(h: i32, f: i32): void {
+  const r = rec(h);
+  store<i32>(r + R_FLAGS, (load<i32>(r + R_FLAGS) & ~FLAG_BITS) | (f & FLAG_BITS));
+}
 @inline export function iorefsOf(h: i32): i32 { return load<i32>(rec(h) + R_IOREFS); }
 @inline export function setIorefs(h: i32, n: i32): void { store<i32>(rec(h) + R_IOREFS, n); }
 

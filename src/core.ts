@@ -19,14 +19,12 @@ export interface CoreExports {
   sock_dup(h: number): number;
   sock_fromfd(fd: number, family: number, type: number, proto: number): number;
   sock_close(h: number): number;
+  sock_real_close(h: number): number;
   sock_detach(h: number): number;
-  sock_release(h: number): number;
+  sock_gen(h: number): number;
+  sock_release(h: number, gen: number): number;
   sock_fileno(h: number): number;
-  sock_family(h: number): number;
-  sock_type(h: number): number;
-  sock_proto(h: number): number;
   sock_flags(h: number): number;
-  sock_set_flags(h: number, f: number): void;
   sock_iorefs(h: number): number;
   sock_set_iorefs(h: number, n: number): void;
   sock_getsockopt_int(h: number, level: number, opt: number): number;
@@ -34,11 +32,11 @@ export interface CoreExports {
   sock_setsockopt_int(h: number, level: number, opt: number, value: number): number;
   sock_setsockopt_buf(h: number, level: number, opt: number, ptr: number, len: number): number;
   sock_setsockopt_null(h: number, level: number, opt: number, optlen: number): number;
-  addr_encode(h: number, n: number, port: number, flowinfo: number, scope: number): number;
+  addr_encode(family: number, n: number, port: number, flowinfo: number, scope: number): number;
   addr_decode(len: number): number;
   addr_resolve(family: number, n: number): number;
-  sock_bind(h: number, n: number, port: number, flowinfo: number, scope: number): number;
-  sock_connect(h: number, n: number, port: number, flowinfo: number, scope: number): number;
+  sock_bind(h: number, family: number, n: number, port: number, flowinfo: number, scope: number): number;
+  sock_connect(h: number, family: number, n: number, port: number, flowinfo: number, scope: number): number;
   sock_listen(h: number, backlog: number): number;
   sock_accept(h: number): number;
   sock_getsockname(h: number): number;
@@ -132,11 +130,16 @@ export class Core {
 
   /** A fresh copy of core bytes [ptr, ptr + len): Python's bytes, owned by the caller. */
   copyOut(ptr: number, len: number): Uint8Array {
-    const u8 = this.u8;
-    if (len > 32) return u8.slice(ptr, ptr + len);
-    // Small results (most options): a plain loop beats slice()'s generic path.
-    const r = new Uint8Array(len);
-    for (let i = 0; i < len; i++) r[i] = u8[ptr + i];
+    if (len > 64 || (ptr & 3) !== 0) return this.u8.slice(ptr, ptr + len);
+    // Small results (most options): read whole words; measured ~1.5x faster than slice()
+    // or a byte loop for an 8-byte SO_LINGER, which is a tenth of the whole call.
+    const i32 = this.i32, r = new Uint8Array(len);
+    let w = ptr >> 2, i = 0;
+    for (; i + 4 <= len; i += 4) {
+      const v = i32[w++];
+      r[i] = v; r[i + 1] = v >> 8; r[i + 2] = v >> 16; r[i + 3] = v >>> 24;
+    }
+    for (let v = i32[w], k = 0; i < len; i++, k += 8) r[i] = v >> k;
     return r;
   }
 

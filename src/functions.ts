@@ -19,7 +19,7 @@ export function socketpair(family: number | null = AF_UNIX, type: number = SOCK_
   const c = core();
   const a = c.x.sock_pair(family === null ? AF_UNIX : cInt(family), cInt(type), cInt(proto));
   if (a < 0) throw errorFor(a, 'socketpair');
-  const b = c.i32[c.OUT >> 2];
+  const b = c.i32[(c.OUT >> 2) + 3];
   return [socket._wrap(c, a), socket._wrap(c, b)];
 }
 

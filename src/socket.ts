@@ -10,20 +10,43 @@ const SOCK_STREAM = 1;
 const F64_ERR = -2147483648;
 const F_CLOSED = 2;
 
-/** Slots of sockets whose JS object was collected: close a forgotten fd, free the slot. */
-const registry = new FinalizationRegistry<{ c: Core; h: number }>(({ c, h }) => {
-  c.x.sock_release(h);
+/**
+ * Sockets dropped while open: the finalizer closes the fd and frees the slot, as CPython's
+ * finaliser does (the slot's generation guards against a slot freed and reused since).
+ * Registering costs more than a socket() + close() pair's JS work, so new sockets are
+ * registered in batches, after the current synchronous run or every 256 creations, and
+ * only if still open then: short-lived sockets never pay for it.
+ */
+const registry = new FinalizationRegistry<[Core, number, number]>(([c, h, gen]) => {
+  c.x.sock_release(h, gen);
 });
+const pending: socket[] = [];
+let flushQueued = false;
+
+function track(s: socket): void {
+  pending.push(s);
+  if (pending.length >= 256) registerPending();
+  else if (!flushQueued) { flushQueued = true; queueMicrotask(registerPending); }
+}
+
+function registerPending(): void {
+  flushQueued = false;
+  for (const s of pending) if (s._h !== 0) registry.register(s, [s._c, s._h, s._c.x.sock_gen(s._h)]);
+  pending.length = 0;
+}
 
 function fail(code: number, fn: string): never {
   throw errorFor(code, fn);
 }
 
 export class socket {
-  /** @internal the core handle */
-  readonly _h: number;
+  /** @internal the core handle; 0 once closed or detached (the core's closed record) */
+  _h!: number;
   /** @internal */
-  readonly _c: Core;
+  readonly _c!: Core;
+  private _family!: number;
+  private _type!: number;
+  private _proto!: number;
 
   /**
    * socket(family=AF_INET, type=SOCK_STREAM, proto=0, fileno=null). With a fileno, the
@@ -43,14 +66,23 @@ export class socket {
       h = c.x.sock_adopt(cFdLong(fileno), fam, typ, pr);
     }
     if (h < 0) fail(h, 'socket');
-    this._c = c;
-    this._h = h;
-    registry.register(this, { c, h });
+    this._init(c, h);
   }
 
-  get family(): number { return this._c.x.sock_family(this._h); }
-  get type(): number { return this._c.x.sock_type(this._h); }
-  get proto(): number { return this._c.x.sock_proto(this._h); }
+  /** @internal takes a handle the core just created (its identity is in SCR_OUT). */
+  _init(c: Core, h: number): void {
+    const i32 = c.i32, out = c.OUT >> 2;
+    (this as { _c: Core })._c = c;
+    this._h = h;
+    this._family = i32[out];
+    this._type = i32[out + 1];
+    this._proto = i32[out + 2];
+    track(this);
+  }
+
+  get family(): number { return this._family; }
+  get type(): number { return this._type; }
+  get proto(): number { return this._proto; }
 
   fileno(): number {
     if (arguments.length) throw noArgs('fileno', arguments.length);
@@ -134,27 +166,28 @@ export class socket {
   /** Closes the socket; with makefile() files open, the real close waits for the last one. */
   close(): void {
     if (arguments.length) throw selfOnly('close', arguments.length);
-    const c = this._c, h = this._h;
-    c.x.sock_set_flags(h, c.x.sock_flags(h) | F_CLOSED);
-    if (c.x.sock_iorefs(h) <= 0) this._realClose();
+    const r = this._c.x.sock_close(this._h);
+    if (r !== 0) this._h = 0;
+    if (r < 0) fail(r, 'close');
   }
 
   /** @internal the C-level close (socket.py's _real_close). */
   _realClose(): void {
-    const r = this._c.x.sock_close(this._h);
+    const r = this._c.x.sock_real_close(this._h);
+    this._h = 0;
     if (r < 0) fail(r, 'close');
   }
 
   /** Closes the socket object without closing the fd, and returns the fd (-1 if closed). */
   detach(): number {
     if (arguments.length) throw selfOnly('detach', arguments.length);
-    const c = this._c, h = this._h;
-    c.x.sock_set_flags(h, c.x.sock_flags(h) | F_CLOSED);
-    return c.x.sock_detach(h);
+    const fd = this._c.x.sock_detach(this._h);
+    this._h = 0;
+    return fd;
   }
 
   /** @internal socket.py's _closed */
-  get _closed(): boolean { return (this._c.x.sock_flags(this._h) & F_CLOSED) !== 0; }
+  get _closed(): boolean { return this._h === 0 || (this._c.x.sock_flags(this._h) & F_CLOSED) !== 0; }
 
   [Symbol.dispose](): void {
     if (!this._closed) this.close();
@@ -171,9 +204,7 @@ export class socket {
   /** @internal wraps a handle the core created (accept, dup, socketpair). */
   static _wrap(c: Core, h: number): socket {
     const s = Object.create(socket.prototype) as socket;
-    (s as { _c: Core })._c = c;
-    (s as { _h: number })._h = h;
-    registry.register(s, { c, h });
+    s._init(c, h);
     return s;
   }
 
@@ -183,7 +214,7 @@ export class socket {
     if (arguments.length !== 1) throw oneArg('bind', arguments.length);
     const c = this._c;
     const [n, port, flow, scope] = putAddress(c, this.family, address, 'bind');
-    const r = c.x.sock_bind(this._h, n, port, flow, scope);
+    const r = c.x.sock_bind(this._h, this._family, n, port, flow, scope);
     if (r < 0) fail(r, 'bind');
   }
 
@@ -191,7 +222,7 @@ export class socket {
     if (arguments.length !== 1) throw oneArg('connect', arguments.length);
     const c = this._c;
     const [n, port, flow, scope] = putAddress(c, this.family, address, 'connect');
-    const r = c.x.sock_connect(this._h, n, port, flow, scope);
+    const r = c.x.sock_connect(this._h, this._family, n, port, flow, scope);
     if (r < 0) fail(r, 'connect');
   }
 
@@ -200,7 +231,7 @@ export class socket {
     if (arguments.length !== 1) throw oneArg('connect_ex', arguments.length);
     const c = this._c;
     const [n, port, flow, scope] = putAddress(c, this.family, address, 'connect_ex');
-    const r = c.x.sock_connect(this._h, n, port, flow, scope);
+    const r = c.x.sock_connect(this._h, this._family, n, port, flow, scope);
     if (r >= 0) return 0;
     if (r > -4096) return -r;
     return fail(r, 'connect_ex');
@@ -334,7 +365,7 @@ export class socket {
     const addr = n === 3 ? address : flagsOrAddress;
     const c = this._c;
     const [sn, port, flow, scope] = putAddress(c, this.family, addr, 'sendto');
-    const alen = c.x.addr_encode(this._h, sn, port, flow, scope);
+    const alen = c.x.addr_encode(this._family, sn, port, flow, scope);
     if (alen < 0) fail(alen, 'sendto');
     c.host.stage(b);
     const r = c.x.sock_sendto(this._h, -1, 0, b.length, flags, alen);

@@ -27,6 +27,7 @@ export class LinuxHost implements Host {
     const pollView = new DataView(pollArea);
     const p = (ptr: number): number => (ptr === 0 ? 0 : base + ptr);
     const err = (r: number): number => (r < 0 ? -libc.errno() : r);
+    const getsockopt = libc.getsockopt;
     const bits = [...this.capabilities].reduce((b, c) => b | (1 << CAPABILITIES.indexOf(c)), 0);
     // A JavaScript buffer region for the data calls (pointer -1).
     const js = (off: number, len: number): Uint8Array => {
@@ -43,8 +44,11 @@ export class LinuxHost implements Host {
       connect: (fd: number, a: number, len: number) => err(libc.connect(fd, base + a, len)),
       listen: (fd: number, backlog: number) => err(libc.listen(fd, backlog)),
       accept: (fd: number, a: number, lp: number, flags: number) => err(libc.accept4(fd, base + a, base + lp, flags)),
-      getsockopt: (fd: number, l: number, o: number, v: number, lp: number) =>
-        err(libc.getsockopt(fd, l, o, p(v), base + lp)),
+      getsockopt: (fd: number, l: number, o: number, v: number, lp: number) => {
+        // The hottest call: written out, no helper closures.
+        const r = getsockopt(fd, l, o, v === 0 ? 0 : base + v, base + lp);
+        return r < 0 ? -libc.errno() : r;
+      },
       setsockopt: (fd: number, l: number, o: number, v: number, len: number) =>
         err(libc.setsockopt(fd, l, o, p(v), len >>> 0)),
       getsockname: (fd: number, a: number, lp: number) => err(libc.getsockname(fd, base + a, base + lp)),
