@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Tests open real kernel sockets; files run in separate forks so fd counts stay per file.
     pool: 'forks',
+    // The finalization tests drive the garbage collector.
+    execArgv: ['--expose-gc'],
     testTimeout: 30_000,
   },
 });
