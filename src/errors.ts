@@ -1,7 +1,7 @@
 // Python's exception classes and the one place where messages are made. The core returns
 // -errno or a core error code (assembly/errors.ts); raise() turns either into the exception
 // CPython 3.11 raises, with its message word for word.
-import { core } from './core.js';
+import { core, type Core } from './core.js';
 
 /** Python's OSError: `errno`/`strerror` when built from an errno, else a plain message. */
 export class OSError extends Error {
@@ -132,11 +132,10 @@ export function fromErrno(errno: number): OSError {
 }
 
 /** The exception for a negative core result; `fn` names the method (messages, NotAvailable). */
-export function errorFor(code: number, fn: string): Error {
+export function errorFor(code: number, fn: string, c: Core = core()): Error {
   if (code > -ERR_BASE) return fromErrno(-code);
   const e = -code - ERR_BASE;
   if (e >= E_NOT_AVAILABLE) {
-    const c = core();
     const cap = c.str(c.x.core_cap_name(e - E_NOT_AVAILABLE));
     return new NotAvailableError(`${fn} is not available on ${c.host.name} (it needs the '${cap}' capability)`, cap, c.host.name);
   }

@@ -35,8 +35,8 @@ function registerPending(): void {
   pending.length = 0;
 }
 
-function fail(code: number, fn: string): never {
-  throw errorFor(code, fn);
+function fail(code: number, fn: string, c: Core): never {
+  throw errorFor(code, fn, c);
 }
 
 export class socket {
@@ -65,7 +65,7 @@ export class socket {
     } else {
       h = c.x.sock_adopt(cFdLong(fileno), fam, typ, pr);
     }
-    if (h < 0) fail(h, 'socket');
+    if (h < 0) fail(h, 'socket', c);
     this._init(c, h);
   }
 
@@ -117,14 +117,14 @@ export class socket {
     }
     if (buflen === undefined || buflen === 0) {
       const r = this._c.x.sock_getsockopt_int(this._h, level, optname);
-      if (r < F64_ERR) fail(r + 4294967296, 'getsockopt');
+      if (r < F64_ERR) fail(r + 4294967296, 'getsockopt', this._c);
       return r;
     }
     if (typeof buflen !== 'number' || (buflen | 0) !== buflen) buflen = cInt(buflen);
     if (buflen === 0) return this.getsockopt(level, optname);
     const c = this._c;
     const len = c.x.sock_getsockopt_buf(this._h, level, optname, buflen);
-    if (len < 0) fail(len, 'getsockopt');
+    if (len < 0) fail(len, 'getsockopt', this._c);
     return c.copyOut(c.VAL, len);
   }
 
@@ -158,7 +158,7 @@ export class socket {
     } else {
       throw argCount('setsockopt', n, 3, 3);
     }
-    if (r < 0) fail(r, 'setsockopt');
+    if (r < 0) fail(r, 'setsockopt', this._c);
   }
 
   // ------------------------------------------------------------ lifetime
@@ -168,14 +168,14 @@ export class socket {
     if (arguments.length) throw selfOnly('close', arguments.length);
     const r = this._c.x.sock_close(this._h);
     if (r !== 0) this._h = 0;
-    if (r < 0) fail(r, 'close');
+    if (r < 0) fail(r, 'close', this._c);
   }
 
   /** @internal the C-level close (socket.py's _real_close). */
   _realClose(): void {
     const r = this._c.x.sock_real_close(this._h);
     this._h = 0;
-    if (r < 0) fail(r, 'close');
+    if (r < 0) fail(r, 'close', this._c);
   }
 
   /** Closes the socket object without closing the fd, and returns the fd (-1 if closed). */
@@ -197,7 +197,7 @@ export class socket {
   dup(): socket {
     if (arguments.length) throw selfOnly('dup', arguments.length);
     const h = this._c.x.sock_dup(this._h);
-    if (h < 0) fail(h, 'dup');
+    if (h < 0) fail(h, 'dup', this._c);
     return socket._wrap(this._c, h);
   }
 
@@ -215,7 +215,7 @@ export class socket {
     const c = this._c;
     const [n, port, flow, scope] = putAddress(c, this.family, address, 'bind');
     const r = c.x.sock_bind(this._h, this._family, n, port, flow, scope);
-    if (r < 0) fail(r, 'bind');
+    if (r < 0) fail(r, 'bind', this._c);
   }
 
   connect(address: Address): void {
@@ -223,7 +223,7 @@ export class socket {
     const c = this._c;
     const [n, port, flow, scope] = putAddress(c, this.family, address, 'connect');
     const r = c.x.sock_connect(this._h, this._family, n, port, flow, scope);
-    if (r < 0) fail(r, 'connect');
+    if (r < 0) fail(r, 'connect', this._c);
   }
 
   /** connect() that returns the errno instead of raising it (0 on success). */
@@ -234,7 +234,7 @@ export class socket {
     const r = c.x.sock_connect(this._h, this._family, n, port, flow, scope);
     if (r >= 0) return 0;
     if (r > -4096) return -r;
-    return fail(r, 'connect_ex');
+    return fail(r, 'connect_ex', this._c);
   }
 
   /** listen([backlog]): the default backlog is min(SOMAXCONN, 128); negative means 0. */
@@ -243,7 +243,7 @@ export class socket {
     if (n > 1) throw new TypeError(`listen() takes at most 1 argument (${n} given)`);
     const b = backlog === undefined ? 128 : cInt(backlog);
     const r = this._c.x.sock_listen(this._h, b);
-    if (r < 0) fail(r, 'listen');
+    if (r < 0) fail(r, 'listen', this._c);
   }
 
   /** accept() -> [socket, address]. */
@@ -251,7 +251,7 @@ export class socket {
     if (arguments.length) throw selfOnly('accept', arguments.length);
     const c = this._c;
     const h = c.x.sock_accept(this._h);
-    if (h < 0) fail(h, 'accept');
+    if (h < 0) fail(h, 'accept', this._c);
     const s = socket._wrap(c, h);
     return [s, readAddress(c, c.i32[c.ADDRLEN >> 2]) as Address];
   }
@@ -260,7 +260,7 @@ export class socket {
     if (arguments.length) throw noArgs('getsockname', arguments.length);
     const c = this._c;
     const len = c.x.sock_getsockname(this._h);
-    if (len < 0) fail(len, 'getsockname');
+    if (len < 0) fail(len, 'getsockname', this._c);
     return readAddress(c, len) as Address;
   }
 
@@ -268,7 +268,7 @@ export class socket {
     if (arguments.length) throw noArgs('getpeername', arguments.length);
     const c = this._c;
     const len = c.x.sock_getpeername(this._h);
-    if (len < 0) fail(len, 'getpeername');
+    if (len < 0) fail(len, 'getpeername', this._c);
     return readAddress(c, len) as Address;
   }
 
@@ -276,7 +276,7 @@ export class socket {
   shutdown(how: number): void {
     if (arguments.length !== 1) throw oneArg('shutdown', arguments.length);
     const r = this._c.x.sock_shutdown(this._h, cIntClinic(how));
-    if (r < 0) fail(r, 'shutdown');
+    if (r < 0) fail(r, 'shutdown', this._c);
   }
 
   // ------------------------------------------------------------ data
@@ -290,7 +290,7 @@ export class socket {
     const buf = allocate(size);   // the core rejects a negative size
     c.host.stage(buf);
     const r = c.x.sock_recv(this._h, -1, 0, size, fl);
-    if (r < 0) fail(r, 'recv');
+    if (r < 0) fail(r, 'recv', this._c);
     return r === size ? buf : buf.slice(0, r);
   }
 
@@ -301,7 +301,7 @@ export class socket {
     const nb = cSsizeSat(nbytes), fl = cInt(flags);
     c.host.stage(b);
     const r = c.x.sock_recv_into(this._h, -1, b.length, nb, fl);
-    if (r < 0) fail(r, 'recv_into');
+    if (r < 0) fail(r, 'recv_into', this._c);
     return r;
   }
 
@@ -314,7 +314,7 @@ export class socket {
     const buf = allocate(size);
     c.host.stage(buf);
     const r = c.x.sock_recvfrom(this._h, -1, 0, size, fl);
-    if (r < 0) fail(r, 'recvfrom');
+    if (r < 0) fail(r, 'recvfrom', this._c);
     return [r === size ? buf : buf.slice(0, r), readAddress(c, c.i32[c.ADDRLEN >> 2]) as Address];
   }
 
@@ -325,7 +325,7 @@ export class socket {
     const nb = cSsizeSat(nbytes), fl = cInt(flags);
     c.host.stage(b);
     const r = c.x.sock_recvfrom_into(this._h, -1, b.length, nb, fl);
-    if (r < 0) fail(r, 'recvfrom_into');
+    if (r < 0) fail(r, 'recvfrom_into', this._c);
     return [r, readAddress(c, c.i32[c.ADDRLEN >> 2]) as Address];
   }
 
@@ -337,7 +337,7 @@ export class socket {
     const c = this._c, fl = cInt(flags);
     c.host.stage(b);
     const r = c.x.sock_send(this._h, -1, 0, b.length, fl);
-    if (r < 0) fail(r, 'send');
+    if (r < 0) fail(r, 'send', this._c);
     return r;
   }
 
@@ -351,7 +351,7 @@ export class socket {
     let off = 0;
     do {   // sock_sendall() is a do-while: sendall(b'') still reports EPIPE/EBADF
       const r = c.x.sock_send(this._h, -1, off, b.length - off, fl);
-      if (r < 0) fail(r, 'sendall');
+      if (r < 0) fail(r, 'sendall', this._c);
       off += r;
     } while (off < b.length);
   }
@@ -366,10 +366,10 @@ export class socket {
     const c = this._c;
     const [sn, port, flow, scope] = putAddress(c, this.family, addr, 'sendto');
     const alen = c.x.addr_encode(this._family, sn, port, flow, scope);
-    if (alen < 0) fail(alen, 'sendto');
+    if (alen < 0) fail(alen, 'sendto', this._c);
     c.host.stage(b);
     const r = c.x.sock_sendto(this._h, -1, 0, b.length, flags, alen);
-    if (r < 0) fail(r, 'sendto');
+    if (r < 0) fail(r, 'sendto', this._c);
     return r;
   }
 

@@ -34,6 +34,12 @@ describe('capabilities', () => {
     expect((err as w.OSError).errno).toBeNull();
     expect(() => s.getsockopt(w.SOL_SOCKET, w.SO_TYPE, 4)).toThrow(w.NotAvailableError);
     s.setsockopt(w.SOL_SOCKET, w.SO_REUSEADDR, 1);        // other calls still work
+    // The socket keeps its host after the default host changes back.
+    w.useHost(restore!); restore = null;
+    expect(() => s.getsockopt(w.SOL_SOCKET, w.SO_TYPE)).toThrow(/^getsockopt is not available on linux-restricted/);
+    const t = new w.socket();
+    expect(t.isAvailable('getsockopt')).toBe(true);
+    t.close();
     s.close();
   });
 
