@@ -212,29 +212,32 @@ export class socket {
 
   bind(address: Address): void {
     if (arguments.length !== 1) throw oneArg('bind', arguments.length);
-    const c = this._c;
-    const [n, port, flow, scope] = putAddress(c, this.family, address, 'bind');
-    const r = c.x.sock_bind(this._h, this._family, n, port, flow, scope);
+    const r = this._address('bind', address);
     if (r < 0) fail(r, 'bind', this._c);
   }
 
   connect(address: Address): void {
     if (arguments.length !== 1) throw oneArg('connect', arguments.length);
-    const c = this._c;
-    const [n, port, flow, scope] = putAddress(c, this.family, address, 'connect');
-    const r = c.x.sock_connect(this._h, this._family, n, port, flow, scope);
+    const r = this._address('connect', address);
     if (r < 0) fail(r, 'connect', this._c);
   }
 
   /** connect() that returns the errno instead of raising it (0 on success). */
   connect_ex(address: Address): number {
     if (arguments.length !== 1) throw oneArg('connect_ex', arguments.length);
-    const c = this._c;
-    const [n, port, flow, scope] = putAddress(c, this.family, address, 'connect_ex');
-    const r = c.x.sock_connect(this._h, this._family, n, port, flow, scope);
+    const r = this._address('connect_ex', address);
     if (r >= 0) return 0;
     if (r > -4096) return -r;
     return fail(r, 'connect_ex', this._c);
+  }
+
+  /** bind or connect to `address`: the core's result (>= 0, or an error code). */
+  private _address(fn: 'bind' | 'connect' | 'connect_ex', address: unknown): number {
+    const c = this._c;
+    const [n, port, flow, scope] = putAddress(c, this._family, address, fn);
+    return fn === 'bind'
+      ? c.x.sock_bind(this._h, this._family, n, port, flow, scope)
+      : c.x.sock_connect(this._h, this._family, n, port, flow, scope);
   }
 
   /** listen([backlog]): the default backlog is min(SOMAXCONN, 128); negative means 0. */
