@@ -6,6 +6,24 @@ import sys
 import time
 
 
+TCP_INFO = "=8B24I4Q6I4Q2I2Q6I2H8I2H"   # struct tcp_info, Linux 6.x (280 bytes)
+
+
+def tcp_info_bytes():
+    """280 bytes of TCP_INFO from a live loopback connection."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    s.listen()
+    c = socket.create_connection(s.getsockname())
+    a, _ = s.accept()
+    c.sendall(b"x" * 1000)
+    a.recv(1000)
+    buf = c.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 280)
+    for x in (a, c, s):
+        x.close()
+    return buf
+
+
 def setup(name):
     if name in ("getsockopt_int", "getsockopt_buf", "setsockopt_int"):
         s = socket.socket()
@@ -30,6 +48,35 @@ def setup(name):
                 for _ in range(n):
                     st(6, 1, 1)                # IPPROTO_TCP, TCP_NODELAY, 1
         return run, keep
+    if name.startswith("struct_"):
+        import struct
+        S = struct.Struct("ii")
+        b = S.pack(1, 2)
+        if name == "struct_Struct_unpack":
+            u = S.unpack
+            def run(n):
+                for _ in range(n):
+                    u(b)
+        elif name == "struct_unpack":
+            u = struct.unpack
+            def run(n):
+                for _ in range(n):
+                    u("ii", b)
+        elif name == "struct_pack":
+            p = struct.pack
+            def run(n):
+                for _ in range(n):
+                    p("ii", 1, 2)
+        elif name == "struct_tcp_info":
+            T = struct.Struct(TCP_INFO)
+            buf = tcp_info_bytes()
+            u = T.unpack
+            def run(n):
+                for _ in range(n):
+                    u(buf)
+        else:
+            raise SystemExit(f"unknown workload {name}")
+        return run, ()
     if name == "create_close":
         sock = socket.socket
         def run(n):

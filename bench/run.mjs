@@ -3,7 +3,7 @@
 // wasock / CPython (>= 1.0 means wasock is at least as fast). Not a test: figures only.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { WORKLOADS, setup } from './workloads.mjs';
+import { WORKLOADS, setup, setupPeer } from './workloads.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const only = process.argv.slice(2);
@@ -16,8 +16,8 @@ function cpython(name, n) {
   return JSON.parse(execFileSync('python3', [py, name, String(n), '1'], { encoding: 'utf8' }));
 }
 
-function wasock(name, n) {
-  const wl = setup(name);
+function wasock(name, n, make = setup) {
+  const wl = make(name);
   try {
     wl.run(Math.max(1, n / 10));               // warm-up (JIT, caches)
     const t = process.hrtime.bigint();
@@ -29,17 +29,24 @@ function wasock(name, n) {
 }
 
 console.log(`wasock bench: ${ROUNDS} alternating rounds per workload; medians; ratio = wasock / CPython`);
-console.log(`${'workload'.padEnd(42)} ${'CPython'.padStart(12)} ${'wasock'.padStart(12)} ${'ratio'.padStart(7)}`);
+console.log(`${'workload'.padEnd(42)} ${'CPython'.padStart(12)} ${'wasock'.padStart(12)} ${'ratio'.padStart(7)}   npm peer (calls/s, ratio to CPython)`);
 const results = {};
-for (const [name, { label, n }] of Object.entries(WORKLOADS)) {
-  if (only.length && !only.includes(name)) continue;
-  const p = [], j = [];
+for (const [name, { label, n, peer }] of Object.entries(WORKLOADS)) {
+  if (only.length && !only.some((o) => name.startsWith(o))) continue;
+  const p = [], j = [], q = [];
   for (let r = 0; r < ROUNDS; r++) {
     p.push(cpython(name, n)[0]);
     j.push(wasock(name, n));
+    if (peer) q.push(wasock(name, n, setupPeer));
   }
   const mp = median(p), mj = median(j);
   results[name] = { cpython: mp, wasock: mj, ratio: mj / mp };
-  console.log(`${label.padEnd(42)} ${fmt(mp).padStart(12)} ${fmt(mj).padStart(12)} ${(mj / mp).toFixed(2).padStart(7)}`);
+  let extra = '';
+  if (peer) {
+    const mq = median(q);
+    results[name][peer] = mq;
+    extra = `   ${peer} ${fmt(mq)} (${(mq / mp).toFixed(2)})`;
+  }
+  console.log(`${label.padEnd(42)} ${fmt(mp).padStart(12)} ${fmt(mj).padStart(12)} ${(mj / mp).toFixed(2).padStart(7)}${extra}`);
 }
 if (process.env.BENCH_JSON) console.log(JSON.stringify(results));

@@ -1,14 +1,67 @@
 // wasock side of the benchmarks; each workload mirrors bench/cpython.py line for line.
+import { createRequire } from 'node:module';
 import * as w from '../dist/src/index.js';
+
+const pyStruct = createRequire(import.meta.url)('python-struct');
+const TCP_INFO = '=8B24I4Q6I4Q2I2Q6I2H8I2H';   // struct tcp_info, Linux 6.x (280 bytes)
+
+/** 280 bytes of TCP_INFO from a live loopback connection. */
+function tcpInfoBytes() {
+  const s = new w.socket();
+  s.bind(['127.0.0.1', 0]);
+  s.listen();
+  const c = w.create_connection(s.getsockname());
+  const [a] = s.accept();
+  c.sendall(new Uint8Array(1000));
+  a.recv(1000);
+  const buf = c.getsockopt(w.IPPROTO_TCP, w.TCP_INFO, 280);
+  a.close(); c.close(); s.close();
+  return buf;
+}
 
 export const WORKLOADS = {
   getsockopt_int: { label: 'getsockopt int (SOL_SOCKET, SO_RCVBUF)', n: 400_000 },
   getsockopt_buf: { label: 'getsockopt buffer (SO_LINGER, 8)', n: 400_000 },
   setsockopt_int: { label: 'setsockopt int (TCP_NODELAY, 1)', n: 400_000 },
   create_close: { label: 'socket() + close()', n: 100_000 },
+  struct_Struct_unpack: { label: "Struct('ii').unpack(b)", n: 2_000_000, peer: 'python-struct' },
+  struct_unpack: { label: "struct.unpack('ii', b)", n: 2_000_000, peer: 'python-struct' },
+  struct_pack: { label: "struct.pack('ii', 1, 2)", n: 2_000_000, peer: 'python-struct' },
+  struct_tcp_info: { label: 'unpack a 280-byte tcp_info', n: 500_000, peer: 'python-struct' },
 };
 
+/** The same workload with the npm package python-struct, for comparison. */
+export function setupPeer(name) {
+  const b = Buffer.from([1, 0, 0, 0, 2, 0, 0, 0]);
+  switch (name) {
+    case 'struct_Struct_unpack':
+    case 'struct_unpack':
+      return { run(n) { for (let i = 0; i < n; i++) pyStruct.unpack('ii', b); }, close() {} };
+    case 'struct_pack':
+      return { run(n) { for (let i = 0; i < n; i++) pyStruct.pack('ii', 1, 2); }, close() {} };
+    case 'struct_tcp_info': {
+      const buf = Buffer.from(tcpInfoBytes());
+      return { run(n) { for (let i = 0; i < n; i++) pyStruct.unpack(TCP_INFO, buf); }, close() {} };
+    }
+  }
+  throw new Error(`no peer workload ${name}`);
+}
+
 export function setup(name) {
+  if (name.startsWith('struct_')) {
+    const S = new w.struct.Struct('ii');
+    const b = S.pack(1, 2);
+    switch (name) {
+      case 'struct_Struct_unpack': return { run(n) { for (let i = 0; i < n; i++) S.unpack(b); }, close() {} };
+      case 'struct_unpack': return { run(n) { for (let i = 0; i < n; i++) w.struct.unpack('ii', b); }, close() {} };
+      case 'struct_pack': return { run(n) { for (let i = 0; i < n; i++) w.struct.pack('ii', 1, 2); }, close() {} };
+      case 'struct_tcp_info': {
+        const T = new w.struct.Struct(TCP_INFO);
+        const buf = tcpInfoBytes();
+        return { run(n) { for (let i = 0; i < n; i++) T.unpack(buf); }, close() {} };
+      }
+    }
+  }
   if (name === 'create_close') {
     return { run(n) { for (let i = 0; i < n; i++) new w.socket().close(); }, close() {} };
   }

@@ -67,6 +67,20 @@ export interface CoreExports {
   errno_text(n: number): number;
   errno_class(n: number): number;
   errno_class_name(c: number): number;
+  st_compile(ptr: number, len: number): number;
+  st_free(block: number): void;
+  st_size(block: number): number;
+  st_items(block: number): number;
+  st_flags(block: number): number;
+  st_kinds(block: number, out: number): number;
+  st_codes(block: number): number;
+  st_area(bytes: number): number;
+  st_pack(block: number, nargs: number, tape: number, out: number): number;
+  st_check_count(block: number, nargs: number): number;
+  st_unpack(block: number, src: number, len: number, tape: number): number;
+  st_check_from(block: number, bufLen: number, offset: number): number;
+  st_check_into(block: number, bufLen: number, offset: number): number;
+  st_check_iter(block: number, bufLen: number): number;
 }
 
 function findWasm(): Uint8Array<ArrayBuffer> {
@@ -89,6 +103,8 @@ export class Core {
   readonly ADDRLEN: number; readonly STR: number;
   private _u8: Uint8Array;
   private _i32: Int32Array;
+  private _f64: Float64Array;
+  private _big64: BigInt64Array;
   private strings = new Map<number, string>();
 
   constructor(host: Host) {
@@ -103,6 +119,8 @@ export class Core {
     this.x.core_init();
     this._u8 = new Uint8Array(this.memory.buffer);
     this._i32 = new Int32Array(this.memory.buffer);
+    this._f64 = new Float64Array(this.memory.buffer);
+    this._big64 = new BigInt64Array(this.memory.buffer);
     this.OUT = this.x.core_layout(0);
     this.VAL = this.x.core_layout(1);
     this.ADDR = this.x.core_layout(3);
@@ -123,9 +141,19 @@ export class Core {
     if (this._i32.length === 0) this.renew();
     return this._i32;
   }
+  get f64(): Float64Array {
+    if (this._f64.length === 0) this.renew();
+    return this._f64;
+  }
+  get big64(): BigInt64Array {
+    if (this._big64.length === 0) this.renew();
+    return this._big64;
+  }
   private renew(): void {
     this._u8 = new Uint8Array(this.memory.buffer);
     this._i32 = new Int32Array(this.memory.buffer);
+    this._f64 = new Float64Array(this.memory.buffer);
+    this._big64 = new BigInt64Array(this.memory.buffer);
   }
 
   /** A fresh copy of core bytes [ptr, ptr + len): Python's bytes, owned by the caller. */

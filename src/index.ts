@@ -1,6 +1,7 @@
 // wasock: Python's socket semantics for JavaScript. Names are Python's.
 export * from './generated/constants.js';
 export { socket, Socket } from './socket.js';
+export * as struct from './struct.js';
 export { socketpair, fromfd, create_connection, create_server } from './functions.js';
 export {
   OSError, BlockingIOError, ChildProcessError, ConnectionError, BrokenPipeError,

@@ -1,0 +1,117 @@
+// The struct module's exports (re-exported by assembly/index.ts). One work area holds the
+// value tape and the bytes going in or out; src/struct.ts asks for it to grow (st_area)
+// only when a call needs more than it has.
+
+import { compile, H_SIZE, H_ITEMS, H_FLAGS, H_CODES, HEADER, CODE, C_CHAR, C_SIZE, C_REPEAT } from "./format";
+import { pack, unpack, kindOf } from "./codec";
+import { SCR_OUT } from "../layout";
+import {
+  sfail, S_UNPACK_SIZE, S_UNPACK_FROM_SIZE, S_OFFSET_RANGE, S_NO_SPACE, S_PACK_INTO_SIZE,
+  S_ITER_ZERO, S_ITER_MULTIPLE, S_PACK_COUNT,
+} from "./errors";
+
+let area: usize = 0;
+let areaCap: usize = 0;
+
+function param(i: i32, v: f64): void { store<f64>(SCR_OUT + (<usize>i << 3), v); }
+
+/** Compiles the format bytes at ptr[0..len): the block's address, or a negative error. */
+export function st_compile(ptr: usize, len: i32): isize { return compile(ptr, len); }
+export function st_free(block: usize): void { heap.free(block); }
+export function st_size(block: usize): f64 { return <f64>load<i64>(block + H_SIZE); }
+export function st_items(block: usize): f64 { return <f64>load<i64>(block + H_ITEMS); }
+export function st_flags(block: usize): i32 { return load<i32>(block + H_FLAGS); }
+export function st_codes(block: usize): i32 { return load<i32>(block + H_CODES); }
+
+/**
+ * The runs of value kinds (codec.ts K_*) the format unpacks to, written at `out` as
+ * (kind, count) i32 pairs with equal neighbours merged; returns the number of runs.
+ * src/ reads unpack's slots by them without a per-value tag.
+ */
+export function st_kinds(block: usize, out: usize): i32 {
+  const n = load<i32>(block + H_CODES);
+  let runs = 0;
+  for (let i = 0; i < n; i++) {
+    const code = block + HEADER + <usize>i * CODE;
+    const c = load<i32>(code + C_CHAR);
+    const kind = kindOf(c, load<i32>(code + C_SIZE));
+    const count = c == 115 || c == 112 ? 1 : <i32>load<i64>(code + C_REPEAT);
+    if (runs > 0 && load<i32>(out + (<usize>(runs - 1) << 3)) == kind) {
+      const at = out + (<usize>(runs - 1) << 3) + 4;
+      store<i32>(at, load<i32>(at) + count);
+    } else {
+      store<i32>(out + (<usize>runs << 3), kind);
+      store<i32>(out + (<usize>runs << 3) + 4, count);
+      runs++;
+    }
+  }
+  return runs;
+}
+
+/** A work area of at least `bytes` bytes (grown, never shrunk); returns its address. */
+export function st_area(bytes: f64): usize {
+  const need = <usize>bytes;
+  if (need > areaCap) {
+    if (area != 0) heap.free(area);
+    areaCap = max(need, areaCap * 2);
+    area = heap.alloc(areaCap);
+  }
+  return area;
+}
+
+/** pack: nargs values from the tape at `tape`, packed to `out`. */
+export function st_pack(block: usize, nargs: f64, tape: usize, out: usize): i32 {
+  return pack(block, tape, <i64>nargs, out);
+}
+
+/** pack_into's first check: the number of values (before the buffer is looked at). */
+export function st_check_count(block: usize, nargs: f64): i32 {
+  const items = load<i64>(block + H_ITEMS);
+  if (<i64>nargs == items) return 0;
+  param(0, <f64>items); param(1, nargs);
+  return sfail(S_PACK_COUNT);
+}
+
+/** unpack: the buffer must be exactly the struct's size; values to the tape. */
+export function st_unpack(block: usize, src: usize, len: f64, tape: usize): i32 {
+  const size = load<i64>(block + H_SIZE);
+  if (<i64>len != size) { param(0, <f64>size); return sfail(S_UNPACK_SIZE); }
+  return unpack(block, src, tape);
+}
+
+/** unpack_from's offset rules: the offset to read at (>= 0), or a negative error. */
+export function st_check_from(block: usize, bufLen: f64, offset: f64): f64 {
+  const size = <f64>load<i64>(block + H_SIZE);
+  if (offset < 0) {
+    if (offset + bufLen < 0) { param(0, offset); param(1, bufLen); return <f64>sfail(S_OFFSET_RANGE); }
+    offset += bufLen;
+  }
+  if (bufLen - offset < size) {
+    param(0, size + offset); param(1, size); param(2, offset); param(3, bufLen);
+    return <f64>sfail(S_UNPACK_FROM_SIZE);
+  }
+  return offset;
+}
+
+/** pack_into's offset rules (s_pack_into): the offset to write at, or a negative error. */
+export function st_check_into(block: usize, bufLen: f64, offset: f64): f64 {
+  const size = <f64>load<i64>(block + H_SIZE);
+  if (offset < 0) {
+    if (offset + size > 0) { param(0, size); param(1, offset); return <f64>sfail(S_NO_SPACE); }
+    if (offset + bufLen < 0) { param(0, offset); param(1, bufLen); return <f64>sfail(S_OFFSET_RANGE); }
+    offset += bufLen;
+  }
+  if (bufLen - offset < size) {
+    param(0, size + offset); param(1, size); param(2, offset); param(3, bufLen);
+    return <f64>sfail(S_PACK_INTO_SIZE);
+  }
+  return offset;
+}
+
+/** iter_unpack: how many structs the buffer holds, or a negative error. */
+export function st_check_iter(block: usize, bufLen: f64): f64 {
+  const size = <f64>load<i64>(block + H_SIZE);
+  if (size == 0) return <f64>sfail(S_ITER_ZERO);
+  if (bufLen % size != 0) { param(0, size); return <f64>sfail(S_ITER_MULTIPLE); }
+  return bufLen / size;
+}
