@@ -117,23 +117,23 @@ function bytesNeeded(values: readonly unknown[], from: number): number {
   return n;
 }
 
-/** Writes values[from..] on the tape at `tape`, bytes values after it at `data`. */
-function writeTape(c: Core, values: readonly unknown[], from: number, tape: number, data: number): void {
+/**
+ * Writes values[from..] on the tape at `tape`, bytes values after it at `data`. Truthiness
+ * is worked out only for formats with '?', bytes only taken for formats with s, p or c.
+ */
+function writeTape(c: Core, st: Struct, values: readonly unknown[], from: number, tape: number, data: number): void {
   const i32 = c.i32, u8 = c.u8, f64 = c.f64;
+  const wantTruth = st._truth, wantBytes = st._bytes;
   for (let k = from; k < values.length; k++) {
     const v = values[k];
     const r = tape + (k - from) * REC, w = r >> 2;
     let tag: number;
-    if (typeof v === 'number') {
+    if (typeof v === 'number' && (v | 0) === v) {
+      tag = T_INT; i32[w + 2] = v; i32[w + 3] = v < 0 ? -1 : 0;
+    } else if (typeof v === 'number') {
       if (Number.isInteger(v) && v >= -TWO63 && v < TWO64) {
-        if (v < TWO63) {
-          tag = T_INT;
-          if (v >= -2147483648 && v <= 2147483647) { i32[w + 2] = v; i32[w + 3] = v < 0 ? -1 : 0; }
-          else { const hi = Math.floor(v / TWO32); i32[w + 2] = (v - hi * TWO32) | 0; i32[w + 3] = hi | 0; }
-        } else {
-          tag = T_UINT;
-          const hi = Math.floor(v / TWO32); i32[w + 2] = (v - hi * TWO32) | 0; i32[w + 3] = hi | 0;
-        }
+        tag = v < TWO63 ? T_INT : T_UINT;
+        const hi = Math.floor(v / TWO32); i32[w + 2] = (v - hi * TWO32) | 0; i32[w + 3] = hi | 0;
       } else {
         tag = Number.isInteger(v) ? T_BIGINT : T_FLOAT;
         f64[(r + 8) >> 3] = v;
@@ -149,7 +149,7 @@ function writeTape(c: Core, values: readonly unknown[], from: number, tape: numb
       }
     } else if (typeof v === 'boolean') {
       tag = T_INT; i32[w + 2] = v ? 1 : 0; i32[w + 3] = 0;
-    } else if (v instanceof Uint8Array) {
+    } else if (wantBytes && v instanceof Uint8Array) {
       tag = T_BYTES;
       u8.set(v, data);
       i32[w + 1] = v.length; i32[w + 2] = data;
@@ -158,7 +158,7 @@ function writeTape(c: Core, values: readonly unknown[], from: number, tape: numb
       tag = T_OTHER;
     }
     u8[r] = tag;
-    u8[r + 1] = truthy(v) ? 1 : 0;
+    if (wantTruth) u8[r + 1] = truthy(v) ? 1 : 0;
   }
 }
 
@@ -224,6 +224,7 @@ export class Struct {
   /** @internal */ readonly _items: number;
   /** @internal every value unpacks to a JS number */ readonly _dense: boolean;
   /** @internal (kind, count) runs of the unpacked values */ readonly _runs: Int32Array;
+  /** @internal packing needs truthiness / bytes values */ readonly _truth: boolean; readonly _bytes: boolean;
   /** @internal */ readonly _c: Core;
 
   constructor(format: string | Uint8Array) {
@@ -241,7 +242,10 @@ export class Struct {
     this.format = typeof format === 'string' ? format : utf8.decode(format);
     this.size = x.st_size(block);
     this._items = x.st_items(block);
-    this._dense = (x.st_flags(block) & 1) !== 0;
+    const flags = x.st_flags(block);
+    this._dense = (flags & 1) !== 0;
+    this._truth = (flags & 2) !== 0;
+    this._bytes = (flags & 4) !== 0;
     ptr = area(c, x.st_codes(block) * 8 + 8);
     const nruns = x.st_kinds(block, ptr);
     this._runs = c.i32.slice(ptr >> 2, (ptr >> 2) + nruns * 2);
@@ -258,10 +262,10 @@ export class Struct {
     const c = this._c, x = c.x;
     const nargs = values.length - from;
     const tapeBytes = nargs * REC;
-    const data = bytesNeeded(values, from);
+    const data = this._bytes ? bytesNeeded(values, from) : 0;
     const base = area(c, tapeBytes + data + this.size);
     const out = base + tapeBytes + data;
-    writeTape(c, values, from, base, base + tapeBytes);
+    writeTape(c, this, values, from, base, base + tapeBytes);
     const r = x.st_pack(this._block, nargs, base, out);
     if (r < 0) throw structError(c, r);
     return c.copyOut(out, this.size);
@@ -301,10 +305,10 @@ export class Struct {
     if (b === null) throw new TypeError(`argument must be read-write bytes-like object, not ${pyTypeName(buffer)}`);
     const off = x.st_check_into(this._block, b.length, offsetArg(offset));
     if (off < 0) throw structError(c, off);
-    const tapeBytes = values.length * REC, data = bytesNeeded(values, 0);
+    const tapeBytes = values.length * REC, data = this._bytes ? bytesNeeded(values, 0) : 0;
     const base = area(c, tapeBytes + data + this.size);
     const out = base + tapeBytes + data;
-    writeTape(c, values, 0, base, base + tapeBytes);
+    writeTape(c, this, values, 0, base, base + tapeBytes);
     const r = x.st_pack(this._block, values.length, base, out);
     // CPython packs straight into the buffer: on an error, the zeroed and partly packed
     // region is left there. Copy back either way.

@@ -260,7 +260,13 @@ function packOne(c: i32, size: i32, order: i32, p: usize, r: usize): i32 {
 export function pack(block: usize, tape: usize, nargs: i64, out: usize): i32 {
   const items = load<i64>(block + H_ITEMS);
   if (nargs != items) { param(0, <f64>items); param(1, <f64>nargs); return sfail(S_PACK_COUNT); }
-  memory.fill(out, 0, <usize>load<i64>(block + H_SIZE));
+  const size = <usize>load<i64>(block + H_SIZE);
+  // Small structs: plain stores beat memory.fill's call into the engine.
+  if (size <= 64) {
+    let z: usize = 0;
+    for (; z + 8 <= size; z += 8) store<u64>(out + z, 0);
+    for (; z < size; z++) store<u8>(out + z, 0);
+  } else memory.fill(out, 0, size);
   const order = load<i32>(block + H_ORDER);
   const n = load<i32>(block + H_CODES);
   let r = tape;

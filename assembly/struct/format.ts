@@ -24,6 +24,10 @@ export const BIG: i32 = 2;
 
 /** Every unpacked value is a JS number (no bigint, bool or bytes): the fast path. */
 export const F_ALL_NUMBERS: i32 = 1;
+/** Packing reads Python truthiness ('?' present). */
+export const F_TRUTH: i32 = 2;
+/** Packing takes bytes values ('s', 'p' or 'c' present). */
+export const F_BYTES: i32 = 4;
 
 const SSIZE_MAX: i64 = 0x7fffffffffffffff;
 
@@ -102,7 +106,7 @@ export function compile(p: usize, n: i32): isize {
   store<i64>(block + H_ITEMS, items);
   store<i32>(block + H_CODES, codes);
   store<i32>(block + H_ORDER, order);
-  let flags = F_ALL_NUMBERS;
+  let flags = F_ALL_NUMBERS, extra = 0;
   let rec = block + HEADER;
   size = 0;
   s = p;
@@ -128,10 +132,12 @@ export function compile(p: usize, n: i32): isize {
       store<i64>(rec + C_REPEAT, num);
       store<i64>(rec + C_OFFSET, size);
       if (sp || c == 99 || c == 63 || isBigCode(c, isz)) flags = 0;
+      if (c == 63) extra |= F_TRUTH;
+      if (sp || c == 99) extra |= F_BYTES;
       rec += CODE;
     }
     size += num * <i64>isz;
   }
-  store<i32>(block + H_FLAGS, flags);
+  store<i32>(block + H_FLAGS, flags | extra);
   return <isize>block;
 }
