@@ -76,10 +76,10 @@ export interface CoreExports {
   st_codes(block: number): number;
   st_area(bytes: number): number;
   st_pack(block: number, nargs: number, tape: number, out: number): number;
-  st_check_count(block: number, nargs: number): number;
+  st_check_count(block: number, nargs: number, packInto: number): number;
   st_unpack(block: number, src: number, len: number, tape: number): number;
-  st_check_from(block: number, bufLen: number, offset: number): number;
-  st_check_into(block: number, bufLen: number, offset: number): number;
+  st_check_from(block: number, bufLen: number, offset: number, big: number): number;
+  st_check_into(block: number, bufLen: number, offset: number, big: number): number;
   st_check_iter(block: number, bufLen: number): number;
 }
 

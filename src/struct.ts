@@ -9,6 +9,14 @@ import { bytesLike, pyTypeName } from './args.js';
 export class error extends Error {
   override get name(): string { return 'error'; }
 }
+/** Python's SystemError (CPython 3.11 raises one unpacking a '0p' item). */
+export class SystemError extends Error {
+  override get name(): string { return 'SystemError'; }
+}
+/** Python's MemoryError: a struct too large to allocate. */
+export class MemoryError extends Error {
+  override get name(): string { return 'MemoryError'; }
+}
 /** Python's UnicodeEncodeError (a ValueError), for formats that are not ASCII. */
 export class UnicodeEncodeError extends ValueError {
   override get name(): string { return 'UnicodeEncodeError'; }
@@ -22,9 +30,13 @@ const S_BASE = 8192;
 const TWO32 = 4294967296, TWO63 = 9223372036854775808, TWO64 = 18446744073709551616;
 
 
-/** The work area: tape, then bytes. Grown by the core when a call needs more. */
+/**
+ * The work area: tape, then bytes. Grown by the core when a call needs more; 8 bytes of
+ * slack past every request (a '0p' item at the very end writes its length byte there).
+ */
 let areaBase = 0, areaCap = 0;
 function area(c: Core, bytes: number): number {
+  bytes += 8;
   if (bytes > areaCap) {
     areaBase = c.x.st_area(bytes);
     areaCap = bytes;
@@ -43,11 +55,7 @@ function formatBytes(format: unknown): Uint8Array {
     const out = new Uint8Array(format.length);
     for (let i = 0; i < format.length; i++) {
       const ch = format.charCodeAt(i);
-      if (ch > 127) {
-        const cp = format.codePointAt(i)!;
-        const esc = cp <= 0xff ? `\\x${cp.toString(16).padStart(2, '0')}` : cp <= 0xffff ? `\\u${cp.toString(16).padStart(4, '0')}` : `\\U${cp.toString(16).padStart(8, '0')}`;
-        throw new UnicodeEncodeError(`'ascii' codec can't encode character '${esc}' in position ${i}: ordinal not in range(128)`);
-      }
+      if (ch > 127) throw asciiError(format);
       out[i] = ch;
     }
     return out;
@@ -56,11 +64,26 @@ function formatBytes(format: unknown): Uint8Array {
   throw new TypeError(`Struct() argument 1 must be a str or bytes object, not ${pyTypeName(format)}`);
 }
 
+/** The UnicodeEncodeError of str.encode('ascii'): the first run of non-ASCII code points. */
+function asciiError(text: string): UnicodeEncodeError {
+  const cps = Array.from(text);
+  const start = cps.findIndex((ch) => ch.codePointAt(0)! > 127);
+  let end = start;
+  while (end < cps.length && cps[end].codePointAt(0)! > 127) end++;
+  if (end - start > 1) {
+    return new UnicodeEncodeError(`'ascii' codec can't encode characters in position ${start}-${end - 1}: ordinal not in range(128)`);
+  }
+  const cp = cps[start].codePointAt(0)!;
+  const esc = cp <= 0xff ? `\\x${cp.toString(16).padStart(2, '0')}` : cp <= 0xffff ? `\\u${cp.toString(16).padStart(4, '0')}` : `\\U${cp.toString(16).padStart(8, '0')}`;
+  return new UnicodeEncodeError(`'ascii' codec can't encode character '${esc}' in position ${start}: ordinal not in range(128)`);
+}
+
 /** The exception for a negative core result (assembly/struct/errors.ts), with SCR_OUT's numbers. */
 function structError(c: Core, code: number): Error {
-  const f = new Float64Array(c.memory.buffer, c.OUT, 4);
-  const [a, b, d, e] = f;
-  const ch = String.fromCharCode(a);
+  const p = c.big64, at = c.OUT >> 3;
+  const a = p[at], b = p[at + 1], d = p[at + 2], e = p[at + 3];
+  const u = (v: bigint) => BigInt.asUintN(64, v);
+  const ch = String.fromCharCode(Number(a));
   switch (-code - S_BASE) {
     case 1: return new error('bad char in struct format');
     case 2: return new error('repeat count given without format specifier');
@@ -77,19 +100,22 @@ function structError(c: Core, code: number): Error {
     case 13: return new error('short format requires -32768 <= number <= 32767');
     case 14: return new error('ushort format requires 0 <= number <= 65535');
     case 15: {
-      const largest = (1n << BigInt(b * 8 - 1)) - 1n;
+      const largest = (1n << (b * 8n - 1n)) - 1n;
       return new error(`'${ch}' format requires ${-largest - 1n} <= number <= ${largest}`);
     }
-    case 16: return new error(`'${ch}' format requires 0 <= number <= ${(1n << BigInt(b * 8)) - 1n}`);
+    case 16: return new error(`'${ch}' format requires 0 <= number <= ${(1n << (b * 8n)) - 1n}`);
     case 17: return new error(`argument for '${ch}' must be a bytes object`);
     case 18: return new OverflowError(`float too large to pack with ${ch} format`);
     case 19: return new error(`unpack requires a buffer of ${a} bytes`);
-    case 20: return new error(`unpack_from requires a buffer of at least ${a} bytes for unpacking ${b} bytes at offset ${d} (actual buffer size is ${e})`);
+    case 20: return new error(`unpack_from requires a buffer of at least ${u(a)} bytes for unpacking ${b} bytes at offset ${d} (actual buffer size is ${e})`);
     case 21: return new error(`offset ${a} out of range for ${b}-byte buffer`);
     case 22: return new error(`no space to pack ${a} bytes at offset ${b}`);
-    case 23: return new error(`pack_into requires a buffer of at least ${a} bytes for packing ${b} bytes at offset ${d} (actual buffer size is ${e})`);
+    case 23: return new error(`pack_into requires a buffer of at least ${u(a)} bytes for packing ${b} bytes at offset ${d} (actual buffer size is ${e})`);
     case 24: return new error('cannot iteratively unpack with a struct of length 0');
     case 25: return new error(`iterative unpacking requires a buffer of a multiple of ${a} bytes`);
+    case 26: return new error(`not enough data to unpack ${a} bytes at offset ${b}`);
+    case 27: return new error(`pack_into expected ${a} items for packing (got ${b})`);
+    case 28: return new SystemError('Negative size passed to PyBytes_FromStringAndSize');
   }
   return new Error(`wasock core: unknown struct error ${code}`);
 }
@@ -128,14 +154,15 @@ function writeTape(c: Core, st: Struct, values: readonly unknown[], from: number
     const v = values[k];
     const r = tape + (k - from) * REC, w = r >> 2;
     let tag: number;
-    if (typeof v === 'number' && (v | 0) === v) {
+    if (typeof v === 'number' && (v | 0) === v && (v !== 0 || 1 / v > 0)) {
       tag = T_INT; i32[w + 2] = v; i32[w + 3] = v < 0 ? -1 : 0;
     } else if (typeof v === 'number') {
-      if (Number.isInteger(v) && v >= -TWO63 && v < TWO64) {
+      // -0 is Python's -0.0 (an int has no negative zero); other integral numbers are ints.
+      if (Number.isInteger(v) && v >= -TWO63 && v < TWO64 && v !== 0) {
         tag = v < TWO63 ? T_INT : T_UINT;
         const hi = Math.floor(v / TWO32); i32[w + 2] = (v - hi * TWO32) | 0; i32[w + 3] = hi | 0;
       } else {
-        tag = Number.isInteger(v) ? T_BIGINT : T_FLOAT;
+        tag = Number.isInteger(v) && v !== 0 ? T_BIGINT : T_FLOAT;
         f64[(r + 8) >> 3] = v;
       }
     } else if (typeof v === 'bigint') {
@@ -162,26 +189,35 @@ function writeTape(c: Core, st: Struct, values: readonly unknown[], from: number
   }
 }
 
-/** Reads the n values unpack left in 8-byte slots at `slots`, by the format's kind runs. */
+/**
+ * Reads the n values unpack left in 8-byte slots at `slots`, by the format's kind runs.
+ * A NaN is stored into an array of ordinary elements: V8 quiets signalling NaNs stored
+ * into its double arrays, and struct must hand back the exact bits.
+ */
 function readSlots(c: Core, st: Struct, slots: number, n: number): unknown[] {
   const f64 = c.f64;
   let at = slots >> 3;
   if (st._dense) {
-    if (n === 2) return [f64[at], f64[at + 1]];
-    const out = new Array(n);
-    for (let i = 0; i < n; i++) out[i] = f64[at + i];
-    return out;
+    if (n === 2) {
+      const x = f64[at], y = f64[at + 1];
+      if (x === x && y === y) return [x, y];
+    } else {
+      const out = new Array(n);
+      let nan = false;
+      for (let i = 0; i < n; i++) { const v = f64[at + i]; out[i] = v; nan ||= v !== v; }
+      if (!nan) return out;
+    }
   }
-  const out = new Array(n);
+  const out: unknown[] = [null];     // elements kind PACKED_ELEMENTS: no double array
+  out.length = n;
   const runs = st._runs;
-  const big = c.big64;
   let i = 0;
   for (let r = 0; r < runs.length; r += 2) {
     const kind = runs[r], end = i + runs[r + 1];
     switch (kind) {
       case K_NUM: for (; i < end; i++, at++) out[i] = f64[at]; break;
-      case K_BIG_S: for (; i < end; i++, at++) out[i] = big[at]; break;
-      case K_BIG_U: for (; i < end; i++, at++) out[i] = BigInt.asUintN(64, big[at]); break;
+      case K_BIG_S: { const big = c.big64; for (; i < end; i++, at++) out[i] = big[at]; break; }
+      case K_BIG_U: { const big = c.big64; for (; i < end; i++, at++) out[i] = BigInt.asUintN(64, big[at]); break; }
       case K_BOOL: for (; i < end; i++, at++) out[i] = f64[at] !== 0; break;
       default: {
         const i32 = c.i32;
@@ -198,19 +234,41 @@ function needBuffer(v: unknown): Uint8Array {
   return b;
 }
 
-/** PyNumber_AsSsize_t(offset, IndexError) for pack_into/unpack_from offsets. */
-function offsetArg(v: unknown): number {
-  if (typeof v === 'number' && Number.isInteger(v)) return v;
-  if (typeof v === 'boolean') return v ? 1 : 0;
+/** The largest work area we ask the core for; a struct beyond it is a MemoryError. */
+const MAX_AREA = 1 << 30;
+
+const INT63 = 1n << 63n;
+
+/**
+ * An offset argument for the core: [f64, big]. A bigint offset travels exactly (as i64 in
+ * SCR_OUT[3], big = 1). `overflow` is how CPython reports offsets beyond ssize_t:
+ * unpack_from's Argument Clinic converter raises OverflowError, pack_into's
+ * PyNumber_AsSsize_t(IndexError) an IndexError.
+ */
+function offsetArg(c: Core, v: unknown, overflow: () => Error): [number, number] {
+  if (typeof v === 'number' && Number.isInteger(v) && v !== 0 ? true : v === 0) {
+    const n = v as number;
+    if (n >= -9223372036854775808 && n < 9223372036854775808) {
+      if (Number.isSafeInteger(n)) return [n, 0];
+      c.big64[(c.OUT >> 3) + 3] = BigInt(n);
+      return [0, 1];
+    }
+    throw overflow();
+  }
+  if (typeof v === 'boolean') return [v ? 1 : 0, 0];
   if (typeof v === 'bigint') {
-    if (v >= -(1n << 63n) && v < (1n << 63n)) return Number(v);
-    throw new IndexErrorPy(`cannot fit 'int' into an index-sized integer`);
+    if (v < -INT63 || v >= INT63) throw overflow();
+    c.big64[(c.OUT >> 3) + 3] = v;
+    return [0, 1];
   }
   throw new TypeError(`'${pyTypeName(v)}' object cannot be interpreted as an integer`);
 }
 
+const ssizeOverflow = () => new OverflowError('Python int too large to convert to C ssize_t');
+const indexOverflow = () => new IndexError("cannot fit 'int' into an index-sized integer");
+
 /** Python's IndexError. */
-export class IndexErrorPy extends Error {
+export class IndexError extends Error {
   override get name(): string { return 'IndexError'; }
 }
 
@@ -233,7 +291,7 @@ export class Struct {
     }
     const bytes = formatBytes(format);
     const c = core(), x = c.x;
-    let ptr = c.x.core_stage(bytes.length);
+    let ptr = x.core_stage(bytes.length);
     c.u8.set(bytes, ptr);
     const block = x.st_compile(ptr, bytes.length);
     if (block < 0) throw structError(c, block);
@@ -257,10 +315,15 @@ export class Struct {
     return this._pack(values, 0);
   }
 
-  /** @internal packs values[from..] */
+  /** @internal packs values[from..] into new bytes */
   _pack(values: readonly unknown[], from: number): Uint8Array {
     const c = this._c, x = c.x;
     const nargs = values.length - from;
+    if (this.size > MAX_AREA) {
+      // The item count is checked before the allocation, as in CPython.
+      const r = x.st_check_count(this._block, nargs, 0);
+      throw r < 0 ? structError(c, r) : new MemoryError();
+    }
     const tapeBytes = nargs * REC;
     const data = this._bytes ? bytesNeeded(values, from) : 0;
     const base = area(c, tapeBytes + data + this.size);
@@ -273,23 +336,27 @@ export class Struct {
 
   /** unpack(buffer) -> values; the buffer must be exactly size bytes. */
   unpack(buffer: Uint8Array | ArrayBufferView | ArrayBuffer): unknown[] {
-    return this._unpackAt(needBuffer(buffer), 0, true);
+    if (arguments.length !== 1) throw new TypeError(`Struct.unpack() takes exactly one argument (${arguments.length} given)`);
+    const b = needBuffer(buffer);
+    if (b.length !== this.size) {
+      const r = this._c.x.st_unpack(this._block, 0, b.length, 0);   // the core words the error
+      throw structError(this._c, r);
+    }
+    return this._unpackAt(b, 0);
   }
 
-  /** @internal unpacks size bytes of b at offset (whole: b must be exactly size long) */
-  _unpackAt(b: Uint8Array, offset: number, whole: boolean): unknown[] {
+  /** @internal unpacks the size bytes of b at offset (already checked to be there) */
+  _unpackAt(b: Uint8Array, offset: number): unknown[] {
     const c = this._c, x = c.x;
     const size = this.size;
+    if (size > MAX_AREA) throw new MemoryError();
     const slotBytes = this._items * 8;
     const base = area(c, slotBytes + size);
     const src = base + slotBytes;
-    const len = whole ? b.length : size;
-    if (len === size) {
-      const u8 = c.u8;
-      if (size <= 16 && offset + size <= b.length) for (let i = 0; i < size; i++) u8[src + i] = b[offset + i];
-      else u8.set(b.subarray(offset, offset + size), src);
-    }
-    const n = x.st_unpack(this._block, src, len, base);
+    const u8 = c.u8;
+    if (size <= 16) for (let i = 0; i < size; i++) u8[src + i] = b[offset + i];
+    else u8.set(b.subarray(offset, offset + size), src);
+    const n = x.st_unpack(this._block, src, size, base);
     if (n < 0) throw structError(c, n);
     return readSlots(c, this, base, n);
   }
@@ -299,12 +366,14 @@ export class Struct {
     const c = this._c, x = c.x;
     const nargs = arguments.length;
     if (nargs < 2) throw new error(nargs === 0 ? 'pack_into expected buffer argument' : 'pack_into expected offset argument');
-    const r0 = x.st_check_count(this._block, nargs - 2);
+    const r0 = x.st_check_count(this._block, nargs - 2, 1);
     if (r0 < 0) throw structError(c, r0);
     const b = bytesLike(buffer);
-    if (b === null) throw new TypeError(`argument must be read-write bytes-like object, not ${pyTypeName(buffer)}`);
-    const off = x.st_check_into(this._block, b.length, offsetArg(offset));
+    if (b === null) throw new TypeError(`argument must be read-write bytes-like object, not ${buffer === null || buffer === undefined ? 'None' : pyTypeName(buffer)}`);
+    const [o, big] = offsetArg(c, offset, indexOverflow);
+    const off = x.st_check_into(this._block, b.length, o, big);
     if (off < 0) throw structError(c, off);
+    if (this.size > MAX_AREA) throw new MemoryError();
     const tapeBytes = values.length * REC, data = this._bytes ? bytesNeeded(values, 0) : 0;
     const base = area(c, tapeBytes + data + this.size);
     const out = base + tapeBytes + data;
@@ -318,26 +387,43 @@ export class Struct {
 
   /** unpack_from(buffer, offset=0) -> values */
   unpack_from(buffer: Uint8Array | ArrayBufferView | ArrayBuffer, offset: number = 0): unknown[] {
+    const n = arguments.length;
+    if (n === 0) throw new TypeError("unpack_from() missing required argument 'buffer' (pos 1)");
+    if (n > 2) throw new TypeError(`unpack_from() takes at most 2 arguments (${n} given)`);
+    return this._unpackFrom(buffer, offset);
+  }
+
+  /** @internal */
+  _unpackFrom(buffer: unknown, offset: unknown): unknown[] {
     const c = this._c, x = c.x;
     const b = needBuffer(buffer);
-    const off = x.st_check_from(this._block, b.length, offsetArg(offset));
+    const [o, big] = offsetArg(c, offset, ssizeOverflow);
+    const off = x.st_check_from(this._block, b.length, o, big);
     if (off < 0) throw structError(c, off);
-    return this._unpackAt(b, off, false);
+    return this._unpackAt(b, off);
   }
 
   /** iter_unpack(buffer) -> an iterator of value arrays, one per size bytes. */
   iter_unpack(buffer: Uint8Array | ArrayBufferView | ArrayBuffer): IterableIterator<unknown[]> {
-    const c = this._c, x = c.x;
+    if (arguments.length !== 1) throw new TypeError(`Struct.iter_unpack() takes exactly one argument (${arguments.length} given)`);
+    return this._iter(buffer);
+  }
+
+  /** @internal */
+  _iter(buffer: unknown): IterableIterator<unknown[]> {
+    const x = this._c.x;
+    // A struct of size 0 is refused before the buffer is looked at (s_iter_unpack).
+    if (this.size === 0) { const r = x.st_check_iter(this._block, 0); throw structError(this._c, r); }
     const b = needBuffer(buffer);
     const n = x.st_check_iter(this._block, b.length);
-    if (n < 0) throw structError(c, n);
+    if (n < 0) throw structError(this._c, n);
     const self = this;
     let i = 0;
     return {
       [Symbol.iterator]() { return this; },
       next(): IteratorResult<unknown[]> {
         if (i >= n) return { done: true, value: undefined };
-        return { done: false, value: self._unpackAt(b, self.size * i++, false) };
+        return { done: false, value: self._unpackAt(b, self.size * i++) };
       },
     };
   }
@@ -348,7 +434,11 @@ export class Struct {
 const MAXCACHE = 100;
 const cache = new Map<string, Struct>();
 
-/** The compiled Struct for a format (cached like _struct's cache of 100, cleared when full). */
+/**
+ * The compiled Struct for a format, cached like _struct's cache (100 formats, cleared when
+ * full). The cache is a dict lookup first, so an unhashable format (a list, a dict) is a
+ * TypeError before Struct() sees it.
+ */
 function compiledFor(format: unknown): Struct {
   if (typeof format === 'string') {
     let s = cache.get(format);
@@ -359,28 +449,37 @@ function compiledFor(format: unknown): Struct {
     }
     return s;
   }
+  const t = pyTypeName(format);
+  if (t === 'list' || t === 'dict') throw new TypeError(`unhashable type: '${t}'`);
   return new Struct(format as Uint8Array);
 }
 
 export function calcsize(format: string | Uint8Array): number {
+  if (arguments.length !== 1) throw new TypeError(`_struct.calcsize() takes exactly one argument (${arguments.length} given)`);
   return compiledFor(format).size;
 }
 export function pack(format: string | Uint8Array, ...values: unknown[]): Uint8Array {
-  if (arguments.length === 0) throw new TypeError('pack expected at least 1 argument, got 0');
+  if (arguments.length === 0) throw new TypeError('missing format argument');
   return compiledFor(format)._pack(values, 0);
 }
 export function unpack(format: string | Uint8Array, buffer: Uint8Array | ArrayBufferView | ArrayBuffer): unknown[] {
   if (arguments.length !== 2) throw new TypeError(`unpack expected 2 arguments, got ${arguments.length}`);
-  return compiledFor(format).unpack(buffer);
+  const s = compiledFor(format);
+  return s.unpack(buffer);
 }
 export function pack_into(format: string | Uint8Array, buffer: Uint8Array, offset: number, ...values: unknown[]): void {
-  if (arguments.length === 0) throw new TypeError('pack_into expected at least 1 argument, got 0');
+  if (arguments.length === 0) throw new TypeError('missing format argument');
   const s = compiledFor(format);
   (s.pack_into as (...a: unknown[]) => void).apply(s, Array.prototype.slice.call(arguments, 1));
 }
 export function unpack_from(format: string | Uint8Array, buffer: Uint8Array | ArrayBufferView | ArrayBuffer, offset: number = 0): unknown[] {
-  return compiledFor(format).unpack_from(buffer, offset);
+  const n = arguments.length;
+  if (n === 0) throw new TypeError('unpack_from() takes at least 1 positional argument (0 given)');
+  if (n === 1) throw new TypeError("unpack_from() missing required argument 'buffer' (pos 2)");
+  if (n > 3) throw new TypeError(`unpack_from() takes at most 3 arguments (${n} given)`);
+  return compiledFor(format)._unpackFrom(buffer, offset);
 }
 export function iter_unpack(format: string | Uint8Array, buffer: Uint8Array | ArrayBufferView | ArrayBuffer): IterableIterator<unknown[]> {
-  return compiledFor(format).iter_unpack(buffer);
+  if (arguments.length !== 2) throw new TypeError(`iter_unpack expected 2 arguments, got ${arguments.length}`);
+  return compiledFor(format)._iter(buffer);
 }

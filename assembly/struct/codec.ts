@@ -14,7 +14,7 @@ import {
 import {
   S_PACK_COUNT, S_NOT_INT, S_OUT_OF_RANGE, S_INT_TOO_LARGE, S_NOT_FLOAT, S_BYTE_RANGE,
   S_UBYTE_RANGE, S_CHAR, S_SHORT_RANGE, S_USHORT_RANGE, S_RANGE_SIGNED, S_RANGE_UNSIGNED,
-  S_NOT_BYTES, S_FLOAT_TOO_LARGE, sfail,
+  S_NOT_BYTES, S_FLOAT_TOO_LARGE, S_SYSTEM_NEGATIVE, sfail,
 } from "./errors";
 
 // Input tags.
@@ -27,8 +27,8 @@ export const T_OTHER: i32 = 5;   // str, None, list, ...: not a number, not byte
 
 const REC: usize = 16;
 
-/** Error parameters for src/ (SCR_OUT as four f64). */
-function param(i: i32, v: f64): void { store<f64>(SCR_OUT + (<usize>i << 3), v); }
+/** Error parameters for src/ (SCR_OUT as four i64). */
+function param(i: i32, v: i64): void { store<i64>(SCR_OUT + (<usize>i << 3), v); }
 
 // ---------------------------------------------------------------- argument conversion
 // One value at a time; the result in gv (i64) / gu (u64) / gd (f64).
@@ -83,7 +83,7 @@ function getDouble(r: usize): i32 {
 function floatOverflow(r: usize, c: i32): i32 {
   const t = tagOf(r);
   if (t == T_INT || t == T_UINT || t == T_BIGINT) return S_INT_TOO_LARGE;
-  param(0, <f64>c);
+  param(0, c);
   return S_FLOAT_TOO_LARGE;
 }
 
@@ -200,31 +200,33 @@ function packOne(c: i32, size: i32, order: i32, p: usize, r: usize): i32 {
     case 63: store<u8>(p, load<u8>(r + 1) ? 1 : 0); return 0;   // ?: Python truthiness
     case 104: case 105: case 108: {   // h i l (signed)
       if ((e = getLong(r)) != 0) return e;
-      if (order == NATIVE && c == 104) {
+      // On a little-endian host CPython gives '<' and '=' the native packers wherever the
+      // sizes agree (_struct's module init), so their 'h'/'H'/'q'/'Q' errors are native ones.
+      if (order != BIG && c == 104) {
         if (gv < -32768 || gv > 32767) return S_SHORT_RANGE;
       } else if (size < 8) {
         const lim = (<i64>1) << (size * 8 - 1);
-        if (gv < -lim || gv >= lim) { param(0, <f64>c); param(1, <f64>size); return S_RANGE_SIGNED; }
+        if (gv < -lim || gv >= lim) { param(0, c); param(1, size); return S_RANGE_SIGNED; }
       }
       putInt(p, <u64>gv, size, order); return 0;
     }
     case 72: case 73: case 76: {      // H I L (unsigned)
-      if (order == NATIVE && c == 72) {
+      if (order != BIG && c == 72) {
         if ((e = getLong(r)) != 0) return e;
         if (gv < 0 || gv > 65535) return S_USHORT_RANGE;
         putInt(p, <u64>gv, size, order); return 0;
       }
       if ((e = getULong(r)) != 0) return e;
-      if (size < 8 && gu >= ((<u64>1) << (size * 8))) { param(0, <f64>c); param(1, <f64>size); return S_RANGE_UNSIGNED; }
+      if (size < 8 && gu >= ((<u64>1) << (size * 8))) { param(0, c); param(1, size); return S_RANGE_UNSIGNED; }
       putInt(p, gu, size, order); return 0;
     }
     case 113: case 110: {   // q n
-      if (order == NATIVE) { if ((e = getLong(r)) != 0) return e; putInt(p, <u64>gv, 8, order); return 0; }
+      if (order != BIG) { if ((e = getLong(r)) != 0) return e; putInt(p, <u64>gv, 8, order); return 0; }
       if ((e = getBytes8(r, false, false)) != 0) return e;
       putInt(p, gu, 8, order); return 0;
     }
     case 81: case 78: {     // Q N
-      if (order == NATIVE) { if ((e = getULong(r)) != 0) return e; putInt(p, gu, 8, order); return 0; }
+      if (order != BIG) { if ((e = getULong(r)) != 0) return e; putInt(p, gu, 8, order); return 0; }
       if ((e = getBytes8(r, true, false)) != 0) return e;
       putInt(p, gu, 8, order); return 0;
     }
@@ -259,7 +261,7 @@ function packOne(c: i32, size: i32, order: i32, p: usize, r: usize): i32 {
  */
 export function pack(block: usize, tape: usize, nargs: i64, out: usize): i32 {
   const items = load<i64>(block + H_ITEMS);
-  if (nargs != items) { param(0, <f64>items); param(1, <f64>nargs); return sfail(S_PACK_COUNT); }
+  if (nargs != items) { param(0, items); param(1, nargs); return sfail(S_PACK_COUNT); }
   const size = <usize>load<i64>(block + H_SIZE);
   // Small structs: plain stores beat memory.fill's call into the engine.
   if (size <= 64) {
@@ -276,7 +278,7 @@ export function pack(block: usize, tape: usize, nargs: i64, out: usize): i32 {
     let p = out + <usize>load<i64>(code + C_OFFSET);
     const repeat = load<i64>(code + C_REPEAT);
     if (c == 115 || c == 112) {        // s p: one bytes value for the whole length
-      if (tagOf(r) != T_BYTES) { param(0, <f64>c); return sfail(S_NOT_BYTES); }
+      if (tagOf(r) != T_BYTES) { param(0, c); return sfail(S_NOT_BYTES); }
       let len = <i64>load<i32>(r + 4);
       const src = <usize>load<i32>(r + 8);
       if (c == 115) {
@@ -285,7 +287,9 @@ export function pack(block: usize, tape: usize, nargs: i64, out: usize): i32 {
       } else {
         if (len > repeat - 1) len = repeat - 1;
         if (len > 0) memory.copy(p + 1, src, <usize>len);
-        if (repeat > 0) store<u8>(p, <u8>(len > 255 ? 255 : len));
+        // Even '0p' writes its length byte (-1 -> 0xff) at its offset, as CPython does; the
+        // caller's area keeps slack for a '0p' at the very end.
+        store<u8>(p, <u8>(len > 255 ? 255 : len));
       }
       r += REC;
       continue;
@@ -332,6 +336,8 @@ export function unpack(block: usize, src: usize, out: usize): i32 {
     switch (c) {
       case 115: case 112: {       // s p: one bytes value
         let len = repeat, at = p;
+        // CPython 3.11 asks PyBytes_FromStringAndSize for -1 bytes on a '0p' item.
+        if (c == 112 && repeat == 0) return sfail(S_SYSTEM_NEGATIVE);
         if (c == 112) {
           len = <i32>load<u8>(p);
           if (len >= repeat) len = repeat - 1;

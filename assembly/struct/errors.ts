@@ -1,6 +1,6 @@
 // struct's error codes. Like the socket codes (../errors.ts) they travel as negative
 // numbers, below the socket range; src/struct.ts makes the messages, with the numbers the
-// core leaves in SCR_OUT (as f64) where CPython's message has them.
+// core leaves in SCR_OUT (as i64) where CPython's message has them.
 
 export const S_BASE: i32 = 8192;
 
@@ -29,5 +29,8 @@ export const S_NO_SPACE: i32 = 22;         // no space to pack {0} bytes at offs
 export const S_PACK_INTO_SIZE: i32 = 23;   // pack_into requires a buffer of at least ...
 export const S_ITER_ZERO: i32 = 24;        // cannot iteratively unpack with a struct of length 0
 export const S_ITER_MULTIPLE: i32 = 25;    // iterative unpacking requires a buffer of a multiple of {0} bytes
+export const S_NOT_ENOUGH: i32 = 26;       // not enough data to unpack {0} bytes at offset {1}
+export const S_PACK_INTO_COUNT: i32 = 27;  // pack_into expected {0} items for packing (got {1})
+export const S_SYSTEM_NEGATIVE: i32 = 28;  // SystemError: Negative size passed to PyBytes_FromStringAndSize
 
 @inline export function sfail(code: i32): i32 { return -(S_BASE + code); }

@@ -7,13 +7,18 @@ import { pack, unpack, kindOf } from "./codec";
 import { SCR_OUT } from "../layout";
 import {
   sfail, S_UNPACK_SIZE, S_UNPACK_FROM_SIZE, S_OFFSET_RANGE, S_NO_SPACE, S_PACK_INTO_SIZE,
-  S_ITER_ZERO, S_ITER_MULTIPLE, S_PACK_COUNT,
+  S_ITER_ZERO, S_ITER_MULTIPLE, S_NOT_ENOUGH, S_PACK_INTO_COUNT, S_PACK_COUNT,
 } from "./errors";
 
 let area: usize = 0;
 let areaCap: usize = 0;
 
-function param(i: i32, v: f64): void { store<f64>(SCR_OUT + (<usize>i << 3), v); }
+function param(i: i32, v: i64): void { store<i64>(SCR_OUT + (<usize>i << 3), v); }
+
+/** An offset argument: the f64 itself, or (when big != 0) the exact i64 src/ left in SCR_OUT[3]. */
+@inline function offsetOf(offset: f64, big: i32): i64 {
+  return big != 0 ? load<i64>(SCR_OUT + 24) : <i64>offset;
+}
 
 /** Compiles the format bytes at ptr[0..len): the block's address, or a negative error. */
 export function st_compile(ptr: usize, len: i32): isize { return compile(ptr, len); }
@@ -64,54 +69,63 @@ export function st_pack(block: usize, nargs: f64, tape: usize, out: usize): i32 
   return pack(block, tape, <i64>nargs, out);
 }
 
-/** pack_into's first check: the number of values (before the buffer is looked at). */
-export function st_check_count(block: usize, nargs: f64): i32 {
+/**
+ * The number of values, checked on its own: pack_into checks it before looking at the
+ * buffer (its message says pack_into), pack before allocating a very large result.
+ */
+export function st_check_count(block: usize, nargs: f64, packInto: i32): i32 {
   const items = load<i64>(block + H_ITEMS);
   if (<i64>nargs == items) return 0;
-  param(0, <f64>items); param(1, nargs);
-  return sfail(S_PACK_COUNT);
+  param(0, items); param(1, <i64>nargs);
+  return sfail(packInto ? S_PACK_INTO_COUNT : S_PACK_COUNT);
 }
 
 /** unpack: the buffer must be exactly the struct's size; values to the tape. */
 export function st_unpack(block: usize, src: usize, len: f64, tape: usize): i32 {
   const size = load<i64>(block + H_SIZE);
-  if (<i64>len != size) { param(0, <f64>size); return sfail(S_UNPACK_SIZE); }
+  if (<i64>len != size) { param(0, size); return sfail(S_UNPACK_SIZE); }
   return unpack(block, src, tape);
 }
 
-/** unpack_from's offset rules: the offset to read at (>= 0), or a negative error. */
-export function st_check_from(block: usize, bufLen: f64, offset: f64): f64 {
-  const size = <f64>load<i64>(block + H_SIZE);
+/**
+ * unpack_from's offset rules (3.11): the offset to read at (>= 0), or a negative error.
+ * Results are f64: offsets come from JS numbers, errors are small negatives.
+ */
+export function st_check_from(block: usize, bufLen: f64, offsetIn: f64, big: i32): f64 {
+  const size = load<i64>(block + H_SIZE), len = <i64>bufLen;
+  let offset = offsetOf(offsetIn, big);
   if (offset < 0) {
-    if (offset + bufLen < 0) { param(0, offset); param(1, bufLen); return <f64>sfail(S_OFFSET_RANGE); }
-    offset += bufLen;
+    if (offset + size > 0) { param(0, size); param(1, offset); return <f64>sfail(S_NOT_ENOUGH); }
+    if (offset + len < 0) { param(0, offset); param(1, len); return <f64>sfail(S_OFFSET_RANGE); }
+    offset += len;
   }
-  if (bufLen - offset < size) {
-    param(0, size + offset); param(1, size); param(2, offset); param(3, bufLen);
+  if (len - offset < size) {
+    param(0, size + offset); param(1, size); param(2, offset); param(3, len);
     return <f64>sfail(S_UNPACK_FROM_SIZE);
   }
-  return offset;
+  return <f64>offset;
 }
 
 /** pack_into's offset rules (s_pack_into): the offset to write at, or a negative error. */
-export function st_check_into(block: usize, bufLen: f64, offset: f64): f64 {
-  const size = <f64>load<i64>(block + H_SIZE);
+export function st_check_into(block: usize, bufLen: f64, offsetIn: f64, big: i32): f64 {
+  const size = load<i64>(block + H_SIZE), len = <i64>bufLen;
+  let offset = offsetOf(offsetIn, big);
   if (offset < 0) {
     if (offset + size > 0) { param(0, size); param(1, offset); return <f64>sfail(S_NO_SPACE); }
-    if (offset + bufLen < 0) { param(0, offset); param(1, bufLen); return <f64>sfail(S_OFFSET_RANGE); }
-    offset += bufLen;
+    if (offset + len < 0) { param(0, offset); param(1, len); return <f64>sfail(S_OFFSET_RANGE); }
+    offset += len;
   }
-  if (bufLen - offset < size) {
-    param(0, size + offset); param(1, size); param(2, offset); param(3, bufLen);
+  if (len - offset < size) {
+    param(0, size + offset); param(1, size); param(2, offset); param(3, len);
     return <f64>sfail(S_PACK_INTO_SIZE);
   }
-  return offset;
+  return <f64>offset;
 }
 
 /** iter_unpack: how many structs the buffer holds, or a negative error. */
 export function st_check_iter(block: usize, bufLen: f64): f64 {
-  const size = <f64>load<i64>(block + H_SIZE);
+  const size = load<i64>(block + H_SIZE), len = <i64>bufLen;
   if (size == 0) return <f64>sfail(S_ITER_ZERO);
-  if (bufLen % size != 0) { param(0, size); return <f64>sfail(S_ITER_MULTIPLE); }
-  return bufLen / size;
+  if (len % size != 0) { param(0, size); return <f64>sfail(S_ITER_MULTIPLE); }
+  return <f64>(len / size);
 }
