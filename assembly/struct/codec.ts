@@ -8,7 +8,8 @@
 
 import { SCR_OUT } from "../layout";
 import {
-  H_SIZE, H_ITEMS, H_CODES, H_ORDER, HEADER, C_CHAR, C_SIZE, C_REPEAT, C_OFFSET, CODE,
+  H_SIZE, H_ITEMS, H_CODES, H_ORDER, HEADER, C_CHAR, C_SIZE, C_REPEAT, C_OFFSET, C_OP, CODE,
+  OP_INT, OP_S, OP_P, OP_C, OP_BOOL, OP_E, OP_F, OP_D, OP_B, OP_UB,
   NATIVE, BIG, isBigCode,
 } from "./format";
 import {
@@ -333,8 +334,8 @@ export function unpack(block: usize, src: usize, out: usize): i32 {
     const c = load<i32>(code + C_CHAR), size = load<i32>(code + C_SIZE);
     let p = src + <usize>load<i64>(code + C_OFFSET);
     const repeat = <i32>load<i64>(code + C_REPEAT);
-    switch (c) {
-      case 115: case 112: {       // s p: one bytes value
+    switch (load<i32>(code + C_OP)) {
+      case OP_S: case OP_P: {     // s p: one bytes value
         let len = repeat, at = p;
         // CPython 3.11 asks PyBytes_FromStringAndSize for -1 bytes on a '0p' item.
         if (c == 112 && repeat == 0) return sfail(S_SYSTEM_NEGATIVE);
@@ -348,23 +349,36 @@ export function unpack(block: usize, src: usize, out: usize): i32 {
         o += 8;
         break;
       }
-      case 99: for (let k = 0; k < repeat; k++, p++, o += 8) { store<i32>(o, <i32>p); store<i32>(o + 4, 1); } break;
-      case 63: for (let k = 0; k < repeat; k++, p++, o += 8) store<f64>(o, load<u8>(p) != 0 ? 1.0 : 0.0); break;
-      case 98: for (let k = 0; k < repeat; k++, p++, o += 8) store<f64>(o, <f64>load<i8>(p)); break;
-      case 66: for (let k = 0; k < repeat; k++, p++, o += 8) store<f64>(o, <f64>load<u8>(p)); break;
-      case 101: for (let k = 0; k < repeat; k++, p += 2, o += 8) store<f64>(o, halfValue(<i32>getInt(p, 2, order))); break;
-      case 102: for (let k = 0; k < repeat; k++, p += 4, o += 8) store<f64>(o, singleValue(<u32>getInt(p, 4, order))); break;
-      case 100: for (let k = 0; k < repeat; k++, p += 8, o += 8) store<u64>(o, getInt(p, 8, order)); break;
+      case OP_C: for (let k = 0; k < repeat; k++, p++, o += 8) { store<i32>(o, <i32>p); store<i32>(o + 4, 1); } break;
+      case OP_BOOL: for (let k = 0; k < repeat; k++, p++, o += 8) store<f64>(o, load<u8>(p) != 0 ? 1.0 : 0.0); break;
+      case OP_B: for (let k = 0; k < repeat; k++, p++, o += 8) store<f64>(o, <f64>load<i8>(p)); break;
+      case OP_UB: for (let k = 0; k < repeat; k++, p++, o += 8) store<f64>(o, <f64>load<u8>(p)); break;
+      case OP_E: for (let k = 0; k < repeat; k++, p += 2, o += 8) store<f64>(o, halfValue(<i32>getInt(p, 2, order))); break;
+      case OP_F: for (let k = 0; k < repeat; k++, p += 4, o += 8) store<f64>(o, singleValue(<u32>getInt(p, 4, order))); break;
+      case OP_D: for (let k = 0; k < repeat; k++, p += 8, o += 8) store<u64>(o, getInt(p, 8, order)); break;
       default: {
+        // Integer codes: one tight loop per (size, signedness, byte order).
+        const signed = c == 104 || c == 105 || c == 108 || c == 113 || c == 110;
+        const swap = order == BIG;
         if (size == 8) {                 // bigint codes: the raw 64 bits
-          for (let k = 0; k < repeat; k++, p += 8, o += 8) store<u64>(o, getInt(p, 8, order));
-        } else if (c == 104 || c == 105 || c == 108) {
-          const sh = <u64>(64 - size * 8);
-          for (let k = 0; k < repeat; k++, p += <usize>size, o += 8) {
-            store<f64>(o, <f64>((<i64>(getInt(p, size, order) << sh)) >> sh));
+          if (swap) for (let k = 0; k < repeat; k++, p += 8, o += 8) store<u64>(o, bswap<u64>(load<u64>(p)));
+          else for (let k = 0; k < repeat; k++, p += 8, o += 8) store<u64>(o, load<u64>(p));
+        } else if (size == 4) {
+          if (swap) {
+            if (signed) for (let k = 0; k < repeat; k++, p += 4, o += 8) store<f64>(o, <f64><i32>bswap<u32>(load<u32>(p)));
+            else for (let k = 0; k < repeat; k++, p += 4, o += 8) store<f64>(o, <f64>bswap<u32>(load<u32>(p)));
+          } else {
+            if (signed) for (let k = 0; k < repeat; k++, p += 4, o += 8) store<f64>(o, <f64>load<i32>(p));
+            else for (let k = 0; k < repeat; k++, p += 4, o += 8) store<f64>(o, <f64>load<u32>(p));
           }
-        } else {
-          for (let k = 0; k < repeat; k++, p += <usize>size, o += 8) store<f64>(o, <f64>getInt(p, size, order));
+        } else {                          // size 2
+          if (swap) {
+            if (signed) for (let k = 0; k < repeat; k++, p += 2, o += 8) store<f64>(o, <f64><i16>bswap<u16>(load<u16>(p)));
+            else for (let k = 0; k < repeat; k++, p += 2, o += 8) store<f64>(o, <f64>bswap<u16>(load<u16>(p)));
+          } else {
+            if (signed) for (let k = 0; k < repeat; k++, p += 2, o += 8) store<f64>(o, <f64>load<i16>(p));
+            else for (let k = 0; k < repeat; k++, p += 2, o += 8) store<f64>(o, <f64>load<u16>(p));
+          }
         }
       }
     }

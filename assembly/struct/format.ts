@@ -20,7 +20,35 @@ export const BIG: i32 = 2;
 @inline export const C_SIZE: usize = 4;      // i32 item size (1 for 's'/'p')
 @inline export const C_REPEAT: usize = 8;    // i64 repeat count (the length for 's'/'p')
 @inline export const C_OFFSET: usize = 16;   // i64 byte offset of the first item
+@inline export const C_OP: usize = 24;       // i32 OP_* (a dense number for the codec's switch)
 @inline export const CODE: usize = 32;
+
+// Codec operations, dense so that switches compile to jump tables.
+export const OP_INT: i32 = 0;    // h H i I l L q Q n N P (size and signedness from the code)
+export const OP_S: i32 = 1;
+export const OP_P: i32 = 2;
+export const OP_C: i32 = 3;
+export const OP_BOOL: i32 = 4;
+export const OP_E: i32 = 5;
+export const OP_F: i32 = 6;
+export const OP_D: i32 = 7;
+export const OP_B: i32 = 8;      // b
+export const OP_UB: i32 = 9;     // B
+
+function opOf(c: i32): i32 {
+  switch (c) {
+    case 115: return OP_S;
+    case 112: return OP_P;
+    case 99: return OP_C;
+    case 63: return OP_BOOL;
+    case 101: return OP_E;
+    case 102: return OP_F;
+    case 100: return OP_D;
+    case 98: return OP_B;
+    case 66: return OP_UB;
+  }
+  return OP_INT;
+}
 
 /** Every unpacked value is a JS number (no bigint, bool or bytes): the fast path. */
 export const F_ALL_NUMBERS: i32 = 1;
@@ -127,10 +155,19 @@ export function compile(p: usize, n: i32): isize {
     if (a != 0 && size > 0) size += <i64>(a - 1) - (size - 1) % <i64>a;
     if (c == 115 || c == 112 || (c != 120 && num != 0)) {
       const sp = c == 115 || c == 112;
+      const prev = rec - CODE;
+      if (!sp && rec > block + HEADER && load<i32>(prev + C_CHAR) == c &&
+          load<i64>(prev + C_OFFSET) + load<i64>(prev + C_REPEAT) * <i64>isz == size) {
+        // "ii" packs and unpacks exactly as "2i": one record, so the codec loops once.
+        store<i64>(prev + C_REPEAT, load<i64>(prev + C_REPEAT) + num);
+        size += num * <i64>isz;
+        continue;
+      }
       store<i32>(rec + C_CHAR, c);
       store<i32>(rec + C_SIZE, isz);
       store<i64>(rec + C_REPEAT, num);
       store<i64>(rec + C_OFFSET, size);
+      store<i32>(rec + C_OP, opOf(c));
       if (sp || c == 99 || c == 63 || isBigCode(c, isz)) flags = 0;
       if (c == 63) extra |= F_TRUTH;
       if (sp || c == 99) extra |= F_BYTES;
@@ -139,5 +176,6 @@ export function compile(p: usize, n: i32): isize {
     size += num * <i64>isz;
   }
   store<i32>(block + H_FLAGS, flags | extra);
+  store<i32>(block + H_CODES, <i32>((rec - block - HEADER) / CODE));   // after merging
   return <isize>block;
 }
