@@ -78,6 +78,7 @@ export interface CoreExports {
   st_pack(block: number, nargs: number, tape: number, out: number): number;
   st_check_count(block: number, nargs: number, packInto: number): number;
   st_unpack(block: number, src: number, len: number, tape: number): number;
+  st_unpack_at(block: number, src: number, out: number): number;
   st_check_from(block: number, bufLen: number, offset: number, big: number): number;
   st_check_into(block: number, bufLen: number, offset: number, big: number): number;
   st_check_iter(block: number, bufLen: number): number;

@@ -80,6 +80,11 @@ export function st_check_count(block: usize, nargs: f64, packInto: i32): i32 {
   return sfail(packInto ? S_PACK_INTO_COUNT : S_PACK_COUNT);
 }
 
+/** unpack of bytes already known to be the struct's size (src/ checked with st_unpack). */
+export function st_unpack_at(block: usize, src: usize, out: usize): i32 {
+  return unpack(block, src, out);
+}
+
 /** unpack: the buffer must be exactly the struct's size; values to the tape. */
 export function st_unpack(block: usize, src: usize, len: f64, tape: usize): i32 {
   const size = load<i64>(block + H_SIZE);
