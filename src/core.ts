@@ -106,6 +106,7 @@ export class Core {
   private _i32: Int32Array;
   private _f64: Float64Array;
   private _big64: BigInt64Array;
+  private _bigU64: BigUint64Array;
   private strings = new Map<number, string>();
 
   constructor(host: Host) {
@@ -122,6 +123,7 @@ export class Core {
     this._i32 = new Int32Array(this.memory.buffer);
     this._f64 = new Float64Array(this.memory.buffer);
     this._big64 = new BigInt64Array(this.memory.buffer);
+    this._bigU64 = new BigUint64Array(this.memory.buffer);
     this.OUT = this.x.core_layout(0);
     this.VAL = this.x.core_layout(1);
     this.ADDR = this.x.core_layout(3);
@@ -150,11 +152,16 @@ export class Core {
     if (this._big64.length === 0) this.renew();
     return this._big64;
   }
+  get bigU64(): BigUint64Array {
+    if (this._bigU64.length === 0) this.renew();
+    return this._bigU64;
+  }
   private renew(): void {
     this._u8 = new Uint8Array(this.memory.buffer);
     this._i32 = new Int32Array(this.memory.buffer);
     this._f64 = new Float64Array(this.memory.buffer);
     this._big64 = new BigInt64Array(this.memory.buffer);
+    this._bigU64 = new BigUint64Array(this.memory.buffer);
   }
 
   /** A fresh copy of core bytes [ptr, ptr + len): Python's bytes, owned by the caller. */

@@ -211,8 +211,8 @@ function readSlots(c: Core, st: Struct, slots: number, n: number): unknown[] {
       if (!nan) return out;
     }
   }
-  const out: unknown[] = [null];     // elements kind PACKED_ELEMENTS: no double array
-  out.length = n;
+  const out: unknown[] = new Array(n);
+  out[0] = undefined;                // elements of any kind from here on: no double array
   const runs = st._runs;
   let i = 0;
   for (let r = 0; r < runs.length; r += 2) {
@@ -220,7 +220,7 @@ function readSlots(c: Core, st: Struct, slots: number, n: number): unknown[] {
     switch (kind) {
       case K_NUM: for (; i < end; i++, at++) out[i] = f64[at]; break;
       case K_BIG_S: { const big = c.big64; for (; i < end; i++, at++) out[i] = big[at]; break; }
-      case K_BIG_U: { const big = c.big64; for (; i < end; i++, at++) out[i] = BigInt.asUintN(64, big[at]); break; }
+      case K_BIG_U: { const big = c.bigU64; for (; i < end; i++, at++) out[i] = big[at]; break; }
       case K_BOOL: for (; i < end; i++, at++) out[i] = f64[at] !== 0; break;
       default: {
         const i32 = c.i32;
@@ -372,7 +372,7 @@ export class Struct {
       for (; i < end; i += 4) i32[w++] = b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24);
       if (i < offset + size) { const u8 = c.u8; for (let k = w << 2; i < offset + size; i++) u8[k++] = b[i]; }
     } else {
-      c.u8.set(b.subarray(offset, offset + size), src);
+      c.u8.set(offset === 0 && b.length === size ? b : b.subarray(offset, offset + size), src);
     }
     const n = c.x.st_unpack_at(this._block, src, base);
     if (n < 0) throw structError(c, n);
