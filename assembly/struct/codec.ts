@@ -295,6 +295,25 @@ export function pack(block: usize, tape: usize, nargs: i64, out: usize): i32 {
       r += REC;
       continue;
     }
+    if (load<i32>(code + C_OP) == OP_INT) {
+      // The common case first: an int that fits is stored at once; anything else (other
+      // types, out of range) goes through packOne, which words the error as CPython does.
+      let lo: i64 = 0, hi: i64 = i64.MAX_VALUE;
+      const signed = c == 104 || c == 105 || c == 108 || c == 113 || c == 110 || c == 80;
+      if (signed) lo = size == 8 ? i64.MIN_VALUE : -((<i64>1) << (size * 8 - 1));
+      if (size < 8) hi = signed ? ((<i64>1) << (size * 8 - 1)) - 1 : ((<i64>1) << (size * 8)) - 1;
+      for (let k: i64 = 0; k < repeat; k++) {
+        if (tagOf(r) == T_INT) {
+          const v = load<i64>(r + 8);
+          if (v >= lo && v <= hi) { putInt(p, <u64>v, size, order); p += <usize>size; r += REC; continue; }
+        }
+        const e = packOne(c, size, order, p, r);
+        if (e != 0) return sfail(e);
+        p += <usize>size;
+        r += REC;
+      }
+      continue;
+    }
     for (let k: i64 = 0; k < repeat; k++) {
       const e = packOne(c, size, order, p, r);
       if (e != 0) return sfail(e);
