@@ -52,6 +52,18 @@ export class NotAvailableError extends OSError {
 export class ValueError extends Error {
   override get name(): string { return 'ValueError'; }
 }
+/** Python's UnicodeEncodeError (a ValueError): struct formats must be ASCII. */
+export class UnicodeEncodeError extends ValueError {
+  override get name(): string { return 'UnicodeEncodeError'; }
+}
+/** Python's IndexError: pack_into's offset beyond ssize_t. */
+export class IndexError extends Error {
+  override get name(): string { return 'IndexError'; }
+}
+/** Python's SystemError: CPython 3.11 raises one unpacking a '0p' struct item. */
+export class SystemError extends Error {
+  override get name(): string { return 'SystemError'; }
+}
 export class OverflowError extends Error {
   override get name(): string { return 'OverflowError'; }
 }

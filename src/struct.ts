@@ -2,24 +2,12 @@
 // core (assembly/struct/); this file moves JS values onto the core's value tape and back,
 // and makes CPython's messages from the core's error codes.
 import { core, type Core } from './core.js';
-import { OverflowError, ValueError } from './errors.js';
+import { OverflowError, SystemError, MemoryError, UnicodeEncodeError, IndexError } from './errors.js';
 import { bytesLike, pyTypeName } from './args.js';
 
 /** struct.error */
 export class error extends Error {
   override get name(): string { return 'error'; }
-}
-/** Python's SystemError (CPython 3.11 raises one unpacking a '0p' item). */
-export class SystemError extends Error {
-  override get name(): string { return 'SystemError'; }
-}
-/** Python's MemoryError: a struct too large to allocate. */
-export class MemoryError extends Error {
-  override get name(): string { return 'MemoryError'; }
-}
-/** Python's UnicodeEncodeError (a ValueError), for formats that are not ASCII. */
-export class UnicodeEncodeError extends ValueError {
-  override get name(): string { return 'UnicodeEncodeError'; }
 }
 
 // Tags of the value tape (assembly/struct/codec.ts).
@@ -270,10 +258,6 @@ function offsetArg(c: Core, v: unknown, overflow: () => Error): [number, number]
 const ssizeOverflow = () => new OverflowError('Python int too large to convert to C ssize_t');
 const indexOverflow = () => new IndexError("cannot fit 'int' into an index-sized integer");
 
-/** Python's IndexError. */
-export class IndexError extends Error {
-  override get name(): string { return 'IndexError'; }
-}
 
 /** struct.Struct: a compiled format. */
 export class Struct {

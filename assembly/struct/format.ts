@@ -85,6 +85,37 @@ export function isBigCode(c: i32, size: i32): bool {
 
 @inline function isSpace(c: i32): bool { return c == 32 || (c >= 9 && c <= 13); }
 
+// The item readItem() just read: its code character and repeat count.
+let itemCode: i32 = 0;
+let itemCount: i64 = 0;
+
+/**
+ * Reads the next "[count]code" item at s (skipping whitespace before it). Returns the
+ * position after it, 0 at the end of the format, or a negative error.
+ */
+function readItem(s: usize, end: usize): isize {
+  let c = 0;
+  do {
+    if (s >= end) return 0;
+    c = <i32>load<u8>(s++);
+  } while (isSpace(c));
+  let num: i64 = 1;
+  if (c >= 48 && c <= 57) {
+    num = c - 48;
+    for (;;) {
+      if (s >= end) return sfail(S_REPEAT_NO_SPEC);
+      c = <i32>load<u8>(s++);
+      if (c < 48 || c > 57) break;
+      const d = <i64>(c - 48);
+      if (num >= SSIZE_MAX / 10 && (num > SSIZE_MAX / 10 || d > SSIZE_MAX % 10)) return sfail(S_TOO_LONG);
+      num = num * 10 + d;
+    }
+  }
+  itemCode = c;
+  itemCount = num;
+  return <isize>s;
+}
+
 /** Compiles the format at p[0..n); returns the block's address or a negative error. */
 export function compile(p: usize, n: i32): isize {
   for (let i = 0; i < n; i++) if (load<u8>(p + i) == 0) return sfail(S_EMBEDDED_NUL);
@@ -96,25 +127,12 @@ export function compile(p: usize, n: i32): isize {
     else if (c0 == 62 || c0 == 33) { order = BIG; p++; }        // '>' '!'
     else if (c0 == 64) p++;                                     // '@'
   }
-  // First pass: validate and count codes (so the block is allocated once).
+  // First pass: validate, size and count codes (so the block is allocated once).
   let codes = 0;
   let size: i64 = 0, items: i64 = 0;
-  let s = p;
-  while (s < end) {
-    let c = <i32>load<u8>(s++);
-    if (isSpace(c)) continue;
-    let num: i64 = 1;
-    if (c >= 48 && c <= 57) {
-      num = c - 48;
-      for (;;) {
-        if (s >= end) return sfail(S_REPEAT_NO_SPEC);
-        c = <i32>load<u8>(s++);
-        if (c < 48 || c > 57) break;
-        const d = <i64>(c - 48);
-        if (num >= SSIZE_MAX / 10 && (num > SSIZE_MAX / 10 || d > SSIZE_MAX % 10)) return sfail(S_TOO_LONG);
-        num = num * 10 + d;
-      }
-    }
+  let s: isize = <isize>p;
+  while ((s = readItem(<usize>s, end)) > 0) {
+    const c = itemCode, num = itemCount;
     const isz = itemSize(c, order);
     if (isz == 0) return sfail(S_BAD_CHAR);
     if (c == 115 || c == 112) { items++; codes++; }
@@ -128,28 +146,18 @@ export function compile(p: usize, n: i32): isize {
     if (num > (SSIZE_MAX - size) / <i64>isz) return sfail(S_TOO_LONG);
     size += num * <i64>isz;
   }
-  // Second pass: the code records, with offsets.
+  if (s < 0) return s;
+  // Second pass: the code records, with offsets (the format is known to be valid).
   const block = heap.alloc(HEADER + <usize>codes * CODE);
   store<i64>(block + H_SIZE, size);
   store<i64>(block + H_ITEMS, items);
-  store<i32>(block + H_CODES, codes);
   store<i32>(block + H_ORDER, order);
   let flags = F_ALL_NUMBERS, extra = 0;
   let rec = block + HEADER;
   size = 0;
-  s = p;
-  while (s < end) {
-    let c = <i32>load<u8>(s++);
-    if (isSpace(c)) continue;
-    let num: i64 = 1;
-    if (c >= 48 && c <= 57) {
-      num = c - 48;
-      for (;;) {
-        c = <i32>load<u8>(s++);
-        if (c < 48 || c > 57) break;
-        num = num * 10 + <i64>(c - 48);
-      }
-    }
+  s = <isize>p;
+  while ((s = readItem(<usize>s, end)) > 0) {
+    const c = itemCode, num = itemCount;
     const isz = itemSize(c, order);
     const a = alignment(c, isz, order);
     if (a != 0 && size > 0) size += <i64>(a - 1) - (size - 1) % <i64>a;

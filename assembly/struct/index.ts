@@ -93,38 +93,32 @@ export function st_unpack(block: usize, src: usize, len: f64, tape: usize): i32 
 }
 
 /**
- * unpack_from's offset rules (3.11): the offset to read at (>= 0), or a negative error.
- * Results are f64: offsets come from JS numbers, errors are small negatives.
+ * The offset rules unpack_from (3.11) and pack_into share: a negative offset counts from
+ * the end, but must leave room for the struct (`tooNear`) and stay inside the buffer; then
+ * the struct must fit (`tooSmall`). Returns the offset (>= 0) or a negative error; f64
+ * because offsets come from JS numbers.
  */
-export function st_check_from(block: usize, bufLen: f64, offsetIn: f64, big: i32): f64 {
+function checkOffset(block: usize, bufLen: f64, offsetIn: f64, big: i32, tooNear: i32, tooSmall: i32): f64 {
   const size = load<i64>(block + H_SIZE), len = <i64>bufLen;
   let offset = offsetOf(offsetIn, big);
   if (offset < 0) {
-    if (offset + size > 0) { param(0, size); param(1, offset); return <f64>sfail(S_NOT_ENOUGH); }
+    if (offset + size > 0) { param(0, size); param(1, offset); return <f64>sfail(tooNear); }
     if (offset + len < 0) { param(0, offset); param(1, len); return <f64>sfail(S_OFFSET_RANGE); }
     offset += len;
   }
   if (len - offset < size) {
     param(0, size + offset); param(1, size); param(2, offset); param(3, len);
-    return <f64>sfail(S_UNPACK_FROM_SIZE);
+    return <f64>sfail(tooSmall);
   }
   return <f64>offset;
 }
 
-/** pack_into's offset rules (s_pack_into): the offset to write at, or a negative error. */
-export function st_check_into(block: usize, bufLen: f64, offsetIn: f64, big: i32): f64 {
-  const size = load<i64>(block + H_SIZE), len = <i64>bufLen;
-  let offset = offsetOf(offsetIn, big);
-  if (offset < 0) {
-    if (offset + size > 0) { param(0, size); param(1, offset); return <f64>sfail(S_NO_SPACE); }
-    if (offset + len < 0) { param(0, offset); param(1, len); return <f64>sfail(S_OFFSET_RANGE); }
-    offset += len;
-  }
-  if (len - offset < size) {
-    param(0, size + offset); param(1, size); param(2, offset); param(3, len);
-    return <f64>sfail(S_PACK_INTO_SIZE);
-  }
-  return <f64>offset;
+export function st_check_from(block: usize, bufLen: f64, offset: f64, big: i32): f64 {
+  return checkOffset(block, bufLen, offset, big, S_NOT_ENOUGH, S_UNPACK_FROM_SIZE);
+}
+
+export function st_check_into(block: usize, bufLen: f64, offset: f64, big: i32): f64 {
+  return checkOffset(block, bufLen, offset, big, S_NO_SPACE, S_PACK_INTO_SIZE);
 }
 
 /** iter_unpack: how many structs the buffer holds, or a negative error. */
