@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { release, tmpdir } from 'node:os';
 import * as w from './index.js';
 import { optionTable, type OptionRow } from './options.js';
+import { DECODERS, formatDecoded, jsonDecoded, type Decoder } from './decoders.js';
 
 const USAGE = `usage: wasock probe [--family inet|inet6|unix] [--type stream|dgram]
                     [--state fresh|listening|connected] [--json]`;
@@ -12,6 +13,10 @@ const USAGE = `usage: wasock probe [--family inet|inet6|unix] [--type stream|dgr
 interface Probe {
   level: string; name: string; kind: string; format: string;
   int: number | null; bytes: string | null; error: string | null; errno: number | null;
+  /** The bytes through the row's decoder (JSON-safe: bigint as a decimal string, bytes as hex), else null. */
+  decoded: unknown;
+  /** @internal the same, for the table view */
+  shown?: string;
 }
 
 function parseArgs(argv: string[]): { family: string; type: string; state: string; json: boolean } {
@@ -63,14 +68,31 @@ function open(family: string, type: string, state: string, others: w.socket[], t
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 function probeRow(s: w.socket, row: OptionRow): Probe {
-  const p: Probe = { level: row.levelName, name: row.name, kind: row.kind, format: row.format, int: null, bytes: null, error: null, errno: null };
+  const p: Probe = { level: row.levelName, name: row.name, kind: row.kind, format: row.format, int: null, bytes: null, error: null, errno: null, decoded: null };
   const record = (e: unknown) => {
     p.error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     p.errno = e instanceof w.OSError ? e.errno : null;
   };
   try {
     if (row.kind === 'int' || row.kind === 'bool') p.int = s.getsockopt(row.level, row.value) as number;
-    else p.bytes = hex(s.getsockopt(row.level, row.value, Math.min(Math.max(row.size, 1), 1024)) as Uint8Array);
+    else {
+      const b = s.getsockopt(row.level, row.value, Math.min(Math.max(row.size, 1), 1024)) as Uint8Array;
+      p.bytes = hex(b);
+      const d: Decoder | undefined = row.decoder ? (DECODERS as Record<string, Decoder>)[row.decoder] : undefined;
+      if (row.kind === 'string') {
+        // NUL-padded names (TCP_CONGESTION, SO_BINDTODEVICE): the text, as getsockoptDecoded() gives it.
+        const z = b.indexOf(0);
+        p.decoded = new TextDecoder().decode(z < 0 ? b : b.subarray(0, z));
+        p.shown = formatDecoded(p.decoded);
+      } else if (d) {
+        // A value the decoder cannot read (e.g. a buffer shorter than its layout) stays bytes only.
+        try {
+          const v = d.decode(b);
+          p.decoded = jsonDecoded(v);
+          p.shown = formatDecoded(v);
+        } catch { /* keep the hex */ }
+      }
+    }
   } catch (e) {
     record(e);
   }
@@ -87,7 +109,9 @@ function table(rows: Probe[], title: string): string {
     else {
       const b = r.bytes!;
       const shown = b.length > 64 ? `${b.slice(0, 64)}… (${b.length / 2} bytes)` : b.length ? b : "b''";
-      v = `${shown}${r.format ? `  [${r.format}]` : ''}`;
+      // A short decoded value replaces the hex; a long one follows it.
+      if (r.shown !== undefined && r.shown.length <= 72) v = r.shown;
+      else v = `${shown}${r.format ? `  [${r.format}]` : ''}${r.shown !== undefined ? `  ${r.shown}` : ''}`;
     }
     lines.push(`${r.level.padEnd(w1)}  ${r.name.padEnd(w2)}  ${v}`);
   }
@@ -107,7 +131,8 @@ function main(argv: string[]): number {
     const rows = optionTable().filter((r) => r.get);
     const probes = rows.map((r) => probeRow(s!, r));
     if (o.json) {
-      console.log(JSON.stringify({ socket: { family: o.family, type: o.type, state: o.state, fd: s.fileno() }, kernel: release(), options: probes }, null, 2));
+      const options = probes.map(({ shown, ...p }) => p);
+      console.log(JSON.stringify({ socket: { family: o.family, type: o.type, state: o.state, fd: s.fileno() }, kernel: release(), options }, null, 2));
     } else {
       console.log(table(probes, `wasock probe: ${o.family} ${o.type} ${o.state} socket (fd ${s.fileno()}), Linux ${release()}, ${probes.length} options`));
     }

@@ -200,7 +200,49 @@ interface Compiled {
   ends: number[];
   /** value-producing tokens among the first i tokens */
   values: number[];
-  prefixes: Map<number, Struct>;
+  /** per number of tokens decoded: the struct of that prefix and the builder of its object */
+  prefixes: Map<number, [Struct, Builder]>;
+}
+
+type Builder = (v: unknown[], conv: ((b: Uint8Array) => unknown)[]) => any;
+
+/**
+ * Compiles the function that turns the unpacked values of the first `ntok` tokens into the
+ * result object, as one object literal. Measured on tcp_info (70 fields): storing the fields
+ * one by one under computed names builds ~0.36 M objects/s (V8 turns such objects into
+ * dictionaries); the literal keeps a fixed shape and runs near struct.unpack's own rate.
+ */
+function builder(tokens: Token[], ntok: number): Builder {
+  // A tree of field name -> expression, nested by the dotted names, in layout order.
+  type Tree = Map<string, string | Tree>;
+  const root: Tree = new Map();
+  const at = (path: string[], expr: string) => {
+    let t = root;
+    for (let i = 0; i < path.length - 1; i++) {
+      let sub = t.get(path[i]);
+      if (!(sub instanceof Map)) t.set(path[i], (sub = new Map()));
+      t = sub;
+    }
+    t.set(path[path.length - 1], expr);
+  };
+  let k = 0;
+  tokens.slice(0, ntok).forEach((t, i) => {
+    if (!t.names.length) return;
+    if (t.bits) {
+      let shift = 0;
+      t.names.forEach((path, j) => {
+        const w = t.bits![j];
+        at(path, w + shift >= 32 ? `v[${k}] >>> ${shift}` : `(v[${k}] >>> ${shift}) & ${2 ** w - 1}`);
+        shift += w;
+      });
+    } else {
+      at(t.names[0], t.conv ? `c[${i}](v[${k}])` : `v[${k}]`);
+    }
+    k++;
+  });
+  const lit = (t: Tree): string =>
+    `{${[...t].map(([name, e]) => `${JSON.stringify(name)}: ${typeof e === 'string' ? e : lit(e)}`).join(', ')}}`;
+  return new Function('v', 'c', `return ${lit(root)};`) as Builder;
 }
 
 /**
@@ -210,6 +252,7 @@ interface Compiled {
  */
 class Layout<T> implements Decoder<T | null> {
   private c: Compiled | null = null;
+  private convs: ((b: Uint8Array) => unknown)[] = [];
   readonly fields: readonly string[];
 
   constructor(
@@ -253,44 +296,35 @@ class Layout<T> implements Decoder<T | null> {
       ends.push(new Struct(fmt).size);
       values.push(values[values.length - 1] + (t.names.length ? 1 : 0));
     }
-    return (this.c = { full: new Struct(fmt), tokens, ends, values, prefixes: new Map() });
+    const full = new Struct(fmt);
+    const c: Compiled = { full, tokens, ends, values, prefixes: new Map() };
+    c.prefixes.set(tokens.length, [full, builder(tokens, tokens.length)]);
+    this.convs = tokens.map((t) => t.conv!);
+    return (this.c = c);
   }
 
   decode(buffer: Uint8Array | ArrayBufferView | ArrayBuffer): T | null {
     const b = bufferArg(buffer);
     if (b.length === 0) return null;
     const c = this.compiled();
-    let st = c.full, ntok = c.tokens.length;
-    if (b.length < st.size && this.opts.prefix) {
+    let ntok = c.tokens.length;
+    if (b.length < c.full.size && this.opts.prefix) {
       // The kernel copied min(buflen, sizeof): decode the fields wholly present.
       ntok = 0;
       while (ntok < c.ends.length && c.ends[ntok] <= b.length) ntok++;
       if (c.values[ntok] === 0) return this.opts.scalar ? null : ({} as T);
-      st = c.prefixes.get(ntok) ?? new Struct(this.order + c.tokens.slice(0, ntok).map((t) => t.code).join(''));
-      c.prefixes.set(ntok, st);
     }
-    const vals = st.unpack_from(b);
+    let p = c.prefixes.get(ntok);
+    if (p === undefined) {
+      p = [new Struct(this.order + c.tokens.slice(0, ntok).map((t) => t.code).join('')), builder(c.tokens, ntok)];
+      c.prefixes.set(ntok, p);
+    }
+    const vals = p[0].unpack_from(b);
     if (this.opts.scalar) {
       const t = c.tokens.find((x) => x.names.length)!;
       return (t.conv ? t.conv(vals[0] as Uint8Array) : vals[0]) as T;
     }
-    const out: any = {};
-    let k = 0;
-    for (let i = 0; i < ntok; i++) {
-      const t = c.tokens[i];
-      if (!t.names.length) continue;
-      const v = vals[k++];
-      if (t.bits) {
-        let shift = 0;
-        for (let j = 0; j < t.names.length; j++) {
-          const w = t.bits[j];
-          put(out, t.names[j], Math.floor((v as number) / 2 ** shift) % 2 ** w);
-          shift += w;
-        }
-      } else {
-        put(out, t.names[0], t.conv ? t.conv(v as Uint8Array) : v);
-      }
-    }
+    const out = p[1](vals, this.convs);
     this.opts.post?.(out);
     return out as T;
   }
@@ -301,10 +335,6 @@ function splitItem(item: string): [string[], string] {
   return [item.slice(0, i).split(','), item.slice(i + 1)];
 }
 
-function put(o: any, path: string[], v: unknown): void {
-  for (let i = 0; i < path.length - 1; i++) o = o[path[i]] ??= {};
-  o[path[path.length - 1]] = v;
-}
 
 /** An array of one layout: the complete elements present (a trailing partial one is dropped). */
 class ArrayOf<T> implements Decoder<T[]> {

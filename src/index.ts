@@ -16,3 +16,4 @@ export type { Capability, Host } from '../host/types.js';
 export { CAPABILITIES } from '../host/types.js';
 export { LinuxHost } from '../host/linux/index.js';
 export { useHost } from './core.js';
+export { DECODERS, decode, encodeLinger, encodeTimeval, encodeIpMreq, encodeIpMreqn, encodeIpv6Mreq, type Decoder, type DecoderName, type Linger, type Timeval, type Ucred, type TcpInfo, type TcpBbrInfo, type Meminfo, type IpMreq, type IpMreqn, type IpMreqSource, type Ipv6Mreq, type InPktinfo, type In6Pktinfo, type Sockaddr, type Cmsg, type TlvOption } from './decoders.js';

@@ -4,6 +4,8 @@ import { core, type Core } from './core.js';
 import { errorFor, OSError, ValueError, MemoryError } from './errors.js';
 import { argCount, bytesLike, cInt, cUIntMask, isCInt, asPyInt, pyTypeName, cIntClinic, cSsizeSat, cFdLong } from './args.js';
 import { putAddress, readAddress, type Address, AF_INET } from './address.js';
+import { findOption } from './options.js';
+import { DECODERS, type Decoder } from './decoders.js';
 
 const SOCK_STREAM = 1;
 /** getsockopt's int mode returns errors below this (core: error - 2**32). */
@@ -374,6 +376,24 @@ export class socket {
     const r = c.x.sock_sendto(this._h, -1, 0, b.length, flags, alen);
     if (r < 0) fail(r, 'sendto', this._c);
     return r;
+  }
+
+  /**
+   * The option's value decoded as the option table describes it (src/decoders.ts): int and
+   * bool rows read in int mode (a number); struct and bytes rows read row.size bytes and go
+   * through the row's decoder (raw bytes when it has none); string rows give the text up to
+   * the first NUL. An option the table lacks reads like getsockopt(level, optname).
+   */
+  getsockoptDecoded(level: number, optname: number): unknown {
+    const row = typeof level === 'number' && typeof optname === 'number' ? findOption(level, optname) : undefined;
+    if (row === undefined || row.kind === 'int' || row.kind === 'bool') return this.getsockopt(level, optname);
+    const b = this.getsockopt(level, optname, Math.min(Math.max(row.size, 1), 1024)) as Uint8Array;
+    if (row.kind === 'string') {
+      const z = b.indexOf(0);
+      return new TextDecoder().decode(z < 0 ? b : b.subarray(0, z));
+    }
+    const d = row.decoder ? (DECODERS as Record<string, Decoder>)[row.decoder] : undefined;
+    return d ? d.decode(b) : b;
   }
 
   toString(): string {
