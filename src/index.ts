@@ -8,7 +8,7 @@ export {
   ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError, FileExistsError,
   FileNotFoundError, InterruptedError, IsADirectoryError, NotADirectoryError, PermissionError,
   ProcessLookupError, TimeoutError, gaierror, herror, NotAvailableError, ValueError,
-  OverflowError,
+  OverflowError, MemoryError, IndexError, SystemError, UnicodeEncodeError,
 } from './errors.js';
 export { TimeoutError as timeout, OSError as error } from './errors.js';
 export type { Address } from './address.js';
