@@ -450,6 +450,6 @@ export function sock_sendto(h: i32, buf: isize, off: i32, len: i32, flags: i32, 
 // ---------------------------------------------------------------- struct
 
 export {
-  st_compile, st_free, st_size, st_items, st_flags, st_codes, st_kinds, st_area, st_pack, st_check_count,
+  st_compile, st_free, st_size, st_items, st_flags, st_codes, st_kinds, st_area, st_pack, st_pack_nums, st_check_count,
   st_unpack, st_unpack_at, st_check_from, st_check_into, st_check_iter,
 } from "./struct/index";

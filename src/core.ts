@@ -76,6 +76,7 @@ export interface CoreExports {
   st_codes(block: number): number;
   st_area(bytes: number): number;
   st_pack(block: number, nargs: number, tape: number, out: number): number;
+  st_pack_nums(block: number, nargs: number, a: number, b: number, c: number, d: number, tape: number, out: number): number;
   st_check_count(block: number, nargs: number, packInto: number): number;
   st_unpack(block: number, src: number, len: number, tape: number): number;
   st_unpack_at(block: number, src: number, out: number): number;

@@ -11,11 +11,10 @@ export class error extends Error {
 }
 
 // Tags of the value tape (assembly/struct/codec.ts).
-const T_INT = 0, T_UINT = 1, T_BIGINT = 2, T_FLOAT = 3, T_BYTES = 4, T_OTHER = 5;
+const T_INT = 0, T_UINT = 1, T_BIGINT = 2, T_BYTES = 4, T_OTHER = 5, T_NUM = 6;
 const K_NUM = 0, K_BIG_S = 1, K_BIG_U = 2, K_BOOL = 3;
 const REC = 16;
 const S_BASE = 8192;
-const TWO32 = 4294967296, TWO63 = 9223372036854775808, TWO64 = 18446744073709551616;
 
 
 /**
@@ -145,17 +144,13 @@ function writeTape(c: Core, st: Struct, values: readonly unknown[], from: number
     const v = values[k];
     const r = tape + (k - from) * REC, w = r >> 2;
     let tag: number;
-    if (typeof v === 'number' && (v | 0) === v && (v !== 0 || 1 / v > 0)) {
-      tag = T_INT; i32[w + 2] = v; i32[w + 3] = v < 0 ? -1 : 0;
-    } else if (typeof v === 'number') {
-      // -0 is Python's -0.0 (an int has no negative zero); other integral numbers are ints.
-      if (Number.isInteger(v) && v >= -TWO63 && v < TWO64 && v !== 0) {
-        tag = v < TWO63 ? T_INT : T_UINT;
-        const hi = Math.floor(v / TWO32); i32[w + 2] = (v - hi * TWO32) | 0; i32[w + 3] = hi | 0;
-      } else {
-        tag = Number.isInteger(v) && v !== 0 ? T_BIGINT : T_FLOAT;
-        f64[(r + 8) >> 3] = v;
-      }
+    if (typeof v === 'number') {
+      // The core decides which Python value a number is (int, or float for fractions, NaN,
+      // infinities and -0) and its truthiness.
+      tag = T_NUM;
+      f64[(r + 8) >> 3] = v;
+      u8[r] = tag;
+      continue;
     } else if (typeof v === 'bigint') {
       if (v >= -(1n << 63n) && v < (1n << 64n)) {
         tag = v < (1n << 63n) ? T_INT : T_UINT;
@@ -272,7 +267,7 @@ export class Struct {
   /** @internal packing needs truthiness / bytes values */ readonly _truth: boolean; readonly _bytes: boolean;
   /** @internal */ readonly _c: Core;
   /** @internal this struct's place in the work area, valid while _gen === areaGen */
-  _base = 0; _gen = -1;
+  _base = 0; _gen = -1; _slots = 0;
 
   constructor(format: string | Uint8Array) {
     if (arguments.length !== 1) {
@@ -301,7 +296,37 @@ export class Struct {
 
   /** pack(v1, v2, ...) -> bytes */
   pack(...values: unknown[]): Uint8Array {
+    const n = values.length;
+    if (n <= 4) {
+      const a = values[0], b = values[1], d = values[2], e = values[3];
+      if ((n < 1 || typeof a === 'number') && (n < 2 || typeof b === 'number') &&
+          (n < 3 || typeof d === 'number') && (n < 4 || typeof e === 'number')) {
+        return this._packNums(n, a as number, b as number, d as number, e as number);
+      }
+    }
     return this._pack(values, 0);
+  }
+
+  /** @internal this struct's place in the work area: slots (or a 4-value tape), then bytes */
+  _area(): number {
+    if (this._gen !== areaGen) {
+      if (this.size > MAX_AREA) throw new MemoryError();
+      this._slots = Math.max(this._items * 8, 4 * REC);
+      const base = area(this._c, this._slots + this.size);
+      this._base = base;       // area() may have moved it: cache what holds now
+      this._gen = areaGen;
+    }
+    return this._base;
+  }
+
+  /** @internal pack with up to four plain numbers: one core call, no tape written here */
+  _packNums(n: number, a: number, b: number, d: number, e: number): Uint8Array {
+    if (this.size > MAX_AREA) return this._pack(Array.prototype.slice.call(arguments, 1, 1 + n), 0);
+    const c = this._c;
+    const base = this._area(), out = base + this._slots;
+    const r = c.x.st_pack_nums(this._block, n, a, b, d, e, base, out);
+    if (r < 0) throw structError(c, r);
+    return c.copyOut(out, this.size);
   }
 
   /** @internal packs values[from..] into new bytes */
@@ -338,15 +363,8 @@ export class Struct {
   _unpackAt(b: Uint8Array, offset: number): unknown[] {
     const c = this._c;
     const size = this.size;
-    let base = this._base;
-    if (this._gen !== areaGen) {
-      if (size > MAX_AREA) throw new MemoryError();
-      base = area(c, this._items * 8 + size);
-      // area() may have moved it: cache what holds now
-      this._base = base;
-      this._gen = areaGen;
-    }
-    const src = base + this._items * 8;
+    const base = this._gen === areaGen ? this._base : this._area();
+    const src = base + this._slots;
     if (size <= 32) {
       // Small structs: assemble whole words (src is 8-aligned); measured 3x faster than a
       // byte loop or set() into the Wasm memory's view.
@@ -462,7 +480,16 @@ export function calcsize(format: string | Uint8Array): number {
 }
 export function pack(format: string | Uint8Array, ...values: unknown[]): Uint8Array {
   if (arguments.length === 0) throw new TypeError('missing format argument');
-  return compiledFor(format)._pack(values, 0);
+  const s = compiledFor(format);
+  const n = values.length;
+  if (n <= 4) {
+    const a = values[0], b = values[1], d = values[2], e = values[3];
+    if ((n < 1 || typeof a === 'number') && (n < 2 || typeof b === 'number') &&
+        (n < 3 || typeof d === 'number') && (n < 4 || typeof e === 'number')) {
+      return s._packNums(n, a as number, b as number, d as number, e as number);
+    }
+  }
+  return s._pack(values, 0);
 }
 export function unpack(format: string | Uint8Array, buffer: Uint8Array | ArrayBufferView | ArrayBuffer): unknown[] {
   if (arguments.length !== 2) throw new TypeError(`unpack expected 2 arguments, got ${arguments.length}`);

@@ -25,6 +25,7 @@ export const T_BIGINT: i32 = 2;  // beyond 64 bits (payload: the nearest f64, in
 export const T_FLOAT: i32 = 3;   // payload f64
 export const T_BYTES: i32 = 4;   // len, payload = address
 export const T_OTHER: i32 = 5;   // str, None, list, ...: not a number, not bytes
+export const T_NUM: i32 = 6;     // a JS number, as it came (payload f64): classified here
 
 const REC: usize = 16;
 
@@ -257,12 +258,39 @@ function packOne(c: i32, size: i32, order: i32, p: usize, r: usize): i32 {
 }
 
 /**
+ * What Python value a JS number stands for (DESIGN.md's value mapping): an integral number
+ * is an int (0 is int 0; -0 has no int twin, so it is the float -0.0), anything else a float.
+ * Rewrites the record as T_INT / T_UINT / T_BIGINT / T_FLOAT, with Python's truthiness.
+ */
+function classify(r: usize): void {
+  const v = load<f64>(r + 8);
+  const integral = isFinite(v) && v == Math.trunc(v) && !(v == 0 && (reinterpret<u64>(v) >> 63) != 0);
+  let tag = T_FLOAT;
+  if (integral) {
+    if (v >= -9223372036854775808.0 && v < 9223372036854775808.0) { tag = T_INT; store<i64>(r + 8, <i64>v); }
+    else if (v >= 0 && v < 18446744073709551616.0) { tag = T_UINT; store<u64>(r + 8, <u64>v); }
+    else tag = T_BIGINT;
+  }
+  store<u8>(r, <u8>tag);
+  store<u8>(r + 1, v != 0 || isNaN(v) ? 1 : 0);    // NaN is true in Python
+}
+
+/** Classifies the nargs records of a tape that hold plain JS numbers (T_NUM). */
+export function classifyTape(tape: usize, nargs: i32): void {
+  for (let i = 0; i < nargs; i++) {
+    const r = tape + <usize>i * REC;
+    if (load<u8>(r) == T_NUM) classify(r);
+  }
+}
+
+/**
  * s_pack_internal: zero-fills size bytes at out, then packs the nargs values of the tape.
  * Returns 0, or a negative error (out may be partly written, as CPython's buffer is).
  */
 export function pack(block: usize, tape: usize, nargs: i64, out: usize): i32 {
   const items = load<i64>(block + H_ITEMS);
   if (nargs != items) { param(0, items); param(1, nargs); return sfail(S_PACK_COUNT); }
+  classifyTape(tape, <i32>nargs);
   const size = <usize>load<i64>(block + H_SIZE);
   // Small structs: plain stores beat memory.fill's call into the engine.
   if (size <= 64) {

@@ -3,7 +3,7 @@
 // only when a call needs more than it has.
 
 import { compile, H_SIZE, H_ITEMS, H_FLAGS, H_CODES, HEADER, CODE, C_CHAR, C_SIZE, C_REPEAT } from "./format";
-import { pack, unpack, kindOf } from "./codec";
+import { pack, unpack, kindOf, T_NUM } from "./codec";
 import { SCR_OUT } from "../layout";
 import {
   sfail, S_UNPACK_SIZE, S_UNPACK_FROM_SIZE, S_OFFSET_RANGE, S_NO_SPACE, S_PACK_INTO_SIZE,
@@ -62,6 +62,18 @@ export function st_area(bytes: f64): usize {
     area = heap.alloc(areaCap);
   }
   return area;
+}
+
+/**
+ * pack with up to four plain JS numbers passed as arguments (the common call, without a
+ * tape written by src/): they are put on the tape here, then packed to `out`.
+ */
+export function st_pack_nums(block: usize, nargs: i32, a: f64, b: f64, c: f64, d: f64, tape: usize, out: usize): i32 {
+  store<u8>(tape, <u8>T_NUM); store<f64>(tape + 8, a);
+  store<u8>(tape + 16, <u8>T_NUM); store<f64>(tape + 24, b);
+  store<u8>(tape + 32, <u8>T_NUM); store<f64>(tape + 40, c);
+  store<u8>(tape + 48, <u8>T_NUM); store<f64>(tape + 56, d);
+  return pack(block, tape, <i64>nargs, out);
 }
 
 /** pack: nargs values from the tape at `tape`, packed to `out`. */
