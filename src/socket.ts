@@ -454,4 +454,4 @@ const METHOD_CAPS: Record<string, string> = {
   setblocking: 'nonblocking',
 };
 
-export { socket as Socket, ValueError, OSError };
+export { socket as Socket };
