@@ -1,7 +1,7 @@
 // The socket object, with Python's names and semantics (Lib/socket.py over _socket). It
 // converts arguments and results; the core decides and the host performs.
 import { core, type Core } from './core.js';
-import { errorFor, OSError, ValueError, MemoryError } from './errors.js';
+import { errorFor, MemoryError } from './errors.js';
 import { argCount, bytesLike, cInt, cUIntMask, isCInt, asPyInt, pyTypeName, cIntClinic, cSsizeSat, cFdLong } from './args.js';
 import { putAddress, readAddress, type Address, AF_INET } from './address.js';
 import { findOption } from './options.js';
