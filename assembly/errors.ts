@@ -22,6 +22,10 @@ export const E_ADDR_FAMILY_HOST: i32 = 14;// gaierror(EAI_ADDRFAMILY -9): numeri
 export const E_HOST_NUL: i32 = 15;        // TypeError('host name must not contain null character')
 export const E_RECVFROMINTO_NEGATIVE: i32 = 16; // ValueError('negative buffersize in recvfrom_into')
 export const E_RECVFROMINTO_SMALL: i32 = 17;    // ValueError('nbytes is greater than the length of the buffer')
+export const E_TIMEOUT_NAN: i32 = 18;     // ValueError('Invalid value NaN (not a number)')
+export const E_TIMEOUT_RANGE: i32 = 19;   // ValueError('Timeout value out of range')
+export const E_TIME_T_RANGE: i32 = 20;    // OverflowError('timestamp out of range for platform time_t')
+export const E_PYTIME_RANGE: i32 = 21;    // OverflowError('timestamp too large to convert to C _PyTime_t')
 export const E_NOT_AVAILABLE: i32 = 256;  // + capability bit: NotAvailableError
 
 @inline export function fail(code: i32): i32 { return -(ERR_BASE + code); }

@@ -16,13 +16,15 @@ import {
 import {
   setCaps, hasCap, CAP_SOCKET, CAP_BIND, CAP_CONNECT, CAP_LISTEN, CAP_ACCEPT, CAP_SENDRECV,
   CAP_SHUTDOWN, CAP_GETSOCKOPT, CAP_SETSOCKOPT, CAP_NONBLOCKING, CAP_AF_UNIX, CAP_AF_INET6,
-  CAP_SOCKETPAIR, CAP_DUP, CAP_SOCKNAME, CAP_NAMES, CAP_COUNT,
+  CAP_SOCKETPAIR, CAP_DUP, CAP_SOCKNAME, CAP_NAMES, CAP_COUNT, CAP_POLL,
 } from "./caps";
-import { fail, E_BUFLEN_RANGE, E_NEGATIVE_FD, E_NOT_AVAILABLE, E_RECV_NEGATIVE,
+import { fail, E_TIMEOUT, E_BUFLEN_RANGE, E_NEGATIVE_FD, E_NOT_AVAILABLE, E_RECV_NEGATIVE,
          E_RECVFROM_NEGATIVE, E_RECVINTO_NEGATIVE, E_RECVINTO_SMALL, E_BAD_FAMILY_ADDR,
          E_RECVFROMINTO_NEGATIVE, E_RECVFROMINTO_SMALL } from "./errors";
 import { SCR_OUT, SCR_VAL, SCR_LEN, SCR_ADDR, SCR_ADDRLEN, SCR_STR, stage } from "./layout";
 import * as table from "./sockets";
+import { defaultTimeoutNs, setDefaultTimeout, parse as parseTimeout, parsedNs, seconds } from "./timeout";
+import { call, setArgs, now, OP_RECV, OP_SEND, OP_RECVFROM, OP_SENDTO, OP_ACCEPT, OP_CONNECT } from "./blocking";
 import { encodeAddr, decodeAddr, resolveHost, AF_UNIX, AF_INET, AF_INET6 } from "./address";
 
 export { opt_count, opt_find, opt_level, opt_value, opt_kind, opt_size, opt_flags,
@@ -38,12 +40,13 @@ const SO_TYPE: i32 = 3;
 const SO_PROTOCOL: i32 = 38;
 const SO_DOMAIN: i32 = 39;
 const FIONBIO: u32 = 0x5421;
+const EINTR: i32 = 4;
+const EAGAIN: i32 = 11;
+const EINPROGRESS: i32 = 115;
 const ECONNRESET: i32 = 104;
 const EBADF: i32 = 9;
 const ENOTSOCK: i32 = 88;
 
-const NONE_NS: i64 = -1;               // CPython stores None as -1 (any negative)
-let defaultTimeoutNs: i64 = NONE_NS;   // socket.setdefaulttimeout()
 
 @inline function notAvailable(cap: i32): i32 { return fail(E_NOT_AVAILABLE + cap); }
 
@@ -105,6 +108,35 @@ function identify(h: i32): i32 {
   store<i32>(SCR_OUT + 8, table.protoOf(h));
   return h;
 }
+
+// ---------------------------------------------------------------- timeouts
+
+/**
+ * settimeout(value) / setblocking(flag): CPython stores the new timeout *before* switching
+ * the fd (internal_setblocking), so a closed socket keeps the value and still raises EBADF.
+ * `kind` says which Python value src/ was given (timeout.ts ARG_*).
+ */
+export function sock_settimeout(h: i32, kind: i32, v: f64): i32 {
+  const r = parseTimeout(kind, v);
+  if (r < 0) return r;
+  table.setTimeoutNs(h, parsedNs);
+  return setBlocking(table.fdOf(h), parsedNs < 0);
+}
+
+/** gettimeout(): seconds, or -1 for None. Never fails, even on a closed socket. */
+export function sock_gettimeout(h: i32): f64 { return seconds(table.timeoutOf(h)); }
+
+/** getblocking(): timeout != 0; the fd is never consulted. */
+export function sock_getblocking(h: i32): i32 { return table.timeoutOf(h) != 0 ? 1 : 0; }
+
+export function core_setdefaulttimeout(kind: i32, v: f64): i32 {
+  const r = parseTimeout(kind, v);
+  if (r < 0) return r;
+  setDefaultTimeout(parsedNs);
+  return 0;
+}
+
+export function core_getdefaulttimeout(): f64 { return seconds(defaultTimeoutNs); }
 
 function familyCap(family: i32): i32 {
   if (family == AF_UNIX && !hasCap(CAP_AF_UNIX)) return CAP_AF_UNIX;
@@ -331,16 +363,32 @@ export function sock_bind(h: i32, family: i32, n: i32, port: i32, flowinfo: u32,
   return host_bind(table.fdOf(h), SCR_ADDR, len);
 }
 
-export function sock_connect(h: i32, family: i32, n: i32, port: i32, flowinfo: u32, scope: u32): i32 {
+/**
+ * connect / connect_ex (internal_connect): a connect that is still running (EINPROGRESS
+ * with a timeout, or EINTR unless non-blocking) is waited for with poll and its outcome
+ * read from SO_ERROR. connect_ex (ex = 1) reports a timeout as EWOULDBLOCK, as CPython does.
+ */
+export function sock_connect(h: i32, family: i32, n: i32, port: i32, flowinfo: u32, scope: u32, ex: i32): i32 {
   if (!hasCap(CAP_CONNECT)) return notAvailable(CAP_CONNECT);
   const len = encodeAddr(family, n, port, flowinfo, scope);
   if (len < 0) return len;
-  return host_connect(table.fdOf(h), SCR_ADDR, len);
+  const fd = table.fdOf(h), timeout = table.timeoutOf(h);
+  const r = host_connect(fd, SCR_ADDR, len);
+  if (r >= 0) return r;
+  const wait = r == -EINTR ? timeout != 0 : timeout > 0 && r == -EINPROGRESS;
+  if (!wait) return r;
+  if (timeout > 0 && !hasCap(CAP_POLL)) return notAvailable(CAP_POLL);
+  const w = call(fd, OP_CONNECT, true, true, timeout);
+  return ex != 0 && w == fail(E_TIMEOUT) ? -EAGAIN : w;
 }
 
-/** listen([backlog]): a negative backlog becomes 0 before the syscall (sock_listen). */
-export function sock_listen(h: i32, backlog: i32): i32 {
+/**
+ * listen([backlog]): without a backlog, min(SOMAXCONN, 128) = 128 (glibc's SOMAXCONN is
+ * 4096); a negative backlog becomes 0 before the syscall (sock_listen).
+ */
+export function sock_listen(h: i32, backlog: i32, given: i32): i32 {
   if (!hasCap(CAP_LISTEN)) return notAvailable(CAP_LISTEN);
+  if (!given) backlog = 128;
   return host_listen(table.fdOf(h), backlog < 0 ? 0 : backlog);
 }
 
@@ -351,9 +399,7 @@ export function sock_listen(h: i32, backlog: i32): i32 {
  */
 export function sock_accept(h: i32): i32 {
   if (!hasCap(CAP_ACCEPT)) return notAvailable(CAP_ACCEPT);
-  memory.fill(SCR_ADDR, 0, 128);
-  store<i32>(SCR_ADDRLEN, 128);
-  const fd = host_accept(table.fdOf(h), SCR_ADDR, SCR_ADDRLEN, SOCK_CLOEXEC);
+  const fd = timed(h, OP_ACCEPT, false);
   if (fd < 0) return fd;
   const family = table.familyOf(h), type = table.typeOf(h), proto = table.protoOf(h);
   const n = adopt(fd, family, type, proto);
@@ -398,7 +444,8 @@ export function sock_recv(h: i32, buf: isize, off: i32, len: i32, flags: i32): i
   if (len < 0) return fail(E_RECV_NEGATIVE);
   if (len == 0) return 0;
   if (!hasCap(CAP_SENDRECV)) return notAvailable(CAP_SENDRECV);
-  return host_recv(table.fdOf(h), buf, off, len, flags);
+  setArgs(buf, off, len, flags, 0);
+  return timed(h, OP_RECV, false);
 }
 
 /** recv_into(buffer, nbytes): nbytes 0 means the whole buffer (bufLen); 0 bytes is no call. */
@@ -408,7 +455,8 @@ export function sock_recv_into(h: i32, buf: isize, bufLen: i32, nbytes: i32, fla
   else if (bufLen < nbytes) return fail(E_RECVINTO_SMALL);
   if (nbytes == 0) return 0;
   if (!hasCap(CAP_SENDRECV)) return notAvailable(CAP_SENDRECV);
-  return host_recv(table.fdOf(h), buf, 0, nbytes, flags);
+  setArgs(buf, 0, nbytes, flags, 0);
+  return timed(h, OP_RECV, false);
 }
 
 /**
@@ -421,29 +469,61 @@ export function sock_recvfrom_into(h: i32, buf: isize, bufLen: i32, nbytes: i32,
   if (nbytes == 0) nbytes = bufLen;
   else if (nbytes > bufLen) return fail(E_RECVFROMINTO_SMALL);
   if (!hasCap(CAP_SENDRECV)) return notAvailable(CAP_SENDRECV);
-  memory.fill(SCR_ADDR, 0, 128);
-  store<i32>(SCR_ADDRLEN, 128);
-  return host_recvfrom(table.fdOf(h), buf, 0, nbytes, flags, SCR_ADDR, SCR_ADDRLEN);
+  setArgs(buf, 0, nbytes, flags, 0);
+  return timed(h, OP_RECVFROM, false);
 }
 
 /** recvfrom: the count; the sender's address in SCR_ADDR, its length in SCR_ADDRLEN. */
 export function sock_recvfrom(h: i32, buf: isize, off: i32, len: i32, flags: i32): i32 {
   if (len < 0) return fail(E_RECVFROM_NEGATIVE);
   if (!hasCap(CAP_SENDRECV)) return notAvailable(CAP_SENDRECV);
-  memory.fill(SCR_ADDR, 0, 128);
-  store<i32>(SCR_ADDRLEN, 128);
-  return host_recvfrom(table.fdOf(h), buf, off, len, flags, SCR_ADDR, SCR_ADDRLEN);
+  setArgs(buf, off, len, flags, 0);
+  return timed(h, OP_RECVFROM, false);
 }
 
 export function sock_send(h: i32, buf: isize, off: i32, len: i32, flags: i32): i32 {
   if (!hasCap(CAP_SENDRECV)) return notAvailable(CAP_SENDRECV);
-  return host_send(table.fdOf(h), buf, off, len, flags);
+  setArgs(buf, off, len, flags, 0);
+  return timed(h, OP_SEND, true);
+}
+
+/**
+ * sendall(): sends every byte or fails; with a timeout, the deadline covers the whole call
+ * (sock_sendall). It always sends at least once, so b'' still reports EPIPE or EBADF.
+ * Returns the bytes sent (all of them) or an error.
+ */
+export function sock_sendall(h: i32, buf: isize, off: i32, len: i32, flags: i32): i32 {
+  if (!hasCap(CAP_SENDRECV)) return notAvailable(CAP_SENDRECV);
+  const timeout = table.timeoutOf(h), fd = table.fdOf(h);
+  if (timeout > 0 && !hasCap(CAP_POLL)) return notAvailable(CAP_POLL);
+  const deadline = timeout > 0 ? now() + timeout : 0;
+  let sent = 0;
+  do {
+    let interval = timeout;
+    if (timeout > 0) {
+      interval = deadline - now();
+      if (interval <= 0) return fail(E_TIMEOUT);
+    }
+    setArgs(buf, off + sent, len - sent, flags, 0);
+    const n = call(fd, OP_SEND, true, false, interval);
+    if (n < 0) return n;
+    sent += n;
+  } while (sent < len);
+  return sent;
 }
 
 /** sendto: the destination was built by addr_encode (its length `alen`). */
 export function sock_sendto(h: i32, buf: isize, off: i32, len: i32, flags: i32, alen: i32): i32 {
   if (!hasCap(CAP_SENDRECV)) return notAvailable(CAP_SENDRECV);
-  return host_sendto(table.fdOf(h), buf, off, len, flags, SCR_ADDR, alen);
+  setArgs(buf, off, len, flags, alen);
+  return timed(h, OP_SENDTO, true);
+}
+
+/** Runs a data or accept operation under the socket's timeout (blocking.ts). */
+function timed(h: i32, op: i32, writing: bool): i32 {
+  const timeout = table.timeoutOf(h);
+  if (timeout > 0 && !hasCap(CAP_POLL)) return notAvailable(CAP_POLL);
+  return call(table.fdOf(h), op, writing, false, timeout);
 }
 
 

@@ -126,3 +126,24 @@ export function cFdLong(v: unknown): number {
 export function pyTupleTypeName(v: unknown): string {
   return Array.isArray(v) ? 'tuple' : pyTypeName(v);
 }
+
+/** How a timeout argument reaches the core (assembly/timeout.ts ARG_*). */
+export const ARG_NONE = 0, ARG_FLOAT = 1, ARG_INT = 2, ARG_BIG_INT = 3;
+
+/**
+ * _PyTime_FromSecondsObject's view of a JS value: None, a float (a number with a fraction,
+ * NaN, an infinity, or -0), or an int (exact when within 2**53; beyond, always too large).
+ * Anything else is PyLong_AsLongLong's TypeError.
+ */
+export function timeoutArg(v: unknown): [number, number] {
+  if (v === null || v === undefined) return [ARG_NONE, 0];
+  if (typeof v === 'number') {
+    if (!Number.isInteger(v) || (v === 0 && 1 / v < 0)) return [ARG_FLOAT, v];
+    return Math.abs(v) <= Number.MAX_SAFE_INTEGER ? [ARG_INT, v] : [ARG_BIG_INT, 0];
+  }
+  if (typeof v === 'boolean') return [ARG_INT, v ? 1 : 0];
+  if (typeof v === 'bigint') {
+    return v >= -BigInt(Number.MAX_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? [ARG_INT, Number(v)] : [ARG_BIG_INT, 0];
+  }
+  throw notInteger(v);
+}

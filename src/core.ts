@@ -36,8 +36,8 @@ export interface CoreExports {
   addr_decode(len: number): number;
   addr_resolve(family: number, n: number): number;
   sock_bind(h: number, family: number, n: number, port: number, flowinfo: number, scope: number): number;
-  sock_connect(h: number, family: number, n: number, port: number, flowinfo: number, scope: number): number;
-  sock_listen(h: number, backlog: number): number;
+  sock_connect(h: number, family: number, n: number, port: number, flowinfo: number, scope: number, ex: number): number;
+  sock_listen(h: number, backlog: number, given: number): number;
   sock_accept(h: number): number;
   sock_getsockname(h: number): number;
   sock_getpeername(h: number): number;
@@ -48,6 +48,12 @@ export interface CoreExports {
   sock_recvfrom_into(h: number, buf: number, bufLen: number, nbytes: number, flags: number): number;
   sock_send(h: number, buf: number, off: number, len: number, flags: number): number;
   sock_sendto(h: number, buf: number, off: number, len: number, flags: number, alen: number): number;
+  sock_sendall(h: number, buf: number, off: number, len: number, flags: number): number;
+  sock_settimeout(h: number, kind: number, v: number): number;
+  sock_gettimeout(h: number): number;
+  sock_getblocking(h: number): number;
+  core_setdefaulttimeout(kind: number, v: number): number;
+  core_getdefaulttimeout(): number;
   opt_count(): number;
   opt_find(level: number, value: number): number;
   opt_level(i: number): number;

@@ -101,6 +101,10 @@ const CORE_ERRORS: Record<number, (fn: string) => Error> = {
   15: () => new TypeError('host name must not contain null character'),
   16: () => new ValueError('negative buffersize in recvfrom_into'),
   17: () => new ValueError('nbytes is greater than the length of the buffer'),
+  18: () => new ValueError('Invalid value NaN (not a number)'),
+  19: () => new ValueError('Timeout value out of range'),
+  20: () => new OverflowError('timestamp out of range for platform time_t'),
+  21: () => new OverflowError('timestamp too large to convert to C _PyTime_t'),
 };
 
 /** Core error codes src/ raises itself, for PyArg conversions that end in a core message. */

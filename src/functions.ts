@@ -1,7 +1,7 @@
 // Module-level functions of Python's socket module (socket.py).
 import { core } from './core.js';
 import { errorFor, OSError, ValueError, osErrorWith, coreCode, E_ADDR_FAMILY_HOST } from './errors.js';
-import { cInt, cIntClinic, pyTypeName } from './args.js';
+import { timeoutArg, cInt, cIntClinic, pyTypeName } from './args.js';
 import { socket } from './socket.js';
 import { AF_INET, AF_INET6, AF_UNIX, putHost, reprAddress, type Address } from './address.js';
 
@@ -75,10 +75,7 @@ export function create_connection(address: [string, number], timeout?: number | 
     let s: socket | null = null;
     try {
       s = new socket(family, SOCK_STREAM, IPPROTO_TCP);
-      if (timeout !== undefined) {
-        const st = (s as unknown as { settimeout?: (t: number | null) => void }).settimeout;
-        st?.call(s, timeout);
-      }
+      if (timeout !== undefined) s.settimeout(timeout);   // undefined: the module default
       if (source_address) s.bind(source_address);
       s.connect((family === AF_INET6 ? [host, port, 0, 0] : [host, port]) as Address);
       return s;
@@ -129,3 +126,18 @@ export function create_server(address: Address, opts: { family?: number; backlog
   }
 }
 
+
+/** getdefaulttimeout(): the timeout new sockets start with (null: blocking). */
+export function getdefaulttimeout(): number | null {
+  if (arguments.length) throw new TypeError(`_socket.getdefaulttimeout() takes no arguments (${arguments.length} given)`);
+  const t = core().x.core_getdefaulttimeout();
+  return t < 0 ? null : t;
+}
+
+/** setdefaulttimeout(value): the timeout for sockets created from now on (as settimeout). */
+export function setdefaulttimeout(value: number | bigint | boolean | null): void {
+  if (arguments.length !== 1) throw new TypeError(`_socket.setdefaulttimeout() takes exactly one argument (${arguments.length} given)`);
+  const [kind, v] = timeoutArg(value);
+  const r = core().x.core_setdefaulttimeout(kind, v);
+  if (r < 0) throw errorFor(r, 'setdefaulttimeout');
+}

@@ -2,7 +2,7 @@
 export * from './generated/constants.js';
 export { socket, Socket } from './socket.js';
 export * as struct from './struct.js';
-export { socketpair, fromfd, create_connection, create_server } from './functions.js';
+export { socketpair, fromfd, create_connection, create_server, getdefaulttimeout, setdefaulttimeout } from './functions.js';
 export {
   OSError, BlockingIOError, ChildProcessError, ConnectionError, BrokenPipeError,
   ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError, FileExistsError,

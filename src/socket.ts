@@ -2,7 +2,7 @@
 // converts arguments and results; the core decides and the host performs.
 import { core, type Core } from './core.js';
 import { errorFor, MemoryError } from './errors.js';
-import { argCount, bytesLike, cInt, cUIntMask, isCInt, asPyInt, pyTypeName, cIntClinic, cSsizeSat, cFdLong } from './args.js';
+import { argCount, bytesLike, cInt, cUIntMask, isCInt, asPyInt, pyTypeName, cIntClinic, cSsizeSat, cFdLong, cLong, timeoutArg, ARG_NONE, ARG_INT } from './args.js';
 import { putAddress, readAddress, type Address, AF_INET } from './address.js';
 import { findOption } from './options.js';
 import { DECODERS, type Decoder } from './decoders.js';
@@ -44,6 +44,8 @@ function fail(code: number, fn: string, c: Core): never {
 export class socket {
   /** @internal the core handle; 0 once closed or detached (the core's closed record) */
   _h!: number;
+  /** @internal the timeout (seconds, -1 None) a closed socket still reports (its slot is gone) */
+  _closedTimeout = -1;
   /** @internal */
   readonly _c!: Core;
   private _family!: number;
@@ -168,14 +170,18 @@ export class socket {
   /** Closes the socket; with makefile() files open, the real close waits for the last one. */
   close(): void {
     if (arguments.length) throw selfOnly('close', arguments.length);
-    const r = this._c.x.sock_close(this._h);
+    const x = this._c.x, h = this._h;
+    if (h !== 0) this._closedTimeout = x.sock_gettimeout(h);
+    const r = x.sock_close(h);
     if (r !== 0) this._h = 0;
     if (r < 0) fail(r, 'close', this._c);
   }
 
   /** @internal the C-level close (socket.py's _real_close). */
   _realClose(): void {
-    const r = this._c.x.sock_real_close(this._h);
+    const x = this._c.x, h = this._h;
+    if (h !== 0) this._closedTimeout = x.sock_gettimeout(h);
+    const r = x.sock_real_close(h);
     this._h = 0;
     if (r < 0) fail(r, 'close', this._c);
   }
@@ -183,9 +189,62 @@ export class socket {
   /** Closes the socket object without closing the fd, and returns the fd (-1 if closed). */
   detach(): number {
     if (arguments.length) throw selfOnly('detach', arguments.length);
-    const fd = this._c.x.sock_detach(this._h);
+    const x = this._c.x, h = this._h;
+    if (h !== 0) this._closedTimeout = x.sock_gettimeout(h);
+    const fd = x.sock_detach(h);
     this._h = 0;
     return fd;
+  }
+
+  // ------------------------------------------------------------ timeouts
+
+  /**
+   * settimeout(value): null blocks (no timeout), 0 is non-blocking, a positive number of
+   * seconds is a timeout. The state is the core's:
+   *
+   *   timeout   gettimeout()  getblocking()  fd O_NONBLOCK  operations
+   *   None      null          true           cleared        plain blocking syscalls
+   *   0         0             false          set            one syscall; EAGAIN -> BlockingIOError
+   *   > 0       seconds       true           set            poll until ready or TimeoutError
+   */
+  settimeout(value: number | bigint | boolean | null): void {
+    if (arguments.length !== 1) throw oneArg('settimeout', arguments.length);
+    const [kind, v] = timeoutArg(value);
+    this._settimeout(kind, v, 'settimeout');
+  }
+
+  /** setblocking(flag): true is settimeout(null), false is settimeout(0). */
+  setblocking(flag: number | bigint | boolean): void {
+    if (arguments.length !== 1) throw oneArg('setblocking', arguments.length);
+    const block = cLong(flag) !== 0n;
+    this._settimeout(block ? ARG_NONE : ARG_INT, 0, 'setblocking');
+  }
+
+  private _settimeout(kind: number, v: number, fn: string): void {
+    const x = this._c.x, h = this._h;
+    const r = x.sock_settimeout(h, kind, v);
+    // A closed socket keeps the new value (CPython stores it before the ioctl fails).
+    if (h === 0 && (r >= 0 || r > -4096)) this._closedTimeout = x.sock_gettimeout(0);
+    if (r < 0) fail(r, fn, this._c);
+  }
+
+  /** gettimeout(): seconds, or null when the socket blocks without a timeout. */
+  gettimeout(): number | null {
+    if (arguments.length) throw noArgs('gettimeout', arguments.length);
+    const t = this._h !== 0 ? this._c.x.sock_gettimeout(this._h) : this._closedTimeout;
+    return t < 0 ? null : t;
+  }
+
+  /** The timeout (read-only), as gettimeout(). */
+  get timeout(): number | null {
+    const t = this._h !== 0 ? this._c.x.sock_gettimeout(this._h) : this._closedTimeout;
+    return t < 0 ? null : t;
+  }
+
+  /** getblocking(): false only with timeout 0; the fd itself is never consulted. */
+  getblocking(): boolean {
+    if (arguments.length) throw noArgs('getblocking', arguments.length);
+    return this._h !== 0 ? this._c.x.sock_getblocking(this._h) !== 0 : this._closedTimeout !== 0;
   }
 
   /** @internal socket.py's _closed */
@@ -239,15 +298,15 @@ export class socket {
     const [n, port, flow, scope] = putAddress(c, this._family, address, fn);
     return fn === 'bind'
       ? c.x.sock_bind(this._h, this._family, n, port, flow, scope)
-      : c.x.sock_connect(this._h, this._family, n, port, flow, scope);
+      : c.x.sock_connect(this._h, this._family, n, port, flow, scope, fn === 'connect_ex' ? 1 : 0);
   }
 
   /** listen([backlog]): the default backlog is min(SOMAXCONN, 128); negative means 0. */
   listen(backlog?: number): void {
     const n = arguments.length;
     if (n > 1) throw new TypeError(`listen() takes at most 1 argument (${n} given)`);
-    const b = backlog === undefined ? 128 : cInt(backlog);
-    const r = this._c.x.sock_listen(this._h, b);
+    const given = backlog !== undefined;
+    const r = this._c.x.sock_listen(this._h, given ? cInt(backlog) : 0, given ? 1 : 0);
     if (r < 0) fail(r, 'listen', this._c);
   }
 
@@ -353,12 +412,8 @@ export class socket {
     const b = bytesArg(data);
     const c = this._c, fl = cInt(flags);
     c.host.stage(b);
-    let off = 0;
-    do {   // sock_sendall() is a do-while: sendall(b'') still reports EPIPE/EBADF
-      const r = c.x.sock_send(this._h, -1, off, b.length - off, fl);
-      if (r < 0) fail(r, 'sendall', this._c);
-      off += r;
-    } while (off < b.length);
+    const r = c.x.sock_sendall(this._h, -1, 0, b.length, fl);
+    if (r < 0) fail(r, 'sendall', this._c);
   }
 
   /** sendto(data[, flags], address) -> number of bytes sent. */

@@ -1,0 +1,106 @@
+// How an operation waits, as CPython's sock_call_ex() does it. With a timeout > 0 the fd is
+// non-blocking: poll until ready or the deadline (a monotonic clock), run the syscall, and
+// go back to polling on a spurious wakeup (EAGAIN); EINTR retries. With timeout 0 the
+// syscall runs once and EAGAIN is the caller's BlockingIOError; with None it blocks.
+
+import { host_poll, host_now_ns, host_recv, host_send, host_recvfrom, host_sendto,
+         host_accept, host_getsockopt } from "./bindings/host";
+import { fail, E_TIMEOUT } from "./errors";
+import { SCR_ADDR, SCR_ADDRLEN, SCR_VAL, SCR_LEN } from "./layout";
+
+const EINTR: i32 = 4;
+const EAGAIN: i32 = 11;
+const EISCONN: i32 = 106;
+const POLLIN: i32 = 1, POLLOUT: i32 = 4, POLLERR: i32 = 8;
+const SOL_SOCKET: i32 = 1, SO_ERROR: i32 = 4;
+const SOCK_CLOEXEC: i32 = 0o2000000;
+
+export const OP_RECV: i32 = 0;
+export const OP_SEND: i32 = 1;
+export const OP_RECVFROM: i32 = 2;
+export const OP_SENDTO: i32 = 3;
+export const OP_ACCEPT: i32 = 4;
+export const OP_CONNECT: i32 = 5;   // the wait after an asynchronous connect: SO_ERROR
+
+// The operation's arguments (the core is single-threaded: set right before call()).
+let aBuf: isize = 0;
+let aOff: i32 = 0;
+let aLen: i32 = 0;
+let aFlags: i32 = 0;
+let aAddrLen: i32 = 0;
+
+export function setArgs(buf: isize, off: i32, len: i32, flags: i32, alen: i32): void {
+  aBuf = buf; aOff = off; aLen = len; aFlags = flags; aAddrLen = alen;
+}
+
+function run(op: i32, fd: i32): i32 {
+  switch (op) {
+    case OP_RECV: return host_recv(fd, aBuf, aOff, aLen, aFlags);
+    case OP_SEND: return host_send(fd, aBuf, aOff, aLen, aFlags);
+    case OP_RECVFROM:
+      memory.fill(SCR_ADDR, 0, 128);
+      store<i32>(SCR_ADDRLEN, 128);
+      return host_recvfrom(fd, aBuf, aOff, aLen, aFlags, SCR_ADDR, SCR_ADDRLEN);
+    case OP_SENDTO: return host_sendto(fd, aBuf, aOff, aLen, aFlags, SCR_ADDR, aAddrLen);
+    case OP_ACCEPT:
+      memory.fill(SCR_ADDR, 0, 128);
+      store<i32>(SCR_ADDRLEN, 128);
+      return host_accept(fd, SCR_ADDR, SCR_ADDRLEN, SOCK_CLOEXEC);
+  }
+  // sock_connect_impl: the connection's outcome is SO_ERROR (EISCONN counts as success).
+  store<i32>(SCR_VAL, 0); store<i32>(SCR_LEN, 4);
+  const r = host_getsockopt(fd, SOL_SOCKET, SO_ERROR, SCR_VAL, SCR_LEN);
+  if (r < 0) return r;
+  const err = load<i32>(SCR_VAL);
+  return err == 0 || err == EISCONN ? 0 : -err;
+}
+
+/**
+ * internal_select(): 0 ready, 1 timed out, or -errno. A closed socket counts as ready (the
+ * syscall then reports EBADF). `interval` < 0 waits without limit.
+ */
+function select(fd: i32, writing: bool, interval: i64, connect: bool): i32 {
+  if (fd < 0) return 0;
+  let ms: i32 = -1;
+  if (interval >= 0) {
+    const m = (interval + 999999) / 1000000;          // round up to whole milliseconds
+    ms = m > <i64>i32.MAX_VALUE ? i32.MAX_VALUE : <i32>m;
+  }
+  let events = writing ? POLLOUT : POLLIN;
+  if (connect) events |= POLLERR;
+  const n = host_poll(fd, events, ms);
+  if (n < 0) return n;
+  return n == 0 ? 1 : 0;
+}
+
+/**
+ * sock_call_ex(): runs `op` on fd under `timeout` (ns). Returns the syscall's result (>= 0),
+ * -errno, or the core's timeout error.
+ */
+export function call(fd: i32, op: i32, writing: bool, connect: bool, timeout: i64): i32 {
+  let deadline: i64 = 0;
+  let started = false;
+  for (;;) {
+    if (timeout > 0 || connect) {
+      let res: i32;
+      if (timeout > 0) {
+        let interval: i64;
+        if (started) interval = deadline - host_now_ns();
+        else { started = true; deadline = host_now_ns() + timeout; interval = timeout; }
+        res = interval >= 0 ? select(fd, writing, interval, connect) : 1;
+      } else {
+        res = select(fd, writing, timeout, connect);
+      }
+      if (res < 0) { if (res == -EINTR) continue; return res; }
+      if (res == 1) return fail(E_TIMEOUT);
+    }
+    let r: i32;
+    do { r = run(op, fd); } while (r == -EINTR);
+    if (r >= 0) return r;
+    if (timeout > 0 && r == -EAGAIN) continue;      // a spurious wakeup: poll again
+    return r;
+  }
+}
+
+/** The monotonic clock, for sendall's deadline over the whole call. */
+export function now(): i64 { return host_now_ns(); }
