@@ -77,6 +77,34 @@ def setup(name):
         else:
             raise SystemExit(f"unknown workload {name}")
         return run, ()
+    if name in ("gettimeout", "settimeout"):
+        s = socket.socket()
+        s.settimeout(1.5)
+        if name == "gettimeout":
+            g = s.gettimeout
+            def run(n):
+                for _ in range(n):
+                    g()
+        else:
+            st = s.settimeout
+            def run(n):
+                for _ in range(n):
+                    st(1.5)
+        return run, (s,)
+    if name == "accept_connect":
+        l = socket.socket()
+        l.bind(("127.0.0.1", 0))
+        l.listen()
+        addr = l.getsockname()
+        sock = socket.socket
+        def run(n):
+            for _ in range(n):
+                c = sock()
+                c.connect(addr)
+                a, _ = l.accept()
+                a.close()
+                c.close()
+        return run, (l,)
     if name == "create_close":
         sock = socket.socket
         def run(n):

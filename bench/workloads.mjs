@@ -24,6 +24,9 @@ export const WORKLOADS = {
   getsockopt_buf: { label: 'getsockopt buffer (SO_LINGER, 8)', n: 400_000 },
   setsockopt_int: { label: 'setsockopt int (TCP_NODELAY, 1)', n: 400_000 },
   create_close: { label: 'socket() + close()', n: 100_000 },
+  gettimeout: { label: 'gettimeout()', n: 5_000_000 },
+  settimeout: { label: 'settimeout(1.5)', n: 1_000_000 },
+  accept_connect: { label: 'connect + accept + close both', n: 20_000 },
   struct_Struct_unpack: { label: "Struct('ii').unpack(b)", n: 2_000_000, peer: 'python-struct' },
   struct_unpack: { label: "struct.unpack('ii', b)", n: 2_000_000, peer: 'python-struct' },
   struct_pack: { label: "struct.pack('ii', 1, 2)", n: 2_000_000, peer: 'python-struct' },
@@ -61,6 +64,32 @@ export function setup(name) {
         return { run(n) { for (let i = 0; i < n; i++) T.unpack(buf); }, close() {} };
       }
     }
+  }
+  if (name === 'gettimeout' || name === 'settimeout') {
+    const s = new w.socket();
+    s.settimeout(1.5);
+    const close = () => s.close();
+    return name === 'gettimeout'
+      ? { run(n) { for (let i = 0; i < n; i++) s.gettimeout(); }, close }
+      : { run(n) { for (let i = 0; i < n; i++) s.settimeout(1.5); }, close };
+  }
+  if (name === 'accept_connect') {
+    const l = new w.socket();
+    l.bind(['127.0.0.1', 0]);
+    l.listen();
+    const addr = l.getsockname();
+    return {
+      run(n) {
+        for (let i = 0; i < n; i++) {
+          const c = new w.socket();
+          c.connect(addr);
+          const [a] = l.accept();
+          a.close();
+          c.close();
+        }
+      },
+      close() { l.close(); },
+    };
   }
   if (name === 'create_close') {
     return { run(n) { for (let i = 0; i < n; i++) new w.socket().close(); }, close() {} };

@@ -130,20 +130,29 @@ export function pyTupleTypeName(v: unknown): string {
 /** How a timeout argument reaches the core (assembly/timeout.ts ARG_*). */
 export const ARG_NONE = 0, ARG_FLOAT = 1, ARG_INT = 2, ARG_BIG_INT = 3;
 
+/** The number timeoutKind() classified (valid right after the call). */
+export let timeoutValue = 0;
+
 /**
  * _PyTime_FromSecondsObject's view of a JS value: None, a float (a number with a fraction,
  * NaN, an infinity, or -0), or an int (exact when within 2**53; beyond, always too large).
+ * Returns the kind (the number is left in timeoutValue: no array per call on a hot path).
  * Anything else is PyLong_AsLongLong's TypeError.
  */
-export function timeoutArg(v: unknown): [number, number] {
-  if (v === null || v === undefined) return [ARG_NONE, 0];
+export function timeoutKind(v: unknown): number {
+  timeoutValue = 0;
+  if (v === null || v === undefined) return ARG_NONE;
   if (typeof v === 'number') {
-    if (!Number.isInteger(v) || (v === 0 && 1 / v < 0)) return [ARG_FLOAT, v];
-    return Math.abs(v) <= Number.MAX_SAFE_INTEGER ? [ARG_INT, v] : [ARG_BIG_INT, 0];
+    if (!Number.isInteger(v) || (v === 0 && 1 / v < 0)) { timeoutValue = v; return ARG_FLOAT; }
+    if (Math.abs(v) > Number.MAX_SAFE_INTEGER) return ARG_BIG_INT;
+    timeoutValue = v;
+    return ARG_INT;
   }
-  if (typeof v === 'boolean') return [ARG_INT, v ? 1 : 0];
+  if (typeof v === 'boolean') { timeoutValue = v ? 1 : 0; return ARG_INT; }
   if (typeof v === 'bigint') {
-    return v >= -BigInt(Number.MAX_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? [ARG_INT, Number(v)] : [ARG_BIG_INT, 0];
+    if (v < -BigInt(Number.MAX_SAFE_INTEGER) || v > BigInt(Number.MAX_SAFE_INTEGER)) return ARG_BIG_INT;
+    timeoutValue = Number(v);
+    return ARG_INT;
   }
   throw notInteger(v);
 }

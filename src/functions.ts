@@ -1,7 +1,7 @@
 // Module-level functions of Python's socket module (socket.py).
 import { core } from './core.js';
 import { errorFor, OSError, ValueError, osErrorWith, coreCode, E_ADDR_FAMILY_HOST } from './errors.js';
-import { timeoutArg, cInt, cIntClinic, pyTypeName } from './args.js';
+import { timeoutKind, timeoutValue, cInt, cIntClinic, pyTypeName } from './args.js';
 import { socket } from './socket.js';
 import { AF_INET, AF_INET6, AF_UNIX, putHost, reprAddress, type Address } from './address.js';
 
@@ -137,7 +137,7 @@ export function getdefaulttimeout(): number | null {
 /** setdefaulttimeout(value): the timeout for sockets created from now on (as settimeout). */
 export function setdefaulttimeout(value: number | bigint | boolean | null): void {
   if (arguments.length !== 1) throw new TypeError(`_socket.setdefaulttimeout() takes exactly one argument (${arguments.length} given)`);
-  const [kind, v] = timeoutArg(value);
-  const r = core().x.core_setdefaulttimeout(kind, v);
+  const kind = timeoutKind(value);
+  const r = core().x.core_setdefaulttimeout(kind, timeoutValue);
   if (r < 0) throw errorFor(r, 'setdefaulttimeout');
 }

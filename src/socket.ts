@@ -2,7 +2,7 @@
 // converts arguments and results; the core decides and the host performs.
 import { core, type Core } from './core.js';
 import { errorFor, MemoryError } from './errors.js';
-import { argCount, bytesLike, cInt, cUIntMask, isCInt, asPyInt, pyTypeName, cIntClinic, cSsizeSat, cFdLong, cLong, timeoutArg, ARG_NONE, ARG_INT } from './args.js';
+import { argCount, bytesLike, cInt, cUIntMask, isCInt, asPyInt, pyTypeName, cIntClinic, cSsizeSat, cFdLong, cLong, timeoutKind, timeoutValue, ARG_NONE, ARG_INT } from './args.js';
 import { putAddress, readAddress, type Address, AF_INET } from './address.js';
 import { findOption } from './options.js';
 import { DECODERS, type Decoder } from './decoders.js';
@@ -209,8 +209,8 @@ export class socket {
    */
   settimeout(value: number | bigint | boolean | null): void {
     if (arguments.length !== 1) throw oneArg('settimeout', arguments.length);
-    const [kind, v] = timeoutArg(value);
-    this._settimeout(kind, v, 'settimeout');
+    const kind = timeoutKind(value);
+    this._settimeout(kind, timeoutValue, 'settimeout');
   }
 
   /** setblocking(flag): true is settimeout(null), false is settimeout(0). */
