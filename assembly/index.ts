@@ -73,6 +73,9 @@ export function core_cap_name(cap: i32): usize { return changetype<usize>(CAP_NA
 /** Where a caller puts an input of `len` bytes (setsockopt buffers). */
 export function core_stage(len: i32): usize { return stage(len); }
 export function core_live_sockets(): i32 { return table.liveCount(); }
+/** A buffer in core memory that the host can fill straight from the kernel (makefile's). */
+export function core_alloc(size: i32): usize { return heap.alloc(<usize>size); }
+export function core_free(ptr: usize): void { heap.free(ptr); }
 
 // ---------------------------------------------------------------- blocking state
 
@@ -286,7 +289,21 @@ export function sock_release(h: i32, gen: i32): i32 {
 export function sock_fileno(h: i32): i32 { return table.fdOf(h); }
 export function sock_flags(h: i32): i32 { return table.flagsOf(h); }
 export function sock_iorefs(h: i32): i32 { return table.iorefsOf(h); }
-export function sock_set_iorefs(h: i32, n: i32): void { table.setIorefs(h, n); }
+
+/** makefile(): one more file holds the socket (socket.py's _io_refs += 1). */
+export function sock_incref(h: i32): void { if (h != 0) table.setIorefs(h, table.iorefsOf(h) + 1); }
+
+/**
+ * A file closed (_decref_socketios): one reference less; a socket already close()d then
+ * closes for real. Returns 1 when the slot was freed, 0 when not, or -errno.
+ */
+export function sock_decref(h: i32): i32 {
+  if (h == 0) return 0;
+  const n = table.iorefsOf(h);
+  if (n > 0) table.setIorefs(h, n - 1);
+  if ((table.flagsOf(h) & table.F_CLOSED) == 0) return 0;
+  return sock_close(h);
+}
 
 // ---------------------------------------------------------------- options
 

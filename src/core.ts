@@ -26,7 +26,10 @@ export interface CoreExports {
   sock_fileno(h: number): number;
   sock_flags(h: number): number;
   sock_iorefs(h: number): number;
-  sock_set_iorefs(h: number, n: number): void;
+  sock_incref(h: number): void;
+  sock_decref(h: number): number;
+  core_alloc(size: number): number;
+  core_free(ptr: number): void;
   sock_getsockopt_int(h: number, level: number, opt: number): number;
   sock_getsockopt_buf(h: number, level: number, opt: number, buflen: number): number;
   sock_setsockopt_int(h: number, level: number, opt: number, value: number): number;

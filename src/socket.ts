@@ -1,10 +1,11 @@
 // The socket object, with Python's names and semantics (Lib/socket.py over _socket). It
 // converts arguments and results; the core decides and the host performs.
 import { core, type Core } from './core.js';
-import { errorFor, MemoryError } from './errors.js';
+import { errorFor, MemoryError, ValueError } from './errors.js';
 import { argCount, bytesLike, cInt, cUIntMask, isCInt, asPyInt, pyTypeName, cIntClinic, cSsizeSat, cFdLong, cLong, timeoutKind, timeoutValue, ARG_NONE, ARG_INT } from './args.js';
 import { putAddress, readAddress, type Address, AF_INET } from './address.js';
 import { findOption } from './options.js';
+import { SocketIO, BufferedReader, BufferedWriter, BufferedRWPair, TextIOWrapper, DEFAULT_BUFFER_SIZE } from './io.js';
 import { DECODERS, type Decoder } from './decoders.js';
 
 const SOCK_STREAM = 1;
@@ -451,11 +452,81 @@ export class socket {
     return d ? d.decode(b) : b;
   }
 
+  // ------------------------------------------------------------ makefile
+
+  /**
+   * makefile(mode='r', buffering=null, {encoding, errors, newline}): a file object over the
+   * socket, as socket.py builds it (SocketIO, Buffered*, TextIOWrapper). Each file holds a
+   * reference: close() on the socket waits for the last file to close.
+   */
+  makefile(mode: unknown = 'r', buffering: unknown = null, opts: { encoding?: string | null; errors?: string | null; newline?: string | null } = {}): unknown {
+    if (arguments.length > 3) {
+      throw new TypeError(`socket.makefile() takes from 1 to 3 positional arguments but ${arguments.length + 1} were given`);
+    }
+    const chars = modeChars(mode);
+    if (!chars.every((ch) => ch === 'r' || ch === 'w' || ch === 'b')) {
+      throw new ValueError(`invalid mode ${pyModeRepr(mode)} (only r, w, b allowed)`);
+    }
+    const writing = chars.includes('w');
+    const reading = chars.includes('r') || !writing;
+    const binary = chars.includes('b');
+    const raw = new SocketIO(this, (reading ? 'r' : '') + (writing ? 'w' : ''));
+    this._c.x.sock_incref(this._h);
+    try {
+      let size: number;
+      if (buffering === null || buffering === undefined) size = -1;
+      else if (typeof buffering === 'string') throw new TypeError("'<' not supported between instances of 'str' and 'int'");
+      else size = buffering as number;
+      if (size < 0) size = DEFAULT_BUFFER_SIZE;
+      if (size === 0) {
+        if (!binary) throw new ValueError('unbuffered streams must be binary');
+        return raw;
+      }
+      const buffer = reading && writing ? new BufferedRWPair(raw, raw, size)
+        : reading ? new BufferedReader(raw, size) : new BufferedWriter(raw, size);
+      if (binary) return buffer;
+      const text = new TextIOWrapper(buffer as never, opts.encoding ?? 'UTF-8', opts.errors ?? null, opts.newline ?? null);
+      text.mode = typeof mode === 'string' ? mode : String(mode);
+      return text;
+    } catch (e) {
+      // CPython's orphaned SocketIO is freed at once and gives its reference back; so here.
+      raw.close();
+      throw e;
+    }
+  }
+
+  /** @internal socket.py's _io_refs */
+  get _io_refs(): number { return this._h === 0 ? 0 : this._c.x.sock_iorefs(this._h); }
+
+  /** @internal a makefile() file closed: one reference less; a closed socket may close now. */
+  _decrefSocketios(): void {
+    const x = this._c.x, h = this._h;
+    if (h === 0) return;
+    const timeout = x.sock_gettimeout(h);
+    const r = x.sock_decref(h);
+    if (r !== 0) { this._closedTimeout = timeout; this._h = 0; }
+    if (r < 0) fail(r, 'close', this._c);
+  }
+
   toString(): string {
     const closed = this._closed ? ' [closed]' : '';
     return `<socket.socket${closed} fd=${this.fileno()}, family=${this.family}, type=${this.type}, proto=${this.proto}>`;
   }
   [Symbol.for('nodejs.util.inspect.custom')](): string { return this.toString(); }
+}
+
+/** The characters of a makefile() mode, as set(mode) sees them (bytes give ints). */
+function modeChars(mode: unknown): string[] {
+  if (typeof mode === 'string') return Array.from(mode);
+  if (mode instanceof Uint8Array) return Array.from(mode, (b) => String(b));
+  if (Array.isArray(mode)) return mode.map(String);
+  throw new TypeError(`'${pyTypeName(mode)}' object is not iterable`);
+}
+
+function pyModeRepr(mode: unknown): string {
+  if (typeof mode === 'string') return `'${mode}'`;
+  if (mode instanceof Uint8Array) return `b'${String.fromCharCode(...mode)}'`;
+  return String(mode);
 }
 
 /** "socket.f() takes no arguments (N given)" (METH_NOARGS). */
