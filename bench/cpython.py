@@ -105,6 +105,21 @@ def setup(name):
                 a.close()
                 c.close()
         return run, (l,)
+    if name in ("readline_binary", "readline_text"):
+        import subprocess, os
+        here = os.path.dirname(os.path.abspath(__file__))
+        def run(n):
+            l = socket.socket()
+            l.bind(("127.0.0.1", 0))
+            l.listen()
+            p = subprocess.Popen(["python3", os.path.join(here, "writer.py"), str(l.getsockname()[1]), str(n)])
+            a, _ = l.accept()
+            f = a.makefile("rb" if name == "readline_binary" else "r")
+            rl = f.readline
+            for _ in range(n):
+                rl()
+            f.close(); a.close(); l.close(); p.wait()
+        return run, ()
     if name == "create_close":
         sock = socket.socket
         def run(n):

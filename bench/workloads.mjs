@@ -1,5 +1,6 @@
 // wasock side of the benchmarks; each workload mirrors bench/cpython.py line for line.
 import { createRequire } from 'node:module';
+import { spawn } from 'node:child_process';
 import * as w from '../dist/src/index.js';
 
 const pyStruct = createRequire(import.meta.url)('python-struct');
@@ -27,6 +28,8 @@ export const WORKLOADS = {
   gettimeout: { label: 'gettimeout()', n: 5_000_000 },
   settimeout: { label: 'settimeout(1.5)', n: 1_000_000 },
   accept_connect: { label: 'connect + accept + close both', n: 20_000 },
+  readline_binary: { label: "makefile('rb').readline() (100-byte lines)", n: 300_000 },
+  readline_text: { label: "makefile('r').readline() (utf-8)", n: 300_000 },
   struct_Struct_unpack: { label: "Struct('ii').unpack(b)", n: 2_000_000, peer: 'python-struct' },
   struct_unpack: { label: "struct.unpack('ii', b)", n: 2_000_000, peer: 'python-struct' },
   struct_pack: { label: "struct.pack('ii', 1, 2)", n: 2_000_000, peer: 'python-struct' },
@@ -89,6 +92,22 @@ export function setup(name) {
         }
       },
       close() { l.close(); },
+    };
+  }
+  if (name === 'readline_binary' || name === 'readline_text') {
+    return {
+      run(n) {
+        const l = new w.socket();
+        l.bind(['127.0.0.1', 0]);
+        l.listen();
+        const child = spawn('python3', [new URL('./writer.py', import.meta.url).pathname, String(l.getsockname()[1]), String(n)], { stdio: 'ignore' });
+        const [a] = l.accept();
+        const f = a.makefile(name === 'readline_binary' ? 'rb' : 'r');
+        for (let i = 0; i < n; i++) f.readline();
+        f.close(); a.close(); l.close();
+        child.unref();
+      },
+      close() {},
     };
   }
   if (name === 'create_close') {

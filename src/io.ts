@@ -314,12 +314,11 @@ export class BufferedReader {
   readline(limit: number = -1): Uint8Array {
     if (limit === undefined || limit === null) limit = -1;
     this._checkClosed('readline');
-    const u8 = this._c.u8, base = this._ptr;
-    // Fast path: the whole line is already buffered.
+    const base = this._ptr;
+    // Fast path: the whole line is already buffered (memchr over core memory).
     const end = limit >= 0 ? Math.min(this._end, this._pos + limit) : this._end;
-    for (let i = base + this._pos, e = base + end; i < e; i++) {
-      if (u8[i] === 10) return this._take(i - base - this._pos + 1);
-    }
+    const nl = this._c.bytes(base + this._pos, base + end).indexOf(10);
+    if (nl >= 0) return this._take(nl + 1);
     if (limit >= 0 && this._avail >= limit) return this._take(limit);
     const chunks: Uint8Array[] = [];
     let got = 0;
