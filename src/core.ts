@@ -176,17 +176,18 @@ export class Core {
   }
 
   /**
-   * A copy of core bytes [ptr, ptr + len): Python's bytes. Up to 64 bytes it is a plain
-   * Uint8Array of its own (V8 keeps those on its heap: cheap). Longer results are Node
-   * Buffers from Node's pool (Buffer.allocUnsafe), as Node's own APIs return them: a
-   * standalone ArrayBuffer of 100 bytes costs ~750 ns here, a pooled one ~110 ns. Such a
-   * result may share its ArrayBuffer: read it through byteOffset, as with any Buffer.
+   * A copy of core bytes [ptr, ptr + len): Python's bytes, always a plain Uint8Array. Up
+   * to 64 bytes it has an ArrayBuffer of its own (V8 keeps those on its heap: cheap).
+   * Longer results are views of Node's Buffer pool (Buffer.allocUnsafe), as Node's own APIs
+   * hand out: a standalone 100-byte ArrayBuffer costs ~750 ns here, a pooled one ~110 ns.
+   * Such a result may share its ArrayBuffer: read it through byteOffset, as with a Buffer.
    */
   copyOut(ptr: number, len: number): Uint8Array {
     if (len > 64) {
-      const out = Buffer.allocUnsafe(len);
-      this.bytes(ptr, ptr + len).copy(out);
-      return out;
+      const pooled = Buffer.allocUnsafe(len);
+      this.bytes(ptr, ptr + len).copy(pooled);
+      // A plain Uint8Array over the pooled bytes: the same class as every other result.
+      return new Uint8Array(pooled.buffer, pooled.byteOffset, len);
     }
     if ((ptr & 3) !== 0) return this.u8.slice(ptr, ptr + len);
     // Small results (most options): read whole words; measured ~1.5x faster than slice()
