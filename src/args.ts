@@ -11,7 +11,7 @@ const LONG_MAX = 2n ** 63n - 1n;
 /** The Python type name of a JS value, as it appears in CPython's messages. */
 export function pyTypeName(v: unknown): string {
   switch (typeof v) {
-    case 'number': return Number.isInteger(v) ? 'int' : 'float';
+    case 'number': return Number.isInteger(v) && !Object.is(v, -0) ? 'int' : 'float';
     case 'bigint': return 'int';
     case 'boolean': return 'bool';
     case 'string': return 'str';
@@ -30,7 +30,8 @@ export function pyTypeName(v: unknown): string {
 
 /** A Python int (number without fraction, bigint, or boolean) as a bigint, else null. */
 export function asPyInt(v: unknown): bigint | null {
-  if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v) : null;
+  // -0 is Python's -0.0: an int has no negative zero (DESIGN.md's mapping, as struct does).
+  if (typeof v === 'number') return Number.isInteger(v) && !Object.is(v, -0) ? BigInt(v) : null;
   if (typeof v === 'bigint') return v;
   if (typeof v === 'boolean') return v ? 1n : 0n;
   return null;
