@@ -296,6 +296,14 @@ export class Struct {
 
   /** pack(v1, v2, ...) -> bytes */
   pack(...values: unknown[]): Uint8Array {
+    return this._packValues(values);
+  }
+
+  /**
+   * @internal packs `values`: up to four plain numbers go to the core as arguments (it
+   * decides their Python type); anything else is written on the value tape.
+   */
+  _packValues(values: readonly unknown[]): Uint8Array {
     const n = values.length;
     if (n <= 4) {
       const a = values[0], b = values[1], d = values[2], e = values[3];
@@ -480,16 +488,7 @@ export function calcsize(format: string | Uint8Array): number {
 }
 export function pack(format: string | Uint8Array, ...values: unknown[]): Uint8Array {
   if (arguments.length === 0) throw new TypeError('missing format argument');
-  const s = compiledFor(format);
-  const n = values.length;
-  if (n <= 4) {
-    const a = values[0], b = values[1], d = values[2], e = values[3];
-    if ((n < 1 || typeof a === 'number') && (n < 2 || typeof b === 'number') &&
-        (n < 3 || typeof d === 'number') && (n < 4 || typeof e === 'number')) {
-      return s._packNums(n, a as number, b as number, d as number, e as number);
-    }
-  }
-  return s._pack(values, 0);
+  return compiledFor(format)._packValues(values);
 }
 export function unpack(format: string | Uint8Array, buffer: Uint8Array | ArrayBufferView | ArrayBuffer): unknown[] {
   if (arguments.length !== 2) throw new TypeError(`unpack expected 2 arguments, got ${arguments.length}`);
