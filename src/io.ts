@@ -13,8 +13,27 @@ export const DEFAULT_BUFFER_SIZE = 8192;
 export class UnsupportedOperation extends OSError {}
 
 const EAGAIN = 11;
+const EMPTY = new Uint8Array(0);
 
 function closedFile(): ValueError { return new ValueError('I/O operation on closed file.'); }
+
+/** A Py_ssize_t argument (argument clinic): None is a TypeError. */
+function ssizeArg(v: unknown, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  throw new TypeError(`'${pyTypeName(v)}' object cannot be interpreted as an integer`);
+}
+
+/** _Py_convert_optional_to_ssize_t: None means -1. */
+function optSsizeArg(v: unknown): number {
+  if (v === undefined || v === null) return -1;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  throw new TypeError(`argument should be integer or None, not '${pyTypeName(v)}'`);
+}
 
 /** The part of a socket SocketIO uses (socket.ts provides it). */
 interface SocketLike {
@@ -25,6 +44,76 @@ interface SocketLike {
   send(b: Uint8Array): number;
   _decrefSocketios(): void;
 }
+
+// ---------------------------------------------------------------- IOBase's generic methods
+
+interface LineSource {
+  readonly closed: boolean;
+  readline(limit?: unknown): Uint8Array | string;
+  [Symbol.iterator](): Iterator<Uint8Array | string>;
+}
+
+/** IOBase.__iter__ + __next__: the closed check comes first, then readline() until empty. */
+function iterLines<T extends Uint8Array | string>(f: { readonly closed: boolean; readline(): T }): Iterator<T> {
+  if (f.closed) throw closedFile();
+  return (function* () {
+    for (;;) {
+      const line = f.readline();
+      if (line.length <= 0) return;
+      yield line;
+    }
+  })();
+}
+
+/** IOBase.readlines(hint): stops once the lines read so far exceed hint; hint <= 0 reads all. */
+function readlinesOf<T extends Uint8Array | string>(f: LineSource, hintArg: unknown): T[] {
+  const hint = optSsizeArg(hintArg);
+  const out: T[] = [];
+  const it = f[Symbol.iterator]() as Iterator<T>;
+  let length = 0;
+  for (;;) {
+    const r = it.next();
+    if (r.done) break;
+    out.push(r.value);
+    if (hint <= 0) continue;
+    const n = typeof r.value === 'string' ? cpLength(r.value) : r.value.length;
+    if (n > hint - length) break;
+    length += n;
+  }
+  return out;
+}
+
+/** IOBase.readline(limit): peek() (when there is one) and read(). */
+function readlineOf(f: { read(n: number): unknown; peek?(n: number): unknown }, limitArg: unknown): Uint8Array {
+  const limit = optSsizeArg(limitArg);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const peek = typeof f.peek === 'function';
+  while (limit < 0 || total < limit) {
+    let nreadahead = 1;
+    if (peek) {
+      const ra = f.peek!(1);
+      if (!(ra instanceof Uint8Array)) throw new OSError(`peek() should have returned a bytes object, not '${pyTypeName(ra)}'`);
+      if (ra.length > 0) {
+        let n = 0;
+        for (;;) {
+          if (n >= ra.length || (limit >= 0 && n >= limit)) break;
+          if (ra[n++] === 10) break;
+        }
+        nreadahead = n;
+      }
+    }
+    const b = f.read(nreadahead);
+    if (!(b instanceof Uint8Array)) throw new OSError(`read() should have returned a bytes object, not '${pyTypeName(b)}'`);
+    if (b.length === 0) break;
+    chunks.push(b);
+    total += b.length;
+    if (b[b.length - 1] === 10) break;
+  }
+  return concat(chunks, total);
+}
+
+// ---------------------------------------------------------------- raw
 
 /** socket.SocketIO: a raw stream over a socket (socket.py). */
 export class SocketIO {
@@ -48,6 +137,9 @@ export class SocketIO {
   get closed(): boolean { return this._closed; }
   get mode(): string { return this._mode; }
   get name(): number { return this._closed ? -1 : this.fileno(); }
+
+  /** @internal the core the socket lives in */
+  get _core(): Core { return this._sock!._c; }
 
   /** readinto(b): bytes read, 0 at EOF, null when a non-blocking socket has nothing. */
   readinto(b: Uint8Array): number | null {
@@ -89,7 +181,8 @@ export class SocketIO {
   }
 
   /** RawIOBase.read(n=-1) */
-  read(n: number = -1): Uint8Array | null {
+  read(size?: unknown): Uint8Array | null {
+    const n = ssizeArg(size, -1);
     if (n < 0) return this.readall();
     const b = new Uint8Array(n);
     const r = this.readinto(b);
@@ -103,10 +196,11 @@ export class SocketIO {
     let total = 0;
     for (;;) {
       const data = this.read(DEFAULT_BUFFER_SIZE);
-      if (data === null || data.length === 0) {
-        if (total === 0) return data;
+      if (data === null) {
+        if (chunks.length === 0) return null;
         break;
       }
+      if (data.length === 0) break;
       chunks.push(data);
       total += data.length;
     }
@@ -151,18 +245,10 @@ export class SocketIO {
     if (!this._reading) throw new UnsupportedOperation('File or stream is not readable.');
   }
 
-  [Symbol.iterator](): Iterator<Uint8Array> { return lines(this); }
-  readline(limit: number = -1): Uint8Array {
-    // RawIOBase.readline: byte by byte (IOBase's peek-less path).
-    const out: number[] = [];
-    while (limit < 0 || out.length < limit) {
-      const b = this.read(1);
-      if (!b || b.length === 0) break;
-      out.push(b[0]);
-      if (b[0] === 10) break;
-    }
-    return Uint8Array.from(out);
-  }
+  [Symbol.iterator](): Iterator<Uint8Array> { return iterLines(this); }
+  /** IOBase.readline: byte by byte (a raw stream has no peek). */
+  readline(limit?: unknown): Uint8Array { return readlineOf(this, limit); }
+  readlines(hint?: unknown): Uint8Array[] { return readlinesOf(this, hint); }
 }
 
 function pyRepr(v: unknown): string {
@@ -180,12 +266,12 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
   return out;
 }
 
-function* lines(f: { readline(): Uint8Array | string }): Iterator<any> {
-  for (;;) {
-    const line = f.readline();
-    if (line.length === 0) return;
-    yield line;
+function checkBufferSize(bufferSize: unknown): number {
+  if (typeof bufferSize !== 'number' || !Number.isInteger(bufferSize)) {
+    throw new TypeError(`'${pyTypeName(bufferSize)}' object cannot be interpreted as an integer`);
   }
+  if (bufferSize <= 0) throw new ValueError('buffer size must be strictly positive');
+  return bufferSize;
 }
 
 /** Frees a BufferedReader's core buffer when the reader is collected unclosed. */
@@ -201,13 +287,9 @@ export class BufferedReader {
   private _end = 0;           // end of buffered data
 
   constructor(raw: SocketIO, bufferSize: number = DEFAULT_BUFFER_SIZE) {
-    if (typeof bufferSize !== 'number' || !Number.isInteger(bufferSize)) {
-      throw new TypeError(`'${pyTypeName(bufferSize)}' object cannot be interpreted as an integer`);
-    }
-    if (bufferSize <= 0) throw new ValueError('buffer size must be strictly positive');
+    this._size = checkBufferSize(bufferSize);
     this.raw = raw;
-    this._size = bufferSize;
-    this._c = (raw as unknown as { _sock: SocketLike })._sock!._c;
+    this._c = raw._core;
     this._ptr = this._c.x.core_alloc(bufferSize);
     buffers.register(this, [this._c, this._ptr], this);
   }
@@ -217,15 +299,16 @@ export class BufferedReader {
   get name(): number { return this.raw.name; }
   fileno(): number { return this.raw.fileno(); }
   readable(): boolean { return this.raw.readable(); }
-  writable(): boolean { return this.raw.writable(); }
+  /** IOBase.writable */
+  writable(): boolean { return false; }
   seekable(): boolean { return this.raw.seekable(); }
   isatty(): boolean { return this.raw.isatty(); }
 
   private get _avail(): number { return this._end - this._pos; }
 
   /** CHECK_CLOSED: a closed stream still hands out what it had buffered. */
-  private _checkClosed(what: string): void {
-    if (this.raw.closed && this._avail === 0) throw new ValueError(`${what} of closed file`);
+  private _checkClosed(message: string): void {
+    if (this.raw.closed && this._avail === 0) throw new ValueError(message);
   }
 
   /** Reads once from the raw stream into the buffer's free tail: bytes, 0 EOF, null none. */
@@ -250,9 +333,9 @@ export class BufferedReader {
     return out;
   }
 
-  read(n: number = -1): Uint8Array | null {
-    if (n === undefined || n === null) n = -1;
-    this._checkClosed('read');
+  read(size?: unknown): Uint8Array | null {
+    let n = optSsizeArg(size);
+    this._checkClosed('read of closed file');
     if (n < -1) throw new ValueError('read length must be non-negative or -1');
     if (n === -1) return this._readall();
     if (n <= this._avail) return this._take(n);
@@ -285,25 +368,37 @@ export class BufferedReader {
     return concat(chunks, got);
   }
 
-  read1(n: number = -1): Uint8Array {
-    this._checkClosed('read');
+  /** read1(n): buffered bytes if there are any, else one raw read of up to n bytes. */
+  read1(size?: unknown): Uint8Array {
+    let n = ssizeArg(size, -1);
     if (n < 0) n = this._size;
+    this._checkClosed('read of closed file');
     if (n === 0) return new Uint8Array(0);
     if (this._avail > 0) return this._take(Math.min(n, this._avail));
-    const r = this._fill();
-    if (r === null || r === 0) return new Uint8Array(0);
-    return this._take(Math.min(n, this._avail));
+    this._pos = this._end = 0;
+    if (n <= this._size) {
+      // the empty buffer takes the raw read (straight from the kernel); the bytes leave at once
+      const r = this.raw._readIntoCore(this._ptr, n);
+      return r ? this._c.copyOut(this._ptr, r) : new Uint8Array(0);
+    }
+    const b = new Uint8Array(n);
+    const r = this.raw.readinto(b);
+    return r ? (r === n ? b : b.slice(0, r)) : new Uint8Array(0);
   }
 
-  peek(n: number = 0): Uint8Array {
-    this._checkClosed('peek');
-    if (this._avail === 0) this._fill();
-    return this._c.copyOut(this._ptr + this._pos, this._avail);
+  peek(size?: unknown): Uint8Array {
+    ssizeArg(size, 0);
+    this._checkClosed('peek of closed file');
+    if (this._avail > 0) return this._c.copyOut(this._ptr + this._pos, this._avail);
+    this._pos = this._end = 0;
+    this._fill();
+    return this._c.copyOut(this._ptr, this._avail);
   }
 
   readinto(b: Uint8Array | ArrayBufferView): number | null {
     const dst = bytesLike(b);
     if (dst === null) throw new TypeError(`readinto() argument must be read-write bytes-like object, not ${pyTypeName(b)}`);
+    this._checkClosed('readinto of closed file');
     const data = this.read(dst.length);
     if (data === null) return null;
     dst.set(data);
@@ -311,9 +406,9 @@ export class BufferedReader {
   }
 
   /** readline(limit): up to and including b'\n' (scanned in core memory). */
-  readline(limit: number = -1): Uint8Array {
-    if (limit === undefined || limit === null) limit = -1;
-    this._checkClosed('readline');
+  readline(limitArg?: unknown): Uint8Array {
+    const limit = optSsizeArg(limitArg);
+    this._checkClosed('readline of closed file');
     const base = this._ptr;
     // Fast path: the whole line is already buffered (memchr over core memory).
     const end = limit >= 0 ? Math.min(this._end, this._pos + limit) : this._end;
@@ -340,25 +435,20 @@ export class BufferedReader {
     return concat(chunks, got);
   }
 
-  readlines(hint: number = -1): Uint8Array[] {
-    const out: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const line = this.readline();
-      if (line.length === 0) break;
-      out.push(line);
-      total += line.length;
-      if (hint > 0 && total >= hint) break;
-    }
-    return out;
-  }
+  readlines(hint?: unknown): Uint8Array[] { return readlinesOf(this, hint); }
 
-  [Symbol.iterator](): Iterator<Uint8Array> { return lines(this); }
+  [Symbol.iterator](): Iterator<Uint8Array> { return iterLines(this); }
 
-  flush(): void { if (this.raw.closed) throw new ValueError('flush of closed file'); }
+  /** BufferedIOBase.write */
+  write(_b?: unknown): number { throw new UnsupportedOperation('write'); }
+
+  /** Buffered.flush on a reader: the raw stream's flush (its closed check). */
+  flush(): void { this.raw.flush(); }
 
   close(): void {
-    if (!this.raw.closed) this.raw.close();
+    if (!this.raw.closed) {
+      try { this.flush(); } finally { this.raw.close(); }
+    }
     this._release();     // also when a BufferedRWPair's writer closed the shared raw first
   }
 
@@ -382,12 +472,8 @@ export class BufferedWriter {
   private _len = 0;
 
   constructor(raw: SocketIO, bufferSize: number = DEFAULT_BUFFER_SIZE) {
-    if (typeof bufferSize !== 'number' || !Number.isInteger(bufferSize)) {
-      throw new TypeError(`'${pyTypeName(bufferSize)}' object cannot be interpreted as an integer`);
-    }
-    if (bufferSize <= 0) throw new ValueError('buffer size must be strictly positive');
+    this._size = checkBufferSize(bufferSize);
     this.raw = raw;
-    this._size = bufferSize;
     this._buf = new Uint8Array(bufferSize);
   }
 
@@ -395,72 +481,86 @@ export class BufferedWriter {
   get mode(): string { return this.raw.mode; }
   get name(): number { return this.raw.name; }
   fileno(): number { return this.raw.fileno(); }
-  readable(): boolean { return this.raw.readable(); }
+  /** IOBase.readable */
+  readable(): boolean { return false; }
   writable(): boolean { return this.raw.writable(); }
   seekable(): boolean { return this.raw.seekable(); }
   isatty(): boolean { return this.raw.isatty(); }
 
+  /** BufferedIOBase's read methods: a writer cannot read. */
+  read(_n?: unknown): Uint8Array { throw new UnsupportedOperation('read'); }
+  read1(_n?: unknown): Uint8Array { throw new UnsupportedOperation('read1'); }
+  readinto(_b?: unknown): number { throw new UnsupportedOperation('read'); }
+  readline(limit?: unknown): Uint8Array { return readlineOf(this, limit); }
+  readlines(hint?: unknown): Uint8Array[] { return readlinesOf(this, hint); }
+  [Symbol.iterator](): Iterator<Uint8Array> { return iterLines(this); }
+
   /** write(b): buffers b (sending when the buffer fills); returns len(b). */
   write(data: Uint8Array | ArrayBufferView): number {
-    if (this.raw.closed) throw new ValueError('write to closed file');
     const b = bytesLike(data);
     if (b === null) throw new TypeError(`a bytes-like object is required, not '${pyTypeName(data)}'`);
-    if (this._len + b.length <= this._size) {
+    if (this.raw.closed) throw new ValueError('write to closed file');
+    if (b.length <= this._size - this._len) {
       this._buf.set(b, this._len);
       this._len += b.length;
       return b.length;
     }
-    // Send what is buffered, then either buffer b or send it straight away.
-    this._flushSome(b.length);
-    if (this._len + b.length <= this._size) {
-      this._buf.set(b, this._len);
-      this._len += b.length;
-      return b.length;
-    }
-    let off = 0;
-    while (off < b.length) {
-      const n = this.raw.write(b.subarray(off));
-      if (n === null) {
-        // keep what fits in the buffer; report the rest as not written
-        const keep = Math.min(this._size - this._len, b.length - off);
-        this._buf.set(b.subarray(off, off + keep), this._len);
-        this._len += keep;
-        off += keep;
-        if (off < b.length) throw blocked(off);
+    // First send what is buffered.
+    try {
+      this._flushUnlocked();
+    } catch (e) {
+      if (!(e instanceof OSError) || e.errno !== EAGAIN || !('characters_written' in e)) throw e;
+      // make room: the unsent bytes are at the front already; buffer what fits of b
+      const avail = this._size - this._len;
+      if (b.length <= avail) {
+        this._buf.set(b, this._len);
+        this._len += b.length;
         return b.length;
       }
-      off += n;
+      this._buf.set(b.subarray(0, avail), this._len);
+      this._len += avail;
+      throw blocked(avail);
     }
+    // Then b itself, straight to the raw stream while it is larger than the buffer.
+    let written = 0;
+    let remaining = b.length;
+    while (remaining > this._size) {
+      const n = this.raw.write(b.subarray(written));
+      if (n === null) {
+        // can't buffer everything: buffer as much as possible
+        this._buf.set(b.subarray(written, written + this._size), 0);
+        this._len = this._size;
+        written += this._size;
+        throw blocked(written);
+      }
+      written += n;
+      remaining -= n;
+    }
+    if (remaining > 0) this._buf.set(b.subarray(written), 0);
+    this._len = remaining;
     return b.length;
   }
 
-  private _flushSome(_incoming: number): void {
+  /** _bufferedwriter_flush_unlocked: sends the buffer; what is left stays at its front. */
+  private _flushUnlocked(): void {
     let off = 0;
-    while (off < this._len) {
-      const n = this.raw.write(this._buf.subarray(off, this._len));
-      if (n === null) {
+    try {
+      while (off < this._len) {
+        const n = this.raw.write(this._buf.subarray(off, this._len));
+        if (n === null) throw blocked(0);
+        off += n;
+      }
+    } finally {
+      if (off > 0) {
         this._buf.copyWithin(0, off, this._len);
         this._len -= off;
-        throw blocked(0);
       }
-      off += n;
     }
-    this._len = 0;
   }
 
   flush(): void {
     if (this.raw.closed) throw new ValueError('flush of closed file');
-    let off = 0;
-    while (off < this._len) {
-      const n = this.raw.write(this._buf.subarray(off, this._len));
-      if (n === null) {
-        this._buf.copyWithin(0, off, this._len);
-        this._len -= off;
-        throw blocked(0);
-      }
-      off += n;
-    }
-    this._len = 0;
+    this._flushUnlocked();
   }
 
   close(): void {
@@ -493,22 +593,28 @@ export class BufferedRWPair {
   }
 
   get closed(): boolean { return this._writer.closed; }
-  read(n: number = -1) { return this._reader.read(n); }
-  read1(n: number = -1) { return this._reader.read1(n); }
-  peek(n: number = 0) { return this._reader.peek(n); }
+  read(n?: unknown) { return this._reader.read(n); }
+  read1(n?: unknown) { return this._reader.read1(n); }
+  peek(n?: unknown) { return this._reader.peek(n); }
   readinto(b: Uint8Array) { return this._reader.readinto(b); }
-  readline(limit: number = -1) { return this._reader.readline(limit); }
-  readlines(hint: number = -1) { return this._reader.readlines(hint); }
+  /** IOBase.readline over peek() and read() */
+  readline(limit?: unknown): Uint8Array { return readlineOf(this, limit); }
+  readlines(hint?: unknown): Uint8Array[] { return readlinesOf(this, hint); }
   write(b: Uint8Array) { return this._writer.write(b); }
   flush() { this._writer.flush(); }
   readable(): boolean { return this._reader.readable(); }
   writable(): boolean { return this._writer.writable(); }
+  /** IOBase.seekable */
   seekable(): boolean { return false; }
-  isatty(): boolean { return this._writer.isatty(); }
-  fileno(): number { return this._reader.fileno(); }
-  [Symbol.iterator](): Iterator<Uint8Array> { return lines(this._reader); }
+  isatty(): boolean { return this._writer.isatty() || this._reader.isatty(); }
+  /** IOBase.fileno */
+  fileno(): number { throw new UnsupportedOperation('fileno'); }
+  [Symbol.iterator](): Iterator<Uint8Array> { return iterLines(this); }
   close(): void {
-    try { this._writer.close(); } finally { this._reader.close(); }
+    let err: unknown = null;
+    try { this._writer.close(); } catch (e) { err = e; }
+    this._reader.close();
+    if (err !== null) throw err;
   }
 }
 
@@ -597,27 +703,47 @@ function decode(codec: Codec, bytes: Uint8Array, errors: string, final: boolean)
 
 /** Encodes text with Python's codec rules and error handlers. */
 function encode(codec: Codec, text: string, errors: string): Uint8Array {
-  if (codec === 'utf-8') return new TextEncoder().encode(text);
+  if (codec === 'utf-8' && !/\p{Cs}/u.test(text)) return new TextEncoder().encode(text);
   const limit = codec === 'ascii' ? 0x80 : 0x100;
+  const bad = codec === 'utf-8' ? (cp: number) => cp >= 0xd800 && cp <= 0xdfff : (cp: number) => cp >= limit;
   const cps = Array.from(text);
   const out: number[] = [];
+  const put = (cp: number): void => {
+    if (codec !== 'utf-8' || cp < 0x80) out.push(cp);
+    else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 0x3f));
+    else if (cp < 0x10000) out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
+    else out.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 0x3f), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
+  };
+  const esc = (cp: number): string => cp <= 0xff ? `\\x${hex2(cp)}` : cp <= 0xffff ? `\\u${cp.toString(16).padStart(4, '0')}` : `\\U${cp.toString(16).padStart(8, '0')}`;
   for (let i = 0; i < cps.length; i++) {
     const cp = cps[i].codePointAt(0)!;
-    if (cp < limit) { out.push(cp); continue; }
-    if (errors === 'strict') {
-      let j = i;
-      while (j < cps.length && cps[j].codePointAt(0)! >= limit) j++;
-      const ch = cp <= 0xff ? `\\x${hex2(cp)}` : cp <= 0xffff ? `\\u${cp.toString(16).padStart(4, '0')}` : `\\U${cp.toString(16).padStart(8, '0')}`;
-      const range = codec === 'ascii' ? 'ordinal not in range(128)' : 'ordinal not in range(256)';
+    if (!bad(cp)) { put(cp); continue; }
+    let j = i;
+    while (j < cps.length && bad(cps[j].codePointAt(0)!)) j++;
+    const fail = (): never => {
+      const reason = codec === 'utf-8' ? 'surrogates not allowed' : codec === 'ascii' ? 'ordinal not in range(128)' : 'ordinal not in range(256)';
       throw new UnicodeEncodeErrorIo(j - i > 1
-        ? `'${codec}' codec can't encode characters in position ${i}-${j - 1}: ${range}`
-        : `'${codec}' codec can't encode character '${ch}' in position ${i}: ${range}`);
+        ? `'${codec}' codec can't encode characters in position ${i}-${j - 1}: ${reason}`
+        : `'${codec}' codec can't encode character '${esc(cp)}' in position ${i}: ${reason}`);
+    };
+    const run = cps.slice(i, j).map((c) => c.codePointAt(0)!);
+    switch (errors) {
+      case 'strict': fail(); break;
+      case 'replace': for (const _ of run) out.push(0x3f); break;
+      case 'ignore': break;
+      case 'backslashreplace': for (const c of run) for (const ch of esc(c)) out.push(ch.charCodeAt(0)); break;
+      case 'xmlcharrefreplace': for (const c of run) for (const ch of `&#${c};`) out.push(ch.charCodeAt(0)); break;
+      case 'surrogateescape':
+        if (run.some((c) => c < 0xdc80 || c > 0xdcff)) fail();
+        for (const c of run) out.push(c - 0xdc00);
+        break;
+      case 'surrogatepass':
+        if (codec !== 'utf-8') fail();
+        for (const c of run) put(c);
+        break;
+      default: throw new LookupError(`unknown error handler name '${errors}'`);
     }
-    if (errors === 'replace') out.push(0x3f);
-    else if (errors === 'backslashreplace') {
-      const esc = cp <= 0xff ? `\\x${hex2(cp)}` : cp <= 0xffff ? `\\u${cp.toString(16).padStart(4, '0')}` : `\\U${cp.toString(16).padStart(8, '0')}`;
-      for (const ch of esc) out.push(ch.charCodeAt(0));
-    } else if (errors !== 'ignore') throw new LookupError(`unknown error handler name '${errors}'`);
+    i = j - 1;
   }
   return Uint8Array.from(out);
 }
@@ -628,8 +754,8 @@ export class UnicodeEncodeErrorIo extends ValueError {
 }
 
 interface ByteStream {
-  read(n?: number): Uint8Array | null;
-  read1(n?: number): Uint8Array;
+  read(n?: unknown): Uint8Array | null;
+  read1(n?: unknown): Uint8Array;
   write(b: Uint8Array): number;
   flush(): void;
   close(): void;
@@ -637,12 +763,25 @@ interface ByteStream {
   fileno(): number;
   readable(): boolean;
   writable(): boolean;
+  seekable(): boolean;
+  isatty(): boolean;
+}
+
+/** TextIOWrapper's _CHUNK_SIZE: pending text bytes kept before they go to the buffer. */
+const CHUNK_SIZE = 8192;
+
+/** A 'str or None' argument of TextIOWrapper(). */
+function strOrNone(name: string, v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v !== 'string') throw new TypeError(`TextIOWrapper() argument '${name}' must be str or None, not ${pyTypeName(v)}`);
+  return v;
 }
 
 /**
- * io.TextIOWrapper as makefile() builds it: never line-buffered (text is sent on flush() or
- * close()), universal newlines on input when newline is null, '\n' translated on output when
- * newline is '\r' or '\r\n'.
+ * io.TextIOWrapper as makefile() builds it: never line-buffered (written text waits in the
+ * wrapper, up to _CHUNK_SIZE bytes, then in the buffer, until flush() or close()), universal
+ * newlines on input when newline is null, '\n' translated on output when newline is '\r' or
+ * '\r\n'.
  */
 export class TextIOWrapper {
   readonly buffer: ByteStream;
@@ -651,21 +790,38 @@ export class TextIOWrapper {
   /** The exact mode string makefile() was given. */
   mode = 'r';
   private readonly _codec: Codec;
-  private readonly _newline: string | null;
-  private _pending = '';       // decoded, not yet returned
-  private _rest: Uint8Array = new Uint8Array(0);   // bytes of an incomplete character
-  private _eof = false;
-  private _pendingCR = false;  // universal newlines: a '\r' whose '\n' may come next
+  private readonly _readuniversal: boolean;
+  private readonly _readtranslate: boolean;
+  private readonly _readnl: string | null;
+  private readonly _writenl: string | null;
+  private readonly _hasDecoder: boolean;
+  private readonly _hasEncoder: boolean;
+  private _decoded = '';       // decoded chars not yet returned
+  private _rest: Uint8Array = EMPTY;   // bytes of an incomplete character
+  private _pendingCR = false;  // IncrementalNewlineDecoder: a '\r' whose '\n' may come next
+  private _b2cratio = 0;
+  private _pendingBytes: Uint8Array[] = [];    // encoded text not yet passed to the buffer
+  private _pendingCount = 0;
 
-  constructor(buffer: ByteStream, encoding: string | null = null, errors: string | null = null, newline: string | null = null) {
-    if (newline !== null && newline !== undefined && !['', '\n', '\r', '\r\n'].includes(newline)) {
-      throw new ValueError(`illegal newline value: ${newline}`);
+  constructor(buffer: ByteStream, encoding: unknown = null, errors: unknown = null, newline: unknown = null) {
+    const enc = strOrNone('encoding', encoding);
+    const nl = strOrNone('newline', newline);
+    if (errors !== null && errors !== undefined && typeof errors !== 'string') {
+      throw new TypeError(`TextIOWrapper() argument 'errors' must be str or None, not ${pyTypeName(errors)}`);
+    }
+    if (nl !== null && !['', '\n', '\r', '\r\n'].includes(nl)) {
+      throw new ValueError(`illegal newline value: ${nl}`);
     }
     this.buffer = buffer;
-    this.encoding = encoding ?? 'utf-8';
+    this.encoding = enc ?? 'utf-8';
     this._codec = codecOf(this.encoding);
-    this.errors = errors ?? 'strict';
-    this._newline = newline ?? null;
+    this.errors = (errors as string | null | undefined) ?? 'strict';
+    this._readuniversal = nl === null || nl === '';
+    this._readtranslate = nl === null;
+    this._readnl = nl;
+    this._writenl = !this._readuniversal && nl !== '\n' ? nl : null;
+    this._hasDecoder = buffer.readable();
+    this._hasEncoder = buffer.writable();
   }
 
   get closed(): boolean { return this.buffer.closed; }
@@ -673,133 +829,204 @@ export class TextIOWrapper {
   fileno(): number { return this.buffer.fileno(); }
   readable(): boolean { return this.buffer.readable(); }
   writable(): boolean { return this.buffer.writable(); }
-  seekable(): boolean { return false; }
+  seekable(): boolean { return this.buffer.seekable(); }
+  isatty(): boolean { return this.buffer.isatty(); }
 
-  private _check(): void { if (this.buffer.closed) throw new ValueError('I/O operation on closed file.'); }
+  private _checkClosed(): void { if (this.buffer.closed) throw closedFile(); }
 
-  /** Pulls one chunk from the buffer into _pending; false at EOF or when nothing came. */
-  private _more(): boolean {
-    if (this._eof) return false;
-    const chunk = this.buffer.read1(8192);
-    let bytes = chunk;
-    if (this._rest.length) { bytes = new Uint8Array(this._rest.length + chunk.length); bytes.set(this._rest); bytes.set(chunk, this._rest.length); }
-    const final = chunk.length === 0;
-    if (final) this._eof = true;
-    const { text, rest } = decode(this._codec, bytes, this.errors, final);
-    this._rest = rest ? bytes.slice(bytes.length - rest) : new Uint8Array(0);
-    this._pending += this._translate(text, final);
-    return chunk.length > 0;
+  /** _textiowrapper_writeflush: the pending text goes to the buffer (dropped if that fails). */
+  private _writeflush(): void {
+    if (this._pendingBytes.length === 0) return;
+    const b = concat(this._pendingBytes, this._pendingCount);
+    this._pendingBytes = [];
+    this._pendingCount = 0;
+    this.buffer.write(b);
   }
 
-  /** Universal newlines (newline None): '\r\n' and '\r' become '\n', across chunks. */
-  private _translate(text: string, final: boolean): string {
-    if (this._newline !== null) return text;
-    if (this._pendingCR) { text = '\r' + text; this._pendingCR = false; }
-    if (!final && text.endsWith('\r')) { this._pendingCR = true; text = text.slice(0, -1); }
-    return text.replace(/\r\n?/g, '\n');
-  }
-
-  read(n: number = -1): string {
-    this._check();
-    if (n === null || n === undefined || n < 0) {
-      while (this._more()) { /* to EOF */ }
-      if (!this._eof) this._more();
-      const out = this._pending;
-      this._pending = '';
-      return out;
+  /** The decoder (with IncrementalNewlineDecoder in universal mode). */
+  private _decode(input: Uint8Array | null, final: boolean): string {
+    if (input === null) {
+      throw new TypeError(this._codec === 'utf-8' ? "can't concat NoneType to bytes" : "a bytes-like object is required, not 'NoneType'");
     }
-    while (cpLength(this._pending) < n && this._more()) { /* more */ }
-    const [head, tail] = splitCp(this._pending, n);
-    this._pending = tail;
+    let bytes = input;
+    if (this._rest.length) {
+      bytes = new Uint8Array(this._rest.length + input.length);
+      bytes.set(this._rest);
+      bytes.set(input, this._rest.length);
+    }
+    const { text, rest } = decode(this._codec, bytes, this.errors, final);
+    this._rest = rest ? bytes.slice(bytes.length - rest) : EMPTY;
+    if (!this._readuniversal) return text;
+    let out = text;
+    if (this._pendingCR && (final || out.length > 0)) { out = '\r' + out; this._pendingCR = false; }
+    if (!final && out.endsWith('\r')) { out = out.slice(0, -1); this._pendingCR = true; }
+    return this._readtranslate ? out.replace(/\r\n?/g, '\n') : out;
+  }
+
+  /** Up to n decoded chars (all when n < 0). */
+  private _getDecoded(n: number): string {
+    if (n < 0) { const s = this._decoded; this._decoded = ''; return s; }
+    const [head, tail] = splitCp(this._decoded, n);
+    this._decoded = tail;
     return head;
   }
 
-  readline(size: number = -1): string {
-    this._check();
+  /** textiowrapper_read_chunk: one read1() decoded into _decoded; false at EOF (or no data). */
+  private _readChunk(sizeHint: number): boolean {
+    if (!this._hasDecoder) throw new UnsupportedOperation('not readable');
+    if (sizeHint > 0) sizeHint = Math.trunc(Math.max(this._b2cratio, 1.0) * sizeHint);
+    const input = this.buffer.read1(Math.max(CHUNK_SIZE, sizeHint));
+    if (!(input instanceof Uint8Array)) {
+      throw new TypeError(`underlying read1() should have returned a bytes object, not '${pyTypeName(input)}'`);
+    }
+    let eof = input.length === 0;
+    const decoded = this._decode(input, eof);
+    const nchars = cpLength(decoded);
+    this._b2cratio = nchars > 0 ? input.length / nchars : 0;
+    if (nchars > 0) eof = false;
+    this._decoded = decoded;
+    return !eof;
+  }
+
+  read(size?: unknown): string {
+    const n = optSsizeArg(size);
+    this._checkClosed();
+    if (!this._hasDecoder) throw new UnsupportedOperation('not readable');
+    this._writeflush();
+    if (n < 0) {
+      const decoded = this._decode(this.buffer.read(), true);
+      const result = this._getDecoded(-1);
+      return result + decoded;
+    }
+    let result = this._getDecoded(n);
+    let remaining = n - cpLength(result);
+    while (remaining > 0) {
+      if (!this._readChunk(remaining)) break;
+      const more = this._getDecoded(remaining);
+      result += more;
+      remaining -= cpLength(more);
+    }
+    return result;
+  }
+
+  /** Where a line ends in s (after its terminator), or -1 with the chars that can be set aside. */
+  private _findLineEnding(s: string): { end: number; consumed: number } {
+    if (this._readtranslate) {
+      const i = s.indexOf('\n');
+      return { end: i < 0 ? -1 : i + 1, consumed: s.length };
+    }
+    if (this._readuniversal) {
+      for (let i = 0; i < s.length; i++) {
+        const ch = s.charCodeAt(i);
+        if (ch === 10) return { end: i + 1, consumed: 0 };
+        if (ch === 13) return { end: s.charCodeAt(i + 1) === 10 ? i + 2 : i + 1, consumed: 0 };
+      }
+      return { end: -1, consumed: s.length };
+    }
+    const nl = this._readnl!;
+    const i = s.indexOf(nl);
+    if (i >= 0) return { end: i + nl.length, consumed: 0 };
+    if (nl.length > 1 && s.endsWith(nl[0])) return { end: -1, consumed: s.length - 1 };
+    return { end: -1, consumed: s.length };
+  }
+
+  /** _textiowrapper_readline */
+  readline(size?: unknown): string {
+    const limit = ssizeArg(size, -1);
+    this._checkClosed();
+    this._writeflush();
+    let chunks = '';
+    let chunked = 0;
+    let remaining = '';
     for (;;) {
-      const end = this._lineEnd();
-      if (end >= 0 && (size < 0 || cpLength(this._pending.slice(0, end)) <= size)) {
-        const line = this._pending.slice(0, end);
-        this._pending = this._pending.slice(end);
-        return line;
+      let res = true;
+      while (this._decoded.length === 0) {
+        res = this._readChunk(0);
+        if (!res) break;
       }
-      if (size >= 0 && cpLength(this._pending) >= size) {
-        const [head, tail] = splitCp(this._pending, size);
-        this._pending = tail;
-        return head;
+      if (!res) {         // end of file
+        this._decoded = '';
+        return chunks + remaining;
       }
-      if (!this._more()) {
-        if (!this._eof && this._pending.length === 0) return '';
-        const line = this._pending;
-        this._pending = '';
-        return line;
+      const line = remaining + this._decoded;
+      remaining = '';
+      const { end, consumed } = this._findLineEnding(line);
+      let endpos = end >= 0 ? end : consumed;
+      const cut = limit >= 0 && cpLength(line.slice(0, endpos)) + chunked >= limit;
+      if (end >= 0 || cut) {
+        if (cut) endpos = splitCp(line, limit - chunked)[0].length;
+        this._decoded = line.slice(endpos);
+        return chunks + line.slice(0, endpos);
       }
+      if (endpos > 0) {
+        const s = line.slice(0, endpos);
+        chunks += s;
+        chunked += cpLength(s);
+      }
+      remaining = line.slice(endpos);
+      this._decoded = '';
     }
   }
 
-  /** Where the first line of _pending ends (after its terminator), or -1. */
-  private _lineEnd(): number {
-    const p = this._pending;
-    switch (this._newline) {
-      case null: case '\n': { const i = p.indexOf('\n'); return i < 0 ? -1 : i + 1; }
-      case '\r': { const i = p.indexOf('\r'); return i < 0 ? -1 : i + 1; }
-      case '\r\n': { const i = p.indexOf('\r\n'); return i < 0 ? -1 : i + 2; }
-    }
-    // newline '': any of \r, \n, \r\n ends a line; a final '\r' may be the start of '\r\n'
-    for (let i = 0; i < p.length; i++) {
-      const ch = p[i];
-      if (ch === '\n') return i + 1;
-      if (ch === '\r') {
-        if (i + 1 < p.length) return p[i + 1] === '\n' ? i + 2 : i + 1;
-        return this._eof ? i + 1 : -1;
-      }
-    }
-    return -1;
-  }
+  readlines(hint?: unknown): string[] { return readlinesOf(this, hint); }
 
-  readlines(hint: number = -1): string[] {
-    const out: string[] = [];
-    let total = 0;
-    for (;;) {
-      const line = this.readline();
-      if (line.length === 0) break;
-      out.push(line);
-      total += cpLength(line);
-      if (hint > 0 && total >= hint) break;
-    }
-    return out;
-  }
+  [Symbol.iterator](): Iterator<string> { return iterLines(this); }
 
-  [Symbol.iterator](): Iterator<string> { return lines(this); }
-
-  /** write(s): encodes s into the buffer; returns len(s). Not sent before flush()/close(). */
+  /** write(s): encodes s; the bytes wait (up to _CHUNK_SIZE) before going to the buffer. */
   write(s: string): number {
-    if (this.buffer.closed) throw new ValueError('I/O operation on closed file.');
     if (typeof s !== 'string') throw new TypeError(`write() argument must be str, not ${pyTypeName(s)}`);
-    let text = s;
-    if (this._newline === '\r' || this._newline === '\r\n') text = text.replace(/\n/g, this._newline);
-    this.buffer.write(encode(this._codec, text, this.errors));
-    return cpLength(s);
+    this._checkClosed();
+    if (!this._hasEncoder) throw new UnsupportedOperation('not writable');
+    const textlen = cpLength(s);
+    const text = this._writenl !== null && s.includes('\n') ? s.replace(/\n/g, this._writenl) : s;
+    const b = encode(this._codec, text, this.errors);
+    if (this._pendingCount + b.length > CHUNK_SIZE) this._writeflush();
+    this._pendingBytes.push(b);
+    this._pendingCount += b.length;
+    if (this._pendingCount >= CHUNK_SIZE) this._writeflush();
+    // a write drops the decoded text read ahead and resets the decoder
+    this._decoded = '';
+    this._rest = EMPTY;
+    this._pendingCR = false;
+    return textlen;
   }
 
-  flush(): void { this._check(); this.buffer.flush(); }
+  flush(): void {
+    this._checkClosed();
+    this._writeflush();
+    this.buffer.flush();
+  }
 
   close(): void {
     if (this.buffer.closed) return;
-    try { this.buffer.flush(); } finally { this.buffer.close(); }
+    let err: unknown = null;
+    try { this.flush(); } catch (e) { err = e; }
+    this.buffer.close();
+    if (err !== null) throw err;
   }
 
   toString(): string { return `<_io.TextIOWrapper name=${String(this.name)} mode='${this.mode}' encoding='${this.encoding}'>`; }
 }
 
+/** len(s) in code points (a lone surrogate counts as one, as in Python). */
 function cpLength(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) { const c = s.charCodeAt(i); if (c < 0xd800 || c > 0xdbff) n++; }
+  let n = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) { n--; i++; }
+    }
+  }
   return n;
 }
 
 function splitCp(s: string, n: number): [string, string] {
   let i = 0, k = 0;
-  while (i < s.length && k < n) { const c = s.charCodeAt(i); i += c >= 0xd800 && c <= 0xdbff ? 2 : 1; k++; }
+  while (i < s.length && k < n) {
+    const c = s.charCodeAt(i), d = s.charCodeAt(i + 1);
+    i += c >= 0xd800 && c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff ? 2 : 1;
+    k++;
+  }
   return [s.slice(0, i), s.slice(i)];
 }

@@ -471,7 +471,8 @@ export class socket {
     const reading = chars.includes('r') || !writing;
     const binary = chars.includes('b');
     const raw = new SocketIO(this, (reading ? 'r' : '') + (writing ? 'w' : ''));
-    this._c.x.sock_incref(this._h);
+    this._increfSocketios();
+    let buffer: BufferedReader | BufferedWriter | BufferedRWPair | null = null;
     try {
       let size: number;
       if (buffering === null || buffering === undefined) size = -1;
@@ -482,28 +483,47 @@ export class socket {
         if (!binary) throw new ValueError('unbuffered streams must be binary');
         return raw;
       }
-      const buffer = reading && writing ? new BufferedRWPair(raw, raw, size)
+      buffer = reading && writing ? new BufferedRWPair(raw, raw, size)
         : reading ? new BufferedReader(raw, size) : new BufferedWriter(raw, size);
       if (binary) return buffer;
       const text = new TextIOWrapper(buffer as never, opts.encoding ?? 'UTF-8', opts.errors ?? null, opts.newline ?? null);
       text.mode = typeof mode === 'string' ? mode : String(mode);
       return text;
     } catch (e) {
-      // CPython's orphaned SocketIO is freed at once and gives its reference back; so here.
-      raw.close();
+      // CPython's orphaned file objects are freed at once and give their reference back; so here.
+      try { (buffer ?? raw).close(); } catch { /* the original error matters */ }
       throw e;
     }
   }
 
-  /** @internal socket.py's _io_refs */
-  get _io_refs(): number { return this._h === 0 ? 0 : this._c.x.sock_iorefs(this._h); }
+  /** makefile()'s count while the socket is closed or detached (the core slot is gone). */
+  private _ioRefsLeft?: number;
+
+  /** makefile(): _io_refs += 1, in the core slot and in _ioRefsLeft (which outlives the slot). */
+  private _increfSocketios(): void {
+    const h = this._h;
+    if (h !== 0) {
+      this._c.x.sock_incref(h);
+      this._ioRefsLeft = this._c.x.sock_iorefs(h);
+    } else {
+      this._ioRefsLeft = (this._ioRefsLeft ?? 0) + 1;
+    }
+  }
+
+  /** @internal socket.py's _io_refs (it keeps counting after close() or detach()) */
+  get _io_refs(): number { return this._h !== 0 ? this._c.x.sock_iorefs(this._h) : this._ioRefsLeft ?? 0; }
 
   /** @internal a makefile() file closed: one reference less; a closed socket may close now. */
   _decrefSocketios(): void {
     const x = this._c.x, h = this._h;
-    if (h === 0) return;
+    if (h === 0) {
+      // closed or detached: only the count is left (close() on fd -1 does nothing)
+      if ((this._ioRefsLeft ?? 0) > 0) this._ioRefsLeft!--;
+      return;
+    }
     const timeout = x.sock_gettimeout(h);
     const r = x.sock_decref(h);
+    this._ioRefsLeft = r !== 0 ? 0 : x.sock_iorefs(h);
     if (r !== 0) { this._closedTimeout = timeout; this._h = 0; }
     if (r < 0) fail(r, 'close', this._c);
   }
