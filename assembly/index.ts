@@ -9,9 +9,8 @@
 
 import {
   host_caps, host_socket, host_socketpair, host_close, host_dup, host_bind, host_connect,
-  host_listen, host_accept, host_getsockopt, host_setsockopt, host_getsockname,
-  host_getpeername, host_recv, host_send, host_recvfrom, host_sendto, host_shutdown,
-  host_ioctl,
+  host_listen, host_getsockopt, host_setsockopt, host_getsockname,
+  host_getpeername, host_shutdown, host_ioctl,
 } from "./bindings/host";
 import {
   setCaps, hasCap, CAP_SOCKET, CAP_BIND, CAP_CONNECT, CAP_LISTEN, CAP_ACCEPT, CAP_SENDRECV,
@@ -72,7 +71,6 @@ export function core_cap_count(): i32 { return CAP_COUNT; }
 export function core_cap_name(cap: i32): usize { return changetype<usize>(CAP_NAMES[cap]); }
 /** Where a caller puts an input of `len` bytes (setsockopt buffers). */
 export function core_stage(len: i32): usize { return stage(len); }
-export function core_live_sockets(): i32 { return table.liveCount(); }
 /** A buffer in core memory that the host can fill straight from the kernel (makefile's). */
 export function core_alloc(size: i32): usize { return heap.alloc(<usize>size); }
 export function core_free(ptr: usize): void { heap.free(ptr); }
@@ -258,9 +256,6 @@ export function sock_close(h: i32): i32 {
   if (table.iorefsOf(h) > 0) return 0;
   return realClose(h);
 }
-
-/** The real close, without the _io_refs rule (the last makefile() file closing). */
-export function sock_real_close(h: i32): i32 { return realClose(h); }
 
 /** detach(): marks closed and hands the fd back open (-1 if already closed); frees the slot. */
 export function sock_detach(h: i32): i32 {

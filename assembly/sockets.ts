@@ -29,7 +29,6 @@ const FLAG_BITS: i32 = (1 << GEN_SHIFT) - 1;
 let table: usize = 0;
 let capacity: i32 = 0;
 let freeHead: i32 = 0;   // singly linked through R_FD of free slots; 0 ends the list
-let live: i32 = 0;
 
 function grow(): void {
   const next = capacity == 0 ? 64 : capacity * 2;
@@ -74,7 +73,6 @@ export function alloc(fd: i32, family: i32, type: i32, proto: i32, timeoutNs: i6
   store<i32>(r + R_IOREFS, 0);
   const gen = ((load<i32>(r + R_FLAGS) >>> GEN_SHIFT) + 1) & 0xffffff;
   store<i32>(r + R_FLAGS, F_USED | (gen << GEN_SHIFT));
-  live++;
   return h;
 }
 
@@ -84,10 +82,8 @@ export function free(h: i32): void {
   store<i32>(r + R_FLAGS, load<i32>(r + R_FLAGS) & ~FLAG_BITS);   // keeps the generation
   store<i32>(r + R_FD, freeHead);
   freeHead = h;
-  live--;
 }
 
-export function liveCount(): i32 { return live; }
 
 @inline export function fdOf(h: i32): i32 { return load<i32>(rec(h) + R_FD); }
 @inline export function setFd(h: i32, fd: i32): void { store<i32>(rec(h) + R_FD, fd); }

@@ -12,14 +12,12 @@ export interface CoreExports {
   core_cap_count(): number;
   core_cap_name(cap: number): number;
   core_stage(len: number): number;
-  core_live_sockets(): number;
   sock_new(family: number, type: number, proto: number): number;
   sock_adopt(fd: number, family: number, type: number, proto: number): number;
   sock_pair(family: number, type: number, proto: number): number;
   sock_dup(h: number): number;
   sock_fromfd(fd: number, family: number, type: number, proto: number): number;
   sock_close(h: number): number;
-  sock_real_close(h: number): number;
   sock_detach(h: number): number;
   sock_gen(h: number): number;
   sock_release(h: number, gen: number): number;

@@ -3,7 +3,7 @@
 // messages. The read buffer lives in core memory, where the kernel fills it (recv straight
 // into it, no extra copy); bytes handed to the caller are copied out of it once.
 import type { Core } from './core.js';
-import { OSError, TimeoutError, ValueError, errorFor } from './errors.js';
+import { OSError, TimeoutError, ValueError, UnicodeEncodeError, errorFor } from './errors.js';
 import { bytesLike, pyTypeName } from './args.js';
 import type { socket } from './socket.js';
 
@@ -722,7 +722,7 @@ function encode(codec: Codec, text: string, errors: string): Uint8Array {
     while (j < cps.length && bad(cps[j].codePointAt(0)!)) j++;
     const fail = (): never => {
       const reason = codec === 'utf-8' ? 'surrogates not allowed' : codec === 'ascii' ? 'ordinal not in range(128)' : 'ordinal not in range(256)';
-      throw new UnicodeEncodeErrorIo(j - i > 1
+      throw new UnicodeEncodeError(j - i > 1
         ? `'${codec}' codec can't encode characters in position ${i}-${j - 1}: ${reason}`
         : `'${codec}' codec can't encode character '${esc(cp)}' in position ${i}: ${reason}`);
     };
@@ -746,11 +746,6 @@ function encode(codec: Codec, text: string, errors: string): Uint8Array {
     i = j - 1;
   }
   return Uint8Array.from(out);
-}
-
-/** Python's UnicodeEncodeError for text writes. */
-export class UnicodeEncodeErrorIo extends ValueError {
-  override get name(): string { return 'UnicodeEncodeError'; }
 }
 
 interface ByteStream {

@@ -178,15 +178,6 @@ export class socket {
     if (r < 0) fail(r, 'close', this._c);
   }
 
-  /** @internal the C-level close (socket.py's _real_close). */
-  _realClose(): void {
-    const x = this._c.x, h = this._h;
-    if (h !== 0) this._closedTimeout = x.sock_gettimeout(h);
-    const r = x.sock_real_close(h);
-    this._h = 0;
-    if (r < 0) fail(r, 'close', this._c);
-  }
-
   /** Closes the socket object without closing the fd, and returns the fd (-1 if closed). */
   detach(): number {
     if (arguments.length) throw selfOnly('detach', arguments.length);

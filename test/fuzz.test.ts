@@ -21,7 +21,7 @@ function value(depth = 0): unknown {
     case 8: return depth < 2 ? Array.from({ length: Math.floor(rand() * 5) }, () => value(depth + 1)) : [];
     case 9: return pick([{}, new Map(), Symbol('s'), () => 1]);
     case 10: return new Int32Array(pick([0, 1, 2, 4]));
-    default: return pick(['127.0.0.1', '::1', '']) && [pick(['127.0.0.1', '::1', '', 'localhost']), pick([0, 1, 65535, 65536, -1])];
+    default: return [pick(['127.0.0.1', '::1', '', 'localhost']), pick([0, 1, 65535, 65536, -1])];
   }
 }
 

@@ -1,7 +1,7 @@
 // The Linux host: real kernel sockets through libc. It has every capability but
 // ioctl.windows (CPython's socket.ioctl exists on Windows only; POSIX code uses fcntl.ioctl).
 import type { Capability, Host } from '../types.js';
-import { CAPABILITIES } from '../types.js';
+import { CAPABILITIES, capBits } from '../types.js';
 import { libc, baseAddress } from './libc.js';
 
 const LINUX_CAPS = new Set<Capability>(CAPABILITIES.filter((c) => c !== 'ioctl.windows'));
@@ -28,7 +28,7 @@ export class LinuxHost implements Host {
     const p = (ptr: number): number => (ptr === 0 ? 0 : base + ptr);
     const err = (r: number): number => (r < 0 ? -libc.errno() : r);
     const getsockopt = libc.getsockopt;
-    const bits = [...this.capabilities].reduce((b, c) => b | (1 << CAPABILITIES.indexOf(c)), 0);
+    const bits = capBits(this.capabilities);
     // A JavaScript buffer region for the data calls (pointer -1).
     const js = (off: number, len: number): Uint8Array => {
       const s = this.staged;
