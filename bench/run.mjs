@@ -19,10 +19,15 @@ function cpython(name, n) {
 function wasock(name, n, make = setup) {
   const wl = make(name);
   try {
-    wl.run(Math.max(1, n / 10));               // warm-up (JIT, caches)
+    // prepare/finish: untimed set-up and tear-down around each run (e.g. a peer process)
+    const warm = Math.max(1, n / 10);
+    wl.prepare?.(warm); wl.run(warm); wl.finish?.();   // warm-up (JIT, caches)
+    wl.prepare?.(n);
     const t = process.hrtime.bigint();
     wl.run(n);
-    return n / (Number(process.hrtime.bigint() - t) / 1e9);
+    const rate = n / (Number(process.hrtime.bigint() - t) / 1e9);
+    wl.finish?.();
+    return rate;
   } finally {
     wl.close();
   }

@@ -28,8 +28,8 @@ export const WORKLOADS = {
   gettimeout: { label: 'gettimeout()', n: 5_000_000 },
   settimeout: { label: 'settimeout(1.5)', n: 1_000_000 },
   accept_connect: { label: 'connect + accept + close both', n: 20_000 },
-  readline_binary: { label: "makefile('rb').readline() (100-byte lines)", n: 300_000 },
-  readline_text: { label: "makefile('r').readline() (utf-8)", n: 300_000 },
+  readline_binary: { label: "makefile('rb').readline() (100-byte lines)", n: 1_000_000 },
+  readline_text: { label: "makefile('r').readline() (utf-8)", n: 1_000_000 },
   struct_Struct_unpack: { label: "Struct('ii').unpack(b)", n: 2_000_000, peer: 'python-struct' },
   struct_unpack: { label: "struct.unpack('ii', b)", n: 2_000_000, peer: 'python-struct' },
   struct_pack: { label: "struct.pack('ii', 1, 2)", n: 2_000_000, peer: 'python-struct' },
@@ -95,18 +95,21 @@ export function setup(name) {
     };
   }
   if (name === 'readline_binary' || name === 'readline_text') {
+    // The peer process starts and connects in prepare(), outside the timed region.
+    let l, a, f;
     return {
-      run(n) {
-        const l = new w.socket();
+      prepare(n) {
+        l = new w.socket();
         l.bind(['127.0.0.1', 0]);
         l.listen();
-        const child = spawn('python3', [new URL('./writer.py', import.meta.url).pathname, String(l.getsockname()[1]), String(n)], { stdio: 'ignore' });
-        const [a] = l.accept();
-        const f = a.makefile(name === 'readline_binary' ? 'rb' : 'r');
-        for (let i = 0; i < n; i++) f.readline();
-        f.close(); a.close(); l.close();
-        child.unref();
+        spawn('python3', [new URL('./writer.py', import.meta.url).pathname, String(l.getsockname()[1]), String(n)], { stdio: 'ignore' }).unref();
+        [a] = l.accept();
+        f = a.makefile(name === 'readline_binary' ? 'rb' : 'r');
       },
+      run(n) {
+        for (let i = 0; i < n; i++) f.readline();
+      },
+      finish() { f.close(); a.close(); l.close(); },
       close() {},
     };
   }

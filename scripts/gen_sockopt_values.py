@@ -126,10 +126,12 @@ def collect():
 TCP_INFO_FRESH = ([(44, 48), (52, 60)],
                   "tcpi_last_data_sent/last_data_recv/last_ack_recv are 'ms since' timestamps "
                   "that were never set, i.e. the jiffies clock itself")
-TCP_INFO_ESTABLISHED = ([(8, 12), (44, 48), (52, 60), (68, 76), (104, 112), (148, 152)],
+TCP_INFO_ESTABLISHED = ([(8, 12), (44, 48), (52, 60), (68, 76), (88, 92), (104, 112), (148, 152)],
                         "handshake timing over loopback: tcpi_rto, tcpi_rtt, tcpi_rttvar, "
                         "tcpi_min_rtt, tcpi_pacing_rate (derived from rtt) and the ms-ago timers "
-                        "last_data_sent/last_data_recv/last_ack_recv")
+                        "last_data_sent/last_data_recv/last_ack_recv; tcpi_reordering starts "
+                        "from the kernel's tcp_metrics cache for the peer address (`ip "
+                        "tcp_metrics`), which earlier connections to 127.0.0.1 update")
 
 
 def mask_for(row, sock, args, res):

@@ -1,7 +1,8 @@
 // Python's io stack as socket.makefile() builds it: SocketIO (raw) under BufferedReader,
 // BufferedWriter, BufferedRWPair and TextIOWrapper, with CPython 3.11's results and
-// messages. The read buffer lives in core memory, where the kernel fills it (recv straight
-// into it, no extra copy); bytes handed to the caller are copied out of it once.
+// messages. The read buffer lives in a JavaScript ArrayBuffer the kernel fills directly
+// (the host hands its storage to recv, no extra copy), and bytes handed to the caller are
+// views of it: no copy at all (see BufferedReader).
 import type { Core } from './core.js';
 import { OSError, TimeoutError, ValueError, UnicodeEncodeError, errorFor } from './errors.js';
 import { bytesLike, pyTypeName } from './args.js';
@@ -152,12 +153,13 @@ export class SocketIO {
     }
   }
 
-  /** @internal readinto for a core buffer: the host receives straight into core memory. */
-  _readIntoCore(ptr: number, len: number): number | null {
+  /** @internal readinto for a reader's pool: the host receives straight into it. */
+  _readIntoPool(pool: Uint8Array, off: number, len: number): number | null {
     this._checkReadable();
     if (this._timeoutOccurred) throw new OSError('cannot read from timed out object');
-    const s = this._sock!;
-    const r = s._c.x.sock_recv(s._h, ptr, 0, len, 0);
+    const s = this._sock!, c = s._c;
+    c.host.stage(pool);
+    const r = c.x.sock_recv(s._h, -1, off, len, 0);
     if (r >= 0) return r;
     return this._recvFailed(errorFor(r, 'recv_into', s._c));
   }
@@ -274,24 +276,34 @@ function checkBufferSize(bufferSize: unknown): number {
   return bufferSize;
 }
 
-/** Frees a BufferedReader's core buffer when the reader is collected unclosed. */
-const buffers = new FinalizationRegistry<[Core, number]>(([c, ptr]) => c.x.core_free(ptr));
+/** A reader's pool: 64 KiB, like a Node stream's chunk (or 4 buffers, if larger). */
+const POOL_SIZE = 65536;
 
-/** io.BufferedReader over a SocketIO; its buffer is in core memory. */
+/**
+ * io.BufferedReader over a SocketIO. Its buffer is a window that slides along a JavaScript
+ * ArrayBuffer (the pool): the kernel receives straight into the window (the host passes the
+ * pool's own storage to recv), and the bytes handed to the caller are views of the pool, so
+ * a line costs no copy at all. Pool bytes once handed out are never written again: a new
+ * window starts at the first unread byte, and a full pool is replaced by a fresh one (the
+ * unread bytes move over). A kept result thus keeps its pool alive, as a Node Buffer keeps
+ * its slab; see docs/decisions.md. Window arithmetic (where a fill starts, how much it
+ * asks for) is CPython's, so raw read sizes, peek() and read1() results match.
+ */
 export class BufferedReader {
   readonly raw: SocketIO;
   private readonly _size: number;
-  private readonly _c: Core;
-  private _ptr: number;       // core address of the buffer
-  private _pos = 0;           // next unread byte
-  private _end = 0;           // end of buffered data
+  private readonly _poolSize: number;
+  private _pool: ArrayBuffer | null = null;
+  private _p8: Uint8Array = EMPTY;
+  private _pbuf: Buffer = Buffer.alloc(0);   // the same bytes, for Buffer's native indexOf
+  private _ws = 0;            // window start (pool offset)
+  private _pos = 0;           // next unread byte (pool offset)
+  private _end = 0;           // end of buffered data (pool offset)
 
   constructor(raw: SocketIO, bufferSize: number = DEFAULT_BUFFER_SIZE) {
     this._size = checkBufferSize(bufferSize);
     this.raw = raw;
-    this._c = raw._core;
-    this._ptr = this._c.x.core_alloc(bufferSize);
-    buffers.register(this, [this._c, this._ptr], this);
+    this._poolSize = Math.max(POOL_SIZE, 4 * this._size);
   }
 
   get closed(): boolean { return this.raw.closed; }
@@ -308,29 +320,59 @@ export class BufferedReader {
 
   /** CHECK_CLOSED: a closed stream still hands out what it had buffered. */
   private _checkClosed(message: string): void {
-    if (this.raw.closed && this._avail === 0) throw new ValueError(message);
+    if (this.raw.closed && this._end === this._pos) throw new ValueError(message);
   }
 
-  /** Reads once from the raw stream into the buffer's free tail: bytes, 0 EOF, null none. */
-  private _fill(): number | null {
-    if (this._pos === this._end) { this._pos = 0; this._end = 0; }
-    else if (this._end === this._size) {
-      // compact: move the unread tail to the front
-      const u8 = this._c.u8;
-      u8.copyWithin(this._ptr, this._ptr + this._pos, this._ptr + this._end);
-      this._end -= this._pos;
-      this._pos = 0;
-    }
-    const r = this.raw._readIntoCore(this._ptr + this._end, this._size - this._end);
+  /**
+   * Makes room for a read of `len` bytes at _end: an empty buffer starts a new window at
+   * _end (CPython resets to the buffer's start), a full one slides the window to the unread
+   * bytes (CPython moves them to the front). Bytes from `keep` on survive a pool change.
+   * Returns how many bytes the window has room for.
+   */
+  private _room(keep: number): number {
+    if (this._pos === this._end || this._end === this._ws + this._size) this._ws = this._pos;
+    if (this._pool === null || this._ws + this._size >= this._p8.length) this._newPool(keep);
+    return this._ws + this._size - this._end;
+  }
+
+  private _newPool(keep: number): void {
+    // Room for the kept bytes and a window; doubling keeps a very long line linear.
+    const kept = this._end - keep;
+    const size = Math.max(this._poolSize, 2 * kept + this._size);
+    const pool = new ArrayBuffer(size + 1);     // + 1: room for the scan sentinel
+    const p8 = new Uint8Array(pool);
+    p8[this._end - keep] = 10;                  // the sentinel, in case no read follows
+    const shift = keep;
+    if (kept > 0) p8.set(this._p8.subarray(keep, this._end));
+    this._pool = pool;
+    this._p8 = p8;
+    this._pbuf = Buffer.from(pool);
+    this._ws -= shift; this._pos -= shift; this._end -= shift;
+  }
+
+  /** Reads once from the raw stream into the window's free tail: bytes, 0 EOF, null none. */
+  private _fill(keep: number = this._pos): number | null {
+    const room = this._room(keep);
+    const r = this.raw._readIntoPool(this._p8, this._end, room);
     if (r !== null) this._end += r;
+    this._p8[this._end] = 10;                   // readline's scan sentinel (never handed out)
     return r;
   }
 
-  /** Takes n buffered bytes out (a copy the caller owns). */
+  /** The next n buffered bytes, handed out as a view of the pool (never written again). */
   private _take(n: number): Uint8Array {
-    const out = this._c.copyOut(this._ptr + this._pos, n);
+    const out = new Uint8Array(this._pool!, this._pos, n);
     this._pos += n;
     return out;
+  }
+
+  /** A copy of buffered bytes that stay buffered (peek): the caller may change its copy. */
+  private _copy(from: number, to: number): Uint8Array {
+    const n = to - from;
+    if (n <= 64) return this._p8.slice(from, to);
+    const out = Buffer.allocUnsafe(n);            // pooled: a lone small ArrayBuffer is slow
+    this._pbuf.copy(out, 0, from, to);
+    return new Uint8Array(out.buffer, out.byteOffset, n);
   }
 
   read(size?: unknown): Uint8Array | null {
@@ -375,11 +417,14 @@ export class BufferedReader {
     this._checkClosed('read of closed file');
     if (n === 0) return new Uint8Array(0);
     if (this._avail > 0) return this._take(Math.min(n, this._avail));
-    this._pos = this._end = 0;
     if (n <= this._size) {
       // the empty buffer takes the raw read (straight from the kernel); the bytes leave at once
-      const r = this.raw._readIntoCore(this._ptr, n);
-      return r ? this._c.copyOut(this._ptr, r) : new Uint8Array(0);
+      this._room(this._pos);
+      const r = this.raw._readIntoPool(this._p8, this._end, n);
+      if (!r) return new Uint8Array(0);
+      this._end += r;
+      this._p8[this._end] = 10;
+      return this._take(r);
     }
     const b = new Uint8Array(n);
     const r = this.raw.readinto(b);
@@ -389,10 +434,8 @@ export class BufferedReader {
   peek(size?: unknown): Uint8Array {
     ssizeArg(size, 0);
     this._checkClosed('peek of closed file');
-    if (this._avail > 0) return this._c.copyOut(this._ptr + this._pos, this._avail);
-    this._pos = this._end = 0;
-    this._fill();
-    return this._c.copyOut(this._ptr, this._avail);
+    if (this._avail === 0) this._fill();
+    return this._copy(this._pos, this._end);
   }
 
   readinto(b: Uint8Array | ArrayBufferView): number | null {
@@ -405,34 +448,32 @@ export class BufferedReader {
     return data.length;
   }
 
-  /** readline(limit): up to and including b'\n' (scanned in core memory). */
+  /**
+   * readline(limit): up to and including b'\n' (CPython's _buffered_readline). Buffer's
+   * native indexOf finds the newline; a sentinel newline just past the buffered bytes (in
+   * the pool's unused tail, set by every fill) bounds the scan. A line that spans raw reads stays contiguous in
+   * the pool (each read lands right after the previous one), so it is a single view too.
+   */
   readline(limitArg?: unknown): Uint8Array {
-    const limit = optSsizeArg(limitArg);
+    const limit = limitArg === undefined || limitArg === null ? -1 : optSsizeArg(limitArg);
     this._checkClosed('readline of closed file');
-    const base = this._ptr;
-    // Fast path: the whole line is already buffered (memchr over core memory).
-    const end = limit >= 0 ? Math.min(this._end, this._pos + limit) : this._end;
-    const nl = this._c.bytes(base + this._pos, base + end).indexOf(10);
-    if (nl >= 0) return this._take(nl + 1);
-    if (limit >= 0 && this._avail >= limit) return this._take(limit);
-    const chunks: Uint8Array[] = [];
-    let got = 0;
+    let start = this._pos;
     for (;;) {
-      if (this._avail > 0) {
-        const room = limit >= 0 ? limit - got : Infinity;
-        const u = this._c.u8;
-        let k = 0, found = false;
-        const stop = Math.min(this._avail, room);
-        for (; k < stop; k++) if (u[base + this._pos + k] === 10) { k++; found = true; break; }
-        const part = this._take(k);
-        chunks.push(part);
-        got += part.length;
-        if (found || (limit >= 0 && got >= limit)) break;
+      const end = this._end;
+      if (this._pos < end) {
+        const nl = this._pbuf.indexOf(10, this._pos);
+        const stop = limit >= 0 && start + limit < end ? start + limit : end;
+        if (nl >= 0 && nl < stop) { this._pos = nl + 1; break; }
+        this._pos = stop;
       }
-      const r = this._fill();
+      if (limit >= 0 && this._pos - start >= limit) break;
+      // The buffered part joins the line; an empty buffer takes the next raw read.
+      const len = this._pos - start;
+      const r = this._fill(start);
+      start = this._pos - len;                    // the pool may have changed
       if (r === null || r === 0) break;
     }
-    return concat(chunks, got);
+    return this._pos === start ? new Uint8Array(0) : new Uint8Array(this._pool!, start, this._pos - start);
   }
 
   readlines(hint?: unknown): Uint8Array[] { return readlinesOf(this, hint); }
@@ -448,16 +489,6 @@ export class BufferedReader {
   close(): void {
     if (!this.raw.closed) {
       try { this.flush(); } finally { this.raw.close(); }
-    }
-    this._release();     // also when a BufferedRWPair's writer closed the shared raw first
-  }
-
-  private _release(): void {
-    if (this._ptr !== 0) {
-      buffers.unregister(this);
-      this._c.x.core_free(this._ptr);
-      this._ptr = 0;
-      this._pos = this._end = 0;
     }
   }
 
@@ -644,11 +675,50 @@ function codecOf(encoding: string): Codec {
 
 const hex2 = (b: number) => b.toString(16).padStart(2, '0');
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /**
- * Decodes bytes[0..n) with Python's codec rules and error handlers. Without `final`, an
- * incomplete UTF-8 sequence at the end is left over (its length returned in `rest`).
+ * Decodes bytes[0..n) with Python's codec rules and error handlers. Valid input (every
+ * handler gives the same text for it) goes through the native decoders; anything else,
+ * and every error message, through decodeExact().
  */
 function decode(codec: Codec, bytes: Uint8Array, errors: string, final: boolean): { text: string; rest: number } {
+  const n = bytes.length;
+  if (codec === 'latin-1') {
+    return { text: Buffer.from(bytes.buffer, bytes.byteOffset, n).toString('latin1'), rest: 0 };
+  }
+  let cut = n;
+  if (codec === 'utf-8' && !final) cut = completePrefix(bytes);
+  if (cut < n) {
+    // The tail must be the valid start of a character, or Python reports it now.
+    try {
+      if (decodeExact(codec, bytes.subarray(cut), 'strict', false).rest !== n - cut) cut = -1;
+    } catch { cut = -1; }
+  }
+  if (cut >= 0) {
+    let text: string | null = null;
+    try { text = UTF8.decode(cut === n ? bytes : bytes.subarray(0, cut)); } catch { /* invalid */ }
+    if (text !== null && (codec === 'utf-8' || text.length === cut)) return { text, rest: n - cut };
+  }
+  return decodeExact(codec, bytes, errors, final);
+}
+
+/** Where the bytes stop holding only whole UTF-8 sequences (a cut inside the last one). */
+function completePrefix(bytes: Uint8Array): number {
+  const n = bytes.length;
+  for (let i = n - 1; i >= 0 && i >= n - 4; i--) {
+    const b = bytes[i];
+    if (b < 0x80) return n;
+    if (b >= 0xc0) return i + (b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2) <= n ? n : i;
+  }
+  return n;
+}
+
+/**
+ * Decodes bytes[0..n) with Python's codec rules and error handlers, byte by byte. Without
+ * `final`, an incomplete UTF-8 sequence at the end is left over (its length in `rest`).
+ */
+function decodeExact(codec: Codec, bytes: Uint8Array, errors: string, final: boolean): { text: string; rest: number } {
   let out = '';
   const n = bytes.length;
   const fail = (start: number, end: number, reason: string): void => {
@@ -794,7 +864,8 @@ export class TextIOWrapper {
   private _decoded = '';       // decoded chars not yet returned
   private _rest: Uint8Array = EMPTY;   // bytes of an incomplete character
   private _pendingCR = false;  // IncrementalNewlineDecoder: a '\r' whose '\n' may come next
-  private _b2cratio = 0;
+  private _lastInputLen = 0;  // the last chunk, for b2cratio (computed only when read(n) asks)
+  private _lastChunk = '';
   private _pendingBytes: Uint8Array[] = [];    // encoded text not yet passed to the buffer
   private _pendingCount = 0;
 
@@ -855,7 +926,7 @@ export class TextIOWrapper {
     let out = text;
     if (this._pendingCR && (final || out.length > 0)) { out = '\r' + out; this._pendingCR = false; }
     if (!final && out.endsWith('\r')) { out = out.slice(0, -1); this._pendingCR = true; }
-    return this._readtranslate ? out.replace(/\r\n?/g, '\n') : out;
+    return this._readtranslate && out.indexOf('\r') >= 0 ? out.replace(/\r\n?/g, '\n') : out;
   }
 
   /** Up to n decoded chars (all when n < 0). */
@@ -866,19 +937,25 @@ export class TextIOWrapper {
     return head;
   }
 
+  /** CPython's b2cratio: bytes per character of the last chunk (0 when it had none). */
+  private _b2cratio(): number {
+    const nchars = cpLength(this._lastChunk);
+    return nchars > 0 ? this._lastInputLen / nchars : 0;
+  }
+
   /** textiowrapper_read_chunk: one read1() decoded into _decoded; false at EOF (or no data). */
   private _readChunk(sizeHint: number): boolean {
     if (!this._hasDecoder) throw new UnsupportedOperation('not readable');
-    if (sizeHint > 0) sizeHint = Math.trunc(Math.max(this._b2cratio, 1.0) * sizeHint);
+    if (sizeHint > 0) sizeHint = Math.trunc(Math.max(this._b2cratio(), 1.0) * sizeHint);
     const input = this.buffer.read1(Math.max(CHUNK_SIZE, sizeHint));
     if (!(input instanceof Uint8Array)) {
       throw new TypeError(`underlying read1() should have returned a bytes object, not '${pyTypeName(input)}'`);
     }
     let eof = input.length === 0;
     const decoded = this._decode(input, eof);
-    const nchars = cpLength(decoded);
-    this._b2cratio = nchars > 0 ? input.length / nchars : 0;
-    if (nchars > 0) eof = false;
+    this._lastInputLen = input.length;
+    this._lastChunk = decoded;
+    if (decoded.length > 0) eof = false;
     this._decoded = decoded;
     return !eof;
   }
@@ -1004,8 +1081,11 @@ export class TextIOWrapper {
 }
 
 /** len(s) in code points (a lone surrogate counts as one, as in Python). */
+const SURROGATE = /[\ud800-\udfff]/;
+
 function cpLength(s: string): number {
   let n = s.length;
+  if (!SURROGATE.test(s)) return n;
   for (let i = 0; i < s.length - 1; i++) {
     const c = s.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdbff) {
