@@ -103,6 +103,9 @@ function findWasm(): Uint8Array<ArrayBuffer> {
 
 let wasmModule: WebAssembly.Module | null = null;
 
+/** The size of copyOut's pool for small results (Node's Buffer pool is the same size). */
+const SMALL_POOL = 8192;
+
 export class Core {
   readonly x: CoreExports;
   readonly memory: WebAssembly.Memory;
@@ -117,6 +120,9 @@ export class Core {
   private _membuf: Buffer = Buffer.alloc(0);
   private _bigU64: BigUint64Array;
   private strings = new Map<number, string>();
+  private _small = new ArrayBuffer(0);      // copyOut's pool for results up to 64 bytes
+  private _small32 = new Int32Array(0);
+  private _smallOff = SMALL_POOL;
 
   constructor(host: Host) {
     this.host = host;
@@ -174,11 +180,12 @@ export class Core {
   }
 
   /**
-   * A copy of core bytes [ptr, ptr + len): Python's bytes, always a plain Uint8Array. Up
-   * to 64 bytes it has an ArrayBuffer of its own (V8 keeps those on its heap: cheap).
-   * Longer results are views of Node's Buffer pool (Buffer.allocUnsafe), as Node's own APIs
-   * hand out: a standalone 100-byte ArrayBuffer costs ~750 ns here, a pooled one ~110 ns.
-   * Such a result may share its ArrayBuffer: read it through byteOffset, as with a Buffer.
+   * A copy of core bytes [ptr, ptr + len): Python's bytes, always a plain Uint8Array. Small
+   * results (most option values, packed structs) are views of an 8 KiB pool of ours, filled
+   * a word at a time: measured ~2x cheaper than a Uint8Array of their own. Longer results
+   * are views of Node's Buffer pool (Buffer.allocUnsafe), as Node's own APIs hand out: a
+   * standalone 100-byte ArrayBuffer costs ~750 ns here, a pooled one ~110 ns. Such a result
+   * shares its ArrayBuffer: read it through byteOffset, as with a Buffer.
    */
   copyOut(ptr: number, len: number): Uint8Array {
     if (len > 64) {
@@ -188,16 +195,20 @@ export class Core {
       return new Uint8Array(pooled.buffer, pooled.byteOffset, len);
     }
     if ((ptr & 3) !== 0) return this.u8.slice(ptr, ptr + len);
-    // Small results (most options): read whole words; measured ~1.5x faster than slice()
-    // or a byte loop for an 8-byte SO_LINGER, which is a tenth of the whole call.
-    const i32 = this.i32, r = new Uint8Array(len);
-    let w = ptr >> 2, i = 0;
-    for (; i + 4 <= len; i += 4) {
-      const v = i32[w++];
-      r[i] = v; r[i + 1] = v >> 8; r[i + 2] = v >> 16; r[i + 3] = v >>> 24;
+    let off = this._smallOff;
+    if (off + 64 > SMALL_POOL) {
+      this._small = new ArrayBuffer(SMALL_POOL);
+      this._small32 = new Int32Array(this._small);
+      off = 0;
     }
-    for (let v = i32[w], k = 0; i < len; i++, k += 8) r[i] = v >> k;
-    return r;
+    const p32 = this._small32, i32 = this.i32;
+    let d = off >> 2, w = ptr >> 2;
+    const whole = d + (len >> 2);
+    while (d < whole) p32[d++] = i32[w++];
+    // The last partial word keeps only the result's bytes: the pool shows nothing else.
+    if ((len & 3) !== 0) p32[d] = i32[w] & (0xffffffff >>> (32 - 8 * (len & 3)));
+    this._smallOff = off + ((len + 7) & ~7);
+    return new Uint8Array(this._small, off, len);
   }
 
   /** A Buffer view of core bytes [start, end) (native copy and search; not a copy). */
