@@ -122,7 +122,9 @@ export function toNodeServer(sock: socket, options: ToNodeServerOptions = {}, co
   const { backlog, ...serverOpts } = options ?? {};
   return handOver(sock, 'toNodeServer', (fd) => {
     const server = net.createServer(serverOpts, connectionListener);
-    server.listen(backlog === undefined ? { fd } : { fd, backlog });
+    // Node 20 ignores `backlog` inside listen({ fd }): only the positional one reaches listen(2).
+    if (backlog === undefined) server.listen({ fd });
+    else server.listen({ fd }, backlog);
     return server;
   });
 }

@@ -7,6 +7,7 @@ import net from 'node:net';
 import http from 'node:http';
 import dgram from 'node:dgram';
 import { once } from 'node:events';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -68,6 +69,17 @@ function echoes(c: net.Socket, text: string): Promise<string> {
     c.resume();   // paused by an earlier call
     c.write(text);
   });
+}
+
+/** Send-Q of the LISTEN socket on 127.0.0.1:port as `ss -ltn` reports it (its backlog). */
+function ssBacklog(port: number): number | null {
+  const r = spawnSync('ss', ['-ltnH', `sport = :${port}`], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) throw new Error(`ss failed (install iproute2): ${r.error?.message ?? r.stderr}`);
+  for (const line of r.stdout.split('\n')) {
+    const cols = line.trim().split(/\s+/);
+    if (cols[0] === 'LISTEN' && cols[3] === `127.0.0.1:${port}`) return Number(cols[2]);
+  }
+  return null;
 }
 
 /** A bound dgram socket on loopback. */
@@ -246,6 +258,22 @@ describe('Node serves what wasock configured', () => {
     expect(l.getsockopt(w.SOL_SOCKET, w.SO_ACCEPTCONN)).toBe(1);
     l.close();
     expect(fdCount()).toBe(before);
+  });
+
+  it('toNodeServer(): Node calls listen(2) again, with options.backlog or its default 511 (ss Send-Q)', async () => {
+    const somaxconn = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
+    for (const [opts, want] of [[{ backlog: 8 }, 8], [{}, Math.min(511, somaxconn)]] as const) {
+      const l = new w.socket();
+      l.bind(['127.0.0.1', 0]);
+      l.listen(4);
+      const port = (l.getsockname() as [string, number])[1];
+      expect(ssBacklog(port)).toBe(4);
+      const server = w.toNodeServer(l, opts);
+      cleanups.push(() => serverClose(server));
+      await once(server, 'listening');
+      expect(ssBacklog(port), JSON.stringify(opts)).toBe(want);
+      l.close();
+    }
   });
 
   it('toNodeSocket(): a connected wasock socket becomes a readable, writable net.Socket', async () => {
