@@ -26,6 +26,8 @@ export const E_TIMEOUT_NAN: i32 = 18;     // ValueError('Invalid value NaN (not 
 export const E_TIMEOUT_RANGE: i32 = 19;   // ValueError('Timeout value out of range')
 export const E_TIME_T_RANGE: i32 = 20;    // OverflowError('timestamp out of range for platform time_t')
 export const E_PYTIME_RANGE: i32 = 21;    // OverflowError('timestamp too large to convert to C _PyTime_t')
+// 40: numbered apart from the run above, which other work extends.
+export const E_SHARED_BLOCKING: i32 = 40;// ValueError('<fn>(): a socket shared with Node cannot be blocking')
 export const E_NOT_AVAILABLE: i32 = 256;  // + capability bit: NotAvailableError
 
 @inline export function fail(code: i32): i32 { return -(ERR_BASE + code); }

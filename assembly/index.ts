@@ -19,7 +19,7 @@ import {
 } from "./caps";
 import { fail, E_TIMEOUT, E_BUFLEN_RANGE, E_NEGATIVE_FD, E_NOT_AVAILABLE, E_RECV_NEGATIVE,
          E_RECVFROM_NEGATIVE, E_RECVINTO_NEGATIVE, E_RECVINTO_SMALL, E_BAD_FAMILY_ADDR,
-         E_RECVFROMINTO_NEGATIVE, E_RECVFROMINTO_SMALL } from "./errors";
+         E_RECVFROMINTO_NEGATIVE, E_RECVFROMINTO_SMALL, E_SHARED_BLOCKING } from "./errors";
 import { SCR_OUT, SCR_VAL, SCR_LEN, SCR_ADDR, SCR_ADDRLEN, SCR_STR, stage } from "./layout";
 import * as table from "./sockets";
 import { defaultTimeoutNs, setDefaultTimeout, parse as parseTimeout, parsedNs, seconds } from "./timeout";
@@ -120,8 +120,26 @@ function identify(h: i32): i32 {
 export function sock_settimeout(h: i32, kind: i32, v: f64): i32 {
   const r = parseTimeout(kind, v);
   if (r < 0) return r;
+  // Blocking mode would clear O_NONBLOCK on the open file description Node's event loop
+  // also reads (a dup shares file status flags): refused before anything changes.
+  if (parsedNs < 0 && (table.flagsOf(h) & table.F_SHARED) != 0) return fail(E_SHARED_BLOCKING);
   table.setTimeoutNs(h, parsedNs);
   return setBlocking(table.fdOf(h), parsedNs < 0);
+}
+
+/**
+ * The socket's open file description is (or is about to be) Node's too: timeout 0 and
+ * O_NONBLOCK, as libuv keeps it and as asyncio does to a socket handed to its loop
+ * (sock.setblocking(False)); from now on blocking mode is refused (E_SHARED_BLOCKING).
+ * Setting O_NONBLOCK where libuv already did changes nothing. Returns 0 or -errno.
+ */
+export function sock_share(h: i32): i32 {
+  if (h == 0) return -EBADF;
+  const r = setBlocking(table.fdOf(h), false);
+  if (r < 0) return r;
+  table.setTimeoutNs(h, 0);
+  table.setFlags(h, table.flagsOf(h) | table.F_SHARED);
+  return 0;
 }
 
 /** gettimeout(): seconds, or -1 for None. Never fails, even on a closed socket. */
@@ -228,6 +246,8 @@ export function sock_dup(h: i32): i32 {
   const n = table.alloc(fd, table.familyOf(h), table.typeOf(h), table.protoOf(h), t);
   const r = setBlocking(fd, t < 0);
   if (r < 0) { table.free(n); host_close(fd); return r; }
+  // A duplicate shares the open file description, so it is shared with Node as well.
+  table.setFlags(n, table.flagsOf(n) | (table.flagsOf(h) & table.F_SHARED));
   return identify(n);
 }
 

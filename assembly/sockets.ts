@@ -23,6 +23,7 @@
 
 export const F_USED: i32 = 1;
 export const F_CLOSED: i32 = 2;       // socket.py's _closed
+export const F_SHARED: i32 = 4;       // Node uses the same open file description: never blocking
 const GEN_SHIFT: i32 = 8;
 const FLAG_BITS: i32 = (1 << GEN_SHIFT) - 1;
 

@@ -28,4 +28,20 @@ export interface Host {
   imports(memory: WebAssembly.Memory): Record<string, (...args: any[]) => any>;
   /** Stages a JavaScript buffer for the next call that passes the pointer -1. */
   stage(buf: Uint8Array): void;
+  /**
+   * The kernel fd behind a socket Node created (net.Socket, net.Server, dgram.Socket), or
+   * null when `x` is none of them. Only a host whose fds are the process's own kernel fds
+   * has it (fromNode, toNodeServer and toNodeSocket need it).
+   */
+  nodeFd?(x: unknown): NodeFd | null;
 }
+
+export type NodeKind = 'net.Socket' | 'net.Server' | 'dgram.Socket';
+
+/**
+ * fd >= 0: the object's fd (still Node's). fd -1: it has none in its current `state`
+ * ('connecting', 'unconnected', 'destroyed', 'not listening', 'unbound', 'binding',
+ * 'closed'). fd -2: the running Node exposes no fd for its handle; `state` names the
+ * handle's class.
+ */
+export interface NodeFd { kind: NodeKind; fd: number; state: string }

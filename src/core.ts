@@ -16,6 +16,7 @@ export interface CoreExports {
   sock_adopt(fd: number, family: number, type: number, proto: number): number;
   sock_pair(family: number, type: number, proto: number): number;
   sock_dup(h: number): number;
+  sock_share(h: number): number;
   sock_fromfd(fd: number, family: number, type: number, proto: number): number;
   sock_close(h: number): number;
   sock_detach(h: number): number;

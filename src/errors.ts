@@ -105,6 +105,8 @@ const CORE_ERRORS: Record<number, (fn: string) => Error> = {
   19: () => new ValueError('Timeout value out of range'),
   20: () => new OverflowError('timestamp out of range for platform time_t'),
   21: () => new OverflowError('timestamp too large to convert to C _PyTime_t'),
+  // asyncio's TransportSocket refuses the same way ('setblocking(): transport sockets cannot be blocking').
+  40: (fn) => new ValueError(`${fn}(): a socket shared with Node cannot be blocking`),
 };
 
 /** Core error codes src/ raises itself, for PyArg conversions that end in a core message. */

@@ -4,6 +4,7 @@ export { socket, Socket } from './socket.js';
 export * as struct from './struct.js';
 export * as io from './io.js';
 export { SocketIO } from './io.js';
+export { fromNode, toNodeServer, toNodeSocket, type ToNodeServerOptions, type ToNodeSocketOptions } from './node.js';
 export { socketpair, fromfd, create_connection, create_server, getdefaulttimeout, setdefaulttimeout } from './functions.js';
 export {
   OSError, BlockingIOError, ChildProcessError, ConnectionError, BrokenPipeError,
@@ -14,7 +15,7 @@ export {
 } from './errors.js';
 export { TimeoutError as timeout, OSError as error } from './errors.js';
 export type { Address } from './address.js';
-export type { Capability, Host } from '../host/types.js';
+export type { Capability, Host, NodeFd, NodeKind } from '../host/types.js';
 export { CAPABILITIES } from '../host/types.js';
 export { LinuxHost } from '../host/linux/index.js';
 export { useHost } from './core.js';

@@ -31,3 +31,10 @@ it('README: the struct example runs and prints what its comments say', async () 
   const lines = await run(blocks[1], 'struct');
   expect(lines).toEqual(['16', '[1,5]', '["1n","500000n"]', 'true short format requires -32768 <= number <= 32767']);
 });
+
+it('README: the Node sockets example runs and prints what its comments say', async () => {
+  const block = blocks.find((b) => b.includes('fromNode('));
+  expect(block).toBeDefined();
+  const lines = await run(block!, 'node');
+  expect(lines).toEqual(['30', '1', 'hello from Node']);
+});

@@ -3,6 +3,7 @@
 import type { Capability, Host } from '../types.js';
 import { CAPABILITIES, capBits } from '../types.js';
 import { libc, baseAddress } from './libc.js';
+import { nodeFd } from './node-handles.js';
 
 const LINUX_CAPS = new Set<Capability>(CAPABILITIES.filter((c) => c !== 'ioctl.windows'));
 
@@ -17,6 +18,9 @@ export class LinuxHost implements Host {
   }
 
   stage(buf: Uint8Array): void { this.staged = buf; }
+
+  /** Linux fds are the process's own, so Node's sockets can be shared (node-handles.ts). */
+  nodeFd(x: unknown) { return nodeFd(x); }
 
   imports(memory: WebAssembly.Memory): Record<string, (...args: any[]) => any> {
     const base = baseAddress(memory.buffer);
