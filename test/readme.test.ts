@@ -31,3 +31,8 @@ it('README: the struct example runs and prints what its comments say', async () 
   const lines = await run(blocks[1], 'struct');
   expect(lines).toEqual(['16', '[1,5]', '["1n","500000n"]', 'true short format requires -32768 <= number <= 32767']);
 });
+
+it('README: the fcntl example runs and prints what its comments say', async () => {
+  const lines = await run(blocks[2], 'fcntl');
+  expect(lines).toEqual(['10', '[10,0,0,0]', '2050 null', 'true']);
+});
