@@ -119,6 +119,9 @@ function raise(r: number, fn: string): never {
  * readonly() buffer of at most 1024 bytes is copied, passed by pointer, and returned as
  * bytes of the same length. A plain Uint8Array is a bytearray, which CPython 3.11 refuses.
  */
+export function fcntl(fd: FileDescriptorLike, cmd: number, arg?: number | bigint | boolean): number;
+export function fcntl(fd: FileDescriptorLike, cmd: number, arg: string | ReadOnlyBuffer): Uint8Array;
+export function fcntl(fd: FileDescriptorLike, cmd: number, arg?: FcntlArg): number | Uint8Array;
 export function fcntl(fd: FileDescriptorLike, cmd: number, arg?: FcntlArg): number | Uint8Array {
   const n = arguments.length;
   if (n < 2 || n > 3) throw expectedArgs('fcntl', n, 2, 3);
@@ -154,6 +157,11 @@ export function fcntl(fd: FileDescriptorLike, cmd: number, arg?: FcntlArg): numb
  * written back in place and the kernel's int returned, or, with mutate_flag false, copied
  * like a read-only one.
  */
+export function ioctl(fd: FileDescriptorLike, request: number, arg?: number | bigint | boolean): number;
+export function ioctl(fd: FileDescriptorLike, request: number, arg: string | ReadOnlyBuffer, mutate_flag?: unknown): Uint8Array;
+export function ioctl(fd: FileDescriptorLike, request: number, arg: Uint8Array | ArrayBufferView | ArrayBuffer, mutate_flag?: true): number;
+export function ioctl(fd: FileDescriptorLike, request: number, arg: Uint8Array | ArrayBufferView | ArrayBuffer, mutate_flag: false): Uint8Array;
+export function ioctl(fd: FileDescriptorLike, request: number, arg?: IoctlArg, mutate_flag?: unknown): number | Uint8Array;
 export function ioctl(fd: FileDescriptorLike, request: number, arg?: IoctlArg, mutate_flag?: unknown): number | Uint8Array {
   const n = arguments.length;
   if (n < 2 || n > 4) throw expectedArgs('ioctl', n, 2, 4);
