@@ -28,6 +28,10 @@ export const E_TIME_T_RANGE: i32 = 20;    // OverflowError('timestamp out of ran
 export const E_PYTIME_RANGE: i32 = 21;    // OverflowError('timestamp too large to convert to C _PyTime_t')
 // 40: numbered apart from the run above, which other work extends.
 export const E_SHARED_BLOCKING: i32 = 40;// ValueError('<fn>(): a socket shared with Node cannot be blocking')
+export const E_FILDES_NEGATIVE: i32 = 22; // ValueError('file descriptor cannot be a negative integer (<fd>)'), fd in SCR_OUT[0]
+export const E_FCNTL_ARG_LONG: i32 = 23;  // ValueError('fcntl string arg too long')
+export const E_IOCTL_ARG_LONG: i32 = 24;  // ValueError('ioctl string arg too long')
+export const E_IOCTL_COMMAND: i32 = 25;   // ValueError('invalid ioctl command <u32>'), control in SCR_OUT[0]
 export const E_NOT_AVAILABLE: i32 = 256;  // + capability bit: NotAvailableError
 
 @inline export function fail(code: i32): i32 { return -(ERR_BASE + code); }

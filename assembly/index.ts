@@ -1,6 +1,6 @@
 // The wasock core: every export src/ calls. Exports are prefixed by what they act on:
-// core_* (the module), sock_* (one socket, by handle), addr_* (address codec), opt_*
-// (the option table), errno_* (the errno table). All take and return plain integers;
+// core_* (the module), sock_* (one socket, by handle), fd_* (fcntl/ioctl on an fd or a
+// socket's fd), addr_* (address codec), opt_* (the option table), errno_* (the errno table). All take and return plain integers;
 // results that do not fit one integer go through the scratch areas in layout.ts.
 //
 // Result convention: >= 0 is success; -1..-4095 is -errno; below that, a core error code
@@ -20,7 +20,7 @@ import {
 import { fail, E_TIMEOUT, E_BUFLEN_RANGE, E_NEGATIVE_FD, E_NOT_AVAILABLE, E_RECV_NEGATIVE,
          E_RECVFROM_NEGATIVE, E_RECVINTO_NEGATIVE, E_RECVINTO_SMALL, E_BAD_FAMILY_ADDR,
          E_RECVFROMINTO_NEGATIVE, E_RECVFROMINTO_SMALL, E_SHARED_BLOCKING } from "./errors";
-import { SCR_OUT, SCR_VAL, SCR_LEN, SCR_ADDR, SCR_ADDRLEN, SCR_STR, stage } from "./layout";
+import { SCR_OUT, SCR_VAL, SCR_VAL_SIZE, SCR_LEN, SCR_ADDR, SCR_ADDRLEN, SCR_STR, stage } from "./layout";
 import * as table from "./sockets";
 import { defaultTimeoutNs, setDefaultTimeout, parse as parseTimeout, parsedNs, seconds } from "./timeout";
 import { call, setArgs, now, OP_RECV, OP_SEND, OP_RECVFROM, OP_SENDTO, OP_ACCEPT, OP_CONNECT } from "./blocking";
@@ -30,6 +30,7 @@ export { opt_count, opt_find, opt_level, opt_value, opt_kind, opt_size, opt_flag
          opt_name, opt_format, opt_decoder, opt_families, opt_alias_count, opt_alias_name,
          opt_alias_row } from "./options";
 export { errno_max, errno_name, errno_text, errno_class, errno_class_name } from "./errno";
+export { fd_fcntl_int, fd_fcntl_buf, fd_ioctl_int, fd_ioctl_buf, sock_ioctl_kind, sock_ioctl } from "./fcntl";
 
 // Linux numbers the core's own decisions need.
 const SOCK_NONBLOCK: i32 = 0o4000;
@@ -52,7 +53,7 @@ const ENOTSOCK: i32 = 88;
 /** Reads the host's capability set; returns 0. */
 export function core_init(): i32 { setCaps(host_caps()); return 0; }
 
-/** Addresses of the scratch areas: 0 OUT, 1 VAL, 2 LEN, 3 ADDR, 4 ADDRLEN, 5 STR. */
+/** Addresses of the scratch areas: 0 OUT, 1 VAL, 2 LEN, 3 ADDR, 4 ADDRLEN, 5 STR; 6 is VAL's size. */
 export function core_layout(which: i32): usize {
   switch (which) {
     case 0: return SCR_OUT;
@@ -61,6 +62,7 @@ export function core_layout(which: i32): usize {
     case 3: return SCR_ADDR;
     case 4: return SCR_ADDRLEN;
     case 5: return SCR_STR;
+    case 6: return <usize>SCR_VAL_SIZE;
   }
   return 0;
 }
@@ -81,7 +83,7 @@ export function core_free(ptr: usize): void { heap.free(ptr); }
 function setBlocking(fd: i32, block: bool): i32 {
   if (!hasCap(CAP_NONBLOCKING)) return notAvailable(CAP_NONBLOCKING);
   store<i32>(SCR_VAL, block ? 0 : 1);
-  return host_ioctl(fd, FIONBIO, SCR_VAL);
+  return host_ioctl(fd, FIONBIO, <isize>SCR_VAL);
 }
 
 /**

@@ -25,7 +25,7 @@ def tcp_info_bytes():
 
 
 def setup(name):
-    if name in ("getsockopt_int", "getsockopt_buf", "setsockopt_int"):
+    if name in ("getsockopt_int", "getsockopt_buf", "setsockopt_int", "fcntl_getfl", "ioctl_fionread"):
         s = socket.socket()
         s.bind(("127.0.0.1", 0))
         s.listen()
@@ -42,11 +42,23 @@ def setup(name):
             def run(n):
                 for _ in range(n):
                     g(1, 13, 8)                # SOL_SOCKET, SO_LINGER, 8
-        else:
+        elif name == "setsockopt_int":
             st = c.setsockopt
             def run(n):
                 for _ in range(n):
                     st(6, 1, 1)                # IPPROTO_TCP, TCP_NODELAY, 1
+        elif name == "fcntl_getfl":
+            import fcntl
+            f = fcntl.fcntl
+            def run(n):
+                for _ in range(n):
+                    f(c, 3)                    # F_GETFL
+        else:
+            import fcntl
+            io, buf = fcntl.ioctl, bytearray(4)
+            def run(n):
+                for _ in range(n):
+                    io(c, 0x541B, buf)         # FIONREAD
         return run, keep
     if name.startswith("struct_"):
         import struct

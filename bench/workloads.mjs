@@ -30,6 +30,8 @@ export const WORKLOADS = {
   accept_connect: { label: 'connect + accept + close both', n: 20_000 },
   readline_binary: { label: "makefile('rb').readline() (100-byte lines)", n: 1_000_000 },
   readline_text: { label: "makefile('r').readline() (utf-8)", n: 1_000_000 },
+  fcntl_getfl: { label: 'fcntl(sock, F_GETFL)', n: 400_000 },
+  ioctl_fionread: { label: 'ioctl(sock, FIONREAD, 4-byte buffer)', n: 400_000 },
   struct_Struct_unpack: { label: "Struct('ii').unpack(b)", n: 2_000_000, peer: 'python-struct' },
   struct_unpack: { label: "struct.unpack('ii', b)", n: 2_000_000, peer: 'python-struct' },
   struct_pack: { label: "struct.pack('ii', 1, 2)", n: 2_000_000, peer: 'python-struct' },
@@ -129,6 +131,14 @@ export function setup(name) {
       return { run(n) { for (let i = 0; i < n; i++) c.getsockopt(1, 13, 8); }, close };
     case 'setsockopt_int':
       return { run(n) { for (let i = 0; i < n; i++) c.setsockopt(6, 1, 1); }, close };
+    case 'fcntl_getfl': {
+      const f = w.fcntl.fcntl;
+      return { run(n) { for (let i = 0; i < n; i++) f(c, 3); }, close };           // F_GETFL
+    }
+    case 'ioctl_fionread': {
+      const io = w.fcntl.ioctl, buf = new Uint8Array(4);                         // bytearray(4)
+      return { run(n) { for (let i = 0; i < n; i++) io(c, 0x541b, buf); }, close };  // FIONREAD
+    }
   }
   throw new Error(`unknown workload ${name}`);
 }

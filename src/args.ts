@@ -2,6 +2,7 @@
 // (DESIGN.md's value mapping), and the PyArg converters socketmodule.c uses ('i', 'I', 'y*').
 // Only argument marshalling lives here; every socket decision is the core's.
 import { OverflowError } from './errors.js';
+import { ReadOnlyBuffer } from './readonly.js';
 
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
@@ -20,7 +21,7 @@ export function pyTypeName(v: unknown): string {
     case 'symbol': return 'symbol';
   }
   if (v === null) return 'NoneType';
-  if (v instanceof Uint8Array) return 'bytes';
+  if (v instanceof Uint8Array || v instanceof ReadOnlyBuffer) return 'bytes';
   if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return 'memoryview';
   if (Array.isArray(v)) return 'list';
   if (v instanceof Map) return 'dict';
@@ -156,4 +157,52 @@ export function timeoutKind(v: unknown): number {
     return ARG_INT;
   }
   throw notInteger(v);
+}
+
+/**
+ * PyObject_AsFileDescriptor's conversion (fcntl's `fd`): an int, or an object whose
+ * fileno() returns one; each as a C int (_PyLong_AsInt). A negative fd is refused by the
+ * core (ValueError 'file descriptor cannot be a negative integer (N)').
+ */
+export function fildes(v: unknown): number {
+  if (asPyInt(v) !== null) return cIntClinic(v);
+  const m = v === null || v === undefined ? undefined : (v as { fileno?: unknown }).fileno;
+  if (m === undefined) throw new TypeError('argument must be an int, or have a fileno() method.');
+  if (typeof m !== 'function') throw new TypeError(`'${pyTypeName(m)}' object is not callable`);
+  const fd: unknown = m.call(v);
+  if (asPyInt(fd) === null) throw new TypeError('fileno() returned a non-integer');
+  return cIntClinic(fd);
+}
+
+/**
+ * PyArg 'k' (unsigned long, masked, no __index__: only a real int): socket.ioctl's control.
+ * Returns the value masked to `bits` (Windows' unsigned long is 32 bits).
+ */
+export function cULongMask(v: unknown, fn: string, pos: number, bits: number): number {
+  const n = asPyInt(v);
+  if (n === null) throw new TypeError(`${fn}() argument ${pos} must be int, not ${converterrName(v)}`);
+  return Number(BigInt.asUintN(bits, n));
+}
+
+/** The type name PyArg's converterr() prints: None is "None", not "NoneType". */
+export function converterrName(v: unknown): string {
+  return v === null || v === undefined ? 'None' : pyTypeName(v);
+}
+
+/** PyObject_IsTrue for the JS twins of Python values (DESIGN.md's mapping). */
+export function pyTruthy(v: unknown): boolean {
+  if (v === null || v === undefined) return false;
+  switch (typeof v) {
+    case 'boolean': return v;
+    case 'number': return v !== 0;          // NaN is true, as float('nan') is
+    case 'bigint': return v !== 0n;
+    case 'string': return v.length > 0;
+  }
+  if (ArrayBuffer.isView(v)) return v.byteLength > 0;
+  if (v instanceof ArrayBuffer) return v.byteLength > 0;
+  if (Array.isArray(v)) return v.length > 0;
+  if (v instanceof Map || v instanceof Set) return v.size > 0;
+  const proto = Object.getPrototypeOf(v);
+  if (proto === Object.prototype || proto === null) return Object.keys(v as object).length > 0;  // a dict
+  return true;
 }

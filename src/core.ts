@@ -75,6 +75,12 @@ export interface CoreExports {
   errno_text(n: number): number;
   errno_class(n: number): number;
   errno_class_name(c: number): number;
+  fd_fcntl_int(h: number, fd: number, cmd: number, arg: number): number;
+  fd_fcntl_buf(h: number, fd: number, cmd: number, len: number): number;
+  fd_ioctl_int(h: number, fd: number, request: number, arg: number): number;
+  fd_ioctl_buf(h: number, fd: number, request: number, len: number, mode: number): number;
+  sock_ioctl_kind(control: number): number;
+  sock_ioctl(h: number, control: number, a: number, b: number, c: number): number;
   st_compile(ptr: number, len: number): number;
   st_free(block: number): void;
   st_size(block: number): number;

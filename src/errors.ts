@@ -82,8 +82,11 @@ const OSERROR_CLASSES: Record<string, new (...a: any[]) => OSError> = {
 const ERR_BASE = 4096;
 const E_NOT_AVAILABLE = 256;
 
-/** Core error codes (assembly/errors.ts) -> the exception CPython raises. */
-const CORE_ERRORS: Record<number, (fn: string) => Error> = {
+/**
+ * Core error codes (assembly/errors.ts) -> the exception CPython raises. `detail` is the
+ * number a message quotes (the core leaves it in SCR_OUT[0]).
+ */
+const CORE_ERRORS: Record<number, (fn: string, detail: number) => Error> = {
   1: () => new OSError('getsockopt buflen out of range'),
   2: () => new TimeoutError('timed out'),
   3: () => new ValueError('negative file descriptor'),
@@ -107,9 +110,25 @@ const CORE_ERRORS: Record<number, (fn: string) => Error> = {
   21: () => new OverflowError('timestamp too large to convert to C _PyTime_t'),
   // asyncio's TransportSocket refuses the same way ('setblocking(): transport sockets cannot be blocking').
   40: (fn) => new ValueError(`${fn}(): a socket shared with Node cannot be blocking`),
+  22: (_, fd) => new ValueError(`file descriptor cannot be a negative integer (${fd})`),
+  23: () => new ValueError('fcntl string arg too long'),
+  24: () => new ValueError('ioctl string arg too long'),
+  25: (_, control) => new ValueError(`invalid ioctl command ${control >>> 0}`),
+};
+
+/** Codes whose message quotes SCR_OUT[0]. */
+const WITH_DETAIL = new Set([22, 25]);
+
+/**
+ * What a missing capability means for the caller, where there is more to say than its name:
+ * socket.ioctl exists in CPython on Windows only, and POSIX code has another route.
+ */
+const CAPABILITY_HINTS: Record<string, string> = {
+  'ioctl.windows': 'socket.ioctl is Windows-only; use fcntl.ioctl(sock, request, arg) on POSIX',
 };
 
 /** Core error codes src/ raises itself, for PyArg conversions that end in a core message. */
+export const E_FILDES_NEGATIVE = 22;
 export const E_PORT_RANGE = 8;
 export const E_HOST_NUL = 15;
 export const E_ADDR_FAMILY_HOST = 14;
@@ -120,8 +139,8 @@ export function coreCode(code: number): number {
 }
 
 /** The exception for core error code `code` (assembly/errors.ts), raised by `fn`. */
-export function coreError(code: number, fn: string): Error {
-  return errorFor(-(ERR_BASE + code), fn);
+export function coreError(code: number, fn: string, detail = 0): Error {
+  return CORE_ERRORS[code](fn, detail);
 }
 
 /**
@@ -155,8 +174,9 @@ export function errorFor(code: number, fn: string, c: Core = core()): Error {
   const e = -code - ERR_BASE;
   if (e >= E_NOT_AVAILABLE) {
     const cap = c.str(c.x.core_cap_name(e - E_NOT_AVAILABLE));
-    return new NotAvailableError(`${fn} is not available on ${c.host.name} (it needs the '${cap}' capability)`, cap, c.host.name);
+    const hint = CAPABILITY_HINTS[cap];
+    return new NotAvailableError(`${fn} is not available on ${c.host.name} (it needs the '${cap}' capability)${hint ? `: ${hint}` : ''}`, cap, c.host.name);
   }
   const make = CORE_ERRORS[e];
-  return make ? make(fn) : new Error(`wasock core: unknown error code ${e}`);
+  return make ? make(fn, WITH_DETAIL.has(e) ? c.i32[c.OUT >> 2] : 0) : new Error(`wasock core: unknown error code ${e}`);
 }

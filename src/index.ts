@@ -3,6 +3,8 @@ export * from './generated/constants.js';
 export { socket, Socket } from './socket.js';
 export * as struct from './struct.js';
 export * as io from './io.js';
+export * as fcntl from './fcntl.js';
+export * from './generated/windows.js';
 export { SocketIO } from './io.js';
 export { fromNode, toNodeServer, toNodeSocket, type ToNodeServerOptions, type ToNodeSocketOptions } from './node.js';
 export { socketpair, fromfd, create_connection, create_server, getdefaulttimeout, setdefaulttimeout } from './functions.js';

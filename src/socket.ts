@@ -2,7 +2,7 @@
 // converts arguments and results; the core decides and the host performs.
 import { core, type Core } from './core.js';
 import { errorFor, MemoryError, ValueError } from './errors.js';
-import { argCount, bytesLike, cInt, cUIntMask, isCInt, asPyInt, pyTypeName, cIntClinic, cSsizeSat, cFdLong, cLong, timeoutKind, timeoutValue, ARG_NONE, ARG_INT } from './args.js';
+import { argCount, bytesLike, cInt, cUIntMask, isCInt, asPyInt, pyTypeName, cIntClinic, cSsizeSat, cFdLong, cLong, cULongMask, converterrName, timeoutKind, timeoutValue, ARG_NONE, ARG_INT } from './args.js';
 import { putAddress, readAddress, type Address, AF_INET } from './address.js';
 import { findOption } from './options.js';
 import { SocketIO, BufferedReader, BufferedWriter, BufferedRWPair, TextIOWrapper, DEFAULT_BUFFER_SIZE } from './io.js';
@@ -164,6 +164,31 @@ export class socket {
       throw argCount('setsockopt', n, 3, 3);
     }
     if (r < 0) fail(r, 'setsockopt', this._c);
+  }
+
+  // ------------------------------------------------------------ ioctl (Windows)
+
+  /**
+   * ioctl(control, option): CPython defines it on Windows only (WSAIoctl). The arguments
+   * are checked with Windows' rules (SIO_RCVALL and SIO_LOOPBACK_FAST_PATH take an unsigned
+   * int, SIO_KEEPALIVE_VALS an [onoff, time_ms, interval_ms] triple, any other control is
+   * ValueError), then the host must have the `ioctl.windows` capability: on Linux this
+   * raises NotAvailableError, and fcntl.ioctl(sock, request, arg) is the POSIX route.
+   */
+  ioctl(control: number, option: unknown): number {
+    const n = arguments.length;
+    if (n !== 2) throw new TypeError(`ioctl() takes exactly 2 arguments (${n} given)`);
+    const c = this._c;
+    // 'k' with Windows' 32-bit unsigned long: masked to 32 bits.
+    const cmd = cULongMask(control, 'ioctl', 1, 32);
+    const kind = c.x.sock_ioctl_kind(cmd);
+    if (kind < 0) fail(kind, 'ioctl', c);
+    let a = 0, b = 0, d = 0;
+    if (kind === WIN_OPTION_TRIPLE) [a, b, d] = keepaliveTriple(option);
+    else a = cUIntMask(option);
+    const r = c.x.sock_ioctl(this._h, cmd, a, b, d);
+    if (r < 0) fail(r, 'ioctl', c);
+    return r;
   }
 
   // ------------------------------------------------------------ lifetime
@@ -579,6 +604,27 @@ function allocate(size: number): Uint8Array {
   } catch {
     throw new MemoryError();    // CPython's PyBytes_FromStringAndSize fails the same way
   }
+}
+
+/** core/fcntl.ts's WIN_OPTION_TRIPLE: the control takes '(kkk)'. */
+const WIN_OPTION_TRIPLE = 2;
+
+/**
+ * PyArg '(kkk)' as sock_ioctl parses SIO_KEEPALIVE_VALS' option (argument 2): a sequence
+ * of exactly three ints, each masked to Windows' 32-bit ULONG.
+ */
+function keepaliveTriple(v: unknown): [number, number, number] {
+  let items: unknown[];
+  if (Array.isArray(v)) items = v;
+  else if (typeof v === 'string') items = Array.from(v);
+  else throw new TypeError(`ioctl() argument 2 must be 3-item sequence, not ${converterrName(v)}`);
+  if (items.length !== 3) throw new TypeError(`ioctl() argument 2 must be sequence of length 3, not ${items.length}`);
+  const out: [number, number, number] = [0, 0, 0];
+  for (let i = 0; i < 3; i++) {
+    if (asPyInt(items[i]) === null) throw new TypeError(`ioctl() argument 2, item ${i} must be int, not ${converterrName(items[i])}`);
+    out[i] = cULongMask(items[i], 'ioctl', 2, 32);
+  }
+  return out;
 }
 
 /** Method -> the capability it needs, for isAvailable(method). */

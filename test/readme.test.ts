@@ -38,3 +38,10 @@ it('README: the Node sockets example runs and prints what its comments say', asy
   const lines = await run(block!, 'node');
   expect(lines).toEqual(['30', '1', 'hello from Node']);
 });
+
+it('README: the fcntl example runs and prints what its comments say', async () => {
+  const block = blocks.find((b) => b.includes('fcntl.ioctl('));
+  expect(block).toBeDefined();
+  const lines = await run(block!, 'fcntl');
+  expect(lines).toEqual(['10', '[10,0,0,0]', '2050 null', 'true']);
+});

@@ -36,8 +36,23 @@
 @external("host", "shutdown") export declare function host_shutdown(fd: i32, how: i32): i32;
 /** fcntl(fd, cmd, arg) with an integer argument. */
 @external("host", "fcntl") export declare function host_fcntl(fd: i32, cmd: i32, arg: i32): i32;
-/** ioctl(fd, request, ptr): ptr is a core pointer, or 0 for NULL. */
-@external("host", "ioctl") export declare function host_ioctl(fd: i32, request: u32, ptr: usize): i32;
+/** fcntl(fd, cmd, ptr) with a pointer argument (a core pointer). */
+@external("host", "fcntl_ptr") export declare function host_fcntl_ptr(fd: i32, cmd: i32, ptr: usize): i32;
+/**
+ * ioctl(fd, request, ptr): ptr is a core pointer, 0 for NULL, or -1 for the buffer the
+ * caller staged on the host (fcntl.ioctl's mutable buffers over 1024 bytes, passed directly).
+ */
+@external("host", "ioctl") export declare function host_ioctl(fd: i32, request: u32, ptr: isize): i32;
+/**
+ * ioctl(fd, request, arg) with an int passed by value, as C's `ioctl(fd, code, (int)arg)`:
+ * the kernel sees it zero-extended to unsigned long (so pointer requests meet EFAULT).
+ */
+@external("host", "ioctl_int") export declare function host_ioctl_int(fd: i32, request: u32, arg: i32): i32;
+/**
+ * Windows' WSAIoctl(fd, code, in, inLen, NULL, 0, &bytesReturned): returns bytesReturned or
+ * -errno. Only a host with the `ioctl.windows` capability is ever called.
+ */
+@external("host", "win_ioctl") export declare function host_win_ioctl(fd: i32, code: u32, ptr: usize, len: i32): i32;
 /** poll one fd: returns revents, 0 on timeout, or -errno. */
 @external("host", "poll") export declare function host_poll(fd: i32, events: i32, timeoutMs: i32): i32;
 /** A monotonic clock in nanoseconds. */

@@ -71,7 +71,14 @@ export class LinuxHost implements Host {
           ? libc.sendtoJs(fd, js(off, len), len, fl, base + a, alen)
           : libc.sendto(fd, base + b + off, len, fl, base + a, alen))),
       fcntl: (fd: number, cmd: number, arg: number) => err(libc.fcntl(fd, cmd, arg)),
-      ioctl: (fd: number, req: number, ptr: number) => err(libc.ioctl(fd, req >>> 0, p(ptr))),
+      fcntl_ptr: (fd: number, cmd: number, ptr: number) => err(libc.fcntlPtr(fd, cmd, base + ptr)),
+      ioctl: (fd: number, req: number, ptr: number) =>
+        err(ptr === -1 ? libc.ioctlJs(fd, req >>> 0, this.staged) : libc.ioctl(fd, req >>> 0, p(ptr))),
+      // CPython passes fcntl.ioctl's int through ioctl's varargs in a 32-bit register, which
+      // zero-extends: the kernel sees (unsigned long)(unsigned int)arg.
+      ioctl_int: (fd: number, req: number, arg: number) => err(libc.ioctl(fd, req >>> 0, arg >>> 0)),
+      // Never called: the core checks the ioctl.windows capability, which this host lacks.
+      win_ioctl: () => { throw new Error('wasock: win_ioctl on a host without ioctl.windows'); },
       poll: (fd: number, events: number, ms: number) => {
         pollView.setInt32(0, fd, true);
         pollView.setInt16(4, events, true);

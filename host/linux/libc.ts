@@ -10,8 +10,12 @@ export const libc = {
   socket: lib.func('int socket(int, int, int)'),
   socketpair: lib.func('int socketpair(int, int, int, intptr_t)'),
   close: lib.func('int close(int)'),
+  // fcntl and ioctl are variadic in C; on x86-64 (and aarch64 Linux) a third argument of
+  // int or pointer size travels in the same register either way, so fixed prototypes do.
   fcntl: lib.func('int fcntl(int, int, int)'),
+  fcntlPtr: lib.func('int fcntl(int, int, intptr_t)'),
   ioctl: lib.func('int ioctl(int, unsigned long, intptr_t)'),
+  ioctlJs: lib.func('int ioctl(int, unsigned long, void *)'),
   bind: lib.func('int bind(int, intptr_t, uint32_t)'),
   connect: lib.func('int connect(int, intptr_t, uint32_t)'),
   listen: lib.func('int listen(int, int)'),
