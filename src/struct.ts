@@ -306,10 +306,10 @@ export class Struct {
   _packValues(values: readonly unknown[]): Uint8Array {
     const n = values.length;
     if (n <= 4) {
-      const a = values[0], b = values[1], d = values[2], e = values[3];
-      if ((n < 1 || typeof a === 'number') && (n < 2 || typeof b === 'number') &&
-          (n < 3 || typeof d === 'number') && (n < 4 || typeof e === 'number')) {
-        return this._packNums(n, a as number, b as number, d as number, e as number);
+      // Missing values go as 0, not undefined: the Wasm call then converts no undefined.
+      const a = n > 0 ? values[0] : 0, b = n > 1 ? values[1] : 0, d = n > 2 ? values[2] : 0, e = n > 3 ? values[3] : 0;
+      if (typeof a === 'number' && typeof b === 'number' && typeof d === 'number' && typeof e === 'number') {
+        return this._packNums(n, a, b, d, e);
       }
     }
     return this._pack(values, 0);

@@ -2,7 +2,8 @@
 // value tape and the bytes going in or out; src/struct.ts asks for it to grow (st_area)
 // only when a call needs more than it has.
 
-import { compile, H_SIZE, H_ITEMS, H_FLAGS, H_CODES, HEADER, CODE, C_CHAR, C_SIZE, C_REPEAT } from "./format";
+import { compile, H_SIZE, H_ITEMS, H_FLAGS, H_CODES, H_ORDER, HEADER, CODE, C_CHAR, C_SIZE, C_REPEAT, C_OFFSET, C_OP,
+         OP_INT, OP_B, OP_UB, BIG } from "./format";
 import { pack, unpack, kindOf, T_NUM } from "./codec";
 import { SCR_OUT } from "../layout";
 import {
@@ -69,11 +70,58 @@ export function st_area(bytes: f64): usize {
  * tape written by src/): they are put on the tape here, then packed to `out`.
  */
 export function st_pack_nums(block: usize, nargs: i32, a: f64, b: f64, c: f64, d: f64, tape: usize, out: usize): i32 {
+  if (packSmallInts(block, nargs, a, b, c, d, out)) return 0;
   store<u8>(tape, <u8>T_NUM); store<f64>(tape + 8, a);
   store<u8>(tape + 16, <u8>T_NUM); store<f64>(tape + 24, b);
   store<u8>(tape + 32, <u8>T_NUM); store<f64>(tape + 40, c);
   store<u8>(tape + 48, <u8>T_NUM); store<f64>(tape + 56, d);
   return pack(block, tape, <i64>nargs, out);
+}
+
+/**
+ * The common pack, done without the tape: a struct of at most 32 bytes whose codes are all
+ * 1-, 2- or 4-byte integers (b B h H i I), given integral numbers in range. Anything else
+ * (another code, a float, -0, a value out of range, a wrong count) returns false before a
+ * decision is made, and pack() then does the whole call with CPython's rules and messages.
+ */
+function packSmallInts(block: usize, nargs: i32, a: f64, b: f64, c: f64, d: f64, out: usize): bool {
+  if (<i64>nargs != load<i64>(block + H_ITEMS)) return false;
+  const size = <usize>load<i64>(block + H_SIZE);
+  if (size > 32) return false;
+  const swap = load<i32>(block + H_ORDER) == BIG;
+  const n = load<i32>(block + H_CODES);
+  // Every value is checked first: a failure must leave no half-packed state to undo.
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const code = block + HEADER + <usize>i * CODE;
+    const op = load<i32>(code + C_OP), sz = load<i32>(code + C_SIZE);
+    if (op != OP_INT && op != OP_B && op != OP_UB || sz > 4) return false;
+    const ch = load<i32>(code + C_CHAR);
+    const signed = op == OP_B || ch == 104 || ch == 105 || ch == 108; // b h i l (standard l is 4 bytes)
+    const lo: f64 = signed ? -<f64>((<i64>1) << (sz * 8 - 1)) : 0;
+    const hi: f64 = signed ? <f64>(((<i64>1) << (sz * 8 - 1)) - 1) : <f64>(((<i64>1) << (sz * 8)) - 1);
+    const repeat = <i32>load<i64>(code + C_REPEAT);
+    for (let r = 0; r < repeat; r++, k++) {
+      const v = k == 0 ? a : k == 1 ? b : k == 2 ? c : d;
+      if (!(v >= lo && v <= hi) || v != Math.trunc(v)) return false;   // NaN fails too
+      if (v == 0 && (reinterpret<u64>(v) >> 63) != 0) return false;     // -0 is a float
+    }
+  }
+  for (let z: usize = 0; z < size; z += 8) store<u64>(out + z, 0);     // the area has slack
+  k = 0;
+  for (let i = 0; i < n; i++) {
+    const code = block + HEADER + <usize>i * CODE;
+    const sz = load<i32>(code + C_SIZE);
+    const repeat = <i32>load<i64>(code + C_REPEAT);
+    let p = out + <usize>load<i64>(code + C_OFFSET);
+    for (let r = 0; r < repeat; r++, k++, p += <usize>sz) {
+      const v = <u32><i32><i64>(k == 0 ? a : k == 1 ? b : k == 2 ? c : d);
+      if (sz == 4) store<u32>(p, swap ? bswap<u32>(v) : v);
+      else if (sz == 2) store<u16>(p, swap ? bswap<u16>(<u16>v) : <u16>v);
+      else store<u8>(p, <u8>v);
+    }
+  }
+  return true;
 }
 
 /** pack: nargs values from the tape at `tape`, packed to `out`. */
