@@ -122,6 +122,7 @@ export class Core {
   readonly ADDRLEN: number; readonly STR: number;
   private _u8: Uint8Array;
   private _i32: Int32Array;
+  private _u32: Uint32Array;
   private _f64: Float64Array;
   private _big64: BigInt64Array;
   private _membuf: Buffer = Buffer.alloc(0);
@@ -143,6 +144,7 @@ export class Core {
     this.x.core_init();
     this._u8 = new Uint8Array(this.memory.buffer);
     this._i32 = new Int32Array(this.memory.buffer);
+    this._u32 = new Uint32Array(this.memory.buffer);
     this._f64 = new Float64Array(this.memory.buffer);
     this._big64 = new BigInt64Array(this.memory.buffer);
     this._bigU64 = new BigUint64Array(this.memory.buffer);
@@ -166,6 +168,10 @@ export class Core {
     if (this._i32.length === 0) this.renew();
     return this._i32;
   }
+  get u32(): Uint32Array {
+    if (this._u32.length === 0) this.renew();
+    return this._u32;
+  }
   get f64(): Float64Array {
     if (this._f64.length === 0) this.renew();
     return this._f64;
@@ -181,6 +187,7 @@ export class Core {
   private renew(): void {
     this._u8 = new Uint8Array(this.memory.buffer);
     this._i32 = new Int32Array(this.memory.buffer);
+    this._u32 = new Uint32Array(this.memory.buffer);
     this._f64 = new Float64Array(this.memory.buffer);
     this._big64 = new BigInt64Array(this.memory.buffer);
     this._bigU64 = new BigUint64Array(this.memory.buffer);

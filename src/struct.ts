@@ -12,7 +12,7 @@ export class error extends Error {
 
 // Tags of the value tape (assembly/struct/codec.ts).
 const T_INT = 0, T_UINT = 1, T_BIGINT = 2, T_BYTES = 4, T_OTHER = 5, T_NUM = 6;
-const K_NUM = 0, K_BIG_S = 1, K_BIG_U = 2, K_BOOL = 3;
+const K_NUM = 0, K_BIG_S = 1, K_BIG_U = 2, K_BOOL = 3, K_I32 = 5, K_U32 = 6;
 const REC = 16;
 const S_BASE = 8192;
 
@@ -177,34 +177,33 @@ function writeTape(c: Core, st: Struct, values: readonly unknown[], from: number
 
 /**
  * Reads the n values unpack left in 8-byte slots at `slots`, by the format's kind runs.
- * A NaN is stored into an array of ordinary elements: V8 quiets signalling NaNs stored
- * into its double arrays, and struct must hand back the exact bits.
+ * Integers up to 4 bytes come as 32-bit words, so they become small ints (no boxed
+ * doubles). A struct with floats stores its values into an array of ordinary elements: V8
+ * quiets signalling NaNs stored into its double arrays, and struct must hand back the
+ * exact bits.
  */
 function readSlots(c: Core, st: Struct, slots: number, n: number): unknown[] {
-  const f64 = c.f64;
-  let at = slots >> 3;
-  if (st._dense) {
-    if (n === 2) {
-      const x = f64[at], y = f64[at + 1];
-      if (x === x && y === y) return [x, y];
-    } else {
-      const out = new Array(n);
-      let nan = false;
-      for (let i = 0; i < n; i++) { const v = f64[at + i]; out[i] = v; nan ||= v !== v; }
-      if (!nan) return out;
-    }
+  const runs = st._runs;
+  if (runs.length === 2 && runs[0] === K_I32) {        // 'ii', '4B', '>hh'...: the hot case
+    const i32 = c.i32, w = slots >> 2;
+    if (n === 2) return [i32[w], i32[w + 2]];
+    if (n === 1) return [i32[w]];
+    const out = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = i32[w + 2 * i];
+    return out;
   }
   const out: unknown[] = new Array(n);
-  out[0] = undefined;                // elements of any kind from here on: no double array
-  const runs = st._runs;
-  let i = 0;
+  if (st._float) out[0] = undefined;  // elements of any kind from here on: no double array
+  let at = slots >> 3, i = 0;
   for (let r = 0; r < runs.length; r += 2) {
     const kind = runs[r], end = i + runs[r + 1];
     switch (kind) {
-      case K_NUM: for (; i < end; i++, at++) out[i] = f64[at]; break;
+      case K_I32: { const i32 = c.i32; for (; i < end; i++, at++) out[i] = i32[at * 2]; break; }
+      case K_U32: { const u32 = c.u32; for (; i < end; i++, at++) out[i] = u32[at * 2]; break; }
+      case K_NUM: { const f64 = c.f64; for (; i < end; i++, at++) out[i] = f64[at]; break; }
       case K_BIG_S: { const big = c.big64; for (; i < end; i++, at++) out[i] = big[at]; break; }
       case K_BIG_U: { const big = c.bigU64; for (; i < end; i++, at++) out[i] = big[at]; break; }
-      case K_BOOL: for (; i < end; i++, at++) out[i] = f64[at] !== 0; break;
+      case K_BOOL: { const i32 = c.i32; for (; i < end; i++, at++) out[i] = i32[at * 2] !== 0; break; }
       default: {
         const i32 = c.i32;
         for (; i < end; i++, at++) out[i] = c.copyOut(i32[at * 2], i32[at * 2 + 1]);
@@ -262,7 +261,7 @@ export class Struct {
   readonly size: number;
   /** @internal */ readonly _block: number;
   /** @internal */ readonly _items: number;
-  /** @internal every value unpacks to a JS number */ readonly _dense: boolean;
+  /** @internal some value unpacks from a float code (e f d) */ readonly _float: boolean;
   /** @internal (kind, count) runs of the unpacked values */ readonly _runs: Int32Array;
   /** @internal packing needs truthiness / bytes values */ readonly _truth: boolean; readonly _bytes: boolean;
   /** @internal */ readonly _c: Core;
@@ -285,12 +284,12 @@ export class Struct {
     this.size = x.st_size(block);
     this._items = x.st_items(block);
     const flags = x.st_flags(block);
-    this._dense = (flags & 1) !== 0;
     this._truth = (flags & 2) !== 0;
     this._bytes = (flags & 4) !== 0;
     ptr = area(c, x.st_codes(block) * 8 + 8);
     const nruns = x.st_kinds(block, ptr);
     this._runs = c.i32.slice(ptr >> 2, (ptr >> 2) + nruns * 2);
+    this._float = this._runs.some((k, j) => j % 2 === 0 && k === K_NUM);
     compiled.register(this, [c, block]);
   }
 

@@ -360,12 +360,17 @@ export const K_BIG_S: i32 = 1;   // i64 bits -> bigint
 export const K_BIG_U: i32 = 2;   // u64 bits -> bigint
 export const K_BOOL: i32 = 3;    // f64 0/1 -> boolean
 export const K_BYTES: i32 = 4;   // i32 address, i32 length -> Uint8Array
+export const K_I32: i32 = 5;     // i32 (b B h H i, standard l) -> number (a V8 small int)
+export const K_U32: i32 = 6;     // u32 (I, standard L) -> number
 
 export function kindOf(c: i32, size: i32): i32 {
   if (c == 115 || c == 112 || c == 99) return K_BYTES;
   if (c == 63) return K_BOOL;
   if (isBigCode(c, size)) return c == 113 || c == 110 || c == 108 ? K_BIG_S : K_BIG_U;
-  return K_NUM;
+  if (c == 101 || c == 102 || c == 100) return K_NUM;       // e f d
+  // Integers up to 4 bytes go out as 32-bit words: JS reads them from an Int32Array (or a
+  // Uint32Array) as small ints, where f64 slots would make every array element a boxed double.
+  return size == 4 && (c == 73 || c == 76) ? K_U32 : K_I32;
 }
 
 /**
@@ -397,9 +402,9 @@ export function unpack(block: usize, src: usize, out: usize): i32 {
         break;
       }
       case OP_C: for (let k = 0; k < repeat; k++, p++, o += 8) { store<i32>(o, <i32>p); store<i32>(o + 4, 1); } break;
-      case OP_BOOL: for (let k = 0; k < repeat; k++, p++, o += 8) store<f64>(o, load<u8>(p) != 0 ? 1.0 : 0.0); break;
-      case OP_B: for (let k = 0; k < repeat; k++, p++, o += 8) store<f64>(o, <f64>load<i8>(p)); break;
-      case OP_UB: for (let k = 0; k < repeat; k++, p++, o += 8) store<f64>(o, <f64>load<u8>(p)); break;
+      case OP_BOOL: for (let k = 0; k < repeat; k++, p++, o += 8) store<i32>(o, load<u8>(p) != 0 ? 1 : 0); break;
+      case OP_B: for (let k = 0; k < repeat; k++, p++, o += 8) store<i32>(o, <i32>load<i8>(p)); break;
+      case OP_UB: for (let k = 0; k < repeat; k++, p++, o += 8) store<i32>(o, <i32>load<u8>(p)); break;
       case OP_E: for (let k = 0; k < repeat; k++, p += 2, o += 8) store<f64>(o, halfValue(<i32>getInt(p, 2, order))); break;
       case OP_F: for (let k = 0; k < repeat; k++, p += 4, o += 8) store<f64>(o, singleValue(<u32>getInt(p, 4, order))); break;
       case OP_D: for (let k = 0; k < repeat; k++, p += 8, o += 8) store<u64>(o, getInt(p, 8, order)); break;
@@ -410,21 +415,16 @@ export function unpack(block: usize, src: usize, out: usize): i32 {
         if (size == 8) {                 // bigint codes: the raw 64 bits
           if (swap) for (let k = 0; k < repeat; k++, p += 8, o += 8) store<u64>(o, bswap<u64>(load<u64>(p)));
           else for (let k = 0; k < repeat; k++, p += 8, o += 8) store<u64>(o, load<u64>(p));
-        } else if (size == 4) {
+        } else if (size == 4) {           // the word as is: kindOf says i32 or u32
+          if (swap) for (let k = 0; k < repeat; k++, p += 4, o += 8) store<u32>(o, bswap<u32>(load<u32>(p)));
+          else for (let k = 0; k < repeat; k++, p += 4, o += 8) store<u32>(o, load<u32>(p));
+        } else {                          // size 2, widened to i32
           if (swap) {
-            if (signed) for (let k = 0; k < repeat; k++, p += 4, o += 8) store<f64>(o, <f64><i32>bswap<u32>(load<u32>(p)));
-            else for (let k = 0; k < repeat; k++, p += 4, o += 8) store<f64>(o, <f64>bswap<u32>(load<u32>(p)));
+            if (signed) for (let k = 0; k < repeat; k++, p += 2, o += 8) store<i32>(o, <i32><i16>bswap<u16>(load<u16>(p)));
+            else for (let k = 0; k < repeat; k++, p += 2, o += 8) store<i32>(o, <i32>bswap<u16>(load<u16>(p)));
           } else {
-            if (signed) for (let k = 0; k < repeat; k++, p += 4, o += 8) store<f64>(o, <f64>load<i32>(p));
-            else for (let k = 0; k < repeat; k++, p += 4, o += 8) store<f64>(o, <f64>load<u32>(p));
-          }
-        } else {                          // size 2
-          if (swap) {
-            if (signed) for (let k = 0; k < repeat; k++, p += 2, o += 8) store<f64>(o, <f64><i16>bswap<u16>(load<u16>(p)));
-            else for (let k = 0; k < repeat; k++, p += 2, o += 8) store<f64>(o, <f64>bswap<u16>(load<u16>(p)));
-          } else {
-            if (signed) for (let k = 0; k < repeat; k++, p += 2, o += 8) store<f64>(o, <f64>load<i16>(p));
-            else for (let k = 0; k < repeat; k++, p += 2, o += 8) store<f64>(o, <f64>load<u16>(p));
+            if (signed) for (let k = 0; k < repeat; k++, p += 2, o += 8) store<i32>(o, <i32>load<i16>(p));
+            else for (let k = 0; k < repeat; k++, p += 2, o += 8) store<i32>(o, <i32>load<u16>(p));
           }
         }
       }
