@@ -759,6 +759,11 @@ function decodeExact(codec: Codec, bytes: Uint8Array, errors: string, final: boo
       cp = (cp << 6) | (b & 0x3f);
     }
     if (k > need) { out += String.fromCodePoint(cp); i += k; continue; }
+    // ED A0..BF (a surrogate's start) cut by the end of the data waits for more, as in
+    // CPython: its decoder checks surrogates only on the whole sequence (for surrogatepass).
+    if (!final && b0 === 0xed && k === 1 && i + 2 === n && bytes[i + 1] >= 0xa0 && bytes[i + 1] <= 0xbf) {
+      return { text: out, rest: n - i };
+    }
     if (i + k >= n) {                       // ran out of data inside a sequence
       if (!final) return { text: out, rest: n - i };
       fail(i, n, 'unexpected end of data');
