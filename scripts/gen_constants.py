@@ -18,17 +18,15 @@ import errno
 import json
 import os
 import platform
-import re
 import socket
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import optiontable as T  # noqa: E402
+
 GENERATOR = "scripts/gen_constants.py"
-PYTHON = platform.python_version()
-KERNEL_RELEASE = platform.release()  # e.g. "6.18.44-fc-v769"
-_m = re.match(r"\d+\.\d+(?:\.\d+)?", KERNEL_RELEASE)
-KERNEL = _m.group(0) if _m else KERNEL_RELEASE  # "6.18.44", as in the fixtures README
-MACHINE = platform.machine()
+PYTHON = T.PYTHON
+KERNEL_RELEASE = platform.release()  # e.g. "6.18.44-fc-v769"; the fixtures carry T.KERNEL
 
 # Module-level ints of `socket` that are not constants. None on 3.11 (has_ipv6 is a bool and
 # is dropped by the bool test); listed here so a future interpreter adding one is a one-line fix.
@@ -52,14 +50,6 @@ def socket_constants() -> dict:
     return dict(sorted(out.items()))
 
 
-def write(path_rel: str, text: str) -> None:
-    path = os.path.join(ROOT, path_rel)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write(text)
-    print(f"wrote {path_rel}")
-
-
 def gen_constants() -> dict:
     consts = socket_constants()
     lines = [
@@ -74,16 +64,10 @@ def gen_constants() -> dict:
         lines.append(f"  {json.dumps(name)},")
     lines.append("];")
     lines.append("")
-    write("src/generated/constants.ts", "\n".join(lines))
+    T.write_text("src/generated/constants.ts", "\n".join(lines))
 
-    fixture = {
-        "generator": GENERATOR,
-        "python": PYTHON,
-        "kernel": KERNEL,
-        "machine": MACHINE,
-        "constants": consts,
-    }
-    write("test/fixtures/constants.json", json.dumps(fixture, indent=2) + "\n")
+    fixture = {**T.header(GENERATOR), "constants": consts}
+    T.write_text("test/fixtures/constants.json", json.dumps(fixture, indent=2) + "\n")
     return consts
 
 
@@ -136,14 +120,11 @@ def gen_errno() -> None:
     lines.append("// ERRNO_CLASS[n] indexes ERRNO_CLASS_NAMES: type(OSError(n, os.strerror(n))).__name__.")
     lines += array("ERRNO_CLASS: StaticArray<u8>", [str(class_names.index(r[3])) for r in rows], 20)
     lines.append("")
-    write("assembly/generated/errno.ts", "\n".join(lines))
+    T.write_text("assembly/generated/errno.ts", "\n".join(lines))
 
     samples = [0, 1, 2, 4, 9, 11, 13, 14, 22, 32, 41, 92, 95, 104, 110, 111, 115, errno_max]
     fixture = {
-        "generator": GENERATOR,
-        "python": PYTHON,
-        "kernel": KERNEL,
-        "machine": MACHINE,
+        **T.header(GENERATOR),
         "errno_max": errno_max,
         "class_names": class_names,
         "errno": {str(n): {"name": name, "text": text, "class": cls} for n, name, text, cls in rows},
@@ -154,7 +135,7 @@ def gen_errno() -> None:
             for e in [OSError(n, os.strerror(n))]
         ],
     }
-    write("test/fixtures/errno.json", json.dumps(fixture, indent=2) + "\n")
+    T.write_text("test/fixtures/errno.json", json.dumps(fixture, indent=2) + "\n")
 
 
 def main() -> None:

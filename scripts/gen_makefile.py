@@ -51,21 +51,16 @@ so a wrong implementation fails with TimeoutError instead of hanging.
 """
 
 import io
-import json
 import os
-import platform
-import re
 import socket
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import optiontable as T  # noqa: E402
+
 GENERATOR = "scripts/gen_makefile.py"
 OUT = "test/fixtures/makefile.json"
-PYTHON = platform.python_version()
-_m = re.match(r"\d+\.\d+(?:\.\d+)?", platform.release())
-KERNEL = _m.group(0) if _m else platform.release()
-MACHINE = platform.machine()
 
 DONTWAIT = socket.MSG_DONTWAIT
 SHUT_WR = socket.SHUT_WR
@@ -84,34 +79,19 @@ class Ref:
 
 def enc(v):
     """A Python value as a fixture VALUE/ARG."""
-    if v is None:
-        return {"t": "none"}
-    if isinstance(v, bool):
-        return {"t": "bool", "v": v}
-    if isinstance(v, int):
-        return {"t": "int", "v": str(v)}
-    if isinstance(v, float):
-        assert v != int(v), "integral floats have no JS twin"
-        return {"t": "float", "v": v}
-    if isinstance(v, str):
-        return {"t": "str", "v": v}
     if isinstance(v, bytearray):
         return {"t": "bytearray", "hex": bytes(v).hex()}
-    if isinstance(v, bytes):
-        return {"t": "bytes", "hex": v.hex()}
     if isinstance(v, list):
         return {"t": "list", "v": [enc(x) for x in v]}
     if isinstance(v, Ref):
         return {"t": "ref", "v": v.name}
     if isinstance(v, (io.IOBase, socket.SocketIO)):
         return {"t": "object", "class": type(v).__name__}
-    raise TypeError(f"no fixture encoding for {type(v).__name__}: {v!r}")
+    return T.enc_plain(v)
 
 
 def enc_exc(e):
-    out = {"type": type(e).__name__,
-           "errno": e.errno if isinstance(e, OSError) else None,
-           "message": str(e)}
+    out = T.exc_record(e)
     if isinstance(e, BlockingIOError):
         try:
             out["characters_written"] = e.characters_written
@@ -934,16 +914,10 @@ def main():
     lifecycle_cases()
     timeout_cases()
     nonblocking_cases()
-    fixture = {"generator": GENERATOR, "python": PYTHON, "kernel": KERNEL, "machine": MACHINE,
-               "schema": "see the docstring of scripts/gen_makefile.py",
-               "default_buffer_size": io.DEFAULT_BUFFER_SIZE,
-               "cases": CASES}
-    path = os.path.join(ROOT, OUT)
-    head = json.dumps({k: v for k, v in fixture.items() if k != "cases"}, indent=2)
-    body = ",\n".join("    " + json.dumps(c, ensure_ascii=True) for c in CASES)
-    with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write(head[:-2] + ',\n  "cases": [\n' + body + "\n  ]\n}\n")
-    print(f"wrote {OUT}: {len(CASES)} cases, {sum(len(c['steps']) for c in CASES)} steps")
+    head = {**T.header(GENERATOR), "schema": "see the docstring of scripts/gen_makefile.py",
+            "default_buffer_size": io.DEFAULT_BUFFER_SIZE}
+    T.write_fixture(OUT, head, CASES)
+    print(f"{len(CASES)} cases, {sum(len(c['steps']) for c in CASES)} steps")
 
 
 if __name__ == "__main__":

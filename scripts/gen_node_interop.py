@@ -25,7 +25,6 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import optiontable as T  # noqa: E402
-from gen_sockopt_values import arg_int, header, write  # noqa: E402
 
 OUT = os.path.join(T.REPO, "test", "fixtures", "node-interop.json")
 
@@ -36,26 +35,8 @@ NAMES.update({(TCP, v): k for k, v in vars(S).items() if k.startswith("TCP_")})
 NAMES.update({(IP, v): k for k, v in vars(S).items() if k.startswith("IP_")})
 
 
-def result_of(fn):
-    try:
-        v = fn()
-    except (OSError, TypeError, ValueError) as e:
-        errno = e.errno if isinstance(e, OSError) else None
-        return {"raises": {"type": type(e).__name__, "errno": errno, "message": str(e)}}
-    if v is None:
-        return {"ok": {"t": "none"}}
-    if isinstance(v, bytes):
-        return {"ok": {"t": "bytes", "hex": v.hex()}}
-    assert type(v) is int, v
-    return {"ok": {"t": "int", "v": str(v)}}
-
-
-def arg(v):
-    if isinstance(v, bytes):
-        return {"t": "bytes", "hex": v.hex()}
-    if isinstance(v, str):
-        return {"t": "str", "v": v}
-    return arg_int(v)
+# The argument and range errors are results too (ERRORS below).
+CAUGHT = (OSError, TypeError, ValueError)
 
 
 # Steps: ("set", level, opt, value) | ("get", level, opt) | ("get", level, opt, buflen)
@@ -124,10 +105,11 @@ SEQUENCES = [
 def step(s, st):
     kind, level, opt, *rest = st
     if kind == "set":
-        return {"call": "setsockopt", "args": [arg_int(level), arg_int(opt), arg(rest[0])],
-                "result": result_of(lambda: s.setsockopt(level, opt, rest[0]))}
-    return {"call": "getsockopt", "args": [arg_int(a) for a in (level, opt, *rest)],
-            "result": result_of(lambda: s.getsockopt(level, opt, *rest))}
+        return {"call": "setsockopt",
+                "args": [T.arg_int(level), T.arg_int(opt), T.enc_plain(rest[0])],
+                "result": T.result_of(lambda: s.setsockopt(level, opt, rest[0]), CAUGHT)}
+    return {"call": "getsockopt", "args": [T.arg_int(a) for a in (level, opt, *rest)],
+            "result": T.result_of(lambda: s.getsockopt(level, opt, *rest), CAUGHT)}
 
 
 def cases():
@@ -164,10 +146,10 @@ def adoption():
 
 
 def main():
-    data = header("scripts/gen_node_interop.py")
+    data = T.header("scripts/gen_node_interop.py")
     data["adoption"] = adoption()
     data["cases"] = cases()
-    write(data, OUT)
+    T.write(data, OUT)
     print(f"wrote {os.path.relpath(OUT, T.REPO)}: {len(data['cases'])} cases")
     return 0
 

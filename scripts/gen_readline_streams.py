@@ -23,18 +23,18 @@ import base64
 import io
 import json
 import os
-import platform
 import random
 import re
 import socket
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import optiontable as T  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GENERATOR = "scripts/gen_readline_streams.py"
 OUT = "test/fixtures/readline-streams.json"
 SEED = 20240611
-PYTHON = platform.python_version()
-_m = re.match(r"\d+\.\d+(?:\.\d+)?", platform.release())
-KERNEL = _m.group(0) if _m else platform.release()
 
 # The whole payload must fit in the socketpair's buffers before anyone reads (about 200 KB
 # on Linux with default wmem); the generator checks every send with a timeout.
@@ -453,7 +453,7 @@ def main():
                 case.update(encoding=enc, errors=errors, newline=newline)
             case["steps"] = steps
             cases.append(case)
-    fixture = {"generator": GENERATOR, "python": PYTHON, "kernel": KERNEL, "seed": SEED,
+    fixture = {"generator": GENERATOR, "python": T.PYTHON, "kernel": T.KERNEL, "seed": SEED,
                "cases": cases}
     # Lone surrogates (surrogateescape) cannot be written as UTF-8: backslashreplace turns each
     # into the JSON escape \udcXX, and it can only occur inside a JSON string.

@@ -13,10 +13,7 @@ abstract unix names, fd numbers, autobind names) are either written as placehold
 replay resolves the same way, or masked with a `why`.
 """
 
-import json
 import os
-import platform
-import re
 import secrets
 import shutil
 import signal
@@ -24,13 +21,11 @@ import socket
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import optiontable as T  # noqa: E402
+
 GENERATOR = "scripts/gen_socket_api.py"
 OUT = "test/fixtures/socket-api.json"
-PYTHON = platform.python_version()
-_m = re.match(r"\d+\.\d+(?:\.\d+)?", platform.release())
-KERNEL = _m.group(0) if _m else platform.release()
-MACHINE = platform.machine()
 
 # One random token per run: abstract unix names must not collide with another run (or a
 # concurrent test) in the same network namespace. The fixture never contains it.
@@ -39,9 +34,7 @@ RUN = secrets.token_hex(4)
 AF_INET, AF_INET6, AF_UNIX = socket.AF_INET, socket.AF_INET6, socket.AF_UNIX
 STREAM, DGRAM = socket.SOCK_STREAM, socket.SOCK_DGRAM
 NONBLOCK, CLOEXEC = socket.SOCK_NONBLOCK, socket.SOCK_CLOEXEC
-FAM = {"inet": AF_INET, "inet6": AF_INET6, "unix": AF_UNIX}
-TYP = {"stream": STREAM, "dgram": DGRAM}
-LOOPBACK = {"inet": "127.0.0.1", "inet6": "::1"}
+FAM, TYP, LOOPBACK = T.FAMILIES, T.TYPES, T.LOOPBACK
 
 WHY_PORT = "ephemeral port chosen by the kernel"
 WHY_FD = "fd numbers depend on what the process has open"
@@ -92,24 +85,11 @@ def enc_arg(v):
         return v.json()
     if isinstance(v, Buf):
         return {"t": "bytearray", "hex": v.data.hex()}
-    if v is None:
-        return {"t": "none"}
-    if isinstance(v, bool):
-        return {"t": "bool", "v": v}
-    if isinstance(v, int):
-        return {"t": "int", "v": str(int(v))}
-    if isinstance(v, float):
-        assert v != int(v), "integral floats have no JS twin"
-        return {"t": "float", "v": v}
-    if isinstance(v, str):
-        return {"t": "str", "v": v}
-    if isinstance(v, bytes):
-        return {"t": "bytes", "hex": v.hex()}
     if isinstance(v, tuple):
         return {"t": "tuple", "v": [enc_arg(x) for x in v]}
     if isinstance(v, list):
         return {"t": "list", "v": [enc_arg(x) for x in v]}
-    raise TypeError(f"cannot encode argument {v!r}")
+    return T.enc_plain(v)
 
 
 # --------------------------------------------------------------------------------------------
@@ -320,57 +300,11 @@ class Ctx:
 
 
 def setup(ctx, c):
-    fam, typ, state = c["family"], c["type"], c["state"]
-    if c["listener"]:
-        l = socket.socket(FAM[c["listener"]], STREAM)
-        l.bind((LOOPBACK[c["listener"]], 0))
-        l.listen()
-        ctx.socks["listener"] = l
-    if state == "none":
-        return
-    F, T = FAM[fam], TYP[typ]
-
-    def bind_loopback(s):
-        if fam == "unix":
-            s.bind(ctx.resolve(PATH("bound.sock"), s))
-        else:
-            s.bind((LOOPBACK[fam], 0))
-
-    if state in ("fresh", "bound", "listening", "closed"):
-        s = socket.socket(F, T)
-        if state in ("bound", "listening"):
-            bind_loopback(s)
-        if state == "listening":
-            s.listen()
-        if state == "closed":
-            s.close()
-        ctx.socks["sock"] = s
-    elif state in ("connected", "accepted"):
-        if fam == "unix":
-            assert state == "connected"
-            a, b = socket.socketpair(AF_UNIX, T)
-            ctx.socks["sock"], ctx.socks["peer"] = a, b
-        elif typ == "stream":
-            l = socket.socket(F, T)
-            l.bind((LOOPBACK[fam], 0))
-            l.listen()
-            cl = socket.socket(F, T)
-            cl.connect(l.getsockname())
-            acc, _ = l.accept()
-            ctx.socks["listener"] = l
-            if state == "connected":
-                ctx.socks["sock"], ctx.socks["peer"] = cl, acc
-            else:
-                ctx.socks["sock"], ctx.socks["peer"] = acc, cl
-        else:
-            assert state == "connected"
-            p = socket.socket(F, T)
-            p.bind((LOOPBACK[fam], 0))
-            s = socket.socket(F, T)
-            s.connect(p.getsockname())
-            ctx.socks["sock"], ctx.socks["peer"] = s, p
-    else:
-        raise ValueError(state)
+    unix = c["family"] == "unix"
+    assert not (unix and c["state"] == "accepted")
+    # a bound unix socket gets a path in the case's temp dir
+    unix_path = (lambda: ctx.resolve(PATH("bound.sock"), None)) if unix else None
+    ctx.socks.update(T.case_sockets(c, unix_path))
 
 
 def port_at(v, path):
@@ -379,19 +313,6 @@ def port_at(v, path):
             return None
         v = v["v"][i]
     return int(v["v"]) if v["t"] == "int" else None
-
-
-def norm_masked(v, path):
-    """Replace the masked int at `path` by 0 so the fixture does not change between runs."""
-    if not path:
-        assert v["t"] == "int", v
-        port = int(v["v"])
-        assert 1 <= port <= 65535, port
-        return {"t": "int", "v": "0"}
-    assert v["t"] == "tuple", v
-    out = list(v["v"])
-    out[path[0]] = norm_masked(out[path[0]], path[1:])
-    return {"t": "tuple", "v": out}
 
 
 def run_step(ctx, st):
@@ -438,7 +359,7 @@ def run_step(ctx, st):
         res = ctx.enc(v, st, target, pre_fd, args)
         if st.port is not None and port_at(res, st.port) not in (0, None):
             # a port of 0 (nothing bound) is deterministic and stays unmasked
-            res = norm_masked(res, st.port)
+            res = T.zero_port(res, st.port)
             out["mask"] = {"why": WHY_PORT, "port_at": st.port}
         if st.anyint:
             assert res["t"] == "int"
@@ -1232,15 +1153,8 @@ def main():
     io_cases()
     module_cases()
     cases = [run_case(i, c) for i, c in enumerate(CASES)]
-    fixture = {"generator": GENERATOR, "python": PYTHON, "kernel": KERNEL, "machine": MACHINE,
-               "cases": cases}
-    path = os.path.join(ROOT, OUT)
-    # one case per line: small, and a regenerated fixture diffs case by case
-    head = json.dumps({k: v for k, v in fixture.items() if k != "cases"}, indent=2)
-    body = ",\n".join("    " + json.dumps(c, ensure_ascii=True) for c in cases)
-    with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write(head[:-2] + ',\n  "cases": [\n' + body + "\n  ]\n}\n")
-    print(f"wrote {OUT}: {len(cases)} cases")
+    T.write_fixture(OUT, T.header(GENERATOR), cases)
+    print(f"{len(cases)} cases")
 
 
 if __name__ == "__main__":

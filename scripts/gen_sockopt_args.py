@@ -38,12 +38,13 @@ The script runs every case twice and fails if an unmasked result differs between
 
 import json
 import os
-import platform
-import re
 import socket
 import struct
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import optiontable as T  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = "test/fixtures/sockopt-args.json"
@@ -60,43 +61,10 @@ with open("/proc/sys/net/core/rmem_max") as f:
 
 
 def enc_arg(v):
-    if isinstance(v, bool):
-        return {"t": "bool", "v": v}
-    if isinstance(v, int):
-        return {"t": "int", "v": str(v)}
-    if v is None:
-        return {"t": "none"}
-    if isinstance(v, str):
-        return {"t": "str", "v": v}
-    if isinstance(v, float):
-        assert v != int(v), "integral floats have no JS twin; the schema forbids them"
-        return {"t": "float", "v": v}
-    if isinstance(v, bytes):
-        return {"t": "bytes", "hex": v.hex()}
     if isinstance(v, list):
         assert v == []
         return {"t": "list"}
-    raise TypeError(f"cannot encode {v!r}")
-
-
-def enc_ok(v):
-    if v is None:
-        return {"ok": {"t": "none"}}
-    if isinstance(v, bool):
-        raise AssertionError("socket calls never return bool")
-    if isinstance(v, int):
-        return {"ok": {"t": "int", "v": str(v)}}
-    if isinstance(v, bytes):
-        return {"ok": {"t": "bytes", "hex": v.hex()}}
-    raise TypeError(f"cannot encode result {v!r}")
-
-
-def enc_exc(e):
-    return {"raises": {
-        "type": type(e).__name__,
-        "errno": getattr(e, "errno", None),
-        "message": str(e),
-    }}
+    return T.enc_plain(v)
 
 
 # --------------------------------------------------------------------------------------------
@@ -408,38 +376,12 @@ for state in ["closed", "detached"]:
 # Running
 
 
-FAMILY = {"inet": S.AF_INET, "inet6": S.AF_INET6, "unix": S.AF_UNIX}
-TYPE = {"stream": S.SOCK_STREAM, "dgram": S.SOCK_DGRAM}
-
-
-def make_socket(spec):
-    """Returns (socket, cleanup). Only the states this fixture uses are supported."""
-    s = S.socket(FAMILY[spec["family"]], TYPE[spec["type"]])
-    state = spec["state"]
-    if state == "fresh":
-        return s, s.close
-    if state == "closed":
-        s.close()
-        return s, lambda: None
-    if state == "detached":
-        fd = s.detach()
-        return s, lambda: os.close(fd)  # README: the generator closes the detached fd itself
-    raise ValueError(f"state {state!r} not used by this generator")
-
-
 def run_case(c):
-    s, cleanup = make_socket(c["sock"])
-    results = []
-    try:
-        for st in c["steps"]:
-            try:
-                r = enc_ok(getattr(s, st.call)(*st.args))
-            except Exception as e:  # the exception is the datum
-                r = enc_exc(e)
-            results.append(r)
-    finally:
-        cleanup()
-    return results
+    sock = c["sock"]
+    with T.open_socket(sock["family"], sock["type"], sock["state"]) as s:
+        # any exception is the datum (TypeError, OverflowError, OSError...)
+        return [T.result_of(lambda: getattr(s, st.call)(*st.args), Exception)
+                for st in c["steps"]]
 
 
 def finish_mask(step, result):
@@ -471,9 +413,8 @@ def masked_equal(a, b, mask):
 
 def main():
     if sys.version_info[:2] != (3, 11):
-        print(f"warning: the oracle is CPython 3.11, this is {platform.python_version()}",
+        print(f"warning: the oracle is CPython 3.11, this is {T.PYTHON}",
               file=sys.stderr)
-    m = re.match(r"\d+\.\d+(?:\.\d+)?", platform.release())
     out_cases = []
     unstable = []
     for c in CASES:
@@ -493,13 +434,7 @@ def main():
             print("unstable:", u, file=sys.stderr)
         raise SystemExit("some unmasked results differ between two runs")
 
-    doc = {
-        "generator": GENERATOR,
-        "python": platform.python_version(),
-        "kernel": m.group(0) if m else platform.release(),
-        "machine": platform.machine(),
-        "cases": out_cases,
-    }
+    doc = {**T.header(GENERATOR), "cases": out_cases}
     path = os.path.join(ROOT, OUT)
     tmp = tempfile.NamedTemporaryFile("w", dir=os.path.dirname(path), delete=False,
                                       encoding="utf-8", suffix=".tmp")

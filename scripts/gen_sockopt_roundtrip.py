@@ -22,31 +22,24 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import optiontable as T  # noqa: E402
-from gen_sockopt_values import arg_int, header, result_of, write  # noqa: E402
 
 OUT = os.path.join(T.REPO, "test", "fixtures", "sockopt-roundtrip.json")
 
 
-def arg_value(v):
-    if isinstance(v, bytes):
-        return {"t": "bytes", "hex": v.hex()}
-    return arg_int(v)
-
-
 def set_step(s, level, opt, value, optlen=None):
     if optlen is not None:
-        args = [arg_int(level), arg_int(opt), {"t": "none"}, arg_int(optlen)]
-        res = result_of(lambda: s.setsockopt(level, opt, None, optlen))
+        args = [T.arg_int(level), T.arg_int(opt), {"t": "none"}, T.arg_int(optlen)]
+        res = T.result_of(lambda: s.setsockopt(level, opt, None, optlen))
     else:
-        args = [arg_int(level), arg_int(opt), arg_value(value)]
-        res = result_of(lambda: s.setsockopt(level, opt, value))
+        args = [T.arg_int(level), T.arg_int(opt), T.enc_plain(value)]
+        res = T.result_of(lambda: s.setsockopt(level, opt, value))
     return {"call": "setsockopt", "args": args, "result": res}
 
 
 def get_step(s, level, opt, read):
     args = [level, opt] + ([] if read == "int" else [read])
-    return {"call": "getsockopt", "args": [arg_int(a) for a in args],
-            "result": result_of(lambda: s.getsockopt(*args))}
+    return {"call": "getsockopt", "args": [T.arg_int(a) for a in args],
+            "result": T.result_of(lambda: s.getsockopt(*args))}
 
 
 def mask_for(row, spec, step):
@@ -86,7 +79,7 @@ def run_case(row, spec):
 
 
 def build():
-    out = header("scripts/gen_sockopt_roundtrip.py")
+    out = T.header("scripts/gen_sockopt_roundtrip.py")
     out["rows"] = ("a case's row is identified by its name and the level in the args of its "
                    "last setsockopt step; the MCAST_* names exist at both IPPROTO_IP and "
                    "IPPROTO_IPV6")
@@ -127,7 +120,7 @@ def main(argv):
         i = argv.index("--check")
         return check(int(argv[i + 1]) if i + 1 < len(argv) else 3)
     data = build()
-    write(data, OUT)
+    T.write(data, OUT)
     print(f"wrote {os.path.relpath(OUT, T.REPO)}: {len(data['cases'])} cases, "
           f"{len(data['no_roundtrip'])} settable rows without a round trip")
     return 0

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import subprocess
 import sys
 
@@ -74,23 +73,6 @@ def forms(row):
     return out
 
 
-def arg_int(v):
-    return {"t": "int", "v": str(int(v))}
-
-
-def result_of(fn):
-    try:
-        v = fn()
-    except OSError as e:
-        return {"raises": {"type": type(e).__name__, "errno": e.errno, "message": str(e)}}
-    if v is None:
-        return {"ok": {"t": "none"}}
-    if isinstance(v, bytes):
-        return {"ok": {"t": "bytes", "hex": v.hex()}}
-    assert type(v) is int, v
-    return {"ok": {"t": "int", "v": str(v)}}
-
-
 def open_fds():
     return set(os.listdir("/proc/self/fd"))
 
@@ -108,7 +90,7 @@ def collect():
                 args = [row.level_value, row.value] + ([] if buflen is None else [buflen])
                 with T.open_socket(*sock) as s:
                     before = open_fds()
-                    res = result_of(lambda: s.getsockopt(*args))
+                    res = T.result_of(lambda: s.getsockopt(*args))
                     leaked = open_fds() - before
                 if leaked:
                     raise SystemExit(f"{row.name} on {sock} opened fds {leaked}: add it to SKIP")
@@ -185,18 +167,9 @@ def mask_for(row, sock, args, res):
 
 
 # --------------------------------------------------------------------------------------------
-def header(generator):
-    return {
-        "generator": generator,
-        "python": platform.python_version(),
-        "kernel": platform.release().split("-")[0],
-        "machine": platform.machine(),
-    }
-
-
 def build():
     cases = collect()
-    out = header("scripts/gen_sockopt_values.py")
+    out = T.header("scripts/gen_sockopt_values.py")
     out["rows"] = ("a case's row is identified by its name and the level in the first two args; "
                    "the MCAST_* names exist at both IPPROTO_IP and IPPROTO_IPV6")
     out["skipped"] = [
@@ -210,7 +183,7 @@ def build():
     ]
     out["cases"] = []
     for cid, row, sock, args, res in cases:
-        step = {"call": "getsockopt", "args": [arg_int(a) for a in args], "result": res}
+        step = {"call": "getsockopt", "args": [T.arg_int(a) for a in args], "result": res}
         m = mask_for(row, sock, args, res)
         if m:
             step["mask"] = m
@@ -220,20 +193,6 @@ def build():
             "steps": [step],
         })
     return out
-
-
-def write(data, path=OUT):
-    """Header keys indented, then one case per line (small, diff-friendly)."""
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write("{\n")
-        for k, v in data.items():
-            if k == "cases":
-                continue
-            f.write(f" {json.dumps(k)}: {json.dumps(v)},\n")
-        f.write(' "cases": [\n')
-        f.write(",\n".join("  " + json.dumps(c, separators=(",", ":")) for c in data["cases"]))
-        f.write("\n ]\n}\n")
 
 
 def raw_dump():
@@ -295,7 +254,7 @@ def main(argv):
         i = argv.index("--check")
         return check(int(argv[i + 1]) if i + 1 < len(argv) else 3)
     data = build()
-    write(data)
+    T.write(data, OUT)
     print(f"wrote {os.path.relpath(OUT, T.REPO)}: {len(data['cases'])} cases, "
           f"{sum(1 for c in data['cases'] if 'mask' in c['steps'][0])} masked")
     return 0

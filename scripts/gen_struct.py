@@ -42,10 +42,12 @@ pack_into buffer, bytearray formats.
 import json
 import math
 import os
-import platform
 import random
 import struct
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import optiontable as T  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "test/fixtures/struct-cases.json")
@@ -95,10 +97,8 @@ def enc(a):
     how = None
     if isinstance(a, As):
         a, how = a.v, a.how
-    if isinstance(a, bool):
-        return {"t": "bool", "v": a}
-    if isinstance(a, int):
-        out = {"t": "int", "v": str(a)}
+    if isinstance(a, int) and not isinstance(a, bool):
+        out = T.enc_plain(a)
         if how == "bigint":
             assert -MAX_SAFE <= a <= MAX_SAFE
             out["as"] = "bigint"
@@ -110,43 +110,22 @@ def enc(a):
         # The JS twin of an integral float (other than -0.0) is a Python int: never emitted.
         assert not (math.isfinite(a) and a == int(a)) or is_neg_zero(a), a
         return {"t": "float", "hex": dhex(a)}
-    if a is None:
-        return {"t": "none"}
-    if isinstance(a, str):
-        return {"t": "str", "v": a}
     if isinstance(a, bytearray):
         return {"t": "bytearray", "hex": a.hex()}
-    if isinstance(a, bytes):
-        return {"t": "bytes", "hex": a.hex()}
     if isinstance(a, list):
         return {"t": "list", "v": [enc(x) for x in a]}
-    raise TypeError(f"no ARG encoding for {a!r}")
+    return T.enc_plain(a)
 
 
 def value_codes(fmt):
     """(native, [code per returned value]) for a format CPython accepted."""
     if isinstance(fmt, bytes):
         fmt = fmt.decode("ascii")
-    native = True
-    if fmt and fmt[0] in "@=<>!":
-        native = fmt[0] == "@"
-        fmt = fmt[1:]
-    out, i = [], 0
-    while i < len(fmt):
-        c = fmt[i]
-        i += 1
-        if c in WS:
-            continue
-        n = None
-        if c.isdigit():
-            j = i - 1
-            while fmt[i].isdigit():
-                i += 1
-            n = int(fmt[j:i])
-            c = fmt[i]
-            i += 1
+    native = not (fmt and fmt[0] in "=<>!")
+    out = []
+    for c, n in format_items(fmt):
         if c in "sp":
-            out.append(c)
+            out.append(c)        # one bytes value, whatever the count
         elif c != "x":
             out += [c] * (1 if n is None else n)
     return native, out
@@ -903,8 +882,8 @@ def main():
             messages[key] = messages.get(key, 0) + 1
     header = {
         "generator": "scripts/gen_struct.py",
-        "python": platform.python_version(),
-        "machine": platform.machine(),
+        "python": T.PYTHON,
+        "machine": T.MACHINE,
         "byteorder": sys.byteorder,
         "seed": SEED,
         "counts": {"cases": len(CASES), "by_call": by_call, "by_result": by_kind},

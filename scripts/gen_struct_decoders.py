@@ -21,9 +21,7 @@ Writes test/fixtures/struct-decoders.json. Values in "fields" are typed trees:
 from __future__ import annotations
 
 import ctypes
-import json
 import os
-import platform
 import socket
 import struct
 import sys
@@ -754,24 +752,12 @@ def main():
         collect_live(tmp)
     collect_synthetic()
     collect_encoders()
-    data = {
-        "generator": "scripts/gen_struct_decoders.py",
-        "python": platform.python_version(),
-        "kernel": platform.release().split("-")[0],
-        "machine": platform.machine(),
-        "congestion_control": open("/proc/sys/net/ipv4/tcp_congestion_control").read().strip(),
-        "decoders": sorted(DECODE),
-    }
-    with open(OUT, "w") as f:
-        f.write("{\n")
-        for k, v in data.items():
-            f.write(f" {json.dumps(k)}: {json.dumps(v)},\n")
-        f.write(' "cases": [\n')
-        f.write(",\n".join("  " + json.dumps(c, separators=(",", ":")) for c in CASES))
-        f.write("\n ],\n")
-        f.write(' "encoders": [\n')
-        f.write(",\n".join("  " + json.dumps(c, separators=(",", ":")) for c in ENCODERS))
-        f.write("\n ]\n}\n")
+    data = T.header("scripts/gen_struct_decoders.py")
+    with open("/proc/sys/net/ipv4/tcp_congestion_control") as f:
+        data["congestion_control"] = f.read().strip()
+    data["decoders"] = sorted(DECODE)
+    data["cases"], data["encoders"] = CASES, ENCODERS
+    T.write(data, OUT, lists=("cases", "encoders"))
     live_n = sum(c["source"] == "live" for c in CASES)
     print(f"wrote {OUT}: {len(CASES)} decoder cases ({live_n} live), {len(ENCODERS)} encoder cases")
 

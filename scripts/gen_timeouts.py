@@ -20,11 +20,8 @@ masked or tolerance-checked with a `why`: elapsed times of timed calls, ephemera
 net.core.somaxconn, and connect_ex's EINPROGRESS-or-0.
 """
 
-import json
 import math
 import os
-import platform
-import re
 import socket
 import struct
 import subprocess
@@ -32,13 +29,11 @@ import sys
 import threading
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import optiontable as T  # noqa: E402
+
 GENERATOR = "scripts/gen_timeouts.py"
 OUT = "test/fixtures/timeouts.json"
-PYTHON = platform.python_version()
-_m = re.match(r"\d+\.\d+(?:\.\d+)?", platform.release())
-KERNEL = _m.group(0) if _m else platform.release()
-MACHINE = platform.machine()
 with open("/proc/sys/net/core/somaxconn") as _f:
     SOMAXCONN = int(_f.read())
 
@@ -46,9 +41,7 @@ AF_INET, AF_INET6, AF_UNIX = socket.AF_INET, socket.AF_INET6, socket.AF_UNIX
 STREAM, DGRAM = socket.SOCK_STREAM, socket.SOCK_DGRAM
 NONBLOCK, CLOEXEC = socket.SOCK_NONBLOCK, socket.SOCK_CLOEXEC
 SOL_SOCKET = socket.SOL_SOCKET
-FAM = {"inet": AF_INET, "inet6": AF_INET6, "unix": AF_UNIX}
-TYP = {"stream": STREAM, "dgram": DGRAM}
-LOOPBACK = {"inet": "127.0.0.1", "inet6": "::1"}
+FAM, TYP, LOOPBACK = T.FAMILIES, T.TYPES, T.LOOPBACK
 
 INF, NAN = float("inf"), float("nan")
 
@@ -142,27 +135,17 @@ def enc_arg(v):
         return {"t": "zeros", "n": v.n}
     if isinstance(v, Buf):
         return {"t": "bytearray", "hex": v.data.hex()}
-    if v is None:
-        return {"t": "none"}
-    if isinstance(v, bool):
-        return {"t": "bool", "v": v}
     if isinstance(v, AsNumber):
         return {"t": "int", "v": str(int(v)), "as": "number"}
-    if isinstance(v, int):
-        return {"t": "int", "v": str(int(v))}
     if isinstance(v, float):
         # JS has no integral float (1e300 is an int there): such cases are python_only
         return enc_float(v)
-    if isinstance(v, str):
-        return {"t": "str", "v": v}
-    if isinstance(v, bytes):
-        return {"t": "bytes", "hex": v.hex()}
     if isinstance(v, tuple):
         return {"t": "tuple", "v": [enc_arg(x) for x in v]}
     if isinstance(v, list):
         assert not v
         return {"t": "list"}
-    raise TypeError(f"cannot encode argument {v!r}")
+    return T.enc_plain(v)
 
 
 def label(v):
@@ -308,26 +291,18 @@ class Ctx:
             self.extra.append(v)
             return {"t": "socket", "family": int(v.family), "type": int(v.type),
                     "proto": int(v.proto)}
-        if v is None:
-            return {"t": "none"}
-        if isinstance(v, bool):
-            return {"t": "bool", "v": v}
-        if isinstance(v, int):
-            return {"t": "int", "v": str(v)}
         if isinstance(v, float):
             # a result float may be integral (gettimeout() of settimeout(5) is 5.0): the
             # replay compares numbers with Object.is
             return enc_float(v)
-        if isinstance(v, (bytes, bytearray)):
+        if isinstance(v, bytearray):
             return {"t": "bytes", "hex": bytes(v).hex()}
-        if isinstance(v, str):
-            return {"t": "str", "v": v}
         if isinstance(v, tuple):
             name = self.name_of_addr(v)
             if name:
                 return {"t": "addr", "v": name}
             return {"t": "tuple", "v": [self.enc(x) for x in v]}
-        raise TypeError(f"cannot encode result {v!r}")
+        return T.enc_plain(v)
 
     def cleanup(self):
         self.stop.set()
@@ -349,48 +324,7 @@ class Ctx:
 
 
 def setup(ctx, c):
-    fam, typ, state = c["family"], c["type"], c["state"]
-    if c["listener"]:
-        l = socket.socket(FAM[c["listener"]], STREAM)
-        l.bind((LOOPBACK[c["listener"]], 0))
-        l.listen()
-        ctx.socks["listener"] = l
-    if state == "none":
-        return
-    F, T = FAM[fam], TYP[typ]
-    if state in ("fresh", "bound", "listening", "closed"):
-        s = socket.socket(F, T)
-        if state in ("bound", "listening"):
-            s.bind((LOOPBACK[fam], 0))
-        if state == "listening":
-            s.listen()
-        if state == "closed":
-            s.close()
-        ctx.socks["sock"] = s
-    elif state in ("connected", "accepted"):
-        if fam == "unix":
-            a, b = socket.socketpair(AF_UNIX, T)
-            ctx.socks["sock"], ctx.socks["peer"] = a, b
-        elif typ == "stream":
-            l = socket.socket(F, T)
-            l.bind((LOOPBACK[fam], 0))
-            l.listen()
-            cl = socket.socket(F, T)
-            cl.connect(l.getsockname())
-            acc, _ = l.accept()
-            ctx.socks["listener"] = l
-            if state == "connected":
-                ctx.socks["sock"], ctx.socks["peer"] = cl, acc
-            else:
-                ctx.socks["sock"], ctx.socks["peer"] = acc, cl
-        else:
-            p = socket.socket(F, T)
-            p.bind((LOOPBACK[fam], 0))
-            s = socket.socket(F, T)
-            s.connect(p.getsockname())
-            ctx.socks["sock"], ctx.socks["peer"] = s, p
-    else:
-        raise ValueError(state)
+    ctx.socks.update(T.case_sockets(c))
 
 
 def peer_thread(ctx, addr, delay, data):
@@ -403,15 +337,6 @@ def peer_thread(ctx, addr, delay, data):
                 pass
         except OSError:
             pass
-
-
-def zero_port(v, path):
-    if not path:
-        assert v["t"] == "int" and 1 <= int(v["v"]) <= 65535, v
-        return {"t": "int", "v": "0"}
-    out = list(v["v"])
-    out[path[0]] = zero_port(out[path[0]], path[1:])
-    return {"t": "tuple", "v": out}
 
 
 def run_call(ctx, st):
@@ -430,10 +355,7 @@ def run_call(ctx, st):
             v = getattr(target, st["call"])(*args)
     except Exception as e:  # noqa: BLE001 - every exception is an answer
         dt = time.monotonic() - t0
-        msg = str(e)
-        out["result"] = {"raises": {"type": type(e).__name__,
-                                    "errno": getattr(e, "errno", None),
-                                    "message": msg}}
+        out["result"] = T.raises(e)
     else:
         dt = time.monotonic() - t0
         if st["call"] == "socket" and len(args) > 3 and args[3] is not None:
@@ -450,7 +372,7 @@ def run_call(ctx, st):
                     ctx.extra.append(x)
         res = ctx.enc(v)
         if st["port_at"]:
-            res = zero_port(res, st["port_at"])
+            res = T.zero_port(res, st["port_at"])
             out["mask"] = {"why": WHY_PORT, "port_at": st["port_at"]}
         if st["anyint"]:
             assert res["t"] == "int", res
@@ -867,14 +789,9 @@ def main():
     listen_cases()
     io_cases()
     cases = [run_case(c) for c in CASES]
-    fixture = {"generator": GENERATOR, "python": PYTHON, "kernel": KERNEL, "machine": MACHINE,
-               "somaxconn": SOMAXCONN, "cases": cases}
-    path = os.path.join(ROOT, OUT)
-    head = json.dumps({k: v for k, v in fixture.items() if k != "cases"}, indent=2)
-    body = ",\n".join("    " + json.dumps(c, ensure_ascii=True, allow_nan=False) for c in cases)
-    with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write(head[:-2] + ',\n  "cases": [\n' + body + "\n  ]\n}\n")
-    print(f"wrote {OUT}: {len(cases)} cases")
+    T.write_fixture(OUT, {**T.header(GENERATOR), "somaxconn": SOMAXCONN}, cases,
+                    allow_nan=False)
+    print(f"{len(cases)} cases")
 
 
 if __name__ == "__main__":

@@ -20,13 +20,19 @@ socket here have `roundtrip=()` and `why_no_roundtrip` quoting the errno CPython
 
 Running this file writes assembly/generated/options.ts (see write_ts()).
 
-Also exported for the generators: open_socket(family, type, state), the socket states of
-test/fixtures/README.md.
+Also the helpers the fixture generators share (one copy, so every fixture agrees): the
+socket states of test/fixtures/README.md (open_socket, case_sockets, state_sockets,
+lone_socket, loopback_pair), the header fields (header, PYTHON, KERNEL, MACHINE), the
+one-case-per-line JSON layouts (write_fixture, write; write_text for any file) and the VALUE / RESULT records (enc_plain, arg_int, exc_record,
+raises, result_of, zero_port).
 """
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import platform
+import re
 import socket
 import struct
 import sys
@@ -967,93 +973,10 @@ def row_id(r: Row) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# Socket states of test/fixtures/README.md, shared by the generators.
-FAMILIES = {"inet": socket.AF_INET, "inet6": socket.AF_INET6, "unix": socket.AF_UNIX}
-TYPES = {"stream": socket.SOCK_STREAM, "dgram": socket.SOCK_DGRAM}
-LOOPBACK = {"inet": "127.0.0.1", "inet6": "::1"}
-
-
-@contextlib.contextmanager
-def open_socket(family: str, type_: str, state: str):
-    """Yield a socket in the README state; everything it opened is closed afterwards."""
-    fam, typ = FAMILIES[family], TYPES[type_]
-    keep = []
-    tmp = None
-    s = None
-
-    def addr():
-        nonlocal tmp
-        if family == "unix":
-            if tmp is None:
-                tmp = tempfile.mkdtemp(prefix="wasock-")
-            return os.path.join(tmp, f"s{len(keep)}")
-        return (LOOPBACK[family], 0)
-
-    try:
-        if state in ("fresh", "closed", "detached"):
-            s = socket.socket(fam, typ)
-            if state == "closed":
-                s.close()
-            elif state == "detached":
-                keep.append(s.detach())
-        elif state == "bound":
-            s = socket.socket(fam, typ)
-            s.bind(addr())
-        elif state == "listening":
-            assert type_ == "stream"
-            s = socket.socket(fam, typ)
-            s.bind(addr())
-            s.listen()
-        elif state == "connected":
-            if family == "unix":
-                s, peer = socket.socketpair(socket.AF_UNIX, typ)
-                keep.append(peer)
-            elif type_ == "stream":
-                lst = socket.socket(fam, typ)
-                keep.append(lst)
-                lst.bind(addr())
-                lst.listen()
-                s = socket.socket(fam, typ)
-                s.connect(lst.getsockname())
-                acc, _ = lst.accept()
-                keep.append(acc)
-            else:
-                peer = socket.socket(fam, typ)
-                keep.append(peer)
-                peer.bind(addr())
-                s = socket.socket(fam, typ)
-                s.connect(peer.getsockname())
-        elif state == "accepted":
-            assert type_ == "stream"
-            lst = socket.socket(fam, typ)
-            keep.append(lst)
-            lst.bind(addr())
-            lst.listen()
-            cli = socket.socket(fam, typ)
-            keep.append(cli)
-            cli.connect(lst.getsockname())
-            s, _ = lst.accept()
-        else:
-            raise ValueError(state)
-        yield s
-    finally:
-        # TCP sockets are closed with an RST (SO_LINGER (1, 0)) so they leave no TIME_WAIT
-        # entry behind: thousands of cases would otherwise exhaust the ephemeral ports.
-        for k in ([s] if s is not None else []) + keep:
-            if isinstance(k, int):
-                os.close(k)
-                continue
-            if family != "unix" and type_ == "stream" and k.fileno() >= 0:
-                try:
-                    k.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                except OSError:
-                    pass
-            k.close()
-        if tmp:
-            for f in os.listdir(tmp):
-                os.unlink(os.path.join(tmp, f))
-            os.rmdir(tmp)
-
+# Socket states, fixture header/writers and JSON records live in fixturelib.py; re-exported
+# here because the generators reach everything through this module as `T`.
+from fixturelib import *  # noqa: E402,F401,F403
+from fixturelib import _m  # noqa: E402,F401
 
 # --------------------------------------------------------------------------------------------
 def _ts_str(s: str) -> str:
