@@ -108,12 +108,15 @@ def collect():
 TCP_INFO_FRESH = ([(44, 48), (52, 60)],
                   "tcpi_last_data_sent/last_data_recv/last_ack_recv are 'ms since' timestamps "
                   "that were never set, i.e. the jiffies clock itself")
-TCP_INFO_ESTABLISHED = ([(8, 12), (44, 48), (52, 60), (68, 76), (88, 92), (104, 112), (148, 152)],
+TCP_METRICS = ("the kernel's tcp_metrics cache for the peer address (`ip tcp_metrics`), "
+               "which earlier connections to 127.0.0.1 and ::1 update, seeds new connections")
+TCP_INFO_ESTABLISHED = ([(8, 12), (44, 48), (52, 60), (68, 92), (104, 112), (148, 152)],
                         "handshake timing over loopback: tcpi_rto, tcpi_rtt, tcpi_rttvar, "
                         "tcpi_min_rtt, tcpi_pacing_rate (derived from rtt) and the ms-ago timers "
-                        "last_data_sent/last_data_recv/last_ack_recv; tcpi_reordering starts "
-                        "from the kernel's tcp_metrics cache for the peer address (`ip "
-                        "tcp_metrics`), which earlier connections to 127.0.0.1 update")
+                        "last_data_sent/last_data_recv/last_ack_recv; tcpi_snd_ssthresh, "
+                        "tcpi_snd_cwnd, tcpi_advmss and tcpi_reordering start from the kernel's "
+                        "tcp_metrics cache for the peer address (`ip tcp_metrics`), which "
+                        "earlier connections to 127.0.0.1 and ::1 update")
 
 
 def mask_for(row, sock, args, res):
@@ -155,6 +158,12 @@ def mask_for(row, sock, args, res):
     if name == "SO_INCOMING_CPU" and established:
         return int_or([(0, 4)], "SO_INCOMING_CPU is the CPU that processed the last received "
                                 "packet")
+    if name == "SO_SNDBUF" and family != "unix" and type_ == "stream" and established:
+        return int_or([(0, 4)], TCP_METRICS + ": an established socket's send buffer is sized "
+                                "from the congestion window it starts with")
+    if name == "SO_MEMINFO" and family != "unix" and type_ == "stream" and established:
+        return rng([(12, 16)], TCP_METRICS + ": SK_MEMINFO_SNDBUF is the send buffer, sized "
+                               "from the congestion window the connection starts with")
     if name == "TCP_INFO" and not is_int:
         if state == "fresh":
             return rng(*TCP_INFO_FRESH)
