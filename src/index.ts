@@ -4,6 +4,7 @@ export { socket, Socket } from './socket.js';
 export * as struct from './struct.js';
 export * as io from './io.js';
 export { SocketIO } from './io.js';
+export { toReadable, toWritable, type FileObject, type StreamAdapterOptions } from './streams.js';
 export { socketpair, fromfd, create_connection, create_server, getdefaulttimeout, setdefaulttimeout } from './functions.js';
 export {
   OSError, BlockingIOError, ChildProcessError, ConnectionError, BrokenPipeError,
