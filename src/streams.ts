@@ -75,22 +75,21 @@ function nonBlocking(raw: SocketIO): boolean {
 /** Retries after "would block": setImmediate first, then timers doubling up to max ms. */
 class Retry {
   private delay = 0;
-  private timer: ReturnType<typeof setTimeout> | ReturnType<typeof setImmediate> | null = null;
+  private timeout: ReturnType<typeof setTimeout> | null = null;
+  private immediate: ReturnType<typeof setImmediate> | null = null;
   constructor(private readonly max: number) {}
 
   later(fn: () => void): void {
     const d = this.delay;
     this.delay = d === 0 ? 1 : Math.min(d * 2, this.max);
-    const run = () => { this.timer = null; fn(); };
-    this.timer = d === 0 ? setImmediate(run) : setTimeout(run, d);
+    if (d === 0) this.immediate = setImmediate(() => { this.immediate = null; fn(); });
+    else this.timeout = setTimeout(() => { this.timeout = null; fn(); }, d);
   }
   /** Progress was made: the next wait starts short again. */
   reset(): void { this.delay = 0; }
   cancel(): void {
-    if (this.timer === null) return;
-    clearTimeout(this.timer as ReturnType<typeof setTimeout>);
-    clearImmediate(this.timer as ReturnType<typeof setImmediate>);
-    this.timer = null;
+    if (this.immediate !== null) { clearImmediate(this.immediate); this.immediate = null; }
+    if (this.timeout !== null) { clearTimeout(this.timeout); this.timeout = null; }
   }
 }
 
@@ -119,8 +118,8 @@ const EMPTY = new Uint8Array(0);
  */
 function pull(bytes: ByteLayer, n: number, nb: boolean): Uint8Array | null {
   if (bytes instanceof SocketIO) return bytes.read(n);
-  if (bytes instanceof BufferedWriter) return bytes.read(n);          // raises UnsupportedOperation
-  return nb ? bytes.read(n) : bytes.read1(n);
+  const r = bytes as BufferedReader | BufferedRWPair;    // toReadable() took only readable files
+  return nb ? r.read(n) : r.read1(n);
 }
 
 /**

@@ -31,3 +31,8 @@ it('README: the struct example runs and prints what its comments say', async () 
   const lines = await run(blocks[1], 'struct');
   expect(lines).toEqual(['16', '[1,5]', '["1n","500000n"]', 'true short format requires -32768 <= number <= 32767']);
 });
+
+it('README: the Node streams example runs and prints what its comments say', async () => {
+  const block = blocks.find((b) => b.includes('toReadable'))!;
+  expect(await run(block, 'streams')).toEqual(['hello w\u00f6rld']);
+});
