@@ -139,6 +139,30 @@ def setup(name):
             state["f"].close(); state["a"].close(); state["l"].close(); state["p"].wait()
         run.prepare, run.finish = prepare, finish
         return run, ()
+    if name in ("write_lines", "write_blocks"):
+        # One reader process for all runs (bench/reader.py connects once per run), so process
+        # start-up stays out of the timing; each run writes n items, flushes, and waits for the
+        # reader's byte count.
+        import subprocess, os
+        here = os.path.dirname(os.path.abspath(__file__))
+        l = socket.socket()
+        l.bind(("127.0.0.1", 0))
+        l.listen()
+        p = subprocess.Popen(["python3", os.path.join(here, "reader.py"), str(l.getsockname()[1])])
+        item = b"x" * 99 + b"\n" if name == "write_lines" else bytes(65536)
+        def run(n):
+            a, _ = l.accept()
+            f = a.makefile("wb")
+            w = f.write
+            for _ in range(n):
+                w(item)
+            f.close()
+            a.shutdown(socket.SHUT_WR)
+            got = int(a.recv(64))
+            if got != n * len(item):
+                raise SystemExit(f"reader got {got} bytes, not {n * len(item)}")
+            a.close()
+        return run, (l, p)
     if name == "create_close":
         sock = socket.socket
         def run(n):

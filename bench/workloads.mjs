@@ -32,6 +32,8 @@ export const WORKLOADS = {
   readline_text: { label: "makefile('r').readline() (utf-8)", n: 1_000_000 },
   fcntl_getfl: { label: 'fcntl(sock, F_GETFL)', n: 400_000 },
   ioctl_fionread: { label: 'ioctl(sock, FIONREAD, 4-byte buffer)', n: 400_000 },
+  write_lines: { label: "makefile('wb').write() 100-byte lines", n: 1_000_000 },
+  write_blocks: { label: "makefile('wb').write() 64 KiB blocks", n: 4_000 },
   struct_Struct_unpack: { label: "Struct('ii').unpack(b)", n: 2_000_000, peer: 'python-struct' },
   struct_unpack: { label: "struct.unpack('ii', b)", n: 2_000_000, peer: 'python-struct' },
   struct_pack: { label: "struct.pack('ii', 1, 2)", n: 2_000_000, peer: 'python-struct' },
@@ -113,6 +115,29 @@ export function setup(name) {
       },
       finish() { f.close(); a.close(); l.close(); },
       close() {},
+    };
+  }
+  if (name === 'write_lines' || name === 'write_blocks') {
+    // One reader process for all runs (bench/reader.py connects once per run), so process
+    // start-up stays out of the timing; each run writes n items, flushes, and waits for the
+    // reader's byte count.
+    const l = new w.socket();
+    l.bind(['127.0.0.1', 0]);
+    l.listen();
+    const child = spawn('python3', [new URL('./reader.py', import.meta.url).pathname, String(l.getsockname()[1])], { stdio: 'ignore' });
+    const item = name === 'write_lines' ? new TextEncoder().encode('x'.repeat(99) + '\n') : new Uint8Array(65536);
+    return {
+      run(n) {
+        const [a] = l.accept();
+        const f = a.makefile('wb');
+        for (let i = 0; i < n; i++) f.write(item);
+        f.close();
+        a.shutdown(w.SHUT_WR);
+        const got = Number(new TextDecoder().decode(a.recv(64)));
+        if (got !== n * item.length) throw new Error(`reader got ${got} bytes, not ${n * item.length}`);
+        a.close();
+      },
+      close() { l.close(); child.unref(); },
     };
   }
   if (name === 'create_close') {

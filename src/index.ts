@@ -7,6 +7,7 @@ export * as fcntl from './fcntl.js';
 export * from './generated/windows.js';
 export { SocketIO } from './io.js';
 export { fromNode, toNodeServer, toNodeSocket, type ToNodeServerOptions, type ToNodeSocketOptions } from './node.js';
+export { toReadable, toWritable, type FileObject, type StreamAdapterOptions } from './streams.js';
 export { socketpair, fromfd, create_connection, create_server, getdefaulttimeout, setdefaulttimeout } from './functions.js';
 export {
   OSError, BlockingIOError, ChildProcessError, ConnectionError, BrokenPipeError,

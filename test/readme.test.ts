@@ -45,3 +45,8 @@ it('README: the fcntl example runs and prints what its comments say', async () =
   const lines = await run(block!, 'fcntl');
   expect(lines).toEqual(['10', '[10,0,0,0]', '2050 null', 'true']);
 });
+
+it('README: the Node streams example runs and prints what its comments say', async () => {
+  const block = blocks.find((b) => b.includes('toReadable'))!;
+  expect(await run(block, 'streams')).toEqual(['hello w\u00f6rld']);
+});
