@@ -380,6 +380,13 @@ export function kindOf(c: i32, size: i32): i32 {
 export function unpack(block: usize, src: usize, out: usize): i32 {
   const order = load<i32>(block + H_ORDER);
   const n = load<i32>(block + H_CODES);
+  if (n == 1 && order != BIG && load<i32>(block + HEADER + C_SIZE) == 4 &&
+      load<i32>(block + HEADER + C_OP) == OP_INT) {
+    // One run of 4-byte integers in host order ('ii', '4I'): the hot case, words as they are.
+    const repeat = <i32>load<i64>(block + HEADER + C_REPEAT);
+    for (let k = 0; k < repeat; k++) store<u32>(out + (<usize>k << 3), load<u32>(src + (<usize>k << 2)));
+    return repeat;
+  }
   let o = out;
   for (let i = 0; i < n; i++) {
     const code = block + HEADER + <usize>i * CODE;
