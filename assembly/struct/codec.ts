@@ -384,7 +384,8 @@ export function unpack(block: usize, src: usize, out: usize): i32 {
       load<i32>(block + HEADER + C_OP) == OP_INT) {
     // One run of 4-byte integers in host order ('ii', '4I'): the hot case, words as they are.
     const repeat = <i32>load<i64>(block + HEADER + C_REPEAT);
-    for (let k = 0; k < repeat; k++) store<u32>(out + (<usize>k << 3), load<u32>(src + (<usize>k << 2)));
+    const p = src + <usize>load<i64>(block + HEADER + C_OFFSET);     // after pad bytes ('xi')
+    for (let k = 0; k < repeat; k++) store<u32>(out + (<usize>k << 3), load<u32>(p + (<usize>k << 2)));
     return repeat;
   }
   let o = out;
