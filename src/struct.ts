@@ -183,6 +183,8 @@ function writeTape(c: Core, st: Struct, values: readonly unknown[], from: number
  * exact bits.
  */
 function readSlots(c: Core, st: Struct, slots: number, n: number): unknown[] {
+  const rd = st._reader;
+  if (rd !== null) return rd(c.i32, c.u32, c.big64, c.bigU64, slots >> 2);
   const runs = st._runs;
   if (runs.length === 2 && runs[0] === K_I32) {        // 'ii', '4B', '>hh'...: the hot case
     const i32 = c.i32, w = slots >> 2;
@@ -211,6 +213,48 @@ function readSlots(c: Core, st: Struct, slots: number, n: number): unknown[] {
     }
   }
   return out;
+}
+
+/** Builds the array of one unpack from the slots; `w` is the first slot's i32 index. */
+type SlotReader = (i32: Int32Array, u32: Uint32Array, b64: BigInt64Array, bu64: BigUint64Array, w: number) => unknown[];
+
+/** Readers by kind runs (shared by every Struct with the same layout); null: none. */
+const readers = new Map<string, SlotReader | null>();
+
+/**
+ * A reader made for one layout: a function returning one array literal of slot reads, which
+ * V8 builds in one go (measured 2x faster than filling `new Array(n)` for tcp_info's 68
+ * values). Only for integer, bigint and bool layouts: float values must not land in a double
+ * array (V8 would quiet signalling NaNs), and bytes need copies. The source holds nothing
+ * but slot indices from the compiled format. Where the runtime refuses `new Function`
+ * (a sandbox without eval), readSlots' loop does the same work.
+ */
+function readerFor(runs: Int32Array, n: number): SlotReader | null {
+  if (n < 3 || n > 512) return null;
+  const key = runs.join(',');
+  let rd = readers.get(key);
+  if (rd !== undefined) return rd;
+  const items: string[] = [];
+  for (let r = 0, j = 0; r < runs.length; r += 2) {
+    const kind = runs[r];
+    for (let k = 0; k < runs[r + 1]; k++, j++) {
+      switch (kind) {
+        case K_I32: items.push(`a[w+${2 * j}]`); break;
+        case K_U32: items.push(`u[w+${2 * j}]`); break;
+        case K_BOOL: items.push(`a[w+${2 * j}]!==0`); break;
+        case K_BIG_S: items.push(`s[(w>>1)+${j}]`); break;
+        case K_BIG_U: items.push(`g[(w>>1)+${j}]`); break;
+        default: readers.set(key, null); return null;
+      }
+    }
+  }
+  try {
+    rd = new Function('a', 'u', 's', 'g', 'w', `return [${items.join(',')}];`) as SlotReader;
+  } catch {
+    rd = null;
+  }
+  readers.set(key, rd);
+  return rd;
 }
 
 function needBuffer(v: unknown): Uint8Array {
@@ -263,6 +307,7 @@ export class Struct {
   /** @internal */ readonly _items: number;
   /** @internal some value unpacks from a float code (e f d) */ readonly _float: boolean;
   /** @internal (kind, count) runs of the unpacked values */ readonly _runs: Int32Array;
+  /** @internal builds unpack's array, where a reader could be made */ readonly _reader: SlotReader | null;
   /** @internal packing needs truthiness / bytes values */ readonly _truth: boolean; readonly _bytes: boolean;
   /** @internal */ readonly _c: Core;
   /** @internal this struct's place in the work area, valid while _gen === areaGen */
@@ -289,6 +334,7 @@ export class Struct {
     ptr = area(c, x.st_codes(block) * 8 + 8);
     const nruns = x.st_kinds(block, ptr);
     this._runs = c.i32.slice(ptr >> 2, (ptr >> 2) + nruns * 2);
+    this._reader = readerFor(this._runs, this._items);
     this._float = this._runs.some((k, j) => j % 2 === 0 && k === K_NUM);
     compiled.register(this, [c, block]);
   }
