@@ -512,7 +512,12 @@ const cache = new Map<string, Struct>();
  * full). The cache is a dict lookup first, so an unhashable format (a list, a dict) is a
  * TypeError before Struct() sees it.
  */
+/** The format compiledFor() saw last: a loop over one format skips even the Map lookup. */
+let lastFormat = '';
+let lastStruct: Struct | null = null;
+
 function compiledFor(format: unknown): Struct {
+  if (format === lastFormat && lastStruct !== null) return lastStruct;
   if (typeof format === 'string') {
     let s = cache.get(format);
     if (s === undefined) {
@@ -520,6 +525,8 @@ function compiledFor(format: unknown): Struct {
       if (cache.size >= MAXCACHE) cache.clear();
       cache.set(format, s);
     }
+    lastFormat = format;
+    lastStruct = s;
     return s;
   }
   const t = pyTypeName(format);
