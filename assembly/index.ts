@@ -9,7 +9,7 @@
 
 import {
   host_caps, host_socket, host_socketpair, host_close, host_dup, host_bind, host_connect,
-  host_listen, host_getsockopt, host_setsockopt, host_getsockname,
+  host_listen, host_getsockopt, host_getsockopt_js, host_setsockopt, host_getsockname,
   host_getpeername, host_shutdown, host_ioctl,
 } from "./bindings/host";
 import {
@@ -343,14 +343,34 @@ export function sock_getsockopt_int(h: i32, level: i32, opt: i32): f64 {
  * reports, the bytes in SCR_VAL.
  */
 export function sock_getsockopt_buf(h: i32, level: i32, opt: i32, buflen: i32): i32 {
-  if (buflen <= 0 || buflen > 1024) return fail(E_BUFLEN_RANGE);
-  if (!hasCap(CAP_GETSOCKOPT)) return notAvailable(CAP_GETSOCKOPT);
+  const e = getsockoptBufCheck(buflen);
+  if (e < 0) return e;
   // Zeroed, so bytes a kernel reports but never wrote read as zeros. Up to 64 bytes (most
   // options) plain stores: memory.fill is a call out of the compiled code, ~10 ns here.
   if (buflen <= 64) for (let z: usize = 0; z < <usize>buflen; z += 8) store<u64>(SCR_VAL + z, 0);
   else memory.fill(SCR_VAL, 0, buflen);
   store<i32>(SCR_LEN, buflen);
   const r = host_getsockopt(table.fdOf(h), level, opt, SCR_VAL, SCR_LEN);
+  if (r < 0) return r;
+  return load<i32>(SCR_LEN);
+}
+
+/** Buffer mode's refusals, before any syscall: the buflen range, then the capability. */
+function getsockoptBufCheck(buflen: i32): i32 {
+  if (buflen <= 0 || buflen > 1024) return fail(E_BUFLEN_RANGE);
+  if (!hasCap(CAP_GETSOCKOPT)) return notAvailable(CAP_GETSOCKOPT);
+  return 0;
+}
+
+/**
+ * Buffer mode into the staged JS buffer at `off` (src/'s small-result pool: fresh zeroed
+ * bytes never handed out before, so nothing needs zeroing here). Returns the length.
+ */
+export function sock_getsockopt_js(h: i32, level: i32, opt: i32, buflen: i32, off: i32): i32 {
+  const e = getsockoptBufCheck(buflen);
+  if (e < 0) return e;
+  store<i32>(SCR_LEN, buflen);
+  const r = host_getsockopt_js(table.fdOf(h), level, opt, off, SCR_LEN);
   if (r < 0) return r;
   return load<i32>(SCR_LEN);
 }

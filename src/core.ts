@@ -31,6 +31,7 @@ export interface CoreExports {
   core_free(ptr: number): void;
   sock_getsockopt_int(h: number, level: number, opt: number): number;
   sock_getsockopt_buf(h: number, level: number, opt: number, buflen: number): number;
+  sock_getsockopt_js(h: number, level: number, opt: number, buflen: number, off: number): number;
   sock_setsockopt_int(h: number, level: number, opt: number, value: number): number;
   sock_setsockopt_buf(h: number, level: number, opt: number, ptr: number, len: number): number;
   sock_setsockopt_null(h: number, level: number, opt: number, optlen: number): number;
@@ -129,6 +130,7 @@ export class Core {
   private _bigU64: BigUint64Array;
   private strings = new Map<number, string>();
   private _small = new ArrayBuffer(0);      // copyOut's pool for results up to 64 bytes
+  private _small8 = new Uint8Array(0);
   private _small32 = new Int32Array(0);
   private _smallOff = SMALL_POOL;
 
@@ -212,6 +214,7 @@ export class Core {
     let off = this._smallOff;
     if (off + 64 > SMALL_POOL) {
       this._small = new ArrayBuffer(SMALL_POOL);
+      this._small8 = new Uint8Array(this._small);
       this._small32 = new Int32Array(this._small);
       off = 0;
     }
@@ -221,6 +224,28 @@ export class Core {
     while (d < whole) p32[d++] = i32[w++];
     // The last partial word keeps only the result's bytes: the pool shows nothing else.
     if ((len & 3) !== 0) p32[d] = i32[w] & (0xffffffff >>> (32 - 8 * (len & 3)));
+    this._smallOff = off + ((len + 7) & ~7);
+    return new Uint8Array(this._small, off, len);
+  }
+
+  /**
+   * Room for a result of up to `n` (<= 64) bytes in the small-result pool, for a host that
+   * writes it there directly (getsockopt_js): returns its offset; smallResult() then hands
+   * out the bytes. The pool is staged on the host by the caller.
+   */
+  smallSlot(): number {
+    if (this._smallOff + 64 > SMALL_POOL) {
+      this._small = new ArrayBuffer(SMALL_POOL);
+      this._small8 = new Uint8Array(this._small);
+      this._small32 = new Int32Array(this._small);
+      this._smallOff = 0;
+    }
+    return this._smallOff;
+  }
+  /** The small-result pool's bytes (what smallSlot()'s caller stages on the host). */
+  get smallPool(): Uint8Array { return this._small8; }
+  /** The len bytes a host wrote at smallSlot()'s offset, as a result of their own. */
+  smallResult(off: number, len: number): Uint8Array {
     this._smallOff = off + ((len + 7) & ~7);
     return new Uint8Array(this._small, off, len);
   }

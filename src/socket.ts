@@ -128,6 +128,14 @@ export class socket {
     if (typeof buflen !== 'number' || (buflen | 0) !== buflen) buflen = cInt(buflen);
     if (buflen === 0) return this.getsockopt(level, optname);
     const c = this._c;
+    if (buflen > 0 && buflen <= 64) {
+      // The kernel writes straight into the small-result pool: no copy out of the core.
+      const off = c.smallSlot();
+      c.host.stage(c.smallPool);
+      const n = c.x.sock_getsockopt_js(this._h, level, optname, buflen, off);
+      if (n < 0) fail(n, 'getsockopt', c);
+      return c.smallResult(off, n);
+    }
     const len = c.x.sock_getsockopt_buf(this._h, level, optname, buflen);
     if (len < 0) fail(len, 'getsockopt', this._c);
     return c.copyOut(c.VAL, len);

@@ -26,6 +26,12 @@
 /** accept4(fd, addr, lenptr, flags). */
 @external("host", "accept") export declare function host_accept(fd: i32, addr: usize, lenptr: usize, flags: i32): i32;
 @external("host", "getsockopt") export declare function host_getsockopt(fd: i32, level: i32, opt: i32, val: usize, lenptr: usize): i32;
+/**
+ * getsockopt with the value landing in the buffer the caller staged on the host, at byte
+ * `off` (src/ stages its small-result pool there, so the bytes need no copy out of core
+ * memory). The staged buffer's storage never moves (a standalone ArrayBuffer).
+ */
+@external("host", "getsockopt_js") export declare function host_getsockopt_js(fd: i32, level: i32, opt: i32, off: i32, lenptr: usize): i32;
 @external("host", "setsockopt") export declare function host_setsockopt(fd: i32, level: i32, opt: i32, val: usize, len: i32): i32;
 @external("host", "getsockname") export declare function host_getsockname(fd: i32, addr: usize, lenptr: usize): i32;
 @external("host", "getpeername") export declare function host_getpeername(fd: i32, addr: usize, lenptr: usize): i32;

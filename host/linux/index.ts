@@ -32,6 +32,7 @@ export class LinuxHost implements Host {
     const p = (ptr: number): number => (ptr === 0 ? 0 : base + ptr);
     const err = (r: number): number => (r < 0 ? -libc.errno() : r);
     const getsockopt = libc.getsockopt;
+    let stagedFor: Uint8Array | null = null, stagedAddr = 0;
     const bits = capBits(this.capabilities);
     // A JavaScript buffer region for the data calls (pointer -1).
     const js = (off: number, len: number): Uint8Array => {
@@ -51,6 +52,13 @@ export class LinuxHost implements Host {
       getsockopt: (fd: number, l: number, o: number, v: number, lp: number) => {
         // The hottest call: written out, no helper closures.
         const r = getsockopt(fd, l, o, v === 0 ? 0 : base + v, base + lp);
+        return r < 0 ? -libc.errno() : r;
+      },
+      getsockopt_js: (fd: number, l: number, o: number, off: number, lp: number) => {
+        const s = this.staged;
+        // The staged pool changes once per thousand results: its address is looked up then.
+        if (s !== stagedFor) { stagedAddr = baseAddress(s.buffer as ArrayBuffer) + s.byteOffset; stagedFor = s; }
+        const r = getsockopt(fd, l, o, stagedAddr + off, base + lp);
         return r < 0 ? -libc.errno() : r;
       },
       setsockopt: (fd: number, l: number, o: number, v: number, len: number) =>
