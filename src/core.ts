@@ -211,30 +211,24 @@ export class Core {
       return new Uint8Array(pooled.buffer, pooled.byteOffset, len);
     }
     if ((ptr & 3) !== 0) return this.u8.slice(ptr, ptr + len);
-    let off = this._smallOff;
-    if (off + 64 > SMALL_POOL) {
-      this._small = new ArrayBuffer(SMALL_POOL);
-      this._small8 = new Uint8Array(this._small);
-      this._small32 = new Int32Array(this._small);
-      off = 0;
-    }
+    const off = this.smallSlot();
     const p32 = this._small32, i32 = this.i32;
     let d = off >> 2, w = ptr >> 2;
     const whole = d + (len >> 2);
     while (d < whole) p32[d++] = i32[w++];
     // The last partial word keeps only the result's bytes: the pool shows nothing else.
     if ((len & 3) !== 0) p32[d] = i32[w] & (0xffffffff >>> (32 - 8 * (len & 3)));
-    this._smallOff = off + ((len + 7) & ~7);
-    return new Uint8Array(this._small, off, len);
+    return this.smallResult(off, len);
   }
 
   /**
-   * Room for a result of up to `n` (<= 64) bytes in the small-result pool, for a host that
-   * writes it there directly (getsockopt_js): returns its offset; smallResult() then hands
-   * out the bytes. The pool is staged on the host by the caller.
+   * Room for a result of up to 64 bytes in the small-result pool (copyOut's, or a host's
+   * that writes there directly: getsockopt_js): returns its offset; smallResult() then
+   * hands out the bytes. A caller passing the pool to a host stages it first.
    */
   smallSlot(): number {
     if (this._smallOff + 64 > SMALL_POOL) {
+      // A fresh pool: results already handed out keep the old one, never written again.
       this._small = new ArrayBuffer(SMALL_POOL);
       this._small8 = new Uint8Array(this._small);
       this._small32 = new Int32Array(this._small);
