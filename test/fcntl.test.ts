@@ -3,9 +3,10 @@
 // wasock, with zero differences: values, buffers after the call, exception classes, errno
 // and messages. Then what the fixture cannot say: constants, capabilities, fd leaks, and
 // the number of host calls per fcntl/ioctl.
-import { readFileSync, openSync, closeSync, readdirSync } from 'node:fs';
+import { readFileSync, openSync, closeSync } from 'node:fs';
 import { describe, expect, it, afterEach } from 'vitest';
 import * as w from '../src/index.js';
+import { fdCount, failMany } from './helpers/fds.js';
 import * as generatedFcntl from '../src/generated/fcntl.js';
 import { hex, unhex } from './helpers/replay.js';
 
@@ -28,7 +29,6 @@ interface Fixture {
 }
 
 const fixture: Fixture = JSON.parse(readFileSync(new URL('./fixtures/fcntl.json', import.meta.url), 'utf8'));
-const fdCount = () => readdirSync('/proc/self/fd').length;
 
 /** The message every socket.ioctl call that passes Windows' argument rules gets on Linux. */
 const WINDOWS_ONLY = "ioctl is not available on linux (it needs the 'ioctl.windows' capability): " +
@@ -292,16 +292,6 @@ describe('fcntl and ioctl: capabilities and host calls', () => {
 });
 
 describe('fcntl and ioctl leak nothing', () => {
-  function failMany(n: number, fn: () => unknown): void {
-    for (let i = 0; i < n; i++) {
-      let thrown: unknown = null;
-      try { fn(); } catch (e) { thrown = e; }
-      expect(thrown, 'the call was expected to fail').not.toBeNull();
-      expect(thrown).not.toBeInstanceOf(RangeError);
-      expect(thrown).not.toBeInstanceOf(WebAssembly.RuntimeError);
-    }
-  }
-
   it('10 x 1,000 failing fcntl/ioctl/socket.ioctl calls leave /proc/self/fd unchanged', () => {
     const s = new w.socket();
     const l = new w.socket();

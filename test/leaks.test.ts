@@ -1,21 +1,9 @@
 // Nothing is lost on a failing path: thousands of failing calls leave the process's fd
 // count unchanged (counted in /proc/self/fd), and no Wasm trap or RangeError escapes.
-import { readdirSync, openSync, closeSync } from 'node:fs';
+import { openSync, closeSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as w from '../src/index.js';
-
-const fdCount = () => readdirSync('/proc/self/fd').length;
-
-/** Runs `fn` n times; each call must throw a Python-style error (never a trap or RangeError). */
-function failMany(n: number, fn: () => unknown): void {
-  for (let i = 0; i < n; i++) {
-    let thrown: unknown = null;
-    try { fn(); } catch (e) { thrown = e; }
-    expect(thrown, 'the call was expected to fail').not.toBeNull();
-    expect(thrown).not.toBeInstanceOf(RangeError);
-    expect(thrown).not.toBeInstanceOf(WebAssembly.RuntimeError);
-  }
-}
+import { fdCount, failMany } from './helpers/fds.js';
 
 describe('failing paths leak no fd', () => {
   it('getsockopt/setsockopt errors: 4 x 2,000 failing calls leave /proc/self/fd unchanged', () => {

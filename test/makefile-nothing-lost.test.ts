@@ -3,11 +3,10 @@
 // timed-out read keeps every byte the kernel gets.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as w from '../src/index.js';
+import { fdCount } from './helpers/fds.js';
 
-const fdCount = () => readdirSync('/proc/self/fd').length;
 const dist = new URL('../dist/src/index.js', import.meta.url).href;
 
 /** The deterministic 64 KiB blocks both sides agree on (a counter mixed into every word). */

@@ -8,16 +8,15 @@ import http from 'node:http';
 import dgram from 'node:dgram';
 import { once } from 'node:events';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as w from '../src/index.js';
+import { fdCount } from './helpers/fds.js';
 import { LinuxHost } from '../host/linux/index.js';
 import type { Host } from '../host/types.js';
 import { loadFixture, invoke, expectOutcome, jsArg, type Case } from './helpers/replay.js';
-
-const fdCount = () => readdirSync('/proc/self/fd').length;
 
 /** O_NONBLOCK (0o4000) of the open file description behind fd (/proc/self/fdinfo flags). */
 function nonblocking(fd: number): boolean {

@@ -9,11 +9,12 @@
 // result changes nothing later, and megabytes through TCP from another process read back
 // byte for byte.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as w from '../src/index.js';
+import { fdCount } from './helpers/fds.js';
 
 type Arg = number | null;
 interface Step {
@@ -39,8 +40,6 @@ const fixture = JSON.parse(readFileSync(new URL('./fixtures/readline-streams.jso
 };
 
 type Reader = Record<string, (...a: unknown[]) => unknown> & Iterable<unknown> & { close(): void };
-
-const fdCount = () => readdirSync('/proc/self/fd').length;
 
 function runOp(f: Reader, op: Step['op'], args: Arg[]): unknown {
   if (op === 'iter') {

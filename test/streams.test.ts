@@ -3,14 +3,13 @@
 // waits inside read and write) are node:net programs in child processes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync } from 'node:fs';
 import { constants as os } from 'node:os';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
 import * as w from '../src/index.js';
+import { fdCount } from './helpers/fds.js';
 
-const fdCount = () => readdirSync('/proc/self/fd').length;
 const MB10 = 160;                                          // 160 x 64 KiB = 10 MiB
 
 /** The deterministic 64 KiB blocks both sides agree on (a counter mixed into every word). */
