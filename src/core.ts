@@ -111,6 +111,21 @@ function findWasm(): Uint8Array<ArrayBuffer> {
 
 let wasmModule: WebAssembly.Module | null = null;
 
+/**
+ * Bytes [from, to) of `u8` as a result of their own (`buf`: the same bytes as a Buffer, for
+ * its native copy). Up to 64 bytes a Uint8Array with its own storage (V8 keeps those on its
+ * heap: cheap); longer ones views of Node's Buffer pool, as Node's own APIs hand out: a
+ * standalone 100-byte ArrayBuffer costs ~750 ns here, a pooled one ~110 ns.
+ */
+export function ownBytes(u8: Uint8Array, buf: Buffer, from: number, to: number): Uint8Array {
+  const n = to - from;
+  if (n <= 64) return u8.slice(from, to);
+  const pooled = Buffer.allocUnsafe(n);
+  buf.copy(pooled, 0, from, to);
+  // A plain Uint8Array over the pooled bytes: the same class as every other result.
+  return new Uint8Array(pooled.buffer, pooled.byteOffset, n);
+}
+
 /** The size of copyOut's pool for small results (Node's Buffer pool is the same size). */
 const SMALL_POOL = 8192;
 
@@ -197,20 +212,13 @@ export class Core {
 
   /**
    * A copy of core bytes [ptr, ptr + len): Python's bytes, always a plain Uint8Array. Small
-   * results (most option values, packed structs) are views of an 8 KiB pool of ours, filled
-   * a word at a time: measured ~2x cheaper than a Uint8Array of their own. Longer results
-   * are views of Node's Buffer pool (Buffer.allocUnsafe), as Node's own APIs hand out: a
-   * standalone 100-byte ArrayBuffer costs ~750 ns here, a pooled one ~110 ns. Such a result
-   * shares its ArrayBuffer: read it through byteOffset, as with a Buffer.
+   * aligned results (most option values, packed structs) are views of an 8 KiB pool of
+   * ours, filled a word at a time: measured ~2x cheaper than a Uint8Array of their own;
+   * others go through ownBytes(). Such a result may share its ArrayBuffer: read it through
+   * byteOffset, as with a Buffer.
    */
   copyOut(ptr: number, len: number): Uint8Array {
-    if (len > 64) {
-      const pooled = Buffer.allocUnsafe(len);
-      this.bytes(ptr, ptr + len).copy(pooled);
-      // A plain Uint8Array over the pooled bytes: the same class as every other result.
-      return new Uint8Array(pooled.buffer, pooled.byteOffset, len);
-    }
-    if ((ptr & 3) !== 0) return this.u8.slice(ptr, ptr + len);
+    if (len > 64 || (ptr & 3) !== 0) return ownBytes(this.u8, this.membuf, ptr, ptr + len);
     const off = this.smallSlot();
     const p32 = this._small32, i32 = this.i32;
     let d = off >> 2, w = ptr >> 2;
@@ -246,8 +254,13 @@ export class Core {
 
   /** A Buffer view of core bytes [start, end) (native copy and search; not a copy). */
   bytes(start: number, end: number): Buffer {
+    return this.membuf.subarray(start, end);
+  }
+
+  /** All of core memory as a Buffer (for its native copy), renewed as the views are. */
+  get membuf(): Buffer {
     if (this._membuf.length === 0) this._membuf = Buffer.from(this.memory.buffer);
-    return this._membuf.subarray(start, end);
+    return this._membuf;
   }
 
   /** Reads an AssemblyScript string (UTF-16, byte length at ptr - 4); static, so cached. */

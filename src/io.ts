@@ -3,7 +3,7 @@
 // messages. The read buffer lives in a JavaScript ArrayBuffer the kernel fills directly
 // (the host hands its storage to recv, no extra copy), and bytes handed to the caller are
 // views of it: no copy at all (see BufferedReader).
-import type { Core } from './core.js';
+import { ownBytes, type Core } from './core.js';
 import { OSError, TimeoutError, ValueError, UnicodeEncodeError, errorFor } from './errors.js';
 import { bytesLike, pyTypeName } from './args.js';
 import type { socket } from './socket.js';
@@ -295,7 +295,7 @@ export class BufferedReader {
   private readonly _poolSize: number;
   private _pool: ArrayBuffer | null = null;
   private _p8: Uint8Array = EMPTY;
-  private _pbuf: Buffer = Buffer.alloc(0);   // the same bytes, for Buffer's native indexOf
+  private _pbuf: Buffer = Buffer.alloc(0);   // the same bytes, for Buffer's native indexOf and copy
   private _ws = 0;            // window start (pool offset)
   private _pos = 0;           // next unread byte (pool offset)
   private _end = 0;           // end of buffered data (pool offset)
@@ -368,11 +368,7 @@ export class BufferedReader {
 
   /** A copy of buffered bytes that stay buffered (peek): the caller may change its copy. */
   private _copy(from: number, to: number): Uint8Array {
-    const n = to - from;
-    if (n <= 64) return this._p8.slice(from, to);
-    const out = Buffer.allocUnsafe(n);            // pooled: a lone small ArrayBuffer is slow
-    this._pbuf.copy(out, 0, from, to);
-    return new Uint8Array(out.buffer, out.byteOffset, n);
+    return ownBytes(this._p8, this._pbuf, from, to);
   }
 
   read(size?: unknown): Uint8Array | null {

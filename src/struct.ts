@@ -253,6 +253,7 @@ function readerFor(runs: Int32Array, n: number): SlotReader | null {
   } catch {
     rd = null;
   }
+  if (readers.size >= MAXCACHE) readers.clear();   // bounded as the format cache is
   readers.set(key, rd);
   return rd;
 }

@@ -3,6 +3,7 @@
 // that no result ever sees another call's writes.
 import { describe, expect, it } from 'vitest';
 import * as w from '../src/index.js';
+import { core } from '../src/core.js';
 
 describe('bytes results are independent values', () => {
   it('getsockopt(SOL_SOCKET, SO_LINGER, 8) results: mutating one changes no other result', () => {
@@ -43,5 +44,16 @@ describe('bytes results are independent values', () => {
       const around = new Uint8Array(r.buffer, r.byteOffset, Math.min(8, r.buffer.byteLength - r.byteOffset));
       expect([...around.subarray(5)].every((b) => b === 0)).toBe(true);
     } finally { s.close(); }
+  });
+
+  it('copyOut: a 5-byte result copied a word at a time from scratch holding 8 bytes shows none of the other 3', () => {
+    // The core's scratch keeps whatever an earlier call left; the word copy of the last,
+    // partial word must mask it out, so the pool bytes after the result stay zero.
+    const c = core();
+    c.u8.set([1, 2, 3, 4, 5, 0xaa, 0xbb, 0xcc], c.VAL);
+    const r = c.copyOut(c.VAL, 5);
+    expect([...r]).toEqual([1, 2, 3, 4, 5]);
+    expect(r.buffer.byteLength).toBeGreaterThanOrEqual(r.byteOffset + 8);   // a pool view
+    expect([...new Uint8Array(r.buffer, r.byteOffset, 8)]).toEqual([1, 2, 3, 4, 5, 0, 0, 0]);
   });
 });
