@@ -71,11 +71,8 @@ export function core_has_cap(cap: i32): i32 { return hasCap(cap) ? 1 : 0; }
 export function core_cap_count(): i32 { return CAP_COUNT; }
 /** A capability's name (an AssemblyScript string: UTF-16, length in bytes at ptr - 4). */
 export function core_cap_name(cap: i32): usize { return changetype<usize>(CAP_NAMES[cap]); }
-/** Where a caller puts an input of `len` bytes (setsockopt buffers). */
-export function core_stage(len: i32): usize { return stage(len); }
-/** A buffer in core memory that the host can fill straight from the kernel (makefile's). */
-export function core_alloc(size: i32): usize { return heap.alloc(<usize>size); }
-export function core_free(ptr: usize): void { heap.free(ptr); }
+/** Where a caller puts an input of `len` bytes (setsockopt buffers, formats); 0: no memory. */
+export function core_stage(len: f64): usize { return stage(len); }
 
 // ---------------------------------------------------------------- blocking state
 
@@ -158,6 +155,17 @@ export function core_setdefaulttimeout(kind: i32, v: f64): i32 {
 }
 
 export function core_getdefaulttimeout(): f64 { return seconds(defaultTimeoutNs); }
+
+/**
+ * The fds of every open socket, closed through the host: src/ calls this once on a core
+ * it abandons after an internal error, so that no fd outlives it. Closes at most 256 per
+ * call (SCR_VAL holds them); returns how many it closed, 0 when none are left.
+ */
+export function core_close_all(): i32 {
+  const n = table.takeAllFds(SCR_VAL, SCR_VAL_SIZE >> 2);
+  for (let i = 0; i < n; i++) host_close(load<i32>(SCR_VAL + (<usize>i << 2)));
+  return n;
+}
 
 function familyCap(family: i32): i32 {
   if (family == AF_UNIX && !hasCap(CAP_AF_UNIX)) return CAP_AF_UNIX;

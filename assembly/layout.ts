@@ -2,6 +2,8 @@
 // without copying) and with src/ (which reads results out of them). One socket call uses
 // them at a time: the core is single-threaded and no call re-enters another.
 
+import { ALLOC_MAX, tryAlloc } from "./alloc";
+
 /** Multi-value results: eight i32 slots. */
 export const SCR_OUT: usize = memory.data(32, 8);
 /** Option values, ioctl/fcntl buffers: 1024 bytes (CPython's getsockopt/ioctl limit) + slack. */
@@ -18,13 +20,20 @@ export const SCR_STR: usize = memory.data(1024, 16);
 
 /** A growable staging area for inputs larger than SCR_VAL (setsockopt with a big buffer). */
 let stageBuf: usize = 0;
-let stageCap: i32 = 0;
+let stageCap: f64 = 0;
 
-export function stage(len: i32): usize {
-  if (len <= SCR_VAL_SIZE) return SCR_VAL;
+/**
+ * Where an input of `len` bytes goes; 0 when no such area can be had (src/ raises
+ * MemoryError). `len` is f64 so that no JS length wraps to a small i32 on its way here.
+ */
+export function stage(len: f64): usize {
+  if (len <= <f64>SCR_VAL_SIZE) return SCR_VAL;
   if (len > stageCap) {
+    if (!(len <= <f64>ALLOC_MAX)) return 0;
+    // Forget the old area before allocating: a trap in heap.alloc then leaves none.
     if (stageBuf != 0) heap.free(stageBuf);
-    stageBuf = heap.alloc(<usize>len);
+    stageBuf = 0; stageCap = 0;
+    stageBuf = tryAlloc(<u64>len);
     stageCap = len;
   }
   return stageBuf;

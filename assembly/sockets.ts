@@ -86,6 +86,25 @@ export function free(h: i32): void {
 }
 
 
+/**
+ * Every fd the table still holds, for src/'s last act on a core it gives up after an
+ * internal error: writes up to `max` fds at `out` and marks their slots closed; returns
+ * how many it wrote.
+ */
+export function takeAllFds(out: usize, max: i32): i32 {
+  let n = 0;
+  for (let h = 1; h < capacity && n < max; h++) {
+    const r = rec(h);
+    if ((load<i32>(r + R_FLAGS) & F_USED) == 0) continue;
+    const fd = load<i32>(r + R_FD);
+    if (fd < 0) continue;
+    store<i32>(out + (<usize>n << 2), fd);
+    store<i32>(r + R_FD, -1);
+    n++;
+  }
+  return n;
+}
+
 @inline export function fdOf(h: i32): i32 { return load<i32>(rec(h) + R_FD); }
 @inline export function setFd(h: i32, fd: i32): void { store<i32>(rec(h) + R_FD, fd); }
 @inline export function familyOf(h: i32): i32 { return load<i32>(rec(h) + R_FAMILY); }

@@ -3,6 +3,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import type { Host } from '../host/types.js';
 import { LinuxHost } from '../host/linux/index.js';
+import { MemoryError, SystemError } from './errors.js';
 
 /** The core's exports (assembly/index.ts), as src/ uses them. */
 export interface CoreExports {
@@ -12,6 +13,7 @@ export interface CoreExports {
   core_cap_count(): number;
   core_cap_name(cap: number): number;
   core_stage(len: number): number;
+  core_close_all(): number;
   sock_new(family: number, type: number, proto: number): number;
   sock_adopt(fd: number, family: number, type: number, proto: number): number;
   sock_pair(family: number, type: number, proto: number): number;
@@ -27,8 +29,6 @@ export interface CoreExports {
   sock_iorefs(h: number): number;
   sock_incref(h: number): void;
   sock_decref(h: number): number;
-  core_alloc(size: number): number;
-  core_free(ptr: number): void;
   sock_getsockopt_int(h: number, level: number, opt: number): number;
   sock_getsockopt_buf(h: number, level: number, opt: number, buflen: number): number;
   sock_getsockopt_js(h: number, level: number, opt: number, buflen: number, off: number): number;
@@ -129,8 +129,30 @@ export function ownBytes(u8: Uint8Array, buf: Buffer, from: number, to: number):
 /** The size of copyOut's pool for small results (Node's Buffer pool is the same size). */
 const SMALL_POOL = 8192;
 
+/**
+ * A core given up after an internal error: every export raises SystemError, so an object
+ * still bound to it fails loudly instead of reading memory the failure left half-written.
+ */
+function abandoned(why: string): CoreExports {
+  const raise = (): never => {
+    throw new SystemError(`wasock core is unusable after an internal error (${why}); objects made since use a new core`);
+  };
+  return new Proxy({}, { get: () => raise }) as CoreExports;
+}
+
+/** Called with a core when it is given up (struct drops its compiled formats of that core). */
+const onAbandon: ((c: Core) => void)[] = [];
+export function whenAbandoned(f: (c: Core) => void): void { onAbandon.push(f); }
+
 export class Core {
-  readonly x: CoreExports;
+  /** The exports; replaced by abandoned()'s after an internal error. */
+  x: CoreExports;
+  /** Why this core was given up, or null while it is sound. */
+  broken: string | null = null;
+  /** The default timeout when it was given up (seconds; negative: None), for its successor. */
+  lastDefaultTimeout = -1;
+  /** struct's work area in this core (src/struct.ts): address, size, and a generation bumped when it moves. */
+  stBase = 0; stCap = 0; stGen = 0;
   readonly memory: WebAssembly.Memory;
   readonly host: Host;
   /** Scratch addresses (assembly/layout.ts). */
@@ -149,13 +171,15 @@ export class Core {
   private _small32 = new Int32Array(0);
   private _smallOff = SMALL_POOL;
 
-  constructor(host: Host) {
+  /** `maxPages`: the most 64 KiB pages core memory may grow to (an embedder's memory limit). */
+  constructor(host: Host, maxPages = 65536) {
     this.host = host;
-    this.memory = new WebAssembly.Memory({ initial: 4, maximum: 65536 });
+    this.memory = new WebAssembly.Memory({ initial: 4, maximum: maxPages });
     wasmModule ??= new WebAssembly.Module(findWasm());
     const instance = new WebAssembly.Instance(wasmModule, {
       env: { memory: this.memory },
-      host: host.imports(this.memory),
+      // abort is the core's own, not the host's: an internal error is a core matter.
+      host: { ...host.imports(this.memory), abort: (m: number, f: number, l: number, col: number) => { throw this.abandon(this.abortText(m, f, l, col)); } },
     });
     this.x = instance.exports as unknown as CoreExports;
     this.x.core_init();
@@ -170,6 +194,59 @@ export class Core {
     this.ADDR = this.x.core_layout(3);
     this.ADDRLEN = this.x.core_layout(4);
     this.STR = this.x.core_layout(5);
+  }
+
+  /** The text of an AssemblyScript abort(), read defensively: the memory may be inconsistent. */
+  private abortText(m: number, f: number, line: number, col: number): string {
+    try {
+      return `${this.str(m) || 'abort'} at ${this.str(f) || '?'}:${line}:${col}`;
+    } catch {
+      return `abort at ${line}:${col}`;
+    }
+  }
+
+  /**
+   * Gives this core up after an internal error (an abort or a trap): its fds are closed so
+   * none leaks, its exports are replaced by abandoned()'s, core() makes a new core for what
+   * comes next. Returns the SystemError to raise, as CPython does for its own internal errors.
+   */
+  abandon(why: string): SystemError {
+    if (this.broken === null) {
+      this.broken = why;
+      const x = this.x;
+      this.x = abandoned(why);
+      try { this.lastDefaultTimeout = x.core_getdefaulttimeout(); } catch { /* keep None */ }
+      try { while (x.core_close_all() > 0); } catch { /* the table itself is unreadable */ }
+      for (const f of onAbandon) f(this);
+    }
+    return new SystemError(`wasock core: internal error: ${why}`);
+  }
+
+  /**
+   * Runs a core call that may allocate: its 0 result and a trap while memory grows (TLSF
+   * traps before it changes any state: assembly/alloc.ts) are MemoryError; any other trap
+   * gives the core up (SystemError).
+   */
+  allocating(f: () => number): number {
+    let r: number;
+    try {
+      r = f();
+    } catch (e) {
+      if (e instanceof WebAssembly.RuntimeError) {
+        if (/unreachable/.test(e.message)) throw new MemoryError();
+        throw this.abandon(`trap: ${e.message}`);
+      }
+      throw e;
+    }
+    if (r === 0) throw new MemoryError();
+    return r;
+  }
+
+  /** Copies `bytes` into core memory (the staging area: formats, setsockopt values); returns where. */
+  stageIn(bytes: Uint8Array): number {
+    const ptr = this.allocating(() => this.x.core_stage(bytes.length));
+    this.u8.set(bytes, ptr);
+    return ptr;
   }
 
   /**
@@ -288,9 +365,22 @@ export class Core {
 
 let defaultCore: Core | null = null;
 
-/** The core every new socket uses: the Linux host unless useHost() chose another. */
+/**
+ * The core every new socket uses: the Linux host unless useHost() chose another. A core
+ * given up after an internal error is replaced here, on the same host, with the same
+ * default timeout.
+ */
 export function core(): Core {
-  return (defaultCore ??= new Core(new LinuxHost()));
+  const c = defaultCore;
+  if (c !== null && c.broken === null) return c;
+  return (defaultCore = c === null ? new Core(new LinuxHost()) : successor(c));
+}
+
+function successor(old: Core): Core {
+  const c = new Core(old.host);
+  const t = old.lastDefaultTimeout;
+  if (t >= 0) c.x.core_setdefaulttimeout(1 /* ARG_FLOAT: seconds */, t);
+  return c;
 }
 
 /**

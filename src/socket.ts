@@ -374,11 +374,11 @@ export class socket {
   recv(bufsize: number, flags: number = 0): Uint8Array {
     const n = arguments.length;
     if (n < 1 || n > 2) throw argCount('recv', n, 1, 2);
-    const size = cSsizeSat(bufsize), fl = cInt(flags);
+    const size = recvSize(bufsize), fl = cInt(flags);
     const c = this._c;
     const buf = allocate(size);   // the core rejects a negative size
     c.host.stage(buf);
-    const r = c.x.sock_recv(this._h, -1, 0, size, fl);
+    const r = c.x.sock_recv(this._h, -1, 0, size > INT_MAX ? INT_MAX : size, fl);
     if (r < 0) fail(r, 'recv', this._c);
     return r === size ? buf : buf.slice(0, r);
   }
@@ -398,11 +398,11 @@ export class socket {
   recvfrom(bufsize: number, flags: number = 0): [Uint8Array, Address] {
     const n = arguments.length;
     if (n < 1 || n > 2) throw argCount('recvfrom', n, 1, 2);
-    const size = cSsizeSat(bufsize), fl = cInt(flags);
+    const size = recvSize(bufsize), fl = cInt(flags);
     const c = this._c;
     const buf = allocate(size);
     c.host.stage(buf);
-    const r = c.x.sock_recvfrom(this._h, -1, 0, size, fl);
+    const r = c.x.sock_recvfrom(this._h, -1, 0, size > INT_MAX ? INT_MAX : size, fl);
     if (r < 0) fail(r, 'recvfrom', this._c);
     return [r === size ? buf : buf.slice(0, r), readAddress(c, c.i32[c.ADDRLEN >> 2]) as Address];
   }
@@ -603,6 +603,18 @@ function writableBuffer(fn: string, given: number, buffer: unknown): Uint8Array 
     throw new TypeError(`${fn}() argument 1 must be read-write bytes-like object, not ${t}`);
   }
   return b;
+}
+
+const INT_MAX = 2147483647;
+
+/**
+ * recv's and recvfrom's bufsize, PyArg 'n' (a C ssize_t), exactly: CPython allocates that
+ * many bytes before it receives (the kernel then fills at most INT_MAX of them), so a size
+ * no buffer can have is MemoryError, as recv(2**53) is in CPython; allocate() says so.
+ */
+function recvSize(v: unknown): number {
+  const n = cSsizeSat(v);                 // TypeError / OverflowError as PyArg 'n'
+  return n === INT_MAX ? Number(asPyInt(v)) : n;
 }
 
 /** A receive buffer of `size` bytes (none for a negative size, which the core rejects). */

@@ -1,9 +1,9 @@
 // Python's struct module. Formats are compiled, and values packed and unpacked, by the Wasm
 // core (assembly/struct/); this file moves JS values onto the core's value tape and back,
 // and makes CPython's messages from the core's error codes.
-import { core, type Core } from './core.js';
+import { core, whenAbandoned, type Core } from './core.js';
 import { OverflowError, SystemError, MemoryError, UnicodeEncodeError, IndexError } from './errors.js';
-import { bytesLike, pyTypeName } from './args.js';
+import { bytesLike, pyTypeName, pyTruthy } from './args.js';
 
 /** struct.error */
 export class error extends Error {
@@ -18,24 +18,38 @@ const S_BASE = 8192;
 
 
 /**
- * The work area: tape, then bytes. Grown by the core when a call needs more; 8 bytes of
- * slack past every request (a '0p' item at the very end writes its length byte there).
+ * The largest work area asked of the core (assembly/alloc.ts ALLOC_MAX): a call needing
+ * more is MemoryError before anything is allocated.
  */
-let areaBase = 0, areaCap = 0;
-/** Bumped whenever the area moves: Struct objects cache their addresses in it until then. */
-let areaGen = 0;
+const MAX_AREA = 2 ** 30 - 4096;
+
+/**
+ * The core's work area: tape, then bytes (its address, size and generation live on the
+ * Core: each core has its own). Grown by the core when a call needs more; 8 bytes of slack
+ * past every request (a '0p' item at the very end writes its length byte there). When it
+ * cannot grow, the old area is gone too: the size and generation say so before MemoryError.
+ */
 function area(c: Core, bytes: number): number {
   bytes += 8;
-  if (bytes > areaCap) {
-    areaBase = c.x.st_area(bytes);
-    areaCap = bytes;
-    areaGen++;
+  if (bytes > c.stCap) {
+    if (bytes > MAX_AREA) throw new MemoryError();
+    // Struct objects cache their addresses in the area until the generation moves on.
+    c.stGen++;
+    c.stCap = 0;
+    c.stBase = c.allocating(() => c.x.st_area(bytes));
+    c.stCap = bytes;
   }
-  return areaBase;
+  return c.stBase;
 }
 
-/** Struct objects free their compiled format in the core when collected. */
-const compiled = new FinalizationRegistry<[Core, number]>(([c, block]) => c.x.st_free(block));
+/**
+ * Struct objects free their compiled format in the core when collected. A finalizer never
+ * throws: a core given up after an internal error is left alone (its memory goes with it).
+ */
+const compiled = new FinalizationRegistry<[Core, number]>(([c, block]) => {
+  if (c.broken !== null) return;
+  try { c.x.st_free(block); } catch { /* abandon() has made it known */ }
+});
 
 const utf8 = new TextDecoder();
 
@@ -106,30 +120,19 @@ function structError(c: Core, code: number): Error {
     case 26: return new error(`not enough data to unpack ${a} bytes at offset ${b}`);
     case 27: return new error(`pack_into expected ${a} items for packing (got ${b})`);
     case 28: return new SystemError('Negative size passed to PyBytes_FromStringAndSize');
+    case 29: return new MemoryError();
   }
-  return new Error(`wasock core: unknown struct error ${code}`);
+  return new SystemError(`wasock core: unknown struct error ${code}`);
 }
 
-/** Python truthiness of the value a JS value stands for (NaN is true, empty containers false). */
-function truthy(v: unknown): boolean {
-  switch (typeof v) {
-    case 'number': return v !== 0;
-    case 'bigint': return v !== 0n;
-    case 'boolean': return v;
-    case 'string': return v.length > 0;
-    case 'undefined': return false;
-  }
-  if (v === null) return false;
-  if (ArrayBuffer.isView(v)) return v.byteLength > 0;
-  if (Array.isArray(v)) return v.length > 0;
-  if (v instanceof Map || v instanceof Set) return v.size > 0;
-  return true;
-}
-
-/** Bytes the values need on the work area (only bytes values carry any). */
-function bytesNeeded(values: readonly unknown[], from: number): number {
+/**
+ * Bytes the values need on the work area (only bytes values carry any). An item never
+ * reads more of its value than the struct's size, so no more is copied: a long value costs
+ * no allocation, as CPython packs it from where it lies.
+ */
+function bytesNeeded(values: readonly unknown[], from: number, size: number): number {
   let n = 0;
-  for (let i = from; i < values.length; i++) { const v = values[i]; if (v instanceof Uint8Array) n += v.length; }
+  for (let i = from; i < values.length; i++) { const v = values[i]; if (v instanceof Uint8Array) n += Math.min(v.length, size); }
   return n;
 }
 
@@ -163,15 +166,19 @@ function writeTape(c: Core, st: Struct, values: readonly unknown[], from: number
     } else if (typeof v === 'boolean') {
       tag = T_INT; i32[w + 2] = v ? 1 : 0; i32[w + 3] = 0;
     } else if (wantBytes && v instanceof Uint8Array) {
+      // At most size bytes are read (bytesNeeded); the length says size + 1 for a longer
+      // value, which every code treats as the long value it is ('c' refuses it, 's' and
+      // 'p' cut it).
       tag = T_BYTES;
-      u8.set(v, data);
-      i32[w + 1] = v.length; i32[w + 2] = data;
-      data += v.length;
+      const size = st.size, n = Math.min(v.length, size);
+      u8.set(n === v.length ? v : v.subarray(0, n), data);
+      i32[w + 1] = Math.min(v.length, size + 1); i32[w + 2] = data;
+      data += n;
     } else {
       tag = T_OTHER;
     }
     u8[r] = tag;
-    if (wantTruth) u8[r + 1] = truthy(v) ? 1 : 0;
+    if (wantTruth) u8[r + 1] = pyTruthy(v) ? 1 : 0;
   }
 }
 
@@ -264,9 +271,6 @@ function needBuffer(v: unknown): Uint8Array {
   return b;
 }
 
-/** The largest work area we ask the core for; a struct beyond it is a MemoryError. */
-const MAX_AREA = 1 << 30;
-
 const INT63 = 1n << 63n;
 
 /**
@@ -276,7 +280,8 @@ const INT63 = 1n << 63n;
  * PyNumber_AsSsize_t(IndexError) an IndexError.
  */
 function offsetArg(c: Core, v: unknown, overflow: () => Error): [number, number] {
-  if (typeof v === 'number' && Number.isInteger(v) && v !== 0 ? true : v === 0) {
+  // -0 is Python's -0.0: a float, refused as CPython refuses any float offset.
+  if (typeof v === 'number' && Number.isInteger(v) && (v !== 0 || !Object.is(v, -0))) {
     const n = v as number;
     if (n >= -9223372036854775808 && n < 9223372036854775808) {
       if (Number.isSafeInteger(n)) return [n, 0];
@@ -311,7 +316,7 @@ export class Struct {
   /** @internal builds unpack's array, where a reader could be made */ readonly _reader: SlotReader | null;
   /** @internal packing needs truthiness / bytes values */ readonly _truth: boolean; readonly _bytes: boolean;
   /** @internal */ readonly _c: Core;
-  /** @internal this struct's place in the work area, valid while _gen === areaGen */
+  /** @internal this struct's place in the work area, valid while _gen === _c.stGen */
   _base = 0; _gen = -1; _slots = 0;
 
   constructor(format: string | Uint8Array) {
@@ -320,10 +325,17 @@ export class Struct {
     }
     const bytes = formatBytes(format);
     const c = core(), x = c.x;
-    let ptr = x.core_stage(bytes.length);
-    c.u8.set(bytes, ptr);
+    let ptr = c.stageIn(bytes);
     const block = x.st_compile(ptr, bytes.length);
     if (block < 0) throw structError(c, block);
+    // Nothing below may throw with the block unowned: its runs are read into a temporary
+    // area that is freed with the block if the area cannot be had.
+    try {
+      ptr = area(c, x.st_codes(block) * 8 + 8);
+    } catch (e) {
+      x.st_free(block);
+      throw e;
+    }
     this._c = c;
     this._block = block;
     this.format = typeof format === 'string' ? format : utf8.decode(format);
@@ -332,7 +344,6 @@ export class Struct {
     const flags = x.st_flags(block);
     this._truth = (flags & 2) !== 0;
     this._bytes = (flags & 4) !== 0;
-    ptr = area(c, x.st_codes(block) * 8 + 8);
     const nruns = x.st_kinds(block, ptr);
     this._runs = c.i32.slice(ptr >> 2, (ptr >> 2) + nruns * 2);
     this._reader = readerFor(this._runs, this._items);
@@ -351,6 +362,8 @@ export class Struct {
    */
   _packValues(values: readonly unknown[]): Uint8Array {
     const n = values.length;
+    // The count first, before any allocation, as CPython's s_pack does.
+    if (n !== this._items) throw structError(this._c, this._c.x.st_check_count(this._block, n, 0));
     if (n <= 4) {
       // Missing values go as 0, not undefined: the Wasm call then converts no undefined.
       const a = n > 0 ? values[0] : 0, b = n > 1 ? values[1] : 0, d = n > 2 ? values[2] : 0, e = n > 3 ? values[3] : 0;
@@ -363,19 +376,19 @@ export class Struct {
 
   /** @internal this struct's place in the work area: slots (or a 4-value tape), then bytes */
   _area(): number {
-    if (this._gen !== areaGen) {
-      if (this.size > MAX_AREA) throw new MemoryError();
-      this._slots = Math.max(this._items * 8, 4 * REC);
-      const base = area(this._c, this._slots + this.size);
+    const c = this._c;
+    if (this._gen !== c.stGen) {
+      const slots = Math.max(this._items * 8, 4 * REC);
+      const base = area(c, slots + this.size);    // MemoryError beyond MAX_AREA
+      this._slots = slots;
       this._base = base;       // area() may have moved it: cache what holds now
-      this._gen = areaGen;
+      this._gen = c.stGen;
     }
     return this._base;
   }
 
   /** @internal pack with up to four plain numbers: one core call, no tape written here */
   _packNums(n: number, a: number, b: number, d: number, e: number): Uint8Array {
-    if (this.size > MAX_AREA) return this._pack(Array.prototype.slice.call(arguments, 1, 1 + n), 0);
     const c = this._c;
     const base = this._area(), out = base + this._slots;
     const r = c.x.st_pack_nums(this._block, n, a, b, d, e, base, out);
@@ -387,13 +400,10 @@ export class Struct {
   _pack(values: readonly unknown[], from: number): Uint8Array {
     const c = this._c, x = c.x;
     const nargs = values.length - from;
-    if (this.size > MAX_AREA) {
-      // The item count is checked before the allocation, as in CPython.
-      const r = x.st_check_count(this._block, nargs, 0);
-      throw r < 0 ? structError(c, r) : new MemoryError();
-    }
+    // The item count is checked before the allocation, as in CPython.
+    if (nargs !== this._items) throw structError(c, x.st_check_count(this._block, nargs, 0));
     const tapeBytes = nargs * REC;
-    const data = this._bytes ? bytesNeeded(values, from) : 0;
+    const data = this._bytes ? bytesNeeded(values, from, this.size) : 0;
     const base = area(c, tapeBytes + data + this.size);
     const out = base + tapeBytes + data;
     writeTape(c, this, values, from, base, base + tapeBytes);
@@ -417,7 +427,7 @@ export class Struct {
   _unpackAt(b: Uint8Array, offset: number): unknown[] {
     const c = this._c;
     const size = this.size;
-    const base = this._gen === areaGen ? this._base : this._area();
+    const base = this._gen === c.stGen ? this._base : this._area();
     const src = base + this._slots;
     if (size <= 32) {
       // Small structs: assemble whole words (src is 8-aligned); measured 3x faster than a
@@ -447,15 +457,21 @@ export class Struct {
     const [o, big] = offsetArg(c, offset, indexOverflow);
     const off = x.st_check_into(this._block, b.length, o, big);
     if (off < 0) throw structError(c, off);
-    if (this.size > MAX_AREA) throw new MemoryError();
-    const tapeBytes = values.length * REC, data = this._bytes ? bytesNeeded(values, 0) : 0;
-    const base = area(c, tapeBytes + data + this.size);
+    const size = this.size;
+    const tapeBytes = values.length * REC, data = this._bytes ? bytesNeeded(values, 0, size) : 0;
+    const base = area(c, tapeBytes + data + size);   // MemoryError beyond MAX_AREA
     const out = base + tapeBytes + data;
     writeTape(c, this, values, 0, base, base + tapeBytes);
+    // A '0p' item at the very end writes its length byte just past the struct, and CPython,
+    // packing straight into the buffer, leaves it there when the buffer goes on: the byte
+    // that lies there goes into the area's slack first, and back with whatever was packed.
+    const tail = off + size < b.length ? 1 : 0;
+    const u8 = c.u8;
+    if (tail) u8[out + size] = b[off + size];
     const r = x.st_pack(this._block, values.length, base, out);
     // CPython packs straight into the buffer: on an error, the zeroed and partly packed
     // region is left there. Copy back either way.
-    b.set(c.u8.subarray(out, out + this.size), off);
+    b.set(u8.subarray(out, out + size + tail), off);
     if (r < 0) throw structError(c, r);
   }
 

@@ -32,5 +32,6 @@ export const S_ITER_MULTIPLE: i32 = 25;    // iterative unpacking requires a buf
 export const S_NOT_ENOUGH: i32 = 26;       // not enough data to unpack {0} bytes at offset {1}
 export const S_PACK_INTO_COUNT: i32 = 27;  // pack_into expected {0} items for packing (got {1})
 export const S_SYSTEM_NEGATIVE: i32 = 28;  // SystemError: Negative size passed to PyBytes_FromStringAndSize
+export const S_NO_MEMORY: i32 = 29;        // MemoryError: a compiled format larger than one core block
 
 @inline export function sfail(code: i32): i32 { return -(S_BASE + code); }

@@ -3,7 +3,8 @@
 // ('@' or none) uses x86_64 sizes and alignment; '=', '<', '>', '!' use standard sizes and
 // no alignment. The result is a heap block the JS Struct object owns (st_free on GC).
 
-import { S_BAD_CHAR, S_REPEAT_NO_SPEC, S_TOO_LONG, S_EMBEDDED_NUL, sfail } from "./errors";
+import { S_BAD_CHAR, S_REPEAT_NO_SPEC, S_TOO_LONG, S_EMBEDDED_NUL, S_NO_MEMORY, sfail } from "./errors";
+import { tryAlloc } from "../alloc";
 
 export const NATIVE: i32 = 0;
 export const LITTLE: i32 = 1;
@@ -148,7 +149,8 @@ export function compile(p: usize, n: i32): isize {
   }
   if (s < 0) return s;
   // Second pass: the code records, with offsets (the format is known to be valid).
-  const block = heap.alloc(HEADER + <usize>codes * CODE);
+  const block = tryAlloc(<u64>HEADER + <u64>codes * <u64>CODE);
+  if (block == 0) return sfail(S_NO_MEMORY);
   store<i64>(block + H_SIZE, size);
   store<i64>(block + H_ITEMS, items);
   store<i32>(block + H_ORDER, order);

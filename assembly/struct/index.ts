@@ -6,6 +6,7 @@ import { compile, H_SIZE, H_ITEMS, H_FLAGS, H_CODES, H_ORDER, HEADER, CODE, C_CH
          OP_INT, OP_B, OP_UB, BIG } from "./format";
 import { pack, unpack, kindOf, T_NUM } from "./codec";
 import { SCR_OUT } from "../layout";
+import { ALLOC_MAX, tryAlloc } from "../alloc";
 import {
   sfail, S_UNPACK_SIZE, S_UNPACK_FROM_SIZE, S_OFFSET_RANGE, S_NO_SPACE, S_PACK_INTO_SIZE,
   S_ITER_ZERO, S_ITER_MULTIPLE, S_NOT_ENOUGH, S_PACK_INTO_COUNT, S_PACK_COUNT,
@@ -54,13 +55,19 @@ export function st_kinds(block: usize, out: usize): i32 {
   return runs;
 }
 
-/** A work area of at least `bytes` bytes (grown, never shrunk); returns its address. */
+/**
+ * A work area of at least `bytes` bytes (grown, never shrunk); returns its address, or 0
+ * when no such area can be had (src/ raises MemoryError; the old area is gone then too).
+ */
 export function st_area(bytes: f64): usize {
-  const need = <usize>bytes;
-  if (need > areaCap) {
+  if (bytes > <f64>areaCap) {
+    if (!(bytes <= <f64>ALLOC_MAX)) return 0;
+    // Forget the old area before allocating: a trap in heap.alloc then leaves none behind.
+    const cap = max(<u64>bytes, min(<u64>areaCap * 2, ALLOC_MAX));
     if (area != 0) heap.free(area);
-    areaCap = max(need, areaCap * 2);
-    area = heap.alloc(areaCap);
+    area = 0; areaCap = 0;
+    area = tryAlloc(cap);
+    areaCap = <usize>cap;
   }
   return area;
 }
