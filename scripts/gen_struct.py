@@ -114,6 +114,10 @@ def enc(a):
         return {"t": "bytearray", "hex": a.hex()}
     if isinstance(a, list):
         return {"t": "list", "v": [enc(x) for x in a]}
+    if isinstance(a, dict):
+        # A JS plain object: string keys only.
+        assert all(isinstance(k, str) for k in a)
+        return {"t": "dict", "v": [[k, enc(x)] for k, x in a.items()]}
     return T.enc_plain(a)
 
 
@@ -852,6 +856,50 @@ def random_wrong_values(n):
         done += 1
 
 
+def hardening():
+    """Issue 9: the calls that once broke the core, and the last differences found."""
+    # Item counts far beyond any argument list: the count is checked before anything is
+    # allocated (pack expected N items), as CPython's s_pack does.
+    for fmt in ["1000000000B", "200000000i", "<1000000000q", "999999999s999999999B", "100000000d"]:
+        g = f"hardening/huge/{fmt}"
+        add(g, "pack", fmt)
+        add(g, "pack", fmt, [1, 2])
+        add(g, "Struct.pack", fmt, [])
+        add(g, "pack_into", fmt, [bytearray(8), 0])
+        add(g, "unpack", fmt, [b"abc"])
+        add(g, "unpack_from", fmt, [b"abc", 0])
+        add(g, "iter_unpack", fmt, [b"abc"])
+        add(g, "calcsize", fmt)
+    # A '0p' at the very end writes its length byte just past the struct: pack_into leaves
+    # it in the buffer when the buffer goes on.
+    for fmt in ["0p", "i0p", "<h0p", "2s0p", "0p0p", "0pB", ">0p", "3x0p"]:
+        n = size(fmt)
+        g = f"hardening/0p/{fmt}"
+        for ln in sorted({n, n + 1, n + 3}):
+            for off in sorted({0, 1, ln - n, -n - 1 if n + 1 <= ln else 0}):
+                vals = [b"\x01\x02"] * item_count(fmt) if "B" not in fmt else [b"\x01", 7]
+                add(g, "pack_into", fmt, [bytearray(b"\x77" * ln), off] + vals)
+                add(g, "Struct.pack_into", fmt, [bytearray(b"\x33" * ln), off] + vals)
+    # -0 is Python's -0.0: a float offset is refused.
+    for fmt in ["i", "<h", ""]:
+        g = f"hardening/neg-zero/{fmt}"
+        add(g, "unpack_from", fmt, [bytes(8), -0.0])
+        add(g, "Struct.unpack_from", fmt, [bytes(8), -0.0])
+        add(g, "pack_into", fmt, [bytearray(8), -0.0] + values_for(fmt))
+        add(g, "Struct.pack_into", fmt, [bytearray(8), -0.0] + values_for(fmt))
+    # Truthiness of JS objects as the Python values they stand for: {} is an empty dict.
+    for v in [{}, {"a": 1}, {"": None}, [], [None]]:
+        add(f"hardening/truth/{v!r}", "pack", "?", [v])
+        add(f"hardening/truth/{v!r}", "pack", "<2?", [v, v])
+    # Long bytes values: only what the item takes is read.
+    for fmt, v in [("3s", bytes(100000)), ("0s", b"x" * 5000), ("4p", bytes(70000)), ("c", b"ab"),
+                   ("c", bytes(5000)), ("<2s0p", b"y" * 300), ("300p", b"z" * 400), ("1s", b"")]:
+        g = f"hardening/long-bytes/{fmt}"
+        vals = [v] * item_count(fmt)
+        add(g, "pack", fmt, vals)
+        add(g, "pack_into", fmt, [bytearray(size(fmt) + 2), 1] + vals)
+
+
 def main():
     grid()
     alignment()
@@ -870,6 +918,7 @@ def main():
     random_valid(1200)
     random_invalid_formats(400)
     random_wrong_values(600)
+    hardening()
 
     by_call, by_kind, messages = {}, {"ok": 0, "raises": 0}, {}
     for c in CASES:
