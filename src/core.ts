@@ -366,6 +366,13 @@ export class Core {
 let defaultCore: Core | null = null;
 
 /**
+ * Bumped whenever core() starts answering with another core (useHost, a successor): module
+ * caches of objects bound to a core (struct's compiled formats) compare it, a variable read
+ * where asking core() would be a call.
+ */
+export let coreEpoch = 0;
+
+/**
  * The core every new socket uses: the Linux host unless useHost() chose another. A core
  * given up after an internal error is replaced here, on the same host, with the same
  * default timeout.
@@ -373,6 +380,7 @@ let defaultCore: Core | null = null;
 export function core(): Core {
   const c = defaultCore;
   if (c !== null && c.broken === null) return c;
+  coreEpoch++;
   return (defaultCore = c === null ? new Core(new LinuxHost()) : successor(c));
 }
 
@@ -385,10 +393,13 @@ function successor(old: Core): Core {
 
 /**
  * Makes new sockets (and module functions) run on `host`, e.g. a Linux host with fewer
- * capabilities; sockets made before keep their own core. Returns the previous host.
+ * capabilities; sockets made before keep their own core. `maxPages` bounds the new core's
+ * memory (64 KiB pages; an embedder's limit: beyond it, calls raise MemoryError). Returns
+ * the previous host.
  */
-export function useHost(host: Host): Host {
+export function useHost(host: Host, maxPages?: number): Host {
   const previous = core().host;
-  defaultCore = new Core(host);
+  defaultCore = new Core(host, maxPages);
+  coreEpoch++;
   return previous;
 }

@@ -21,7 +21,9 @@ const F_CLOSED = 2;
  * only if still open then: short-lived sockets never pay for it.
  */
 const registry = new FinalizationRegistry<[Core, number, number]>(([c, h, gen]) => {
-  c.x.sock_release(h, gen);
+  // A finalizer never throws. A core given up after an internal error closed its fds then.
+  if (c.broken !== null) return;
+  try { c.x.sock_release(h, gen); } catch { /* abandon() has made it known */ }
 });
 const pending: socket[] = [];
 let flushQueued = false;
@@ -34,7 +36,7 @@ function track(s: socket): void {
 
 function registerPending(): void {
   flushQueued = false;
-  for (const s of pending) if (s._h !== 0) registry.register(s, [s._c, s._h, s._c.x.sock_gen(s._h)]);
+  for (const s of pending) if (s._h !== 0 && s._c.broken === null) registry.register(s, [s._c, s._h, s._c.x.sock_gen(s._h)]);
   pending.length = 0;
 }
 
@@ -162,8 +164,7 @@ export class socket {
         optname = cInt(optname);
         const bytes = bytesLike(value);
         if (bytes === null) throw new TypeError(`a bytes-like object is required, not '${pyTypeName(value)}'`);
-        const ptr = c.x.core_stage(bytes.length);
-        c.u8.set(bytes, ptr);
+        const ptr = c.stageIn(bytes);    // MemoryError where core memory cannot hold it
         r = c.x.sock_setsockopt_buf(this._h, level, optname, ptr, bytes.length);
       }
     } else if (n === 4 && (value === null || value === undefined) && isCInt(level) && isCInt(optname) && asPyInt(optlen) !== null) {

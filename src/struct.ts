@@ -1,7 +1,7 @@
 // Python's struct module. Formats are compiled, and values packed and unpacked, by the Wasm
 // core (assembly/struct/); this file moves JS values onto the core's value tape and back,
 // and makes CPython's messages from the core's error codes.
-import { core, whenAbandoned, type Core } from './core.js';
+import { core, coreEpoch, whenAbandoned, type Core } from './core.js';
 import { OverflowError, SystemError, MemoryError, UnicodeEncodeError, IndexError } from './errors.js';
 import { bytesLike, pyTypeName, pyTruthy } from './args.js';
 
@@ -13,7 +13,7 @@ export class error extends Error {
 // Tags of the value tape (assembly/struct/codec.ts).
 const T_INT = 0, T_UINT = 1, T_BIGINT = 2, T_BYTES = 4, T_OTHER = 5, T_NUM = 6;
 const K_NUM = 0, K_BIG_S = 1, K_BIG_U = 2, K_BOOL = 3, K_I32 = 5, K_U32 = 6;
-const REC = 16;
+const REC = 24;   // a tape record (assembly/struct/codec.ts REC)
 const S_BASE = 8192;
 
 
@@ -160,8 +160,11 @@ function writeTape(c: Core, st: Struct, values: readonly unknown[], from: number
         const u = BigInt.asUintN(64, v);
         i32[w + 2] = Number(u & 0xffffffffn) | 0; i32[w + 3] = Number(u >> 32n) | 0;
       } else {
+        // The nearest double (float codes, ranges) and the low 64 bits (what big-endian
+        // 'q'/'Q' leave in pack_into's buffer when they overflow).
         tag = T_BIGINT;
         f64[(r + 8) >> 3] = Number(v);
+        c.big64[(r + 16) >> 3] = BigInt.asIntN(64, v);
       }
     } else if (typeof v === 'boolean') {
       tag = T_INT; i32[w + 2] = v ? 1 : 0; i32[w + 3] = 0;
@@ -533,8 +536,20 @@ const cache = new Map<string, Struct>();
 let lastFormat = '';
 let lastStruct: Struct | null = null;
 
+/** The core epoch the cache was filled in (core.ts coreEpoch). */
+let cacheEpoch = -1;
+
+// Formats compiled in a core given up after an internal error are forgotten: the next call
+// compiles them again in its successor. (core() moves the epoch on then as well.)
+whenAbandoned(() => { cache.clear(); lastFormat = ''; lastStruct = null; });
+
 function compiledFor(format: unknown): Struct {
-  if (format === lastFormat && lastStruct !== null) return lastStruct;
+  if (format === lastFormat && lastStruct !== null && cacheEpoch === coreEpoch) return lastStruct;
+  if (cacheEpoch !== coreEpoch) {
+    // core() answers with another core now (useHost, or a successor): compile there.
+    core();
+    cache.clear(); lastStruct = null; cacheEpoch = coreEpoch;
+  }
   if (typeof format === 'string') {
     let s = cache.get(format);
     if (s === undefined) {

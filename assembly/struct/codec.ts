@@ -21,13 +21,15 @@ import {
 // Input tags.
 export const T_INT: i32 = 0;     // fits i64 (payload i64)
 export const T_UINT: i32 = 1;    // 2**63 <= v < 2**64 (payload u64)
-export const T_BIGINT: i32 = 2;  // beyond 64 bits (payload: the nearest f64, inf if beyond)
+export const T_BIGINT: i32 = 2;  // beyond 64 bits (payload: the nearest f64, inf if beyond;
+                                 // its low 64 bits, two's complement, at +16)
 export const T_FLOAT: i32 = 3;   // payload f64
 export const T_BYTES: i32 = 4;   // len, payload = address
 export const T_OTHER: i32 = 5;   // str, None, list, ...: not a number, not bytes
 export const T_NUM: i32 = 6;     // a JS number, as it came (payload f64): classified here
 
-const REC: usize = 16;
+/** A tape record: tag (u8), truthiness (u8), bytes length (i32 at +4), payload (+8), low 64 bits of a T_BIGINT (+16). */
+export const REC: usize = 24;
 
 /** Error parameters for src/ (SCR_OUT as four i64). */
 function param(i: i32, v: i64): void { store<i64>(SCR_OUT + (<usize>i << 3), v); }
@@ -69,6 +71,21 @@ function getBytes8(r: usize, unsigned: bool, pointer: bool): i32 {
   if (t == T_UINT) { if (!unsigned && !pointer) return S_INT_TOO_LARGE; gu = load<u64>(r + 8); return 0; }
   if (t == T_BIGINT) return S_INT_TOO_LARGE;
   return S_NOT_INT;
+}
+
+/**
+ * What _PyLong_AsByteArray leaves behind when an int overflows big-endian 'q'/'Q' ('>' and
+ * '!'; the other orders use native packers that check first): it writes the value's low 64
+ * bits, two's complement, before it finds the overflow, and pack_into's buffer keeps them. A
+ * negative value for 'Q' is refused before any byte is written. (test/fixtures/struct-fuzz.json.gz,
+ * the random-badval cases with '>q'.)
+ */
+function overflowBytes(p: usize, r: usize, unsigned: bool): void {
+  const t = tagOf(r);
+  if (t == T_UINT) { if (!unsigned) putInt(p, load<u64>(r + 8), 8, BIG); return; }
+  if (t != T_BIGINT) return;
+  if (unsigned && load<f64>(r + 8) < 0) return;
+  putInt(p, load<u64>(r + 16), 8, BIG);
 }
 
 /** PyFloat_AsDouble: ints convert (correctly rounded, done by the caller for big ones). */
@@ -224,12 +241,12 @@ function packOne(c: i32, size: i32, order: i32, p: usize, r: usize): i32 {
     }
     case 113: case 110: {   // q n
       if (order != BIG) { if ((e = getLong(r)) != 0) return e; putInt(p, <u64>gv, 8, order); return 0; }
-      if ((e = getBytes8(r, false, false)) != 0) return e;
+      if ((e = getBytes8(r, false, false)) != 0) { overflowBytes(p, r, false); return e; }
       putInt(p, gu, 8, order); return 0;
     }
     case 81: case 78: {     // Q N
       if (order != BIG) { if ((e = getULong(r)) != 0) return e; putInt(p, gu, 8, order); return 0; }
-      if ((e = getBytes8(r, true, false)) != 0) return e;
+      if ((e = getBytes8(r, true, false)) != 0) { overflowBytes(p, r, true); return e; }
       putInt(p, gu, 8, order); return 0;
     }
     case 80: {              // P (native only): PyLong_AsVoidPtr

@@ -4,7 +4,7 @@
 
 import { compile, H_SIZE, H_ITEMS, H_FLAGS, H_CODES, H_ORDER, HEADER, CODE, C_CHAR, C_SIZE, C_REPEAT, C_OFFSET, C_OP,
          OP_INT, OP_B, OP_UB, BIG } from "./format";
-import { pack, unpack, kindOf, T_NUM } from "./codec";
+import { pack, unpack, kindOf, T_NUM, REC } from "./codec";
 import { SCR_OUT } from "../layout";
 import { ALLOC_MAX, tryAlloc } from "../alloc";
 import {
@@ -79,9 +79,9 @@ export function st_area(bytes: f64): usize {
 export function st_pack_nums(block: usize, nargs: i32, a: f64, b: f64, c: f64, d: f64, tape: usize, out: usize): i32 {
   if (packSmallInts(block, nargs, a, b, c, d, out)) return 0;
   store<u8>(tape, <u8>T_NUM); store<f64>(tape + 8, a);
-  store<u8>(tape + 16, <u8>T_NUM); store<f64>(tape + 24, b);
-  store<u8>(tape + 32, <u8>T_NUM); store<f64>(tape + 40, c);
-  store<u8>(tape + 48, <u8>T_NUM); store<f64>(tape + 56, d);
+  store<u8>(tape + REC, <u8>T_NUM); store<f64>(tape + REC + 8, b);
+  store<u8>(tape + 2 * REC, <u8>T_NUM); store<f64>(tape + 2 * REC + 8, c);
+  store<u8>(tape + 3 * REC, <u8>T_NUM); store<f64>(tape + 3 * REC + 8, d);
   return pack(block, tape, <i64>nargs, out);
 }
 
