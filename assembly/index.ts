@@ -499,28 +499,35 @@ export function sock_shutdown(h: i32, how: i32): i32 {
 }
 
 // ---------------------------------------------------------------- data
-// `buf` is a core pointer, or -1 for the buffer the caller staged on the host.
+// `buf` is a core pointer, or -1 for the buffer the caller staged on the host. Lengths come
+// as f64, exact up to Node's largest buffer (4 GiB), so none wraps on its way in; one kernel
+// call is given at most MAX_RW bytes, as Linux caps every read and write (MAX_RW_COUNT), and
+// offsets into a staged buffer travel as u32 bits.
+
+/** Linux's MAX_RW_COUNT (INT_MAX & PAGE_MASK): the most one read or write moves. */
+const MAX_RW: f64 = 0x7ffff000;
+@inline function rw(len: f64): i32 { return <i32>(len > MAX_RW ? MAX_RW : len); }
 
 /**
  * recv(bufsize): sock_recv_guts() asks nothing of the kernel for 0 bytes, so recv(0) is b''
  * even on a closed socket (socket-api.json lifecycle/closed/.../recv#2).
  */
-export function sock_recv(h: i32, buf: isize, off: i32, len: i32, flags: i32): i32 {
+export function sock_recv(h: i32, buf: isize, off: i32, len: f64, flags: i32): i32 {
   if (len < 0) return fail(E_RECV_NEGATIVE);
   if (len == 0) return 0;
   if (!hasCap(CAP_SENDRECV)) return notAvailable(CAP_SENDRECV);
-  setArgs(buf, off, len, flags, 0);
+  setArgs(buf, off, rw(len), flags, 0);
   return timed(h, OP_RECV, false);
 }
 
 /** recv_into(buffer, nbytes): nbytes 0 means the whole buffer (bufLen); 0 bytes is no call. */
-export function sock_recv_into(h: i32, buf: isize, bufLen: i32, nbytes: i32, flags: i32): i32 {
+export function sock_recv_into(h: i32, buf: isize, bufLen: f64, nbytes: f64, flags: i32): i32 {
   if (nbytes < 0) return fail(E_RECVINTO_NEGATIVE);
   if (nbytes == 0) nbytes = bufLen;
   else if (bufLen < nbytes) return fail(E_RECVINTO_SMALL);
   if (nbytes == 0) return 0;
   if (!hasCap(CAP_SENDRECV)) return notAvailable(CAP_SENDRECV);
-  setArgs(buf, 0, nbytes, flags, 0);
+  setArgs(buf, 0, rw(nbytes), flags, 0);
   return timed(h, OP_RECV, false);
 }
 
@@ -529,26 +536,26 @@ export function sock_recv_into(h: i32, buf: isize, bufLen: i32, nbytes: i32, fla
  * like recvfrom (sock_recvfrom_guts) it always asks the kernel, even for 0 bytes. The
  * sender's address is left in SCR_ADDR, its length in SCR_ADDRLEN.
  */
-export function sock_recvfrom_into(h: i32, buf: isize, bufLen: i32, nbytes: i32, flags: i32): i32 {
+export function sock_recvfrom_into(h: i32, buf: isize, bufLen: f64, nbytes: f64, flags: i32): i32 {
   if (nbytes < 0) return fail(E_RECVFROMINTO_NEGATIVE);
   if (nbytes == 0) nbytes = bufLen;
   else if (nbytes > bufLen) return fail(E_RECVFROMINTO_SMALL);
   if (!hasCap(CAP_SENDRECV)) return notAvailable(CAP_SENDRECV);
-  setArgs(buf, 0, nbytes, flags, 0);
+  setArgs(buf, 0, rw(nbytes), flags, 0);
   return timed(h, OP_RECVFROM, false);
 }
 
 /** recvfrom: the count; the sender's address in SCR_ADDR, its length in SCR_ADDRLEN. */
-export function sock_recvfrom(h: i32, buf: isize, off: i32, len: i32, flags: i32): i32 {
+export function sock_recvfrom(h: i32, buf: isize, off: i32, len: f64, flags: i32): i32 {
   if (len < 0) return fail(E_RECVFROM_NEGATIVE);
   if (!hasCap(CAP_SENDRECV)) return notAvailable(CAP_SENDRECV);
-  setArgs(buf, off, len, flags, 0);
+  setArgs(buf, off, rw(len), flags, 0);
   return timed(h, OP_RECVFROM, false);
 }
 
-export function sock_send(h: i32, buf: isize, off: i32, len: i32, flags: i32): i32 {
+export function sock_send(h: i32, buf: isize, off: i32, len: f64, flags: i32): i32 {
   if (!hasCap(CAP_SENDRECV)) return notAvailable(CAP_SENDRECV);
-  setArgs(buf, off, len, flags, 0);
+  setArgs(buf, off, rw(len), flags, 0);
   return timed(h, OP_SEND, true);
 }
 
@@ -557,19 +564,19 @@ export function sock_send(h: i32, buf: isize, off: i32, len: i32, flags: i32): i
  * (sock_sendall). It always sends at least once, so b'' still reports EPIPE or EBADF.
  * Returns the bytes sent (all of them) or an error.
  */
-export function sock_sendall(h: i32, buf: isize, off: i32, len: i32, flags: i32): i32 {
+export function sock_sendall(h: i32, buf: isize, off: i32, len: f64, flags: i32): f64 {
   if (!hasCap(CAP_SENDRECV)) return notAvailable(CAP_SENDRECV);
   const timeout = table.timeoutOf(h), fd = table.fdOf(h);
   if (timeout > 0 && !hasCap(CAP_POLL)) return notAvailable(CAP_POLL);
   const deadline = timeout > 0 ? now() + timeout : 0;
-  let sent = 0;
+  let sent: f64 = 0;
   do {
     let interval = timeout;
     if (timeout > 0) {
       interval = deadline - now();
       if (interval <= 0) return fail(E_TIMEOUT);
     }
-    setArgs(buf, off + sent, len - sent, flags, 0);
+    setArgs(buf, off + <i32><u32>sent, rw(len - sent), flags, 0);
     const n = call(fd, OP_SEND, true, false, interval);
     if (n < 0) return n;
     sent += n;
@@ -578,9 +585,9 @@ export function sock_sendall(h: i32, buf: isize, off: i32, len: i32, flags: i32)
 }
 
 /** sendto: the destination was built by addr_encode (its length `alen`). */
-export function sock_sendto(h: i32, buf: isize, off: i32, len: i32, flags: i32, alen: i32): i32 {
+export function sock_sendto(h: i32, buf: isize, off: i32, len: f64, flags: i32, alen: i32): i32 {
   if (!hasCap(CAP_SENDRECV)) return notAvailable(CAP_SENDRECV);
-  setArgs(buf, off, len, flags, alen);
+  setArgs(buf, off, rw(len), flags, alen);
   return timed(h, OP_SENDTO, true);
 }
 

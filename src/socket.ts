@@ -379,7 +379,7 @@ export class socket {
     const c = this._c;
     const buf = allocate(size);   // the core rejects a negative size
     c.host.stage(buf);
-    const r = c.x.sock_recv(this._h, -1, 0, size > INT_MAX ? INT_MAX : size, fl);
+    const r = c.x.sock_recv(this._h, -1, 0, size, fl);
     if (r < 0) fail(r, 'recv', this._c);
     return r === size ? buf : buf.slice(0, r);
   }
@@ -388,7 +388,7 @@ export class socket {
   recv_into(buffer: Uint8Array | ArrayBufferView, nbytes: number = 0, flags: number = 0): number {
     const b = writableBuffer('recv_into', arguments.length, buffer);
     const c = this._c;
-    const nb = cSsizeSat(nbytes), fl = cInt(flags);
+    const nb = recvSize(nbytes), fl = cInt(flags);
     c.host.stage(b);
     const r = c.x.sock_recv_into(this._h, -1, b.length, nb, fl);
     if (r < 0) fail(r, 'recv_into', this._c);
@@ -403,7 +403,7 @@ export class socket {
     const c = this._c;
     const buf = allocate(size);
     c.host.stage(buf);
-    const r = c.x.sock_recvfrom(this._h, -1, 0, size > INT_MAX ? INT_MAX : size, fl);
+    const r = c.x.sock_recvfrom(this._h, -1, 0, size, fl);
     if (r < 0) fail(r, 'recvfrom', this._c);
     return [r === size ? buf : buf.slice(0, r), readAddress(c, c.i32[c.ADDRLEN >> 2]) as Address];
   }
@@ -412,7 +412,7 @@ export class socket {
   recvfrom_into(buffer: Uint8Array | ArrayBufferView, nbytes: number = 0, flags: number = 0): [number, Address] {
     const b = writableBuffer('recvfrom_into', arguments.length, buffer);
     const c = this._c;
-    const nb = cSsizeSat(nbytes), fl = cInt(flags);
+    const nb = recvSize(nbytes), fl = cInt(flags);
     c.host.stage(b);
     const r = c.x.sock_recvfrom_into(this._h, -1, b.length, nb, fl);
     if (r < 0) fail(r, 'recvfrom_into', this._c);
@@ -609,9 +609,11 @@ function writableBuffer(fn: string, given: number, buffer: unknown): Uint8Array 
 const INT_MAX = 2147483647;
 
 /**
- * recv's and recvfrom's bufsize, PyArg 'n' (a C ssize_t), exactly: CPython allocates that
- * many bytes before it receives (the kernel then fills at most INT_MAX of them), so a size
- * no buffer can have is MemoryError, as recv(2**53) is in CPython; allocate() says so.
+ * A size argument, PyArg 'n' (a C ssize_t), exactly: recv's and recvfrom's bufsize (CPython
+ * allocates that many bytes before it receives, so a size no buffer can have is MemoryError,
+ * as recv(2**53) is in CPython: allocate() says so) and the nbytes of the _into calls (the
+ * core compares it with the buffer's length). The core hands the kernel at most
+ * MAX_RW_COUNT bytes a call, as Linux itself would take.
  */
 function recvSize(v: unknown): number {
   const n = cSsizeSat(v);                 // TypeError / OverflowError as PyArg 'n'

@@ -194,3 +194,48 @@ describe('an internal error', () => {
     expect(core().broken).toBeNull();
   });
 });
+
+describe('buffers beyond 2**31 bytes', () => {
+  it('sendall of 2**31 + 4099 bytes delivers every byte in order; non-blocking it is BlockingIOError, never a silent success', async () => {
+    const { spawn } = await import('node:child_process');
+    const N = 2 ** 31 + 4099;
+    const data = new Uint8Array(N);   // calloc'd: only the marked pages are ever touched
+    const windows: [number, number][] = [[0, 64], [2 ** 31 - 32, 2 ** 31 + 32], [N - 64, N]];
+    for (const [a, b] of windows) for (let i = a; i < b; i++) data[i] = (i * 131 + 7) & 0xff;
+    const [ours, theirs] = socketpair(AF_UNIX, SOCK_STREAM) as [socket, socket];
+    // The reader: a python3 child on its end of the pair (fd 3), reporting the length it read
+    // and the bytes in the marked windows.
+    const reader = `
+import socket, sys, json
+s = socket.socket(fileno=3)
+W = ${JSON.stringify(windows)}
+buf = bytearray(1 << 20); pos = 0; seen = {str(a): bytearray() for a, b in W}
+while True:
+    n = s.recv_into(buf)
+    if n == 0: break
+    for a, b in W:
+        lo, hi = max(a, pos), min(b, pos + n)
+        if lo < hi: seen[str(a)] += buf[lo - pos:hi - pos]
+    pos += n
+print(json.dumps({"length": pos, "windows": {k: v.hex() for k, v in seen.items()}}))
+`;
+    const child = spawn('python3', ['-c', reader], { stdio: ['ignore', 'pipe', 'inherit', theirs.fileno()] });
+    theirs.close();
+    let out = '';
+    child.stdout!.on('data', (d) => { out += d; });
+    const done = new Promise((resolve) => child.on('close', resolve));
+    ours.sendall(data);
+    ours.close();
+    await done;
+    const got = JSON.parse(out) as { length: number; windows: Record<string, string> };
+    expect(got.length).toBe(N);
+    for (const [a, b] of windows) expect(got.windows[String(a)]).toBe(Buffer.from(data.subarray(a, b)).toString('hex'));
+
+    const [x, y] = socketpair(AF_UNIX, SOCK_STREAM) as [socket, socket];
+    x.setblocking(false);
+    let thrown: unknown = null;
+    try { x.sendall(data); } catch (e) { thrown = e; }
+    expect((thrown as Error)?.name).toBe('BlockingIOError');
+    x.close(); y.close();
+  }, 60_000);
+});

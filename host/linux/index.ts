@@ -35,9 +35,10 @@ export class LinuxHost implements Host {
     let stagedFor: Uint8Array | null = null, stagedAddr = 0;
     const bits = capBits(this.capabilities);
     // A JavaScript buffer region for the data calls (pointer -1).
+    // Offsets into the staged buffer arrive as u32 bits (buffers reach 4 GiB).
     const js = (off: number, len: number): Uint8Array => {
       const s = this.staged;
-      return off === 0 && len === s.length ? s : s.subarray(off, off + len);
+      return off === 0 && len === s.length ? s : s.subarray(off >>> 0, (off >>> 0) + len);
     };
     return {
       caps: () => bits,
