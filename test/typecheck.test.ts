@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 import { readmeBlocks } from './helpers/readme.js';
@@ -19,8 +19,9 @@ const tsc = join(root, 'node_modules/typescript/bin/tsc');
 
 /** Runs tsc -p on `dir`/tsconfig.json; returns its diagnostics with `dir` named by `label`. */
 function typecheck(dir: string, label: string): { status: number | null; output: string } {
-  const r = spawnSync(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json'), '--pretty', 'false'], { encoding: 'utf8' });
-  return { status: r.status, output: (r.stdout + r.stderr).split(dir).join(label) };
+  // tsc names files relative to its working directory (the repository).
+  const r = spawnSync(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json'), '--pretty', 'false'], { encoding: 'utf8', cwd: root });
+  return { status: r.status, output: (r.stdout + r.stderr).split(relative(root, dir)).join(label).split(dir).join(label) };
 }
 
 function withTempDir<T>(f: (dir: string) => T): T {
@@ -42,7 +43,8 @@ it('src/, host/, test/ and every README ts block type-check (tsc --noEmit, stric
     });
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
       extends: join(root, 'tsconfig.test.json'),                // its include: src, host, test
-      compilerOptions: { paths: { wasock: [join(root, 'src/index.js')] } },
+      // rootDir: the blocks live outside the repository (nothing is emitted).
+      compilerOptions: { paths: { wasock: [join(root, 'src/index.js')] }, rootDir: '/' },
       files,
     }));
     return typecheck(dir, '<README block>');
