@@ -375,7 +375,7 @@ describe('makefile() over TCP loopback from a child process', () => {
     text = parts.join('');
     const payload = new TextEncoder().encode(text);
     const got = await throughTcp(payload, (a) => {
-      const f = a.makefile('r', null, { encoding: 'utf-8', newline: '' }) as unknown as { readline(): string; close(): void };
+      const f = a.makefile('r', null, { encoding: 'utf-8', newline: '' });
       const lines: string[] = [];
       for (;;) { const s = f.readline(); if (s === '') break; lines.push(s); }
       f.close();
