@@ -1,14 +1,22 @@
 #!/usr/bin/env node
 // wasock's command line. `wasock probe` opens a socket of the asked kind on the real
 // kernel and reads every option of the option table, the way Python's getsockopt would.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { release, tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import * as w from './index.js';
 import { optionTable, type OptionRow } from './options.js';
 import { DECODERS, formatDecoded, jsonDecoded, type Decoder } from './decoders.js';
 
 const USAGE = `usage: wasock probe [--family inet|inet6|unix] [--type stream|dgram]
-                    [--state fresh|listening|connected] [--json]`;
+                    [--state fresh|listening|connected] [--json]
+       wasock --help | --version
+
+probe   open a socket of that kind on the kernel (connected: over loopback) and read
+        every option of the option table as Python's getsockopt would; a table, or JSON
+        with --json. Defaults: --family inet --type stream --state fresh.
+        An option's value may follow an '=': --family=inet6.`;
 
 interface Probe {
   level: string; name: string; kind: string; format: string;
@@ -19,35 +27,57 @@ interface Probe {
   shown?: string;
 }
 
-function parseArgs(argv: string[]): { family: string; type: string; state: string; json: boolean } {
-  const o = { family: 'inet', type: 'stream', state: 'fresh', json: false };
+/** A command line we cannot run: its message goes to stderr with the usage, status 2. */
+class UsageError extends Error {}
+
+interface ProbeArgs { family: string; type: string; state: string; json: boolean; help: boolean }
+
+function parseArgs(argv: string[]): ProbeArgs {
+  const o = { family: 'inet', type: 'stream', state: 'fresh', json: false, help: false };
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const val = () => { const v = argv[++i]; if (v === undefined) usage(`${a} needs a value`); return v; };
-    if (a === '--json') o.json = true;
+    // --name=value is --name value, as for any getopt_long program.
+    const eq = argv[i].startsWith('--') ? argv[i].indexOf('=') : -1;
+    const a = eq < 0 ? argv[i] : argv[i].slice(0, eq);
+    const inline = eq < 0 ? undefined : argv[i].slice(eq + 1);
+    const val = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    const flag = () => {
+      if (inline !== undefined) throw new UsageError(`${a} takes no value`);
+      return true;
+    };
+    if (a === '--json') o.json = flag();
     else if (a === '--family') o.family = val();
     else if (a === '--type') o.type = val();
     else if (a === '--state') o.state = val();
-    else if (a === '-h' || a === '--help') { console.log(USAGE); process.exit(0); }
-    else usage(`unknown argument ${a}`);
+    else if (a === '-h' || a === '--help') o.help = flag();
+    else throw new UsageError(`unknown argument ${argv[i]}`);
   }
-  if (!['inet', 'inet6', 'unix'].includes(o.family)) usage(`unknown family ${o.family}`);
-  if (!['stream', 'dgram'].includes(o.type)) usage(`unknown type ${o.type}`);
-  if (!['fresh', 'listening', 'connected'].includes(o.state)) usage(`unknown state ${o.state}`);
-  if (o.state === 'listening' && o.type !== 'stream') usage('only stream sockets listen');
+  if (!['inet', 'inet6', 'unix'].includes(o.family)) throw new UsageError(`unknown family ${o.family}`);
+  if (!['stream', 'dgram'].includes(o.type)) throw new UsageError(`unknown type ${o.type}`);
+  if (!['fresh', 'listening', 'connected'].includes(o.state)) throw new UsageError(`unknown state ${o.state}`);
+  if (o.state === 'listening' && o.type !== 'stream') throw new UsageError('only stream sockets listen');
   return o;
 }
 
-function usage(msg: string): never {
-  console.error(`wasock: ${msg}\n${USAGE}`);
-  process.exit(2);
+/** The version in wasock's package.json (found upwards from this file: dist/src/ or src/). */
+function version(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'wasock' && pkg.version) return pkg.version;
+    } catch { /* no package.json here: look further up */ }
+    if (dirname(dir) === dir) throw new Error("wasock's package.json not found");
+  }
 }
 
 /** Opens the socket to probe; `others` collects every helper socket to close afterwards. */
-function open(family: string, type: string, state: string, others: w.socket[], tmp: string): w.socket {
+function open(family: string, type: string, state: string, others: w.socket[], tmp: () => string): w.socket {
   const fam = family === 'inet' ? w.AF_INET : family === 'inet6' ? w.AF_INET6 : w.AF_UNIX;
   const typ = type === 'stream' ? w.SOCK_STREAM : w.SOCK_DGRAM;
-  const addr = (n: number): w.Address => (fam === w.AF_UNIX ? `${tmp}/probe${n}.sock` : fam === w.AF_INET ? ['127.0.0.1', 0] : ['::1', 0, 0, 0]);
+  const addr = (n: number): w.Address => (fam === w.AF_UNIX ? `${tmp()}/probe${n}.sock` : fam === w.AF_INET ? ['127.0.0.1', 0] : ['::1', 0, 0, 0]);
   if (state === 'connected' && fam === w.AF_UNIX) {
     const [a, b] = w.socketpair(w.AF_UNIX, typ);
     others.push(b);
@@ -118,34 +148,74 @@ function table(rows: Probe[], title: string): string {
   return lines.join('\n');
 }
 
+let writeFailed = false;
+
+/**
+ * Writes to stdout. A failed write (EPIPE, ENOSPC on /dev/full, EIO) arrives later, as an
+ * 'error' event or the write's callback; console.log would swallow it and the command would
+ * exit 0 with its output lost, so the error is reported and the status is 1.
+ */
+function say(text: string): void {
+  process.stdout.write(`${text}\n`, (e) => { if (e) writeError(e); });
+}
+
+function writeError(e: Error): void {
+  if (writeFailed) return;
+  writeFailed = true;
+  process.exitCode = 1;
+  // Pipes say 'write EPIPE', files 'ENOSPC: no space left on device, write': lead with the code.
+  const code = (e as NodeJS.ErrnoException).code;
+  console.error(`wasock: cannot write the output: ${code && !e.message.startsWith(code) ? `${code}: ` : ''}${e.message}`);
+}
+process.stdout.on('error', writeError);
+
 function main(argv: string[]): number {
-  if (argv[0] !== 'probe') { console.error(USAGE); return 2; }
-  const o = parseArgs(argv.slice(1));
-  const tmp = mkdtempSync(`${tmpdir()}/wasock-probe-`);
+  const cmd = argv[0];
+  if (cmd === undefined || cmd === '-h' || cmd === '--help') { say(USAGE); return 0; }
+  if (cmd === '--version' || cmd === '-V') { say(version()); return 0; }
+  if (cmd !== 'probe') {
+    console.error(`wasock: unknown ${cmd.startsWith('-') ? 'option' : 'command'} '${cmd}'\nRun 'wasock --help' for usage.`);
+    return 2;
+  }
+  let o: ProbeArgs;
+  try {
+    o = parseArgs(argv.slice(1));
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`wasock: ${e.message}\n${USAGE}`);
+    return 2;
+  }
+  if (o.help) { say(USAGE); return 0; }
+  // Only a unix socket that binds a path needs a directory: made on first use, so that a
+  // probe of an inet socket works without a usable TMPDIR.
+  let tmp: string | null = null;
+  const tmpDir = () => (tmp ??= mkdtempSync(`${tmpdir()}/wasock-probe-`));
   const others: w.socket[] = [];
   let s: w.socket | null = null;
   try {
-    s = open(o.family, o.type, o.state, others, tmp);
+    s = open(o.family, o.type, o.state, others, tmpDir);
     // Every readable row, also those meant for other socket kinds: the kernel's answer
     // (often EOPNOTSUPP or ENOPROTOOPT) is part of what the probe reports.
     const rows = optionTable().filter((r) => r.get);
     const probes = rows.map((r) => probeRow(s!, r));
     if (o.json) {
       const options = probes.map(({ shown, ...p }) => p);
-      console.log(JSON.stringify({ socket: { family: o.family, type: o.type, state: o.state, fd: s.fileno() }, kernel: release(), options }, null, 2));
+      say(JSON.stringify({ socket: { family: o.family, type: o.type, state: o.state, fd: s.fileno() }, kernel: release(), options }, null, 2));
     } else {
-      console.log(table(probes, `wasock probe: ${o.family} ${o.type} ${o.state} socket (fd ${s.fileno()}), Linux ${release()}, ${probes.length} options`));
+      say(table(probes, `wasock probe: ${o.family} ${o.type} ${o.state} socket (fd ${s.fileno()}), Linux ${release()}, ${probes.length} options`));
     }
     return 0;
   } finally {
     s?.close();
     for (const x of others) x.close();
-    rmSync(tmp, { recursive: true, force: true });
+    if (tmp !== null) rmSync(tmp, { recursive: true, force: true });
   }
 }
 
 try {
-  process.exitCode = main(process.argv.slice(2));
+  const status = main(process.argv.slice(2));
+  // A write error reported already (synchronously) keeps its status 1.
+  if (!writeFailed) process.exitCode = status;
 } catch (e) {
   console.error(`wasock: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
   process.exitCode = 1;

@@ -5,8 +5,10 @@
 // hence one set of file status flags: the wasock socket is put in non-blocking mode (timeout
 // 0.0, as libuv keeps the fd and as asyncio does to a socket handed to its loop) and refuses
 // blocking mode from then on (docs/decisions.md, "Node's sockets").
-import net from 'node:net';
-import type dgram from 'node:dgram';
+// Namespace imports, not default ones: the declarations we emit keep these lines, and a
+// consumer compiling without esModuleInterop cannot default-import Node's modules.
+import * as net from 'node:net';
+import type * as dgram from 'node:dgram';
 import { core, type Core } from './core.js';
 import { errorFor, NotAvailableError, ValueError } from './errors.js';
 import { socket } from './socket.js';

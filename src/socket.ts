@@ -7,6 +7,8 @@ import { putAddress, readAddress, type Address, AF_INET } from './address.js';
 import { findOption } from './options.js';
 import { SocketIO, BufferedReader, BufferedWriter, BufferedRWPair, TextIOWrapper, DEFAULT_BUFFER_SIZE } from './io.js';
 import { DECODERS, type Decoder } from './decoders.js';
+import type { MakefileOptions, ReadBinaryMode, WriteBinaryMode, ReadWriteBinaryMode, TextMode, BufferedOrRaw } from './io.js';
+import type { FileObject } from './streams.js';
 
 const SOCK_STREAM = 1;
 /** getsockopt's int mode returns errors below this (core: error - 2**32). */
@@ -479,6 +481,20 @@ export class socket {
 
   // ------------------------------------------------------------ makefile
 
+  // The result's type follows the mode, as the object does (socket.py's makefile): without
+  // these overloads every caller would have to cast, and the README's examples would not
+  // compile under --strict. The implementation below keeps `unknown` parameters because it
+  // checks every argument at run time, as Python does.
+  /** makefile('rb'): a BufferedReader (buffering 0: the raw SocketIO). */
+  makefile<B extends number | null = null>(mode: ReadBinaryMode, buffering?: B, opts?: MakefileOptions): BufferedOrRaw<B, BufferedReader>;
+  /** makefile('wb'): a BufferedWriter (buffering 0: the raw SocketIO). */
+  makefile<B extends number | null = null>(mode: WriteBinaryMode, buffering?: B, opts?: MakefileOptions): BufferedOrRaw<B, BufferedWriter>;
+  /** makefile('rwb'): a BufferedRWPair (buffering 0: the raw SocketIO). */
+  makefile<B extends number | null = null>(mode: ReadWriteBinaryMode, buffering?: B, opts?: MakefileOptions): BufferedOrRaw<B, BufferedRWPair>;
+  /** makefile(), makefile('r'), makefile('w'), makefile('rw'): a TextIOWrapper (text files cannot be unbuffered). */
+  makefile(mode?: TextMode, buffering?: number | null, opts?: MakefileOptions): TextIOWrapper;
+  /** Any other mode string: one of the file objects, decided at run time. */
+  makefile(mode?: string, buffering?: number | null, opts?: MakefileOptions): FileObject;
   /**
    * makefile(mode='r', buffering=null, {encoding, errors, newline}): a file object over the
    * socket, as socket.py builds it (SocketIO, Buffered*, TextIOWrapper). Each file holds a

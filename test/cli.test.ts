@@ -1,6 +1,7 @@
 // The main job, end to end: `wasock probe` (the built bin) opens real sockets and prints
 // every readable option of the table, as a table or as JSON.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { optionTable } from '../src/options.js';
 
@@ -39,5 +40,88 @@ describe('wasock probe', () => {
     const bad = spawnSync('node', [bin, 'probe', '--family', 'ipx'], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/unknown family ipx/);
+  });
+});
+
+// The command line as any CLI's: help, version, errors with their exit statuses, options
+// written --name=value, output errors that are not swallowed, no needless temp directory.
+describe('wasock command line', () => {
+  const run = (args: string[], env?: NodeJS.ProcessEnv) => spawnSync('node', [bin, ...args], { encoding: 'utf8', env: env ?? process.env });
+
+  it('--help, -h, no arguments and probe --help print the usage on stdout and exit 0', () => {
+    for (const args of [['--help'], ['-h'], [], ['probe', '--help'], ['probe', '-h']]) {
+      const r = run(args);
+      expect(r.status, args.join(' ')).toBe(0);
+      expect(r.stdout, args.join(' ')).toMatch(/^usage: wasock probe \[--family inet\|inet6\|unix\]/);
+      expect(r.stderr, args.join(' ')).toBe('');
+    }
+  });
+
+  it("--version prints package.json's version and exits 0", () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const r = run(['--version']);
+    expect([r.status, r.stdout, r.stderr]).toEqual([0, `${version}\n`, '']);
+  });
+
+  it("an unknown command or option says so, points at --help and exits 2", () => {
+    const cmd = run(['foo']);
+    expect([cmd.status, cmd.stdout]).toEqual([2, '']);
+    expect(cmd.stderr).toBe("wasock: unknown command 'foo'\nRun 'wasock --help' for usage.\n");
+    const opt = run(['--frobnicate']);
+    expect(opt.status).toBe(2);
+    expect(opt.stderr).toMatch(/^wasock: unknown option '--frobnicate'\n.*--help/);
+    const probeOpt = run(['probe', '--colour']);
+    expect(probeOpt.status).toBe(2);
+    expect(probeOpt.stderr).toMatch(/^wasock: unknown argument --colour\nusage:/);
+  });
+
+  it('--name=value is --name value for every option; a flag given a value is an error', () => {
+    const a = JSON.parse(probe('--json', '--family=inet6', '--type=stream', '--state=listening')) as { socket: Record<string, unknown> };
+    expect(a.socket).toMatchObject({ family: 'inet6', type: 'stream', state: 'listening' });
+    const b = JSON.parse(probe('--json', '--family', 'inet6', '--type', 'stream', '--state', 'listening')) as { socket: Record<string, unknown> };
+    expect(b.socket).toMatchObject(a.socket);
+    expect(probe('--type=dgram')).toMatch(/^wasock probe: inet dgram fresh socket/);
+    const bad = run(['probe', '--family=ipx']);
+    expect([bad.status, bad.stderr.split('\n')[0]]).toEqual([2, 'wasock: unknown family ipx']);
+    const flag = run(['probe', '--json=yes']);
+    expect([flag.status, flag.stderr.split('\n')[0]]).toEqual([2, 'wasock: --json takes no value']);
+    expect(run(['probe', '--family']).stderr.split('\n')[0]).toBe('wasock: --family needs a value');
+  });
+
+  it('a write error on stdout (ENOSPC: /dev/full) is reported on stderr and exits 1, not 0', () => {
+    for (const args of [['probe'], ['probe', '--json'], ['--version'], ['--help']]) {
+      const full = openSync('/dev/full', 'w');
+      try {
+        const r = spawnSync('node', [bin, ...args], { encoding: 'utf8', stdio: ['ignore', full, 'pipe'] });
+        expect(r.status, args.join(' ')).toBe(1);
+        expect(r.stderr, args.join(' ')).toMatch(/^wasock: cannot write the output: ENOSPC/);
+      } finally {
+        closeSync(full);
+      }
+    }
+  });
+
+  it('a closed stdout pipe (EPIPE) is reported and exits 1', async () => {
+    const child = spawn('node', [bin, 'probe'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();              // closed before node has even started: the write fails
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr += String(d); });
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toMatch(/^wasock: cannot write the output: EPIPE/);
+    expect(status).toBe(1);
+  });
+
+  it('a probe that binds no unix path needs no temp directory (TMPDIR missing or unset)', () => {
+    const { TMPDIR: _, ...unset } = process.env;
+    for (const env of [{ ...process.env, TMPDIR: '/nonexistent/wasock-tmp' }, unset]) {
+      for (const args of [['--family=inet', '--state=connected'], ['--family=inet6', '--state=listening'], ['--family=unix', '--state=connected'], ['--family=unix']]) {
+        const r = run(['probe', ...args], env);
+        expect([r.status, r.stderr], `${args.join(' ')} TMPDIR=${env.TMPDIR}`).toEqual([0, '']);
+      }
+    }
+    // A listening unix socket does bind a path: without a directory for it, the error says so.
+    const r = run(['probe', '--family=unix', '--state=listening'], { ...process.env, TMPDIR: '/nonexistent/wasock-tmp' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/ENOENT.*\/nonexistent\/wasock-tmp/);
   });
 });

@@ -39,7 +39,10 @@ const fixture = JSON.parse(readFileSync(new URL('./fixtures/readline-streams.jso
   python: string; kernel: string; cases: Case[];
 };
 
-type Reader = Record<string, (...a: unknown[]) => unknown> & Iterable<unknown> & { close(): void };
+/** The file under test: makefile('rb') or makefile('r') (buffering 0 makes a SocketIO). */
+type Reader = w.io.BufferedReader | w.io.SocketIO | w.io.TextIOWrapper;
+/** The fixture names each step's method, so the step looks it up by that name. */
+type ByName = Partial<Record<Step['op'], (...a: Arg[]) => unknown>>;
 
 function runOp(f: Reader, op: Step['op'], args: Arg[]): unknown {
   if (op === 'iter') {
@@ -50,7 +53,9 @@ function runOp(f: Reader, op: Step['op'], args: Arg[]): unknown {
     }
     return out;
   }
-  return f[op](...args);
+  const method = (f as unknown as ByName)[op];
+  if (method === undefined) throw new Error(`the fixture calls ${op}(), which ${f.constructor.name} lacks`);
+  return method.apply(f, args);
 }
 
 /** A short description of where two strings first differ (a full diff of 100 KB is noise). */
@@ -80,9 +85,9 @@ function replay(c: Case): string | null {
     peer.settimeout(5);           // a payload that does not fit would fail, not hang
     peer.sendall(payload);
     peer.shutdown(w.SHUT_WR);
-    const f = (c.mode === 'rb'
+    const f: Reader = (c.mode === 'rb'
       ? sock.makefile('rb', c.buffering)
-      : sock.makefile('r', c.buffering, { encoding: c.encoding, errors: c.errors, newline: c.newline })) as Reader;
+      : sock.makefile('r', c.buffering, { encoding: c.encoding, errors: c.errors, newline: c.newline }));
     try {
       let off = 0;
       for (const [i, st] of c.steps.entries()) {
@@ -370,7 +375,7 @@ describe('makefile() over TCP loopback from a child process', () => {
     text = parts.join('');
     const payload = new TextEncoder().encode(text);
     const got = await throughTcp(payload, (a) => {
-      const f = a.makefile('r', null, { encoding: 'utf-8', newline: '' }) as unknown as { readline(): string; close(): void };
+      const f = a.makefile('r', null, { encoding: 'utf-8', newline: '' });
       const lines: string[] = [];
       for (;;) { const s = f.readline(); if (s === '') break; lines.push(s); }
       f.close();

@@ -148,12 +148,12 @@ describe('streams: integrity', () => {
     const [a, b] = w.socketpair();
     a.setblocking(false); b.setblocking(false);
     const data = Buffer.concat([block(0), block(1), block(2)]);
-    const back = hashOf(w.toReadable(b.makefile('rwb') as w.FileObject));
-    await pipeline(Readable.from([data]), w.toWritable(a.makefile('wb', 0) as w.FileObject));
+    const back = hashOf(w.toReadable(b.makefile('rwb')));
+    await pipeline(Readable.from([data]), w.toWritable(a.makefile('wb', 0)));
     a.shutdown(w.SHUT_WR);
     expect(await back).toEqual({ n: data.length, hash: createHash('sha256').update(data).digest('hex') });
-    const back2 = hashOf(w.toReadable(a.makefile('rb', 0) as w.FileObject));
-    await pipeline(Readable.from([data]), w.toWritable(b.makefile('rwb') as w.FileObject));
+    const back2 = hashOf(w.toReadable(a.makefile('rb', 0)));
+    await pipeline(Readable.from([data]), w.toWritable(b.makefile('rwb')));
     b.shutdown(w.SHUT_WR);
     expect((await back2).n).toBe(data.length);
     a.close(); b.close();
@@ -163,7 +163,7 @@ describe('streams: integrity', () => {
     const [a, b] = w.socketpair();
     b.sendall(new TextEncoder().encode('line one\nline two\nrest'));
     b.shutdown(w.SHUT_WR);
-    const f = a.makefile('rb') as w.io.BufferedReader;
+    const f = a.makefile('rb');
     expect(new TextDecoder().decode(f.readline())).toBe('line one\n');
     const chunks: Buffer[] = [];
     for await (const c of w.toReadable(f)) chunks.push(c);
@@ -190,7 +190,7 @@ describe('streams: text files', () => {
     const [c, d] = w.socketpair();
     d.sendall(Buffer.concat([bytes, new TextEncoder().encode('\nend\r')]));
     d.shutdown(w.SHUT_WR);
-    const direct = (c.makefile('r') as w.io.TextIOWrapper).read();
+    const direct = c.makefile('r').read();
     expect(parts.join('')).toBe(direct);
     a.close(); b.close(); c.close(); d.close();
   });
@@ -210,7 +210,7 @@ describe('streams: text files', () => {
       a.shutdown(w.SHUT_WR);
       const viaStream = recvAll(b);
       const [c, d] = w.socketpair();
-      const f = c.makefile('w', null, opts) as w.io.TextIOWrapper;
+      const f = c.makefile('w', null, opts);
       for (const s of strs) f.write(s);
       f.close();
       c.shutdown(w.SHUT_WR);
@@ -223,7 +223,7 @@ describe('streams: text files', () => {
     const [a, b] = w.socketpair();
     b.sendall(new TextEncoder().encode('first\nsecond\nthird'));
     b.shutdown(w.SHUT_WR);
-    const f = a.makefile('r') as w.io.TextIOWrapper;
+    const f = a.makefile('r');
     expect(f.readline()).toBe('first\n');
     let s = '';
     for await (const c of w.toReadable(f)) s += c;
@@ -233,7 +233,7 @@ describe('streams: text files', () => {
 
   it('text written to the file before toWritable() goes out first', async () => {
     const [a, b] = w.socketpair();
-    const f = a.makefile('w') as w.io.TextIOWrapper;
+    const f = a.makefile('w');
     f.write('before ');
     await pipeline(Readable.from(['after'], { objectMode: true }), w.toWritable(f));
     a.shutdown(w.SHUT_WR);
@@ -243,7 +243,7 @@ describe('streams: text files', () => {
 
   it("encoding errors are the stream's error, with the text file's own exception", async () => {
     const [a, b] = w.socketpair();
-    const direct = thrown(() => (a.makefile('w', null, { encoding: 'ascii' }) as w.io.TextIOWrapper).write('\u00e9'));
+    const direct = thrown(() => a.makefile('w', null, { encoding: 'ascii' }).write('\u00e9'));
     const ws = w.toWritable(a.makefile('w', null, { encoding: 'ascii' }));
     const err = errorOf(ws);
     ws.write('\u00e9');
@@ -255,7 +255,7 @@ describe('streams: text files', () => {
     b.shutdown(w.SHUT_WR);
     const [c, d] = w.socketpair();
     d.sendall(new Uint8Array([0x61, 0xff, 0x62]));
-    const directRead = thrown(() => (c.makefile('r') as w.io.TextIOWrapper).read(3));
+    const directRead = thrown(() => c.makefile('r').read(3));
     const rs = w.toReadable(a.makefile('r'));
     const rerr = errorOf(rs);
     rs.resume();
@@ -268,7 +268,7 @@ describe('streams: text files', () => {
 
   it("a text Writable rejects bytes with TextIOWrapper.write()'s TypeError", async () => {
     const [a, b] = w.socketpair();
-    const direct = thrown(() => (a.makefile('w') as w.io.TextIOWrapper).write(Buffer.from('x') as never));
+    const direct = thrown(() => a.makefile('w').write(Buffer.from('x') as never));
     const ws = w.toWritable(a.makefile('w'));
     const err = errorOf(ws);
     ws.write(Buffer.from('x'));
@@ -315,7 +315,7 @@ describe('streams: errors', () => {
 
   it("a closed file: the stream errors with the file's own ValueError", async () => {
     const [a, b] = w.socketpair();
-    const rf = a.makefile('rb') as w.io.BufferedReader;
+    const rf = a.makefile('rb');
     rf.close();
     const rs = w.toReadable(rf);
     const rerr = errorOf(rs);
@@ -325,7 +325,7 @@ describe('streams: errors', () => {
     expect(re).toBeInstanceOf(w.ValueError);
     expect(re.message).toBe(direct.message);
 
-    const wf = a.makefile('wb') as w.io.BufferedWriter;
+    const wf = a.makefile('wb');
     wf.close();
     const ws = w.toWritable(wf);
     const werr = errorOf(ws);
@@ -352,7 +352,7 @@ describe('streams: errors', () => {
 
   it('the wrong direction or a non-file throws at once', () => {
     const [a, b] = w.socketpair();
-    const wf = a.makefile('wb') as w.FileObject, rf = a.makefile('r') as w.FileObject;
+    const wf = a.makefile('wb'), rf = a.makefile('r');
     expect(() => w.toReadable(wf)).toThrow(w.io.UnsupportedOperation);
     expect(() => w.toReadable(wf)).toThrow('File or stream is not readable.');
     expect(() => w.toWritable(rf)).toThrow('File or stream is not writable.');
@@ -441,7 +441,7 @@ describe('streams: backpressure', () => {
 describe('streams: closing and fds', () => {
   it('destroying the stream closes the file object; the socket stays open and usable', async () => {
     const [a, b] = w.socketpair();
-    const f = a.makefile('rb') as w.io.BufferedReader;
+    const f = a.makefile('rb');
     const r = w.toReadable(f);
     expect(a._io_refs).toBe(1);
     r.destroy();
@@ -457,7 +457,7 @@ describe('streams: closing and fds', () => {
     const [a, b] = w.socketpair();
     a.setblocking(false);                            // the Readable waits for more without blocking
     const before = fdCount();
-    const f = a.makefile('rb') as w.io.BufferedReader;
+    const f = a.makefile('rb');
     const r = w.toReadable(f);
     const fd = f.fileno();
     a.close();
@@ -474,7 +474,7 @@ describe('streams: closing and fds', () => {
 
   it('a Readable that reaches EOF and a Writable that finishes close their files (autoDestroy)', async () => {
     const [a, b] = w.socketpair();
-    const rf = a.makefile('rb') as w.io.BufferedReader, wf = b.makefile('wb') as w.io.BufferedWriter;
+    const rf = a.makefile('rb'), wf = b.makefile('wb');
     const r = w.toReadable(rf), ws = w.toWritable(wf);
     ws.end(Buffer.from('bye'));                       // held in the BufferedWriter until end() flushes
     await closed(ws);
@@ -491,7 +491,7 @@ describe('streams: closing and fds', () => {
 
   it('autoClose false: the stream ends and the file stays open', async () => {
     const [a, b] = w.socketpair();
-    const wf = a.makefile('wb') as w.io.BufferedWriter;
+    const wf = a.makefile('wb');
     const ws = w.toWritable(wf, { autoClose: false });
     ws.end(Buffer.from('x'));
     await closed(ws);
@@ -510,8 +510,8 @@ describe('streams: closing and fds', () => {
       if (i % 2) { a.setblocking(false); b.setblocking(false); }
       switch (i % 4 >> 1) {
         case 0: {
-          const ws = w.toWritable(b.makefile(i % 8 < 4 ? 'wb' : 'w') as w.FileObject);
-          const r = w.toReadable(a.makefile(i % 8 < 4 ? 'rb' : 'r') as w.FileObject);
+          const ws = w.toWritable(b.makefile(i % 8 < 4 ? 'wb' : 'w'));
+          const r = w.toReadable(a.makefile(i % 8 < 4 ? 'rb' : 'r'));
           ws.end(i % 8 < 4 ? Buffer.from('data') : 'data');
           await closed(ws);
           b.shutdown(w.SHUT_WR);
@@ -521,9 +521,9 @@ describe('streams: closing and fds', () => {
           break;
         }
         default: {
-          const r = w.toReadable(a.makefile('rb') as w.FileObject);
-          const ws = w.toWritable(b.makefile('wb') as w.FileObject);
-          const f = a.makefile('rb') as w.io.BufferedReader;
+          const r = w.toReadable(a.makefile('rb'));
+          const ws = w.toWritable(b.makefile('wb'));
+          const f = a.makefile('rb');
           f.close();
           const bad = w.toReadable(f);
           bad.on('error', () => {});
