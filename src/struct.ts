@@ -5,6 +5,12 @@ import { core, coreEpoch, whenAbandoned, type Core } from './core.js';
 import { OverflowError, SystemError, MemoryError, UnicodeEncodeError, IndexError } from './errors.js';
 import { bytesLike, pyTypeName, pyTruthy } from './args.js';
 
+/**
+ * A value unpack returns: Python's int (a number; a bigint for q Q n N P and native l L),
+ * float (number), bool (boolean) and bytes (Uint8Array).
+ */
+export type Value = number | bigint | boolean | Uint8Array;
+
 /** struct.error */
 export class error extends Error {
   override get name(): string { return 'error'; }
@@ -192,7 +198,7 @@ function writeTape(c: Core, st: Struct, values: readonly unknown[], from: number
  * quiets signalling NaNs stored into its double arrays, and struct must hand back the
  * exact bits.
  */
-function readSlots(c: Core, st: Struct, slots: number, n: number): unknown[] {
+function readSlots(c: Core, st: Struct, slots: number, n: number): Value[] {
   const rd = st._reader;
   if (rd !== null) return rd(c.i32, c.u32, c.big64, c.bigU64, slots >> 2);
   const runs = st._runs;
@@ -204,8 +210,8 @@ function readSlots(c: Core, st: Struct, slots: number, n: number): unknown[] {
     for (let i = 0; i < n; i++) out[i] = i32[w + 2 * i];
     return out;
   }
-  const out: unknown[] = new Array(n);
-  if (st._float) out[0] = undefined;  // elements of any kind from here on: no double array
+  const out: Value[] = new Array(n);
+  if (st._float) (out as unknown[])[0] = undefined;  // elements of any kind from here on: no double array
   let at = slots >> 3, i = 0;
   for (let r = 0; r < runs.length; r += 2) {
     const kind = runs[r], end = i + runs[r + 1];
@@ -226,7 +232,7 @@ function readSlots(c: Core, st: Struct, slots: number, n: number): unknown[] {
 }
 
 /** Builds the array of one unpack from the slots; `w` is the first slot's i32 index. */
-type SlotReader = (i32: Int32Array, u32: Uint32Array, b64: BigInt64Array, bu64: BigUint64Array, w: number) => unknown[];
+type SlotReader = (i32: Int32Array, u32: Uint32Array, b64: BigInt64Array, bu64: BigUint64Array, w: number) => Value[];
 
 /** Readers by kind runs (shared by every Struct with the same layout); null: none. */
 const readers = new Map<string, SlotReader | null>();
@@ -416,7 +422,7 @@ export class Struct {
   }
 
   /** unpack(buffer) -> values; the buffer must be exactly size bytes. */
-  unpack(buffer: Uint8Array | ArrayBufferView | ArrayBuffer): unknown[] {
+  unpack(buffer: Uint8Array | ArrayBufferView | ArrayBuffer): Value[] {
     if (arguments.length !== 1) throw new TypeError(`Struct.unpack() takes exactly one argument (${arguments.length} given)`);
     const b = needBuffer(buffer);
     if (b.length !== this.size) {
@@ -427,7 +433,7 @@ export class Struct {
   }
 
   /** @internal unpacks the size bytes of b at offset (already checked to be there) */
-  _unpackAt(b: Uint8Array, offset: number): unknown[] {
+  _unpackAt(b: Uint8Array, offset: number): Value[] {
     const c = this._c;
     const size = this.size;
     const base = this._gen === c.stGen ? this._base : this._area();
@@ -479,7 +485,7 @@ export class Struct {
   }
 
   /** unpack_from(buffer, offset=0) -> values */
-  unpack_from(buffer: Uint8Array | ArrayBufferView | ArrayBuffer, offset: number = 0): unknown[] {
+  unpack_from(buffer: Uint8Array | ArrayBufferView | ArrayBuffer, offset: number = 0): Value[] {
     const n = arguments.length;
     if (n === 0) throw new TypeError("unpack_from() missing required argument 'buffer' (pos 1)");
     if (n > 2) throw new TypeError(`unpack_from() takes at most 2 arguments (${n} given)`);
@@ -487,7 +493,7 @@ export class Struct {
   }
 
   /** @internal */
-  _unpackFrom(buffer: unknown, offset: unknown): unknown[] {
+  _unpackFrom(buffer: unknown, offset: unknown): Value[] {
     const c = this._c, x = c.x;
     const b = needBuffer(buffer);
     const [o, big] = offsetArg(c, offset, ssizeOverflow);
@@ -497,13 +503,13 @@ export class Struct {
   }
 
   /** iter_unpack(buffer) -> an iterator of value arrays, one per size bytes. */
-  iter_unpack(buffer: Uint8Array | ArrayBufferView | ArrayBuffer): IterableIterator<unknown[]> {
+  iter_unpack(buffer: Uint8Array | ArrayBufferView | ArrayBuffer): IterableIterator<Value[]> {
     if (arguments.length !== 1) throw new TypeError(`Struct.iter_unpack() takes exactly one argument (${arguments.length} given)`);
     return this._iter(buffer);
   }
 
   /** @internal */
-  _iter(buffer: unknown): IterableIterator<unknown[]> {
+  _iter(buffer: unknown): IterableIterator<Value[]> {
     const x = this._c.x;
     // A struct of size 0 is refused before the buffer is looked at (s_iter_unpack).
     if (this.size === 0) { const r = x.st_check_iter(this._block, 0); throw structError(this._c, r); }
@@ -514,7 +520,7 @@ export class Struct {
     let i = 0;
     return {
       [Symbol.iterator]() { return this; },
-      next(): IteratorResult<unknown[]> {
+      next(): IteratorResult<Value[]> {
         if (i >= n) return { done: true, value: undefined };
         return { done: false, value: self._unpackAt(b, self.size * i++) };
       },
@@ -574,7 +580,7 @@ export function pack(format: string | Uint8Array, ...values: unknown[]): Uint8Ar
   if (arguments.length === 0) throw new TypeError('missing format argument');
   return compiledFor(format)._packValues(values);
 }
-export function unpack(format: string | Uint8Array, buffer: Uint8Array | ArrayBufferView | ArrayBuffer): unknown[] {
+export function unpack(format: string | Uint8Array, buffer: Uint8Array | ArrayBufferView | ArrayBuffer): Value[] {
   if (arguments.length !== 2) throw new TypeError(`unpack expected 2 arguments, got ${arguments.length}`);
   const s = compiledFor(format);
   return s.unpack(buffer);
@@ -584,14 +590,14 @@ export function pack_into(format: string | Uint8Array, buffer: Uint8Array, offse
   const s = compiledFor(format);
   (s.pack_into as (...a: unknown[]) => void).apply(s, Array.prototype.slice.call(arguments, 1));
 }
-export function unpack_from(format: string | Uint8Array, buffer: Uint8Array | ArrayBufferView | ArrayBuffer, offset: number = 0): unknown[] {
+export function unpack_from(format: string | Uint8Array, buffer: Uint8Array | ArrayBufferView | ArrayBuffer, offset: number = 0): Value[] {
   const n = arguments.length;
   if (n === 0) throw new TypeError('unpack_from() takes at least 1 positional argument (0 given)');
   if (n === 1) throw new TypeError("unpack_from() missing required argument 'buffer' (pos 2)");
   if (n > 3) throw new TypeError(`unpack_from() takes at most 3 arguments (${n} given)`);
   return compiledFor(format)._unpackFrom(buffer, offset);
 }
-export function iter_unpack(format: string | Uint8Array, buffer: Uint8Array | ArrayBufferView | ArrayBuffer): IterableIterator<unknown[]> {
+export function iter_unpack(format: string | Uint8Array, buffer: Uint8Array | ArrayBufferView | ArrayBuffer): IterableIterator<Value[]> {
   if (arguments.length !== 2) throw new TypeError(`iter_unpack expected 2 arguments, got ${arguments.length}`);
   return compiledFor(format)._iter(buffer);
 }
