@@ -38,13 +38,22 @@ export function asPyInt(v: unknown): bigint | null {
   return null;
 }
 
+/**
+ * The converters' fast path: a number that is a C int. `(v | 0) === v` alone lets -0
+ * through, and -0 is Python's -0.0, a float (refused wherever a float is); the zero test
+ * keeps the common non-zero case at one extra compare.
+ */
+export function isInt32Number(v: number): boolean {
+  return (v | 0) === v && (v !== 0 || 1 / v > 0);
+}
+
 function notInteger(v: unknown): TypeError {
   return new TypeError(`'${pyTypeName(v)}' object cannot be interpreted as an integer`);
 }
 
 /** PyArg 'i': a C int, with CPython's TypeError / OverflowError messages. */
 export function cInt(v: unknown): number {
-  if (typeof v === 'number' && (v | 0) === v) return v;
+  if (typeof v === 'number' && isInt32Number(v)) return v;
   const n = asPyInt(v);
   if (n === null) throw notInteger(v);
   if (n > LONG_MAX || n < LONG_MIN) throw new OverflowError('Python int too large to convert to C long');
@@ -55,14 +64,14 @@ export function cInt(v: unknown): number {
 
 /** True if v is a Python int that fits a C int (no exception). */
 export function isCInt(v: unknown): boolean {
-  if (typeof v === 'number') return (v | 0) === v;
+  if (typeof v === 'number') return isInt32Number(v);
   const n = asPyInt(v);
   return n !== null && n >= BigInt(INT_MIN) && n <= BigInt(INT_MAX);
 }
 
 /** PyArg 'I': an unsigned int masked modulo 2**32 (no overflow check). */
 export function cUIntMask(v: unknown): number {
-  if (typeof v === 'number' && (v >>> 0) === v) return v;
+  if (typeof v === 'number' && (v >>> 0) === v && (v !== 0 || 1 / v > 0)) return v;
   const n = asPyInt(v);
   if (n === null) throw notInteger(v);
   return Number(BigInt.asUintN(32, n));
@@ -96,7 +105,7 @@ export function argCount(fn: string, given: number, min: number, max: number): T
  * every out-of-range value is "Python int too large to convert to C int".
  */
 export function cIntClinic(v: unknown): number {
-  if (typeof v === 'number' && (v | 0) === v) return v;
+  if (typeof v === 'number' && isInt32Number(v)) return v;
   const n = asPyInt(v);
   if (n === null) throw notInteger(v);
   if (n > BigInt(INT_MAX) || n < BigInt(INT_MIN)) throw new OverflowError('Python int too large to convert to C int');
@@ -109,7 +118,7 @@ export function cIntClinic(v: unknown): number {
  * buffer), and a negative one stays negative for the core's ValueError.
  */
 export function cSsizeSat(v: unknown): number {
-  if (typeof v === 'number' && (v | 0) === v) return v;
+  if (typeof v === 'number' && isInt32Number(v)) return v;
   const n = asPyInt(v);
   if (n === null) throw notInteger(v);
   if (n > LONG_MAX || n < LONG_MIN) throw new OverflowError('Python int too large to convert to C ssize_t');

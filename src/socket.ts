@@ -2,7 +2,7 @@
 // converts arguments and results; the core decides and the host performs.
 import { core, type Core } from './core.js';
 import { errorFor, MemoryError, ValueError } from './errors.js';
-import { argCount, bytesLike, cInt, cUIntMask, isCInt, asPyInt, pyTypeName, cIntClinic, cSsizeSat, cFdLong, cLong, cULongMask, converterrName, timeoutKind, timeoutValue, ARG_NONE, ARG_INT } from './args.js';
+import { argCount, bytesLike, cInt, isInt32Number, cUIntMask, isCInt, asPyInt, pyTypeName, cIntClinic, cSsizeSat, cFdLong, cLong, cULongMask, converterrName, timeoutKind, timeoutValue, ARG_NONE, ARG_INT } from './args.js';
 import { putAddress, readAddress, type Address, AF_INET } from './address.js';
 import { findOption } from './options.js';
 import { SocketIO, BufferedReader, BufferedWriter, BufferedRWPair, TextIOWrapper, DEFAULT_BUFFER_SIZE } from './io.js';
@@ -116,16 +116,18 @@ export class socket {
     const n = arguments.length;
     if (n < 2 || n > 3) throw argCount('getsockopt', n, 2, 3);
     // Fast path: plain int32 numbers (a bigint must not meet `|`, which would throw).
-    if (typeof level !== 'number' || (level | 0) !== level || typeof optname !== 'number' || (optname | 0) !== optname) {
+    // -0 (Python's -0.0) is refused by cInt: the zero tests keep it off the fast path.
+    if (typeof level !== 'number' || (level | 0) !== level || typeof optname !== 'number' || (optname | 0) !== optname ||
+        (level === 0 && 1 / level < 0) || (optname === 0 && 1 / optname < 0)) {
       level = cInt(level);
       optname = cInt(optname);
     }
-    if (buflen === undefined || buflen === 0) {
+    if (buflen === undefined || (buflen === 0 && 1 / buflen > 0)) {
       const r = this._c.x.sock_getsockopt_int(this._h, level, optname);
       if (r < F64_ERR) fail(r + 4294967296, 'getsockopt', this._c);
       return r;
     }
-    if (typeof buflen !== 'number' || (buflen | 0) !== buflen) buflen = cInt(buflen);
+    if (typeof buflen !== 'number' || !isInt32Number(buflen)) buflen = cInt(buflen);
     if (buflen === 0) return this.getsockopt(level, optname);
     const c = this._c;
     if (buflen > 0 && buflen <= 64) {
@@ -151,7 +153,10 @@ export class socket {
     let r: number;
     if (n === 3) {
       if (typeof level === 'number' && (level | 0) === level && typeof optname === 'number' &&
-          (optname | 0) === optname && typeof value === 'number' && (value | 0) === value) {
+          (optname | 0) === optname && typeof value === 'number' && (value | 0) === value &&
+          // -0 is a float (CPython: "a bytes-like object is required, not 'float'"); the
+          // zero tests cost nothing on non-zero values
+          (level !== 0 || 1 / level > 0) && (optname !== 0 || 1 / optname > 0) && (value !== 0 || 1 / value > 0)) {
         r = c.x.sock_setsockopt_int(this._h, level, optname, value);
       } else if (isCInt(level) && isCInt(optname) && isCInt(value)) {
         r = c.x.sock_setsockopt_int(this._h, cInt(level), cInt(optname), cInt(value));
