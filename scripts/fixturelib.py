@@ -190,7 +190,6 @@ class BigInt(int):
 
 
 NEG_ZERO = -0.0
-NEG_ZERO_HEX = "8000000000000000"
 
 
 def is_neg_zero(v) -> bool:
@@ -200,7 +199,8 @@ def is_neg_zero(v) -> bool:
 def enc_plain(v) -> dict:
     """None, bool, int, str, bytes or a non-integral float as a VALUE / ARG. Generators handle
     their own placeholders, containers and other float rules before calling this. -0.0 is
-    the one integral float with a JS twin (-0): written by its bits, {"t":"float","hex"}."""
+    the one integral float with a JS twin (-0): written by its bits, {"t":"float","hex"}, as
+    are NaN and the infinities (JSON has none)."""
     if v is None:
         return {"t": "none"}
     if isinstance(v, bool):
@@ -209,8 +209,8 @@ def enc_plain(v) -> dict:
         return {"t": "int", "v": str(int(v)), "as": "bigint"}
     if isinstance(v, int):
         return {"t": "int", "v": str(int(v))}
-    if is_neg_zero(v):
-        return {"t": "float", "hex": NEG_ZERO_HEX}
+    if isinstance(v, float) and (is_neg_zero(v) or math.isnan(v) or math.isinf(v)):
+        return {"t": "float", "hex": struct.pack(">d", v).hex()}
     if isinstance(v, float):
         assert v != int(v), "integral floats have no JS twin"
         return {"t": "float", "v": v}

@@ -3,7 +3,7 @@
 // assembly/) and decodes. Values: [host, port] for AF_INET, [host, port, flowinfo,
 // scope_id] for AF_INET6, a path string (or bytes for Linux abstract names) for AF_UNIX.
 import type { Core } from './core.js';
-import { bytesLike, cInt, cUIntMask, pyTypeName, pyTupleTypeName } from './args.js';
+import { bytesLike, cInt, cUIntMask, pyTypeName, pyTupleTypeName, LONE_SURROGATE } from './args.js';
 import { OSError, OverflowError, coreError, E_PORT_RANGE, E_HOST_NUL } from './errors.js';
 
 export const AF_UNIX = 1;
@@ -23,6 +23,9 @@ const latin1 = new TextDecoder('latin1');
 function hostBytes(host: unknown, caller: string): Uint8Array {
   let b: Uint8Array | null;
   if (typeof host === 'string') {
+    // idna_converter(): a str with a lone surrogate fails PyUnicode_AsEncodedString (ASCII
+    // and IDNA alike) and CPython replaces that error with this TypeError.
+    if (LONE_SURROGATE.test(host)) throw new TypeError('encoding of hostname failed');
     // Non-ASCII names would need IDNA; as they always go to name resolution, UTF-8 is
     // enough to reach the same lookup failure or success.
     b = utf8.encode(host);

@@ -133,6 +133,9 @@ export function cFdLong(v: unknown): number {
   return Number(BigInt.asIntN(32, cLong(v)));
 }
 
+/** In a /u regex, \p{Surrogate} matches only unpaired surrogates (a str UTF-8 cannot encode). */
+export const LONE_SURROGATE = /\p{Surrogate}/u;
+
 /** The Python type name of a JS value where a JS array stands for a tuple (addresses). */
 export function pyTupleTypeName(v: unknown): string {
   return Array.isArray(v) ? 'tuple' : pyTypeName(v);

@@ -11,7 +11,7 @@
 import { core, type Core } from './core.js';
 import { errorFor, coreError, E_FILDES_NEGATIVE } from './errors.js';
 import { socket } from './socket.js';
-import { cInt, cIntClinic, cUIntMask, fildes, isInt32Number, pyTruthy } from './args.js';
+import { cInt, cIntClinic, cUIntMask, fildes, isInt32Number, pyTruthy, LONE_SURROGATE } from './args.js';
 import { ReadOnlyBuffer } from './readonly.js';
 
 export * from './generated/fcntl.js';
@@ -101,8 +101,6 @@ function stageImmutable(arg: string | ReadOnlyBuffer): number {
   return b.length;
 }
 
-/** In a /u regex, \p{Surrogate} matches only unpaired surrogates. */
-const LONE_SURROGATE = /\p{Surrogate}/u;
 
 /** A str that cannot be UTF-8 (a lone surrogate) fails 's#'/'s*', then the int format. */
 function isEncodable(arg: unknown): arg is string {
