@@ -133,6 +133,34 @@ export function cFdLong(v: unknown): number {
   return Number(BigInt.asIntN(32, cLong(v)));
 }
 
+/** Characters Python's repr() escapes (not Py_UNICODE_ISPRINTABLE): C* and Z* but space. */
+const NOT_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
+
+/**
+ * Python's repr() of a str: single quotes unless the text has ' and no ", backslash escapes
+ * for \\, the quote, \t \n \r, then \xNN / \uNNNN / \UNNNNNNNN for what is not printable
+ * (lone surrogates included); printable non-ASCII stays as it is.
+ */
+export function pyRepr(s: string): string {
+  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = q;
+  for (const ch of s) {
+    if (ch === q || ch === '\\') { out += '\\' + ch; continue; }
+    if (ch === '\t') { out += '\\t'; continue; }
+    if (ch === '\n') { out += '\\n'; continue; }
+    if (ch === '\r') { out += '\\r'; continue; }
+    const cp = ch.codePointAt(0)!;
+    if (cp >= 0x20 && cp < 0x7f) { out += ch; continue; }
+    if (cp < 0x7f || (ch !== ' ' && NOT_PRINTABLE.test(ch))) {
+      const hex = cp.toString(16);
+      out += cp < 0x100 ? `\\x${hex.padStart(2, '0')}` : cp < 0x10000 ? `\\u${hex.padStart(4, '0')}` : `\\U${hex.padStart(8, '0')}`;
+    } else {
+      out += ch;
+    }
+  }
+  return out + q;
+}
+
 /** In a /u regex, \p{Surrogate} matches only unpaired surrogates (a str UTF-8 cannot encode). */
 export const LONE_SURROGATE = /\p{Surrogate}/u;
 
