@@ -229,7 +229,15 @@ export function converterrName(v: unknown): string {
   return v === null || v === undefined ? 'None' : pyTypeName(v);
 }
 
-/** PyObject_IsTrue for the JS twins of Python values (DESIGN.md's mapping). */
+/**
+ * PyObject_IsTrue for the JS twins of Python values (DESIGN.md's mapping): THE truthiness
+ * rule of wasock, wherever Python tests an argument for truth (`if source_address:`,
+ * create_server's flags, ioctl's mutate_flag, struct's '?'). Python's answers, not JS's:
+ * NaN is true and -0 false (floats), '' false, empty bytes (any ArrayBufferView or
+ * ArrayBuffer, a ReadOnlyBuffer), arrays (tuples), Maps, Sets and plain objects without own
+ * enumerable keys (dicts) false; null and undefined (None) false; any other object true.
+ * Pinned against CPython by test/truthiness.test.ts (scripts/gen_truthiness.py).
+ */
 export function pyTruthy(v: unknown): boolean {
   if (v === null || v === undefined) return false;
   switch (typeof v) {
@@ -240,6 +248,7 @@ export function pyTruthy(v: unknown): boolean {
   }
   if (ArrayBuffer.isView(v)) return v.byteLength > 0;
   if (v instanceof ArrayBuffer) return v.byteLength > 0;
+  if (v instanceof ReadOnlyBuffer) return v.bytes.length > 0;
   if (Array.isArray(v)) return v.length > 0;
   if (v instanceof Map || v instanceof Set) return v.size > 0;
   const proto = Object.getPrototypeOf(v);
