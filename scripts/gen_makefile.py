@@ -303,6 +303,17 @@ def argument_cases():
     c.call("f", "readline")
     c.call("f", "close")
     c.done()
+    # -0.0 (JS -0) as a size: each method's own float refusal
+    for mode, buffering, ops in (("rb", None, ("read", "readline", "read1", "peek", "readlines")),
+                                 ("r", None, ("read", "readline", "readlines")),
+                                 ("rb", 0, ("read", "readline", "readlines"))):
+        c = Case(f"sizes/mode={mode!r}/buffering={buffering!r}/-0.0")
+        c.call("sock", "makefile", mode, buffering, save="f")
+        c.send(b"ab\n" * 4)
+        for op in ops:
+            c.call("f", op, T.NEG_ZERO)
+        c.call("f", "readline")
+        c.done()
     for mode in ("r\0", "r'", "'\"", "x\t\n\r", "\x7f", "\u00e9", "\u00a0", "\ud800",
                  "r\udc80b", "\U0001f600", "\u200b", "\x85", "\U000e0001", "rbx", "\\",
                  "\"", "\u0378", "\ue000", "\u2028", "\u3000", "\u00ad"):

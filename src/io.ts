@@ -23,7 +23,7 @@ function ssizeArg(v: unknown, dflt: number): number {
   if (v === undefined) return dflt;
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'bigint') return Number(v);
-  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  if (typeof v === 'number' && Number.isInteger(v) && (v !== 0 || 1 / v > 0)) return v;   // -0 is a float
   throw new TypeError(`'${pyTypeName(v)}' object cannot be interpreted as an integer`);
 }
 
@@ -32,7 +32,7 @@ function optSsizeArg(v: unknown): number {
   if (v === undefined || v === null) return -1;
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'bigint') return Number(v);
-  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  if (typeof v === 'number' && Number.isInteger(v) && (v !== 0 || 1 / v > 0)) return v;   // -0 is a float
   throw new TypeError(`argument should be integer or None, not '${pyTypeName(v)}'`);
 }
 
