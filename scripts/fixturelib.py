@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import platform
 import re
@@ -182,15 +183,34 @@ def write(data: dict, path: str, lists=("cases",)) -> None:
         f.write("\n}\n")
 
 
+class BigInt(int):
+    """An int whose JS twin is a bigint (`5n`): wasock takes a bigint wherever Python takes an
+    int, so a case can pin that. CPython sees a plain int (an int subclass); do not use it
+    where a message would print its type name."""
+
+
+NEG_ZERO = -0.0
+
+
+def is_neg_zero(v) -> bool:
+    return isinstance(v, float) and v == 0 and math.copysign(1.0, v) < 0
+
+
 def enc_plain(v) -> dict:
     """None, bool, int, str, bytes or a non-integral float as a VALUE / ARG. Generators handle
-    their own placeholders, containers and other float rules before calling this."""
+    their own placeholders, containers and other float rules before calling this. -0.0 is
+    the one integral float with a JS twin (-0): written by its bits, {"t":"float","hex"}, as
+    are NaN and the infinities (JSON has none)."""
     if v is None:
         return {"t": "none"}
     if isinstance(v, bool):
         return {"t": "bool", "v": v}
+    if isinstance(v, BigInt):
+        return {"t": "int", "v": str(int(v)), "as": "bigint"}
     if isinstance(v, int):
         return {"t": "int", "v": str(int(v))}
+    if isinstance(v, float) and (is_neg_zero(v) or math.isnan(v) or math.isinf(v)):
+        return {"t": "float", "hex": struct.pack(">d", v).hex()}
     if isinstance(v, float):
         assert v != int(v), "integral floats have no JS twin"
         return {"t": "float", "v": v}

@@ -402,8 +402,14 @@ def fcntl_cases():
                      ("lone-surrogate", "\udc80")] + [(type(o).__name__, o) for o in BAD_OBJECTS]:
         case(f"fcntl/arg/bad/{label}", "fresh", [S("fcntl", Sock(), F_GETFL, v)])
     for label, v in [("float", 1.5), ("none", None), ("str", "x"), ("2**31", 2**31),
-                     ("-2**31-1", -2**31 - 1), ("2**63", 2**63), ("bool", True)]:
+                     ("-2**31-1", -2**31 - 1), ("2**63", 2**63), ("bool", True),
+                     ("-0.0", T.NEG_ZERO)]:
         case(f"fcntl/cmd/{label}", "fresh", [S("fcntl", Sock(), v)])
+    # -0 is Python's -0.0: a float wherever fcntl takes an int (fd, cmd, arg)
+    case("fcntl/arg/-0.0", "fresh", [S("fcntl", Sock(), F_GETFL, T.NEG_ZERO)])
+    case("fcntl/arg/bigint", "fresh", [S("fcntl", Sock(), F_GETFD, T.BigInt(0))])
+    case("fcntl/fd/-0.0", "fresh", [S("fcntl", T.NEG_ZERO, F_GETFD)])
+    case("fcntl/fd/fileno--0.0", "fresh", [S("fcntl", FileObj(T.NEG_ZERO), F_GETFD)])
     for label, v in [("float", 1.5), ("none", None), ("str", "x"), ("bytes", b"x"), ("object", object()),
                      ("-1", -1), ("2**31", 2**31), ("2**63", 2**63),
                      ("fileno-float", FileObj(1.5)), ("fileno-negative", FileObj(-5)),
@@ -521,8 +527,12 @@ def ioctl_cases():
         S("ioctl", Sock(), 0x1234, bytearray(4)),
         S("ioctl", Sock(), 0x1234),
     ])
-    for label, v in [("float", 1.5), ("none", None), ("str", "x"), ("bytes", b"x")]:
+    for label, v in [("float", 1.5), ("none", None), ("str", "x"), ("bytes", b"x"),
+                     ("-0.0", T.NEG_ZERO)]:
         case(f"ioctl/request/bad/{label}", "fresh", [S("ioctl", Sock(), v, B4)])
+    case("ioctl/request/-0.0/int-arg", "fresh", [S("ioctl", Sock(), T.NEG_ZERO)])
+    case("ioctl/arg/-0.0", "fresh", [S("ioctl", Sock(), FIONREAD, T.NEG_ZERO)])
+    case("ioctl/fd/-0.0", "fresh", [S("ioctl", T.NEG_ZERO, FIONREAD, B4)])
     for label, v in [(type(o).__name__, o) for o in BAD_OBJECTS] + [
             ("2**31", 2**31), ("-2**31-1", -2**31 - 1), ("2**63", 2**63), ("-2**63-1", -2**63 - 1),
             ("lone-surrogate", "\udc80")]:

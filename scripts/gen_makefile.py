@@ -273,6 +273,56 @@ def matrix_cases():
     c.done()
 
 
+def argument_cases():
+    """Issue 9: buffering converts as socket.makefile and io's constructors do (a bigint or
+    bool is an int, -0.0 == 0, a float is refused by the Py_ssize_t conversion, sizes beyond
+    ssize_t are OverflowError, sizes no allocation can meet MemoryError), and an invalid mode
+    is shown as Python's repr()."""
+    B = T.BigInt
+    values = [("0n", B(0)), ("1n", B(1)), ("8192n", B(8192)), ("-1n", B(-1)), ("True", True),
+              ("False", False), ("-0.0", T.NEG_ZERO), ("-2", -2), ("-2**63-1", -2**63 - 1),
+              ("2**62", 2**62), ("2**63-1", 2**63 - 1), ("2**63", 2**63), ("2**64", 2**64),
+              ("2**62n", B(2**62)), ("2**100", 2**100), ("-1.5", -1.5), ("nan", float("nan")),
+              ("inf", float("inf")), ("-inf", float("-inf")), ("'8'", "8"), ("b'1'", b"1"),
+              ("[]", [])]
+    for mode in ("rb", "wb", "rwb", "r", "w"):
+        for label, v in values:
+            huge = isinstance(v, int) and 2**62 <= v < 2**63
+            c = Case(f"buffering/mode={mode!r}/buffering={label}",
+                     note="beyond any address space: malloc fails on every machine" if huge else None)
+            f = c.call("sock", "makefile", mode, v, save="f")
+            c.refs()
+            if f is not None:
+                c.call("f", "close")
+                c.refs()
+            c.done()
+    # 2 GiB: CPython mallocs it (address space, not memory); the reader must not fail either
+    c = Case("buffering/mode='rb'/buffering=2**31")
+    c.call("sock", "makefile", "rb", 2**31, save="f")
+    c.send(b"ab\n")
+    c.call("f", "readline")
+    c.call("f", "close")
+    c.done()
+    # -0.0 (JS -0) as a size: each method's own float refusal
+    for mode, buffering, ops in (("rb", None, ("read", "readline", "read1", "peek", "readlines")),
+                                 ("r", None, ("read", "readline", "readlines")),
+                                 ("rb", 0, ("read", "readline", "readlines"))):
+        c = Case(f"sizes/mode={mode!r}/buffering={buffering!r}/-0.0")
+        c.call("sock", "makefile", mode, buffering, save="f")
+        c.send(b"ab\n" * 4)
+        for op in ops:
+            c.call("f", op, T.NEG_ZERO)
+        c.call("f", "readline")
+        c.done()
+    for mode in ("r\0", "r'", "'\"", "x\t\n\r", "\x7f", "\u00e9", "\u00a0", "\ud800",
+                 "r\udc80b", "\U0001f600", "\u200b", "\x85", "\U000e0001", "rbx", "\\",
+                 "\"", "\u0378", "\ue000", "\u2028", "\u3000", "\u00ad"):
+        c = Case(f"mode-repr/{mode!r}")
+        c.call("sock", "makefile", mode)
+        c.refs()
+        c.done()
+
+
 def text_option_cases():
     combos = [
         ("r", None, {"encoding": "utf-8"}), ("r", None, {"encoding": "latin-1"}),
@@ -903,6 +953,7 @@ def main():
     if locale.getpreferredencoding(False).lower().replace("-", "") != "utf8":
         raise SystemExit("run under a UTF-8 locale (e.g. LANG=C.UTF-8): text cases assume it")
     matrix_cases()
+    argument_cases()
     text_option_cases()
     socketio_cases()
     binary_read_cases()

@@ -73,6 +73,15 @@ def FD(v):
     return Ph("fd", v)
 
 
+def PORT(v, as_=None):
+    """getsockname()[1] of the socket named v, as an int (or its decimal str / bytes)."""
+    return Ph("port", v, as_)
+
+
+class Dict:
+    """An empty Python dict (JS `{}`): falsy, as a JS object never is."""
+
+
 class Buf:
     """A fresh bytearray (writable buffer) argument."""
 
@@ -85,6 +94,8 @@ def enc_arg(v):
         return v.json()
     if isinstance(v, Buf):
         return {"t": "bytearray", "hex": v.data.hex()}
+    if isinstance(v, Dict):
+        return {"t": "dict"}
     if isinstance(v, tuple):
         return {"t": "tuple", "v": [enc_arg(x) for x in v]}
     if isinstance(v, list):
@@ -158,6 +169,8 @@ class Ctx:
             return [self.resolve(x, target) for x in v]
         if isinstance(v, Buf):
             return bytearray(v.data)
+        if isinstance(v, Dict):
+            return {}
         if not isinstance(v, Ph):
             return v
         if v.t == "path":
@@ -174,6 +187,9 @@ class Ctx:
             return self.socks[v.v].getsockname()
         if v.t == "fd":
             return self.fd(v.v)
+        if v.t == "port":
+            port = self.socks[v.v].getsockname()[1]
+            return {None: port, "str": str(port), "bytes": str(port).encode()}[v.as_]
         raise ValueError(f"unknown placeholder {v.json()}")
 
     def refused_addr(self, which):
@@ -398,7 +414,12 @@ def run_case(index, c):
     signal.alarm(10)  # nothing here may block; a hang is a generator bug
     try:
         setup(ctx, c)
-        steps = [run_step(ctx, st) for st in c["steps"]]
+        steps = []
+        for st in c["steps"]:
+            steps.append(run_step(ctx, st))
+            # a step that should have made a socket raised: the steps on it cannot run
+            if st.save and "raises" in steps[-1]["result"]:
+                break
     except BaseException:
         print(f"in case {c['id']}", file=sys.stderr)
         raise
@@ -1141,6 +1162,118 @@ def module_cases():
         call("getpeername", on="c")], listener="inet")
 
 
+def args_cases():
+    """Issue 9: Python's argument rules where JS values differ. -0 is Python's -0.0 (a float,
+    refused wherever an int is required); a bigint is an int; create_connection and
+    create_server judge their options by Python truthiness; hosts with lone surrogates."""
+    A = "args/"
+    N = T.NEG_ZERO
+    # -0.0 in every int argument of the socket API
+    case(A + "-0.0/socket-family", steps=[call("socket", N)])
+    case(A + "-0.0/socket-type", steps=[call("socket", AF_INET, N)])
+    case(A + "-0.0/socket-proto", steps=[call("socket", AF_INET, STREAM, N)])
+    case(A + "-0.0/socket-fileno", steps=[call("socket", AF_INET, STREAM, 0, N)])
+    case(A + "-0.0/socketpair-family", steps=[call("socketpair", N)])
+    case(A + "-0.0/socketpair-type", steps=[call("socketpair", AF_UNIX, N)])
+    case(A + "-0.0/fromfd-fd", steps=[call("fromfd", N, AF_INET, STREAM)])
+    case(A + "-0.0/fromfd-family", steps=[call("fromfd", FD("inet-stream"), N, STREAM)])
+    case(A + "-0.0/fromfd-proto", steps=[call("fromfd", FD("inet-stream"), AF_INET, STREAM, N)])
+    case(A + "-0.0/shutdown", "inet", "stream", "connected", [call("shutdown", N)])
+    case(A + "-0.0/recv-bufsize", "inet", "stream", "connected", [call("recv", N)])
+    case(A + "-0.0/recv-flags", "inet", "stream", "connected", [call("recv", 1, N)])
+    case(A + "-0.0/recvfrom-bufsize", "inet", "dgram", "connected", [call("recvfrom", N)])
+    case(A + "-0.0/recvfrom-flags", "inet", "dgram", "connected", [call("recvfrom", 1, N)])
+    case(A + "-0.0/recv_into-nbytes", "inet", "stream", "connected",
+         [call("recv_into", Buf(b"\0"), N)])
+    case(A + "-0.0/recv_into-flags", "inet", "stream", "connected",
+         [call("recv_into", Buf(b"\0"), 1, N)])
+    case(A + "-0.0/recvfrom_into-nbytes", "inet", "dgram", "connected",
+         [call("recvfrom_into", Buf(b"\0"), N)])
+    case(A + "-0.0/send-flags", "inet", "stream", "connected", [call("send", b"x", N)])
+    case(A + "-0.0/sendall-flags", "inet", "stream", "connected", [call("sendall", b"x", N)])
+    case(A + "-0.0/sendto-flags", "inet", "dgram", "connected",
+         [call("sendto", b"x", N, ADDR("peer"))])
+    case(A + "-0.0/bind-port", "inet", "stream", "fresh", [call("bind", ("127.0.0.1", N))])
+    case(A + "-0.0/bind6-flowinfo", "inet6", "stream", "fresh", [call("bind", ("::1", 0, N, 0))])
+    case(A + "-0.0/bind6-scope_id", "inet6", "stream", "fresh", [call("bind", ("::1", 0, 0, N))])
+    case(A + "-0.0/connect-port", "inet", "stream", "fresh", [call("connect", ("127.0.0.1", N))])
+    case(A + "-0.0/connect_ex-port", "inet", "stream", "fresh",
+         [call("connect_ex", ("127.0.0.1", N))])
+    case(A + "-0.0/sendto-port", "inet", "dgram", "fresh", [call("sendto", b"x", ("127.0.0.1", N))])
+    case(A + "-0.0/create_server-backlog", steps=[
+        call("create_server", ("127.0.0.1", 0), kw=dict(backlog=N))])
+    case(A + "-0.0/create_server-family", steps=[
+        call("create_server", ("127.0.0.1", 0), kw=dict(family=N))])
+    case(A + "-0.0/create_connection-port", steps=[call("create_connection", ("127.0.0.1", N))])
+    # bigints are ints
+    B = T.BigInt
+    case(A + "bigint/socket", steps=[call("socket", B(AF_INET), B(DGRAM), B(0), save="s"),
+                                     attr("family", on="s"), attr("type", on="s")])
+    case(A + "bigint/bind-port", "inet", "stream", "fresh",
+         [call("bind", ("127.0.0.1", B(0))), call("getsockname", port=[1])])
+    case(A + "bigint/recv", "unix", "stream", "connected",
+         [call("send", b"ab", B(0), on="peer"), call("recv", B(1), B(0))])
+
+    # fromfd's fd is _socket.dup's: a C long, then cast to the C int SOCKET_T
+    for label, fd in (("2**31", 2**31), ("2**31+5", 2**31 + 5), ("2**63-1", 2**63 - 1),
+                      ("2**63", 2**63), ("-2", -2), ("-2**31", -2**31),
+                      ("-2**31-1", -2**31 - 1), ("-2**63-1", -2**63 - 1), ("2**64", 2**64)):
+        case(A + f"fromfd/fd={label}", steps=[call("fromfd", fd, AF_INET, STREAM)])
+
+    # create_connection: source_address and the address by Python's rules (getaddrinfo)
+    def conn(label, address, *more, note=None, **kw):
+        case(A + f"create_connection/{label}", steps=[
+            call("create_connection", address, *more, kw=kw, save="c"),
+            call("getpeername", on="c")], listener="inet", note=note)
+    L = PORT("listener")
+    for label, src in (("b''", b""), ("''", ""), ("()", ()), ("0", 0), ("False", False),
+                       ("-0.0", N), ("{}", Dict())):
+        conn(f"source_address={label}", ADDR("listener"), None, src,
+             note="a falsy source_address means none (socket.py: `if source_address:`)")
+    conn("source_address=nan", ADDR("listener"), None, float("nan"),
+         note="NaN is true: bind() is called with it")
+    conn("host=None", (None, L), note="getaddrinfo(None, port): the loopback address")
+    conn("host=''", ("", L))
+    conn("host=b''", (b"", L))
+    conn("port=str", ("127.0.0.1", PORT("listener", "str")))
+    conn("port=bytes", ("127.0.0.1", PORT("listener", "bytes")))
+    for label, port in (("65536", 65536), ("-1", -1), ("None", None), ("1.5", 1.5),
+                        ("True", True), ("'x'", "x"), ("'-5'", "-5"), ("''", ""),
+                        ("2**31", 2**31), ("'4294967295'", "4294967295"), ("2**63", 2**63),
+                        ("'65536'", "65536")):
+        conn(f"port={label}", ("127.0.0.1", port),
+             note="getaddrinfo's service: an int is printed, glibc reads it with strtoul")
+    conn("host=é", ("\u00e9", L), note="IDNA-encoded, then no such name")
+    conn("host=lone-surrogate", ("\ud800", L))
+
+    # create_server: its keyword options by truthiness; family None is socket(None)
+    def srv(label, address, **kw):
+        case(A + f"create_server/{label}", steps=[
+            call("create_server", address, kw=kw, save="srv"),
+            call("getsockname", on="srv", port=[1])])
+    for label, v in (("nan", float("nan")), ("-0.0", N), ("''", ""), ("'x'", "x"),
+                     ("{}", Dict()), ("None", None), ("0", 0), ("b''", b"")):
+        srv(f"dualstack_ipv6={label}", ("127.0.0.1", 0), dualstack_ipv6=v)
+        srv(f"reuse_port={label}", ("127.0.0.1", 0), reuse_port=v)
+    srv("inet6/dualstack_ipv6=nan", ("::1", 0), family=AF_INET6, dualstack_ipv6=float("nan"))
+    srv("family=None", ("127.0.0.1", 0), family=None)
+    srv("backlog=None", ("127.0.0.1", 0), backlog=None)
+    srv("host=None", (None, 0))
+    srv("host=''", ("", 0))
+    srv("port=65536", ("127.0.0.1", 65536))
+    srv("host=lone-surrogate", ("\ud800", 0))
+
+    # lone surrogates in a host: idna_converter's "encoding of hostname failed"
+    U = "\ud800"
+    case(A + "surrogate/bind", "inet", "stream", "fresh", [call("bind", (U, 0))])
+    case(A + "surrogate/bind6", "inet6", "stream", "fresh", [call("bind", ("a" + U, 0))])
+    case(A + "surrogate/connect", "inet", "stream", "fresh", [call("connect", (U, 1))])
+    case(A + "surrogate/connect_ex", "inet", "stream", "fresh", [call("connect_ex", (U, 1))])
+    case(A + "surrogate/sendto", "inet", "dgram", "fresh", [call("sendto", b"x", (U, 1))])
+    case(A + "surrogate/sendto-flags", "inet", "dgram", "fresh",
+         [call("sendto", b"x", 0, ("\udc80", 1))])
+
+
 def main():
     signal.signal(signal.SIGALRM, _on_alarm)
     ctor_cases()
@@ -1152,6 +1285,7 @@ def main():
     listen_cases()
     io_cases()
     module_cases()
+    args_cases()
     cases = [run_case(i, c) for i, c in enumerate(CASES)]
     T.write_fixture(OUT, T.header(GENERATOR), cases)
     print(f"{len(cases)} cases")

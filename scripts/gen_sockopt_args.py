@@ -164,6 +164,8 @@ BUFLENS = [
     ("2**31-1", 2**31 - 1), ("2**63", 2**63), ("-2**63-1", -2**63 - 1), ("2**64", 2**64),
     ("True", True), ("False", False), ("1.5", 1.5), ('"4"', "4"), ("None", None),
     ('b"4"', b"4"), ("[]", []),
+    # -0 is Python's -0.0, a float (DESIGN.md's mapping); 4n a bigint, an int
+    ("-0.0", T.NEG_ZERO), ("4n", T.BigInt(4)),
 ]
 
 for name in ["SO_RCVBUF", "SO_TYPE", "SO_LINGER", "IP_TTL"]:
@@ -181,6 +183,7 @@ for name in ["SO_RCVBUF", "SO_TYPE", "SO_LINGER", "IP_TTL"]:
 LEVEL_OPT_BAD = [
     ("2**31", 2**31), ("-2**31-1", -2**31 - 1), ("2**63", 2**63), ("2**64", 2**64),
     ("1.5", 1.5), ('"1"', "1"), ("None", None), ("True", True), ("[]", []),
+    ("-0.0", T.NEG_ZERO),
 ]
 for label, v in LEVEL_OPT_BAD:
     # level True is SOL_SOCKET: SO_TYPE then reads SOCK_STREAM.
@@ -245,7 +248,7 @@ SET_VALUES = [
     ("0", 0), ("1", 1), ("-1", -1), ("5", 5), ("2**31-1", 2**31 - 1), ("-2**31", -2**31),
     ("2**31", 2**31), ("2**32", 2**32), ("-2**31-1", -2**31 - 1), ("2**63", 2**63),
     ("2**64", 2**64), ("True", True), ("False", False), ("1.5", 1.5), ('"1"', "1"),
-    ("None", None), ("[]", []),
+    ("None", None), ("[]", []), ("-0.0", T.NEG_ZERO), ("1n", T.BigInt(1)),
     ('b""', b""), ('b"01"', b"\x01"), ('b"0100"', b"\x01\x00"),
     ("bytes4", struct.pack("<i", 100)),
     ("bytes8", struct.pack("<ii", 1, 5)),          # linger (on, 5 s); int options read 1
@@ -309,7 +312,7 @@ for cid, row, sock, v, mask in EXTRA_SETS:
 OPTLENS = [
     ("4", 4), ("0", 0), ("-1", -1), ("2**32", 2**32), ("2**64", 2**64),
     ("2**64+4", 2**64 + 4), ("-2**32+4", -2**32 + 4), ("True", True), ("1.5", 1.5),
-    ("None", None), ('"4"', "4"), ("[]", []),
+    ("None", None), ('"4"', "4"), ("[]", []), ("-0.0", T.NEG_ZERO),
 ]
 for label, optlen in OPTLENS:
     set_case(f"setsockopt/None,optlen={label}/SO_REUSEADDR", "SO_REUSEADDR", INET_STREAM,

@@ -635,12 +635,15 @@ def listen_cases():
           C("listen", 0), BACKLOG(requested=0)], "inet", "stream", "bound")
     case("listen/backlog/inet6", "listen", [C("listen", 3), BACKLOG(requested=3)],
          "inet6", "stream", "bound")
+    case("listen/backlog/bigint", "listen", [C("listen", T.BigInt(4)), BACKLOG(requested=4)],
+         "inet", "stream", "bound", note="a bigint is an int (DESIGN.md's mapping)")
     case("listen/backlog/unbound-autobinds", "listen",
          [C("listen", 7), BACKLOG(requested=7), C("getsockopt", SOL_SOCKET, socket.SO_ACCEPTCONN)],
          "inet", "stream", "fresh",
          note="an unbound TCP socket autobinds to 0.0.0.0 and an ephemeral port")
     # test_listen_backlog_overflow and the other errors; a failed listen leaves it unlistening
-    for a in (2 ** 31, -(2 ** 31) - 1, 2 ** 63, 2 ** 64, None, 1.5, "5", b"5", []):
+    # -0.0 (JS -0) is a float: refused as 1.5 is, never the backlog 0
+    for a in (2 ** 31, -(2 ** 31) - 1, 2 ** 63, 2 ** 64, None, 1.5, "5", b"5", [], -0.0):
         case(f"listen/error/{label(a)}", "listen", [C("listen", a), BACKLOG(requested=None)],
              "inet", "stream", "bound")
     case("listen/error/two-args", "listen", [C("listen", 1, 2), BACKLOG(requested=None)],

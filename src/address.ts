@@ -3,7 +3,7 @@
 // assembly/) and decodes. Values: [host, port] for AF_INET, [host, port, flowinfo,
 // scope_id] for AF_INET6, a path string (or bytes for Linux abstract names) for AF_UNIX.
 import type { Core } from './core.js';
-import { bytesLike, cInt, cUIntMask, pyTypeName, pyTupleTypeName } from './args.js';
+import { bytesLike, cInt, cUIntMask, pyTypeName, pyTupleTypeName, pyRepr, LONE_SURROGATE } from './args.js';
 import { OSError, OverflowError, coreError, E_PORT_RANGE, E_HOST_NUL } from './errors.js';
 
 export const AF_UNIX = 1;
@@ -23,6 +23,9 @@ const latin1 = new TextDecoder('latin1');
 function hostBytes(host: unknown, caller: string): Uint8Array {
   let b: Uint8Array | null;
   if (typeof host === 'string') {
+    // idna_converter(): a str with a lone surrogate fails PyUnicode_AsEncodedString (ASCII
+    // and IDNA alike) and CPython replaces that error with this TypeError.
+    if (LONE_SURROGATE.test(host)) throw new TypeError('encoding of hostname failed');
     // Non-ASCII names would need IDNA; as they always go to name resolution, UTF-8 is
     // enough to reach the same lookup failure or success.
     b = utf8.encode(host);
@@ -83,7 +86,7 @@ export function putHost(c: Core, host: unknown, caller: string): number {
 
 /** Python's repr() of an address, for messages (create_server). */
 export function reprAddress(a: unknown): string {
-  if (typeof a === 'string') return reprStr(a);
+  if (typeof a === 'string') return pyRepr(a);
   if (a instanceof Uint8Array) {
     let s = "b'";
     for (const b of a) {
@@ -96,21 +99,6 @@ export function reprAddress(a: unknown): string {
   if (a === null || a === undefined) return 'None';
   if (typeof a === 'boolean') return a ? 'True' : 'False';
   return String(a);
-}
-
-function reprStr(s: string): string {
-  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = q;
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    if (ch === q || ch === '\\') out += '\\' + ch;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
-    else out += ch;
-  }
-  return out + q;
 }
 
 const ADDR_NONE = 0, ADDR_INET = 1, ADDR_INET6 = 2, ADDR_UNIX = 3, ADDR_UNIX_ABSTRACT = 4;

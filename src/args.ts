@@ -38,13 +38,22 @@ export function asPyInt(v: unknown): bigint | null {
   return null;
 }
 
+/**
+ * The converters' fast path: a number that is a C int. `(v | 0) === v` alone lets -0
+ * through, and -0 is Python's -0.0, a float (refused wherever a float is); the zero test
+ * keeps the common non-zero case at one extra compare.
+ */
+export function isInt32Number(v: number): boolean {
+  return (v | 0) === v && (v !== 0 || 1 / v > 0);
+}
+
 function notInteger(v: unknown): TypeError {
   return new TypeError(`'${pyTypeName(v)}' object cannot be interpreted as an integer`);
 }
 
 /** PyArg 'i': a C int, with CPython's TypeError / OverflowError messages. */
 export function cInt(v: unknown): number {
-  if (typeof v === 'number' && (v | 0) === v) return v;
+  if (typeof v === 'number' && isInt32Number(v)) return v;
   const n = asPyInt(v);
   if (n === null) throw notInteger(v);
   if (n > LONG_MAX || n < LONG_MIN) throw new OverflowError('Python int too large to convert to C long');
@@ -55,14 +64,14 @@ export function cInt(v: unknown): number {
 
 /** True if v is a Python int that fits a C int (no exception). */
 export function isCInt(v: unknown): boolean {
-  if (typeof v === 'number') return (v | 0) === v;
+  if (typeof v === 'number') return isInt32Number(v);
   const n = asPyInt(v);
   return n !== null && n >= BigInt(INT_MIN) && n <= BigInt(INT_MAX);
 }
 
 /** PyArg 'I': an unsigned int masked modulo 2**32 (no overflow check). */
 export function cUIntMask(v: unknown): number {
-  if (typeof v === 'number' && (v >>> 0) === v) return v;
+  if (typeof v === 'number' && (v >>> 0) === v && (v !== 0 || 1 / v > 0)) return v;
   const n = asPyInt(v);
   if (n === null) throw notInteger(v);
   return Number(BigInt.asUintN(32, n));
@@ -96,7 +105,7 @@ export function argCount(fn: string, given: number, min: number, max: number): T
  * every out-of-range value is "Python int too large to convert to C int".
  */
 export function cIntClinic(v: unknown): number {
-  if (typeof v === 'number' && (v | 0) === v) return v;
+  if (typeof v === 'number' && isInt32Number(v)) return v;
   const n = asPyInt(v);
   if (n === null) throw notInteger(v);
   if (n > BigInt(INT_MAX) || n < BigInt(INT_MIN)) throw new OverflowError('Python int too large to convert to C int');
@@ -109,7 +118,7 @@ export function cIntClinic(v: unknown): number {
  * buffer), and a negative one stays negative for the core's ValueError.
  */
 export function cSsizeSat(v: unknown): number {
-  if (typeof v === 'number' && (v | 0) === v) return v;
+  if (typeof v === 'number' && isInt32Number(v)) return v;
   const n = asPyInt(v);
   if (n === null) throw notInteger(v);
   if (n > LONG_MAX || n < LONG_MIN) throw new OverflowError('Python int too large to convert to C ssize_t');
@@ -123,6 +132,37 @@ export function cSsizeSat(v: unknown): number {
 export function cFdLong(v: unknown): number {
   return Number(BigInt.asIntN(32, cLong(v)));
 }
+
+/** Characters Python's repr() escapes (not Py_UNICODE_ISPRINTABLE): C* and Z* but space. */
+const NOT_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
+
+/**
+ * Python's repr() of a str: single quotes unless the text has ' and no ", backslash escapes
+ * for \\, the quote, \t \n \r, then \xNN / \uNNNN / \UNNNNNNNN for what is not printable
+ * (lone surrogates included); printable non-ASCII stays as it is.
+ */
+export function pyRepr(s: string): string {
+  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = q;
+  for (const ch of s) {
+    if (ch === q || ch === '\\') { out += '\\' + ch; continue; }
+    if (ch === '\t') { out += '\\t'; continue; }
+    if (ch === '\n') { out += '\\n'; continue; }
+    if (ch === '\r') { out += '\\r'; continue; }
+    const cp = ch.codePointAt(0)!;
+    if (cp >= 0x20 && cp < 0x7f) { out += ch; continue; }
+    if (cp < 0x7f || (ch !== ' ' && NOT_PRINTABLE.test(ch))) {
+      const hex = cp.toString(16);
+      out += cp < 0x100 ? `\\x${hex.padStart(2, '0')}` : cp < 0x10000 ? `\\u${hex.padStart(4, '0')}` : `\\U${hex.padStart(8, '0')}`;
+    } else {
+      out += ch;
+    }
+  }
+  return out + q;
+}
+
+/** In a /u regex, \p{Surrogate} matches only unpaired surrogates (a str UTF-8 cannot encode). */
+export const LONE_SURROGATE = /\p{Surrogate}/u;
 
 /** The Python type name of a JS value where a JS array stands for a tuple (addresses). */
 export function pyTupleTypeName(v: unknown): string {
@@ -189,7 +229,15 @@ export function converterrName(v: unknown): string {
   return v === null || v === undefined ? 'None' : pyTypeName(v);
 }
 
-/** PyObject_IsTrue for the JS twins of Python values (DESIGN.md's mapping). */
+/**
+ * PyObject_IsTrue for the JS twins of Python values (DESIGN.md's mapping): THE truthiness
+ * rule of wasock, wherever Python tests an argument for truth (`if source_address:`,
+ * create_server's flags, ioctl's mutate_flag, struct's '?'). Python's answers, not JS's:
+ * NaN is true and -0 false (floats), '' false, empty bytes (any ArrayBufferView or
+ * ArrayBuffer, a ReadOnlyBuffer), arrays (tuples), Maps, Sets and plain objects without own
+ * enumerable keys (dicts) false; null and undefined (None) false; any other object true.
+ * Pinned against CPython by test/truthiness.test.ts (scripts/gen_truthiness.py).
+ */
 export function pyTruthy(v: unknown): boolean {
   if (v === null || v === undefined) return false;
   switch (typeof v) {
@@ -200,6 +248,7 @@ export function pyTruthy(v: unknown): boolean {
   }
   if (ArrayBuffer.isView(v)) return v.byteLength > 0;
   if (v instanceof ArrayBuffer) return v.byteLength > 0;
+  if (v instanceof ReadOnlyBuffer) return v.bytes.length > 0;
   if (Array.isArray(v)) return v.length > 0;
   if (v instanceof Map || v instanceof Set) return v.size > 0;
   const proto = Object.getPrototypeOf(v);

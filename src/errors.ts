@@ -52,8 +52,12 @@ export class NotAvailableError extends OSError {
 export class ValueError extends Error {
   override get name(): string { return 'ValueError'; }
 }
-/** Python's UnicodeEncodeError (a ValueError): struct formats must be ASCII. */
-export class UnicodeEncodeError extends ValueError {
+/** Python's UnicodeError (a ValueError): the idna codec's failures (getaddrinfo's host). */
+export class UnicodeError extends ValueError {
+  override get name(): string { return 'UnicodeError'; }
+}
+/** Python's UnicodeEncodeError (a UnicodeError): struct formats must be ASCII. */
+export class UnicodeEncodeError extends UnicodeError {
   override get name(): string { return 'UnicodeEncodeError'; }
 }
 /** Python's IndexError: pack_into's offset beyond ssize_t. */

@@ -11,7 +11,7 @@
 import { core, type Core } from './core.js';
 import { errorFor, coreError, E_FILDES_NEGATIVE } from './errors.js';
 import { socket } from './socket.js';
-import { cInt, cIntClinic, cUIntMask, fildes, pyTruthy } from './args.js';
+import { cInt, cIntClinic, cUIntMask, fildes, isInt32Number, pyTruthy, LONE_SURROGATE } from './args.js';
 import { ReadOnlyBuffer } from './readonly.js';
 
 export * from './generated/fcntl.js';
@@ -101,8 +101,6 @@ function stageImmutable(arg: string | ReadOnlyBuffer): number {
   return b.length;
 }
 
-/** In a /u regex, \p{Surrogate} matches only unpaired surrogates. */
-const LONE_SURROGATE = /\p{Surrogate}/u;
 
 /** A str that cannot be UTF-8 (a lone surrogate) fails 's#'/'s*', then the int format. */
 function isEncodable(arg: unknown): arg is string {
@@ -126,14 +124,14 @@ export function fcntl(fd: FileDescriptorLike, cmd: number, arg?: FcntlArg): numb
   const n = arguments.length;
   if (n < 2 || n > 3) throw expectedArgs('fcntl', n, 2, 3);
   setTarget(fd);
-  if (typeof cmd !== 'number' || (cmd | 0) !== cmd) {
+  if (typeof cmd !== 'number' || !isInt32Number(cmd)) {
     fdFirst('fcntl');
     cmd = cIntClinic(cmd);
   }
   let r: number;
   if (arg === undefined) {
     r = tc.x.fd_fcntl_int(th, tf, cmd, 0);
-  } else if (typeof arg === 'number' && (arg >>> 0 === arg || (arg | 0) === arg)) {
+  } else if (typeof arg === 'number' && (arg >>> 0 === arg || (arg | 0) === arg) && (arg !== 0 || 1 / arg > 0)) {
     r = tc.x.fd_fcntl_int(th, tf, cmd, arg | 0);
   } else if (isEncodable(arg) || arg instanceof ReadOnlyBuffer) {
     const len = stageImmutable(arg);
@@ -166,8 +164,9 @@ export function ioctl(fd: FileDescriptorLike, request: number, arg?: IoctlArg, m
   const n = arguments.length;
   if (n < 2 || n > 4) throw expectedArgs('ioctl', n, 2, 4);
   setTarget(fd);
-  if (typeof request !== 'number' || request >>> 0 !== request) {
-    if (typeof request !== 'number' || (request | 0) !== request) {
+  // -0 (Python's -0.0) goes to cUIntMask, which refuses it as a float.
+  if (typeof request !== 'number' || request >>> 0 !== request || (request === 0 && 1 / request < 0)) {
+    if (typeof request !== 'number' || !isInt32Number(request)) {
       fdFirst('ioctl');
       request = cUIntMask(request);
     }
@@ -177,7 +176,7 @@ export function ioctl(fd: FileDescriptorLike, request: number, arg?: IoctlArg, m
   let r: number;
   if (arg === undefined) {
     r = x.fd_ioctl_int(th, tf, request, 0);
-  } else if (typeof arg === 'number' && (arg | 0) === arg) {
+  } else if (typeof arg === 'number' && isInt32Number(arg)) {
     r = x.fd_ioctl_int(th, tf, request, arg);
   } else if (isMutableBuffer(arg)) {
     const b = asBytes(arg), len = b.length;

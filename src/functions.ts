@@ -1,9 +1,14 @@
 // Module-level functions of Python's socket module (socket.py).
 import { core } from './core.js';
-import { errorFor, OSError, ValueError, osErrorWith, coreCode, E_ADDR_FAMILY_HOST } from './errors.js';
-import { timeoutKind, timeoutValue, cInt, cIntClinic, pyTypeName } from './args.js';
+import { errorFor, OSError, ValueError, UnicodeError, gaierror, osErrorWith, coreCode, E_ADDR_FAMILY_HOST } from './errors.js';
+import { timeoutKind, timeoutValue, cInt, cIntClinic, cFdLong, cLong, asPyInt, pyTruthy, pyTypeName, LONE_SURROGATE } from './args.js';
 import { socket } from './socket.js';
-import { AF_INET, AF_INET6, AF_UNIX, putHost, reprAddress, type Address } from './address.js';
+import { AF_INET, AF_INET6, AF_UNIX, reprAddress, type Address } from './address.js';
+
+const utf8 = new TextEncoder();
+const latin1 = new TextDecoder('latin1');
+/** getaddrinfo(None, ...) without AI_PASSIVE: the loopback address of each family. */
+const LOCALHOST = utf8.encode('localhost');
 
 const SOCK_STREAM = 1;
 const IPPROTO_TCP = 6;
@@ -33,9 +38,11 @@ export function fromfd(fd: number, family: number, type: number, proto: number =
   }
   if (n > 4) throw new TypeError(`fromfd() takes from 3 to 4 positional arguments but ${n} were given`);
   const c = core();
-  // os.dup(fd) converts fd (_PyLong_AsInt); socket() then converts the rest. All of them
-  // are converted before the dup here, so a conversion error leaves no fd behind.
-  const h = c.x.sock_fromfd(cIntClinic(fd), cIntClinic(family), cIntClinic(type), cIntClinic(proto));
+  // socket.py's fromfd is socket(family, type, proto, _socket.dup(fd)): dup converts fd as
+  // a C long cast to the C int SOCKET_T (2**31 is fd -2**31: EBADF), then socket() converts
+  // the rest (_PyLong_AsInt). All are converted before the dup here, so a conversion error
+  // leaves no fd behind.
+  const h = c.x.sock_fromfd(cFdLong(fd), cIntClinic(family), cIntClinic(type), cIntClinic(proto));
   if (h < 0) throw errorFor(h, 'fromfd');
   return socket._wrap(c, h);
 }
@@ -49,23 +56,87 @@ function unpackPair(address: unknown): [unknown, unknown] {
   return [seq[0], seq[1]];
 }
 
+/** Python's repr() of one character (a lone surrogate here): '\ud800'. */
+function reprChar(ch: string): string {
+  return `'\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}'`;
+}
+
+/**
+ * getaddrinfo()'s host argument as the C string glibc gets, or null (None). str is IDNA
+ * encoded (a lone surrogate fails the idna codec's nameprep, a UnicodeError), bytes are
+ * taken as they are; the C string ends at the first NUL, as glibc reads it.
+ */
+function gaiHost(host: unknown): Uint8Array | null {
+  if (host === null || host === undefined) return null;
+  let b: Uint8Array;
+  if (typeof host === 'string') {
+    const bad = LONE_SURROGATE.exec(host);
+    if (bad) throw new UnicodeError(`encoding with 'idna' codec failed (UnicodeError: Invalid character ${reprChar(bad[0])})`);
+    b = utf8.encode(host);
+  } else if (host instanceof Uint8Array) {
+    b = host;
+  } else {
+    throw new TypeError('getaddrinfo() argument 1 must be string or None');
+  }
+  const nul = b.indexOf(0);
+  return nul < 0 ? b : b.subarray(0, nul);
+}
+
+const EAI_SERVICE = () => new gaierror(-8, 'Servname not supported for ai_socktype');
+const ULONG_MAX = 2n ** 64n - 1n;
+
+/**
+ * getaddrinfo()'s port argument, then glibc's reading of the service: an exact int is
+ * printed ("%ld"), a str or bytes taken as is, None is no service (port 0). glibc reads the
+ * text with strtoul (blanks and a sign allowed, the whole text must be a number, "" is 0),
+ * keeps it as a C int, and a negative one is looked up as a service name. There is no
+ * service lookup here (no name_lookup capability), so every name is EAI_SERVICE; CPython
+ * would find "http" in /etc/services. Returns the port (the low 16 bits, htons).
+ */
+function gaiPort(port: unknown): number {
+  let text: string;
+  if (port === null || port === undefined) return 0;
+  if ((typeof port === 'number' && Number.isInteger(port) && !Object.is(port, -0)) || typeof port === 'bigint') {
+    text = String(cLong(port));     // PyLong_CheckExact: a bool is not an exact int
+  } else if (typeof port === 'string') {
+    text = port;
+  } else if (port instanceof Uint8Array) {
+    text = latin1.decode(port);
+  } else {
+    throw new OSError('Int or String expected');
+  }
+  const m = /^[ \t\n\v\f\r]*([+-]?)([0-9]*)$/.exec(text);
+  if (m === null || (m[2] === '' && text !== '')) throw EAI_SERVICE();
+  let n = m[2] === '' ? 0n : BigInt(m[2]);
+  if (n > ULONG_MAX) n = ULONG_MAX;                  // strtoul saturates
+  else if (m[1] === '-') n = BigInt.asUintN(64, -n);
+  const num = Number(BigInt.asIntN(32, n));          // gaih_service.num is an int
+  if (num < 0) throw EAI_SERVICE();
+  return num & 0xffff;
+}
+
 /**
  * create_connection(address, timeout?, source_address?): connects a TCP socket to
  * [host, port] for each address getaddrinfo(host, port, 0, SOCK_STREAM) gives (AF_INET,
  * then AF_INET6, as far as the core resolves the host for that family); the first that
  * connects wins, else the first error of the last attempt is raised. Sockets are made with
- * proto IPPROTO_TCP, as getaddrinfo reports. Python's keyword-only all_errors has no
+ * proto IPPROTO_TCP, as getaddrinfo reports. A host of None is the loopback address
+ * (getaddrinfo without AI_PASSIVE); '' is no name at all. source_address counts when it is
+ * true by Python's rules (b'' and () are none). Python's keyword-only all_errors has no
  * equivalent here.
  */
 export function create_connection(address: [string, number], timeout?: number | null, source_address?: Address | null): socket {
   const [host, p] = unpackPair(address);
-  // getaddrinfo takes the port as an int or a numeric string alike
-  const port = typeof p === 'string' && /^[0-9]+$/.test(p) ? Number(p) : p;
+  // getaddrinfo converts the host, then the port; glibc reads the service before the name
+  const name = gaiHost(host);
+  const port = gaiPort(p);
+  if (name !== null && name.length === 0) throw new gaierror(-2, 'Name or service not known');
+  const target = name === null ? LOCALHOST : name;
   const c = core();
   const families: number[] = [];
   let resolveError = 0;
   for (const family of [AF_INET, AF_INET6]) {
-    const r = c.x.addr_resolve(family, putHost(c, host === null ? '' : host, 'getaddrinfo'));
+    const r = c.x.addr_resolve(family, c.putStr(target));
     if (r >= 0) families.push(family);
     else if (r !== ADDR_FAMILY_HOST && resolveError === 0) resolveError = r;
   }
@@ -76,8 +147,8 @@ export function create_connection(address: [string, number], timeout?: number | 
     try {
       s = new socket(family, SOCK_STREAM, IPPROTO_TCP);
       if (timeout !== undefined) s.settimeout(timeout);   // undefined: the module default
-      if (source_address) s.bind(source_address);
-      s.connect((family === AF_INET6 ? [host, port, 0, 0] : [host, port]) as Address);
+      if (pyTruthy(source_address)) s.bind(source_address!);
+      s.connect((family === AF_INET6 ? [target, port, 0, 0] : [target, port]) as unknown as Address);
       return s;
     } catch (e) {
       if (!(e instanceof OSError)) { s?.close(); throw e; }
@@ -93,23 +164,27 @@ export function create_connection(address: [string, number], timeout?: number | 
  * listening TCP socket, with SO_REUSEADDR set (on POSIX), as socket.py does. The options
  * object stands for Python's keyword-only arguments.
  */
-export function create_server(address: Address, opts: { family?: number; backlog?: number | null; reuse_port?: boolean; dualstack_ipv6?: boolean } = {}): socket {
+export function create_server(address: Address, opts: { family?: number | null; backlog?: number | null; reuse_port?: unknown; dualstack_ipv6?: unknown } = {}): socket {
   const n = arguments.length;
   if (n > 2 || (n === 2 && (opts === null || typeof opts !== 'object' || Array.isArray(opts)))) {
     throw new TypeError(`create_server() takes 1 positional argument but ${n} were given`);
   }
   opts ??= {};
-  const family = opts.family ?? AF_INET;
-  if (opts.dualstack_ipv6 && family !== AF_INET6) throw new ValueError('dualstack_ipv6 requires AF_INET6 family');
-  const s = new socket(family, SOCK_STREAM);
+  // Keyword arguments: undefined is "not given"; null is None (socket(None) refuses it).
+  // Flags are judged by Python truthiness (NaN is true, '' and b'' false).
+  const family = opts.family === undefined ? AF_INET : opts.family;
+  const inet6 = asPyInt(family) === BigInt(AF_INET6);   // socket.py: family == AF_INET6
+  const dualstack = pyTruthy(opts.dualstack_ipv6);
+  if (dualstack && !inet6) throw new ValueError('dualstack_ipv6 requires AF_INET6 family');
+  const s = new socket(family as number, SOCK_STREAM);
   try {
     try {
       s.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
     } catch (e) {
       if (!(e instanceof OSError)) throw e;   // socket.py: except error: pass
     }
-    if (opts.reuse_port) s.setsockopt(SOL_SOCKET, SO_REUSEPORT, 1);
-    if (family === AF_INET6) s.setsockopt(IPPROTO_IPV6, IPV6_V6ONLY, opts.dualstack_ipv6 ? 0 : 1);
+    if (pyTruthy(opts.reuse_port)) s.setsockopt(SOL_SOCKET, SO_REUSEPORT, 1);
+    if (inet6) s.setsockopt(IPPROTO_IPV6, IPV6_V6ONLY, dualstack ? 0 : 1);
     try {
       s.bind(address);
     } catch (e) {

@@ -14,7 +14,7 @@ export {
   ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError, FileExistsError,
   FileNotFoundError, InterruptedError, IsADirectoryError, NotADirectoryError, PermissionError,
   ProcessLookupError, TimeoutError, gaierror, herror, NotAvailableError, ValueError,
-  OverflowError, MemoryError, IndexError, SystemError, UnicodeEncodeError,
+  OverflowError, MemoryError, IndexError, SystemError, UnicodeError, UnicodeEncodeError,
 } from './errors.js';
 export { TimeoutError as timeout, OSError as error } from './errors.js';
 export type { Address } from './address.js';

@@ -4,7 +4,7 @@
 // (the host hands its storage to recv, no extra copy), and bytes handed to the caller are
 // views of it: no copy at all (see BufferedReader).
 import { ownBytes, type Core } from './core.js';
-import { OSError, TimeoutError, ValueError, UnicodeEncodeError, errorFor } from './errors.js';
+import { OSError, OverflowError, MemoryError, TimeoutError, ValueError, UnicodeEncodeError, errorFor } from './errors.js';
 import { bytesLike, pyTypeName } from './args.js';
 import type { socket } from './socket.js';
 
@@ -23,7 +23,7 @@ function ssizeArg(v: unknown, dflt: number): number {
   if (v === undefined) return dflt;
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'bigint') return Number(v);
-  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  if (typeof v === 'number' && Number.isInteger(v) && (v !== 0 || 1 / v > 0)) return v;   // -0 is a float
   throw new TypeError(`'${pyTypeName(v)}' object cannot be interpreted as an integer`);
 }
 
@@ -32,7 +32,7 @@ function optSsizeArg(v: unknown): number {
   if (v === undefined || v === null) return -1;
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'bigint') return Number(v);
-  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  if (typeof v === 'number' && Number.isInteger(v) && (v !== 0 || 1 / v > 0)) return v;   // -0 is a float
   throw new TypeError(`argument should be integer or None, not '${pyTypeName(v)}'`);
 }
 
@@ -159,7 +159,9 @@ export class SocketIO {
     if (this._timeoutOccurred) throw new OSError('cannot read from timed out object');
     const s = this._sock!, c = s._c;
     c.host.stage(pool);
-    const r = c.x.sock_recv(s._h, -1, off, len, 0);
+    // The core takes a C int: a window of 2**31 bytes or more asks for 2**31 - 1, which
+    // no socket receive reaches anyway (CPython's ssize_t read gets the same bytes).
+    const r = c.x.sock_recv(s._h, -1, off, len > 0x7fffffff ? 0x7fffffff : len, 0);
     if (r >= 0) return r;
     return this._recvFailed(errorFor(r, 'recv_into', s._c));
   }
@@ -268,12 +270,47 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
   return out;
 }
 
+const SSIZE_MAX = 2n ** 63n - 1n;
+
+/**
+ * buffer_size as io's constructors take it (Argument Clinic's Py_ssize_t): an int (number
+ * without fraction and not -0, bigint, boolean), OverflowError beyond ssize_t, ValueError
+ * when not positive. A size beyond 2**53 cannot be allocated anyway: it stays a number
+ * (inexact) and allocation raises MemoryError.
+ */
 function checkBufferSize(bufferSize: unknown): number {
-  if (typeof bufferSize !== 'number' || !Number.isInteger(bufferSize)) {
+  let n: number;
+  if (typeof bufferSize === 'number' && Number.isInteger(bufferSize) && !Object.is(bufferSize, -0)) {
+    if (bufferSize >= 2 ** 63 || bufferSize < -(2 ** 63)) {
+      // a double at or beyond 2**63 is out of ssize_t's range (2**63 - 1 has no double)
+      throw new OverflowError('Python int too large to convert to C ssize_t');
+    }
+    n = bufferSize;
+  } else if (typeof bufferSize === 'bigint') {
+    if (bufferSize > SSIZE_MAX || bufferSize < -SSIZE_MAX - 1n) throw new OverflowError('Python int too large to convert to C ssize_t');
+    n = Number(bufferSize);
+  } else if (typeof bufferSize === 'boolean') {
+    n = bufferSize ? 1 : 0;
+  } else {
     throw new TypeError(`'${pyTypeName(bufferSize)}' object cannot be interpreted as an integer`);
   }
-  if (bufferSize <= 0) throw new ValueError('buffer size must be strictly positive');
-  return bufferSize;
+  if (n <= 0) throw new ValueError('buffer size must be strictly positive');
+  return n;
+}
+
+/**
+ * `size` zero bytes, or CPython's MemoryError where PyMem_Malloc fails: V8 reserves large
+ * buffers as malloc does (untouched pages cost nothing), so the same sizes fail on the same
+ * machine (beyond the address space always). A typed array also has a length limit (2**32
+ * in Node 20): beyond it wasock raises MemoryError where CPython may still allocate.
+ */
+function allocate(size: number): Uint8Array {
+  try {
+    return new Uint8Array(size);
+  } catch (e) {
+    if (e instanceof RangeError) throw new MemoryError();
+    throw e;
+  }
 }
 
 /** A reader's pool: 64 KiB, like a Node stream's chunk (or 4 buffers, if larger). */
@@ -292,7 +329,7 @@ const POOL_SIZE = 65536;
 export class BufferedReader {
   readonly raw: SocketIO;
   private readonly _size: number;
-  private readonly _poolSize: number;
+  private _poolSize: number;
   private _pool: ArrayBuffer | null = null;
   private _p8: Uint8Array = EMPTY;
   private _pbuf: Buffer = Buffer.alloc(0);   // the same bytes, for Buffer's native indexOf and copy
@@ -304,6 +341,18 @@ export class BufferedReader {
     this._size = checkBufferSize(bufferSize);
     this.raw = raw;
     this._poolSize = Math.max(POOL_SIZE, 4 * this._size);
+    if (this._poolSize > POOL_SIZE) {
+      // CPython mallocs buffer_size bytes here: a size no allocation can meet raises
+      // MemoryError now, not at the first read. The first pool is made now; when four
+      // windows do not fit, one window does (each fill then starts a fresh pool).
+      try {
+        this._newPool(0);
+      } catch (e) {
+        if (!(e instanceof MemoryError)) throw e;
+        this._poolSize = this._size;
+        this._newPool(0);
+      }
+    }
   }
 
   get closed(): boolean { return this.raw.closed; }
@@ -339,8 +388,8 @@ export class BufferedReader {
     // Room for the kept bytes and a window; doubling keeps a very long line linear.
     const kept = this._end - keep;
     const size = Math.max(this._poolSize, 2 * kept + this._size);
-    const pool = new ArrayBuffer(size + 1);     // + 1: room for the scan sentinel
-    const p8 = new Uint8Array(pool);
+    const p8 = allocate(size + 1);              // + 1: room for the scan sentinel
+    const pool = p8.buffer as ArrayBuffer;
     p8[this._end - keep] = 10;                  // the sentinel, in case no read follows
     const shift = keep;
     if (kept > 0) p8.set(this._p8.subarray(keep, this._end));
@@ -501,7 +550,7 @@ export class BufferedWriter {
   constructor(raw: SocketIO, bufferSize: number = DEFAULT_BUFFER_SIZE) {
     this._size = checkBufferSize(bufferSize);
     this.raw = raw;
-    this._buf = new Uint8Array(bufferSize);
+    this._buf = allocate(this._size);
   }
 
   get closed(): boolean { return this.raw.closed; }

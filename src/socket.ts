@@ -2,7 +2,7 @@
 // converts arguments and results; the core decides and the host performs.
 import { core, type Core } from './core.js';
 import { errorFor, MemoryError, ValueError } from './errors.js';
-import { argCount, bytesLike, cInt, cUIntMask, isCInt, asPyInt, pyTypeName, cIntClinic, cSsizeSat, cFdLong, cLong, cULongMask, converterrName, timeoutKind, timeoutValue, ARG_NONE, ARG_INT } from './args.js';
+import { argCount, bytesLike, cInt, isInt32Number, cUIntMask, isCInt, asPyInt, pyTypeName, cIntClinic, cSsizeSat, cFdLong, cLong, cULongMask, converterrName, pyRepr, timeoutKind, timeoutValue, ARG_NONE, ARG_INT } from './args.js';
 import { putAddress, readAddress, type Address, AF_INET } from './address.js';
 import { findOption } from './options.js';
 import { SocketIO, BufferedReader, BufferedWriter, BufferedRWPair, TextIOWrapper, DEFAULT_BUFFER_SIZE } from './io.js';
@@ -120,16 +120,18 @@ export class socket {
     const n = arguments.length;
     if (n < 2 || n > 3) throw argCount('getsockopt', n, 2, 3);
     // Fast path: plain int32 numbers (a bigint must not meet `|`, which would throw).
-    if (typeof level !== 'number' || (level | 0) !== level || typeof optname !== 'number' || (optname | 0) !== optname) {
+    // -0 (Python's -0.0) is refused by cInt: the zero tests keep it off the fast path.
+    if (typeof level !== 'number' || (level | 0) !== level || typeof optname !== 'number' || (optname | 0) !== optname ||
+        (level === 0 && 1 / level < 0) || (optname === 0 && 1 / optname < 0)) {
       level = cInt(level);
       optname = cInt(optname);
     }
-    if (buflen === undefined || buflen === 0) {
+    if (buflen === undefined || (buflen === 0 && 1 / buflen > 0)) {
       const r = this._c.x.sock_getsockopt_int(this._h, level, optname);
       if (r < F64_ERR) fail(r + 4294967296, 'getsockopt', this._c);
       return r;
     }
-    if (typeof buflen !== 'number' || (buflen | 0) !== buflen) buflen = cInt(buflen);
+    if (typeof buflen !== 'number' || !isInt32Number(buflen)) buflen = cInt(buflen);
     if (buflen === 0) return this.getsockopt(level, optname);
     const c = this._c;
     if (buflen > 0 && buflen <= 64) {
@@ -155,7 +157,10 @@ export class socket {
     let r: number;
     if (n === 3) {
       if (typeof level === 'number' && (level | 0) === level && typeof optname === 'number' &&
-          (optname | 0) === optname && typeof value === 'number' && (value | 0) === value) {
+          (optname | 0) === optname && typeof value === 'number' && (value | 0) === value &&
+          // -0 is a float (CPython: "a bytes-like object is required, not 'float'"); the
+          // zero tests cost nothing on non-zero values
+          (level !== 0 || 1 / level > 0) && (optname !== 0 || 1 / optname > 0) && (value !== 0 || 1 / value > 0)) {
         r = c.x.sock_setsockopt_int(this._h, level, optname, value);
       } else if (isCInt(level) && isCInt(optname) && isCInt(value)) {
         r = c.x.sock_setsockopt_int(this._h, cInt(level), cInt(optname), cInt(value));
@@ -515,11 +520,7 @@ export class socket {
     this._increfSocketios();
     let buffer: BufferedReader | BufferedWriter | BufferedRWPair | null = null;
     try {
-      let size: number;
-      if (buffering === null || buffering === undefined) size = -1;
-      else if (typeof buffering === 'string') throw new TypeError("'<' not supported between instances of 'str' and 'int'");
-      else size = buffering as number;
-      if (size < 0) size = DEFAULT_BUFFER_SIZE;
+      const size = makefileBuffering(buffering);
       if (size === 0) {
         if (!binary) throw new ValueError('unbuffered streams must be binary');
         return raw;
@@ -584,8 +585,27 @@ function modeChars(mode: unknown): string[] {
   throw new TypeError(`'${pyTypeName(mode)}' object is not iterable`);
 }
 
+/**
+ * socket.py's `if buffering is None: buffering = -1; if buffering < 0: buffering =
+ * DEFAULT_BUFFER_SIZE; if buffering == 0: ...` on a JS value: a bigint or a boolean is an
+ * int, a number is compared as Python compares a float or an int (-0 == 0, -1.5 < 0, NaN
+ * neither), anything else cannot be compared with an int. A size left for the io classes
+ * is a number, or a bigint beyond 2**53 (they convert it as Py_ssize_t).
+ */
+function makefileBuffering(b: unknown): number {
+  if (b === null || b === undefined) return DEFAULT_BUFFER_SIZE;
+  if (typeof b === 'boolean') return b ? 1 : 0;
+  if (typeof b === 'number') return b < 0 ? DEFAULT_BUFFER_SIZE : b === 0 ? 0 : b;
+  if (typeof b === 'bigint') {
+    if (b < 0n) return DEFAULT_BUFFER_SIZE;
+    // beyond 2**53 the io classes get the bigint (their Py_ssize_t conversion checks it)
+    return b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b as unknown as number;
+  }
+  throw new TypeError(`'<' not supported between instances of '${pyTypeName(b)}' and 'int'`);
+}
+
 function pyModeRepr(mode: unknown): string {
-  if (typeof mode === 'string') return `'${mode}'`;
+  if (typeof mode === 'string') return pyRepr(mode);
   if (mode instanceof Uint8Array) return `b'${String.fromCharCode(...mode)}'`;
   return String(mode);
 }

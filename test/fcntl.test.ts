@@ -8,7 +8,7 @@ import { describe, expect, it, afterEach } from 'vitest';
 import * as w from '../src/index.js';
 import { fdCount, failMany } from './helpers/fds.js';
 import * as generatedFcntl from '../src/generated/fcntl.js';
-import { hex, unhex } from './helpers/replay.js';
+import { hex, unhex, jsArg as sharedJsArg } from './helpers/replay.js';
 
 interface Arg { t: string; v?: unknown; hex?: string }
 interface Step {
@@ -94,11 +94,8 @@ function jsArg(a: Arg, socks: Socks, fds: Record<string, number>, forFcntl = tru
     case 'badfileno': return { fileno: 3 };
     case 'none': return null;
     case 'bool': return a.v as boolean;
-    case 'int': {
-      const n = BigInt(a.v as string);
-      return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
-    }
-    case 'float': return a.v as number;
+    case 'int':
+    case 'float': return sharedJsArg(a);     // bigint twins ("as"), -0.0 by its bits ("hex")
     case 'str': return a.v as string;
     // Python bytes: read-only for fcntl/ioctl; elsewhere (send) wasock takes a Uint8Array
     case 'bytes': return forFcntl ? w.fcntl.readonly(unhex(a.hex!)) : unhex(a.hex!);

@@ -208,6 +208,11 @@ export class ApiScene {
       }
       case 'addr': return this.addrOf(a.v as string, target);
       case 'fd': return this.fd(a.v as string);
+      case 'port': {
+        const port = (this.addrOf(a.v as string, target) as [string, number])[1];
+        return a.as === 'str' ? String(port) : a.as === 'bytes' ? new Uint8Array(Buffer.from(String(port))) : port;
+      }
+      case 'dict': return {};
       default: return jsArg(a);
     }
   }

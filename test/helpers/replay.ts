@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import * as w from '../../src/index.js';
 
-export interface Arg { t: string; v?: unknown; hex?: string }
+export interface Arg { t: string; v?: unknown; hex?: string; as?: string }
 export interface Result {
   ok?: Arg & Record<string, unknown>;
   raises?: { type: string; errno: number | null; message: string };
@@ -38,12 +38,15 @@ export function jsArg(a: Arg): unknown {
   switch (a.t) {
     case 'int': {
       const n = BigInt(a.v as string);
+      if (a.as === 'bigint') return n;
+      if (a.as === 'number') return Number(n);
       return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
     }
     case 'bool': return a.v as boolean;
     case 'none': return null;
     case 'str': return a.v as string;
-    case 'float': return a.v as number;
+    // {"hex"}: the double's big-endian bits (-0.0; JSON has no NaN or infinities)
+    case 'float': return a.hex !== undefined ? Buffer.from(a.hex, 'hex').readDoubleBE(0) : (a.v as number);
     case 'bytes': return unhex(a.hex!);
     case 'list': return [];
     case 'tuple': return (a.v as Arg[]).map(jsArg);
