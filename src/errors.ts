@@ -64,7 +64,10 @@ export class UnicodeEncodeError extends UnicodeError {
 export class IndexError extends Error {
   override get name(): string { return 'IndexError'; }
 }
-/** Python's SystemError: CPython 3.11 raises one unpacking a '0p' struct item. */
+/**
+ * Python's SystemError: CPython 3.11 raises one unpacking a '0p' struct item; wasock raises
+ * one for its own internal errors, as CPython does for its (src/core.ts Core.abandon).
+ */
 export class SystemError extends Error {
   override get name(): string { return 'SystemError'; }
 }
@@ -182,5 +185,5 @@ export function errorFor(code: number, fn: string, c: Core = core()): Error {
     return new NotAvailableError(`${fn} is not available on ${c.host.name} (it needs the '${cap}' capability)${hint ? `: ${hint}` : ''}`, cap, c.host.name);
   }
   const make = CORE_ERRORS[e];
-  return make ? make(fn, WITH_DETAIL.has(e) ? c.i32[c.OUT >> 2] : 0) : new Error(`wasock core: unknown error code ${e}`);
+  return make ? make(fn, WITH_DETAIL.has(e) ? c.i32[c.OUT >> 2] : 0) : new SystemError(`wasock core: unknown error code ${e}`);
 }

@@ -64,6 +64,10 @@
 /** A monotonic clock in nanoseconds. */
 @external("host", "now_ns") export declare function host_now_ns(): i64;
 
-/** Called on an internal invariant failure (never on user input: that gets error codes). */
+/**
+ * Called on an internal invariant failure (never on user input: that gets error codes).
+ * Supplied by whoever instantiates the core, not by the OS host: src/core.ts gives the core
+ * up (SystemError, fds closed, a successor for what comes next).
+ */
 @external("host", "abort")
 export declare function abort(message: string | null, fileName: string | null, line: u32, column: u32): void;

@@ -96,7 +96,6 @@ export class LinuxHost implements Host {
         return r < 0 ? -libc.errno() : r === 0 ? 0 : pollView.getInt16(6, true) & 0xffff;
       },
       now_ns: () => process.hrtime.bigint(),
-      abort: () => { throw new Error('wasock core: internal invariant failed'); },
     };
   }
 }
