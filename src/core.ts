@@ -140,10 +140,6 @@ function abandoned(why: string): CoreExports {
   return new Proxy({}, { get: () => raise }) as CoreExports;
 }
 
-/** Called with a core when it is given up (struct drops its compiled formats of that core). */
-const onAbandon: ((c: Core) => void)[] = [];
-export function whenAbandoned(f: (c: Core) => void): void { onAbandon.push(f); }
-
 export class Core {
   /** The exports; replaced by abandoned()'s after an internal error. */
   x: CoreExports;
@@ -217,7 +213,8 @@ export class Core {
       this.x = abandoned(why);
       try { this.lastDefaultTimeout = x.core_getdefaulttimeout(); } catch { /* keep None */ }
       try { while (x.core_close_all() > 0); } catch { /* the table itself is unreadable */ }
-      for (const f of onAbandon) f(this);
+      // The default core is replaced at the next core(): caches let go of this one now.
+      if (this === defaultCore) changed();
     }
     return new SystemError(`wasock core: internal error: ${why}`);
   }
@@ -366,11 +363,13 @@ export class Core {
 let defaultCore: Core | null = null;
 
 /**
- * Bumped whenever core() starts answering with another core (useHost, a successor): module
- * caches of objects bound to a core (struct's compiled formats) compare it, a variable read
- * where asking core() would be a call.
+ * Called whenever core() starts answering with another core (useHost, a successor): module
+ * caches of objects bound to a core (struct's compiled formats) drop them here, so that their
+ * hot paths need no check of their own.
  */
-export let coreEpoch = 0;
+const onChange: (() => void)[] = [];
+export function whenCoreChanges(f: () => void): void { onChange.push(f); }
+function changed(): void { for (const f of onChange) f(); }
 
 /**
  * The core every new socket uses: the Linux host unless useHost() chose another. A core
@@ -380,8 +379,9 @@ export let coreEpoch = 0;
 export function core(): Core {
   const c = defaultCore;
   if (c !== null && c.broken === null) return c;
-  coreEpoch++;
-  return (defaultCore = c === null ? new Core(new LinuxHost()) : successor(c));
+  defaultCore = c === null ? new Core(new LinuxHost()) : successor(c);
+  changed();
+  return defaultCore;
 }
 
 function successor(old: Core): Core {
@@ -400,6 +400,6 @@ function successor(old: Core): Core {
 export function useHost(host: Host, maxPages?: number): Host {
   const previous = core().host;
   defaultCore = new Core(host, maxPages);
-  coreEpoch++;
+  changed();
   return previous;
 }

@@ -1,7 +1,7 @@
 // Python's struct module. Formats are compiled, and values packed and unpacked, by the Wasm
 // core (assembly/struct/); this file moves JS values onto the core's value tape and back,
 // and makes CPython's messages from the core's error codes.
-import { core, coreEpoch, whenAbandoned, type Core } from './core.js';
+import { core, whenCoreChanges, type Core } from './core.js';
 import { OverflowError, SystemError, MemoryError, UnicodeEncodeError, IndexError } from './errors.js';
 import { bytesLike, pyTypeName, pyTruthy } from './args.js';
 
@@ -542,20 +542,13 @@ const cache = new Map<string, Struct>();
 let lastFormat = '';
 let lastStruct: Struct | null = null;
 
-/** The core epoch the cache was filled in (core.ts coreEpoch). */
-let cacheEpoch = -1;
-
-// Formats compiled in a core given up after an internal error are forgotten: the next call
-// compiles them again in its successor. (core() moves the epoch on then as well.)
-whenAbandoned(() => { cache.clear(); lastFormat = ''; lastStruct = null; });
+// When core() answers with another core (useHost, or a successor of a core given up after
+// an internal error), the formats compiled in the old one are forgotten: the next call
+// compiles them again where new objects live.
+whenCoreChanges(() => { cache.clear(); lastFormat = ''; lastStruct = null; });
 
 function compiledFor(format: unknown): Struct {
-  if (format === lastFormat && lastStruct !== null && cacheEpoch === coreEpoch) return lastStruct;
-  if (cacheEpoch !== coreEpoch) {
-    // core() answers with another core now (useHost, or a successor): compile there.
-    core();
-    cache.clear(); lastStruct = null; cacheEpoch = coreEpoch;
-  }
+  if (format === lastFormat && lastStruct !== null) return lastStruct;
   if (typeof format === 'string') {
     let s = cache.get(format);
     if (s === undefined) {
