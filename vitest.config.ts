@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Rebuilds the core and dist/ when their sources are newer (test/setup/build.ts).
+    globalSetup: ['test/setup/build.ts'],
     // Tests open real kernel sockets; files run in separate forks so fd counts stay per file.
     pool: 'forks',
     // The finalization tests drive the garbage collector.

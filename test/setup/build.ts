@@ -1,0 +1,33 @@
+// vitest globalSetup: the suite tests what the sources say, not a stale build. The core
+// (build/core.wasm) is rebuilt when any file under assembly/ is newer than it, and dist/ (which
+// the CLI, README-sample and consumer tests run) when any file under src/ or host/ is newer
+// than dist/src/index.js. A fresh clone builds both in `npm ci` (prepare), so this costs a
+// stat walk there.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The newest modification time of the .ts files below `dir`. */
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(join(root, dir), { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) t = Math.max(t, newest(p));
+    else if (e.name.endsWith('.ts')) t = Math.max(t, statSync(join(root, p)).mtimeMs);
+  }
+  return t;
+}
+
+const built = (file: string): number => (existsSync(join(root, file)) ? statSync(join(root, file)).mtimeMs : 0);
+
+function run(script: string): void {
+  execFileSync('npm', ['run', '--silent', script], { cwd: root, stdio: 'inherit' });
+}
+
+export default function setup(): void {
+  if (newest('assembly') > built('build/core.wasm')) run('build:core');
+  if (Math.max(newest('src'), newest('host')) > built('dist/src/index.js')) run('build:ts');
+}
