@@ -183,6 +183,22 @@ def write(data: dict, path: str, lists=("cases",)) -> None:
         f.write("\n}\n")
 
 
+def generator_main(argv, *, raw, check, build, out, summary) -> int:
+    """The command line the sockopt generators share: `--raw` prints what a child run sees
+    (for --check), `--check [N]` reruns in N children and reports unmasked variation, and no
+    flag writes the fixture at `out` and prints `summary(data)`."""
+    if "--raw" in argv:
+        raw()
+        return 0
+    if "--check" in argv:
+        i = argv.index("--check")
+        return check(int(argv[i + 1]) if i + 1 < len(argv) else 3)
+    data = build()
+    write(data, out)
+    print(f"wrote {os.path.relpath(out, REPO)}: {summary(data)}")
+    return 0
+
+
 class BigInt(int):
     """An int whose JS twin is a bigint (`5n`): wasock takes a bigint wherever Python takes an
     int, so a case can pin that. CPython sees a plain int (an int subclass); do not use it

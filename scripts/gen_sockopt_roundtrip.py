@@ -113,17 +113,10 @@ def check(n):
 
 
 def main(argv):
-    if "--raw" in argv:
-        json.dump({c["id"]: c["steps"] for c in build()["cases"]}, sys.stdout)
-        return 0
-    if "--check" in argv:
-        i = argv.index("--check")
-        return check(int(argv[i + 1]) if i + 1 < len(argv) else 3)
-    data = build()
-    T.write(data, OUT)
-    print(f"wrote {os.path.relpath(OUT, T.REPO)}: {len(data['cases'])} cases, "
-          f"{len(data['no_roundtrip'])} settable rows without a round trip")
-    return 0
+    return T.generator_main(
+        argv, raw=lambda: json.dump({c["id"]: c["steps"] for c in build()["cases"]}, sys.stdout),
+        check=check, build=build, out=OUT,
+        summary=lambda d: f"{len(d['cases'])} cases, {len(d['no_roundtrip'])} settable rows without a round trip")
 
 
 if __name__ == "__main__":

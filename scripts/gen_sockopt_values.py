@@ -256,17 +256,9 @@ def check(n):
 
 
 def main(argv):
-    if "--raw" in argv:
-        raw_dump()
-        return 0
-    if "--check" in argv:
-        i = argv.index("--check")
-        return check(int(argv[i + 1]) if i + 1 < len(argv) else 3)
-    data = build()
-    T.write(data, OUT)
-    print(f"wrote {os.path.relpath(OUT, T.REPO)}: {len(data['cases'])} cases, "
-          f"{sum(1 for c in data['cases'] if 'mask' in c['steps'][0])} masked")
-    return 0
+    return T.generator_main(
+        argv, raw=raw_dump, check=check, build=build, out=OUT,
+        summary=lambda d: f"{len(d['cases'])} cases, {sum(1 for c in d['cases'] if 'mask' in c['steps'][0])} masked")
 
 
 if __name__ == "__main__":
