@@ -16,6 +16,7 @@ import { closeSync } from 'node:fs';
 import * as w from '../src/index.js';
 import { loadFixture, jsArg, hex, unhex, type Arg, type Result } from './helpers/replay.js';
 import { openSocketFds } from './helpers/api-replay.js';
+import { replayIt } from './helpers/hosts.js';
 
 // The io names are looked up dynamically so this file also loads (and fails honestly, case
 // by case) while src/ does not export them yet.
@@ -206,7 +207,7 @@ describe('makefile.json: CPython 3.11 makefile/SocketIO/io results', () => {
     describe(g, () => {
       for (const c of list) {
         if (c.python_only) it.skip(`${c.id} (skipped: ${c.python_only})`, () => {});
-        else it(c.id, () => runCase(c));
+        else replayIt(c.id, () => runCase(c));
       }
     });
   }

@@ -5,6 +5,7 @@
 import { describe, it } from 'vitest';
 import { loadFixture } from './helpers/replay.js';
 import { runApiCase, skipReason, type ApiCase } from './helpers/api-replay.js';
+import { replayIt } from './helpers/hosts.js';
 
 const cases = loadFixture('socket-api.json').cases as unknown as ApiCase[];
 
@@ -12,6 +13,6 @@ describe('socket API matches CPython 3.11', () => {
   for (const c of cases) {
     const why = skipReason(c);
     if (why) it.skip(`${c.id} (skipped: ${why})`, () => {});
-    else it(c.id, () => runApiCase(c));
+    else replayIt(c.id, () => runApiCase(c));
   }
 });

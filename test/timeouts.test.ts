@@ -18,6 +18,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as w from '../src/index.js';
 import { hex, jsArg, loadFixture, unhex, type Arg, type Result } from './helpers/replay.js';
 import { ApiScene, openSocketFds } from './helpers/api-replay.js';
+import { replayIt } from './helpers/hosts.js';
 
 // ------------------------------------------------------------------- the API under test
 
@@ -368,7 +369,7 @@ describe('timeouts, blocking mode and listen() match CPython 3.11 (timeouts.json
     describe(group, () => {
       for (const c of fixture.cases.filter((x) => x.group === group)) {
         if (c.python_only) it.skip(`${c.id} (skipped: python_only: ${c.python_only})`, () => {});
-        else it(c.id, () => runCase(c));
+        else replayIt(c.id, () => runCase(c));
       }
     });
   }

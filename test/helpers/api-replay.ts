@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import * as w from '../../src/index.js';
 import { jsArg, hex, unhex, type Arg, type Result } from './replay.js';
+import { rethrowUnavailable } from './hosts.js';
 
 export interface ApiMask {
   why: string;
@@ -384,6 +385,7 @@ function runStep(scene: ApiScene, c: ApiCase, st: ApiStep, i: number): void {
   const want = st.result;
   if (want.raises) {
     if (!threw) throw new Error(`${id}: expected ${want.raises.type}: ${want.raises.message}, got ${String(value)}`);
+    rethrowUnavailable(error);    // a capability this host lacks: hosts.ts decides
     let message = want.raises.message;
     for (const name of st.mask?.message_addr ?? []) {
       message = message.replace(`{addr:${name}}`, reprAddr(scene.addrOf(name, target)));

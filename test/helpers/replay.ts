@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import * as w from '../../src/index.js';
+import { rethrowUnavailable } from './hosts.js';
 
 export interface Arg { t: string; v?: unknown; hex?: string; as?: string }
 export interface Result {
@@ -139,12 +140,16 @@ function pyClassName(e: unknown): string {
 export function expectOutcome(id: string, got: { value?: unknown; error?: unknown }, want: Result, mask?: Mask): void {
   if (want.raises) {
     expect(got.error, `${id}: expected ${want.raises.type}: ${want.raises.message}, got value ${String(got.value)}`).toBeDefined();
+    rethrowUnavailable(got.error);    // a capability this host lacks: hosts.ts decides
     const e = got.error as Error & { errno?: number | null };
     expect({ type: pyClassName(e), message: e.message, errno: e instanceof w.OSError ? e.errno : null },
       id).toEqual({ type: want.raises.type, message: want.raises.message, errno: want.raises.errno });
     return;
   }
-  if (got.error) throw new Error(`${id}: expected ${JSON.stringify(want.ok)}, got ${pyClassName(got.error)}: ${(got.error as Error).message}`);
+  if (got.error) {
+    rethrowUnavailable(got.error);
+    throw new Error(`${id}: expected ${JSON.stringify(want.ok)}, got ${pyClassName(got.error)}: ${(got.error as Error).message}`);
+  }
   const ok = want.ok!;
   const v = got.value;
   switch (ok.t) {

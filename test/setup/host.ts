@@ -1,0 +1,16 @@
+// vitest setupFile: puts the host named by WASOCK_TEST_HOST under every test file (see
+// test/helpers/hosts.ts). `linux` is the default core's own host. `linux-without:<cap>,<cap>`
+// is the Linux host with those capabilities taken away: the replays then skip exactly the
+// cases that need them (test/host-param.test.ts pins that).
+import { useHost, LinuxHost } from '../../src/index.js';
+import { CAPABILITIES, type Capability } from '../../host/types.js';
+
+const name = process.env.WASOCK_TEST_HOST ?? 'linux';
+if (name.startsWith('linux-without:')) {
+  const without = new Set(name.slice('linux-without:'.length).split(','));
+  for (const c of without) if (!(CAPABILITIES as readonly string[]).includes(c)) throw new Error(`WASOCK_TEST_HOST: unknown capability '${c}'`);
+  const linux = [...new LinuxHost().capabilities];
+  useHost(new LinuxHost(linux.filter((c: Capability) => !without.has(c)), name));
+} else if (name !== 'linux') {
+  throw new Error(`WASOCK_TEST_HOST: unknown host '${name}' (hosts: linux, linux-without:<capabilities>)`);
+}
