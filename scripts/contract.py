@@ -182,6 +182,24 @@ WIN_OPTION_KINDS = (
     ("WIN_OPTION_TRIPLE", 2, "PyArg '(kkk)': struct tcp_keepalive"),
 )
 
+# ------------------------------------------------------------------ socket table, scratch areas
+# sock_flags(h) bits (assembly/sockets.ts keeps them per socket; src/socket.ts reads F_CLOSED).
+SOCKET_FLAGS = (
+    ("F_USED", 1, "the slot holds a socket"),
+    ("F_CLOSED", 2, "socket.py's _closed"),
+    ("F_SHARED", 4, "Node uses the same open file description: never blocking"),
+)
+# core_layout(which): the scratch areas src/ reads and writes results through.
+LAYOUT_AREAS = (
+    ("L_OUT", 0, "SCR_OUT: results beyond one integer"),
+    ("L_VAL", 1, "SCR_VAL: option values and staged arguments"),
+    ("L_LEN", 2, "SCR_LEN: a socklen_t"),
+    ("L_ADDR", 3, "SCR_ADDR: a sockaddr"),
+    ("L_ADDRLEN", 4, "SCR_ADDRLEN: its length"),
+    ("L_STR", 5, "SCR_STR: strings (host names, struct formats)"),
+    ("L_VAL_SIZE", 6, "SCR_VAL's size in bytes"),
+)
+
 # -------------------------------------------------------------------- timeout argument kinds
 # What a timeout argument is, as src/args.ts classifies the JS value (DESIGN.md's mapping).
 TIMEOUT_ARGS = (
@@ -196,7 +214,7 @@ def _check():
     """Names unique, codes unique within their group (a reused code would mean two messages)."""
     names = set()
     groups = (CORE_ERRORS, STRUCT_ERRORS, OPTION_FLAGS, TAPE_TAGS, VALUE_KINDS, IOCTL_MODES,
-              WIN_OPTION_KINDS, TIMEOUT_ARGS)
+              WIN_OPTION_KINDS, TIMEOUT_ARGS, SOCKET_FLAGS, LAYOUT_AREAS)
     for g in groups:
         codes = [c for _, c, _ in g]
         assert len(codes) == len(set(codes)), g

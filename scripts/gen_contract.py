@@ -67,6 +67,9 @@ def _groups():
     yield "ioctl: fd_ioctl_buf's modes, sock_ioctl_kind's answers.", (
         [(n, v, "i32", doc) for n, v, doc in C.IOCTL_MODES]
         + [(n, v, "i32", doc) for n, v, doc in C.WIN_OPTION_KINDS])
+    yield "Socket table flags (sock_flags) and scratch areas (core_layout).", (
+        [(n, v, "i32", doc) for n, v, doc in C.SOCKET_FLAGS]
+        + [(n, v, "i32", doc) for n, v, doc in C.LAYOUT_AREAS])
     yield "Timeout argument kinds (sock_settimeout, core_setdefaulttimeout).", (
         [(n, v, "i32", doc) for n, v, doc in C.TIMEOUT_ARGS])
 

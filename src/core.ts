@@ -5,7 +5,7 @@ import type { Host } from '../host/types.js';
 import { LinuxHost } from '../host/linux/index.js';
 import { MemoryError, SystemError } from './errors.js';
 import type { CoreExports } from './generated/core-exports.js';
-import { ARG_FLOAT } from './generated/contract.js';
+import { ARG_FLOAT, L_OUT, L_VAL, L_ADDR, L_ADDRLEN, L_STR } from './generated/contract.js';
 
 /**
  * The core's exports, typed from assembly/index.ts by scripts/gen_contract.py: what the core
@@ -98,11 +98,11 @@ export class Core {
     this._f64 = new Float64Array(this.memory.buffer);
     this._big64 = new BigInt64Array(this.memory.buffer);
     this._bigU64 = new BigUint64Array(this.memory.buffer);
-    this.OUT = this.x.core_layout(0);
-    this.VAL = this.x.core_layout(1);
-    this.ADDR = this.x.core_layout(3);
-    this.ADDRLEN = this.x.core_layout(4);
-    this.STR = this.x.core_layout(5);
+    this.OUT = this.x.core_layout(L_OUT);
+    this.VAL = this.x.core_layout(L_VAL);
+    this.ADDR = this.x.core_layout(L_ADDR);
+    this.ADDRLEN = this.x.core_layout(L_ADDRLEN);
+    this.STR = this.x.core_layout(L_STR);
   }
 
   /** The text of an AssemblyScript abort(), read defensively: the memory may be inconsistent. */

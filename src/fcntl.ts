@@ -14,7 +14,7 @@ import { socket } from './socket.js';
 import { cInt, cIntClinic, cUIntMask, fildes, isInt32Number, pyTruthy, LONE_SURROGATE } from './args.js';
 import { ReadOnlyBuffer } from './readonly.js';
 // fd_ioctl_buf's IOCTL_* modes (assembly/fcntl.ts) and the core's error base: scripts/contract.py.
-import { IOCTL_COPY, IOCTL_MUTATE, ERR_BASE } from './generated/contract.js';
+import { IOCTL_COPY, IOCTL_MUTATE, ERR_BASE, L_VAL_SIZE } from './generated/contract.js';
 
 export * from './generated/fcntl.js';
 export { ReadOnlyBuffer };
@@ -47,7 +47,7 @@ function setTarget(fd: unknown): void {
   } else {
     tc = core(); th = -1; tf = fildes(fd);
   }
-  if (valSize === 0) valSize = tc.x.core_layout(6);
+  if (valSize === 0) valSize = tc.x.core_layout(L_VAL_SIZE);
 }
 
 /**

@@ -4,7 +4,7 @@ import { core, type Core } from './core.js';
 import { errorFor, MemoryError, ValueError } from './errors.js';
 import { argCount, bytesLike, cInt, isInt32Number, cUIntMask, isCInt, asPyInt, pyTypeName, cIntClinic, cSsizeSat, cFdLong, cLong, cULongMask, converterrName, pyRepr, timeoutKind, timeoutValue, ARG_NONE, ARG_INT } from './args.js';
 // socket.ioctl's option kinds and the capability each method needs: scripts/contract.py.
-import { WIN_OPTION_TRIPLE, METHOD_CAPABILITY, ERR_BASE } from './generated/contract.js';
+import { WIN_OPTION_TRIPLE, METHOD_CAPABILITY, ERR_BASE, F_CLOSED } from './generated/contract.js';
 import { putAddress, readAddress, type Address, AF_INET } from './address.js';
 import { findOption } from './options.js';
 import { SocketIO, BufferedReader, BufferedWriter, BufferedRWPair, TextIOWrapper, DEFAULT_BUFFER_SIZE } from './io.js';
@@ -15,7 +15,6 @@ import type { FileObject } from './streams.js';
 const SOCK_STREAM = 1;
 /** getsockopt's int mode returns errors below this (core: error - 2**32). */
 const F64_ERR = -2147483648;
-const F_CLOSED = 2;
 
 /**
  * Sockets dropped while open: the finalizer closes the fd and frees the slot, as CPython's

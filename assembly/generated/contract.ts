@@ -127,6 +127,18 @@ export const IOCTL_MUTATE: i32 = 1;  // mutable with mutate_flag true: written b
 export const WIN_OPTION_UINT: i32 = 1;  // PyArg 'I' (SIO_RCVALL, SIO_LOOPBACK_FAST_PATH)
 export const WIN_OPTION_TRIPLE: i32 = 2;  // PyArg '(kkk)': struct tcp_keepalive
 
+// Socket table flags (sock_flags) and scratch areas (core_layout).
+export const F_USED: i32 = 1;  // the slot holds a socket
+export const F_CLOSED: i32 = 2;  // socket.py's _closed
+export const F_SHARED: i32 = 4;  // Node uses the same open file description: never blocking
+export const L_OUT: i32 = 0;  // SCR_OUT: results beyond one integer
+export const L_VAL: i32 = 1;  // SCR_VAL: option values and staged arguments
+export const L_LEN: i32 = 2;  // SCR_LEN: a socklen_t
+export const L_ADDR: i32 = 3;  // SCR_ADDR: a sockaddr
+export const L_ADDRLEN: i32 = 4;  // SCR_ADDRLEN: its length
+export const L_STR: i32 = 5;  // SCR_STR: strings (host names, struct formats)
+export const L_VAL_SIZE: i32 = 6;  // SCR_VAL's size in bytes
+
 // Timeout argument kinds (sock_settimeout, core_setdefaulttimeout).
 export const ARG_NONE: i32 = 0;  // None: blocking
 export const ARG_FLOAT: i32 = 1;  // a non-integral number, NaN, +-Infinity, -0

@@ -127,6 +127,18 @@ export const IOCTL_MUTATE = 1;  // mutable with mutate_flag true: written back, 
 export const WIN_OPTION_UINT = 1;  // PyArg 'I' (SIO_RCVALL, SIO_LOOPBACK_FAST_PATH)
 export const WIN_OPTION_TRIPLE = 2;  // PyArg '(kkk)': struct tcp_keepalive
 
+// Socket table flags (sock_flags) and scratch areas (core_layout).
+export const F_USED = 1;  // the slot holds a socket
+export const F_CLOSED = 2;  // socket.py's _closed
+export const F_SHARED = 4;  // Node uses the same open file description: never blocking
+export const L_OUT = 0;  // SCR_OUT: results beyond one integer
+export const L_VAL = 1;  // SCR_VAL: option values and staged arguments
+export const L_LEN = 2;  // SCR_LEN: a socklen_t
+export const L_ADDR = 3;  // SCR_ADDR: a sockaddr
+export const L_ADDRLEN = 4;  // SCR_ADDRLEN: its length
+export const L_STR = 5;  // SCR_STR: strings (host names, struct formats)
+export const L_VAL_SIZE = 6;  // SCR_VAL's size in bytes
+
 // Timeout argument kinds (sock_settimeout, core_setdefaulttimeout).
 export const ARG_NONE = 0;  // None: blocking
 export const ARG_FLOAT = 1;  // a non-integral number, NaN, +-Infinity, -0
