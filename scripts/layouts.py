@@ -130,7 +130,7 @@ def size(name):
 
 def row_format(name):
     """The option table's format for a layout, as a Python user would write it for struct.unpack:
-    runs of one code folded ('IIII' -> '4I'), native order left implicit."""
+    runs of one code folded ('IIII' -> '4I') beyond three fields, native order left implicit."""
     codes = []
     for _, c, _ in items(name):
         m = re.fullmatch(r"(\d*)(\D)", c)
@@ -146,8 +146,10 @@ def row_format(name):
         while key is not None and key != "x" and j < len(codes) and codes[j][2] == key:
             n += codes[j][1]
             j += 1
-        # Runs of three or more are counted ('9I'); shorter ones stay spelled out ('ii').
-        out.append(text if key is None or key == "x" else (f"{n}{key}" if n > 2 else key * n))
+        # Runs are counted ('9I', tcp_info's '2Q'); a struct of up to three fields is spelled
+        # out ('ii', 'iII'), as one writes it for struct.unpack.
+        fold = n > 1 and len(codes) > 3
+        out.append(text if key is None or key == "x" else (f"{n}{key}" if fold else key * n))
         i = j
     order = LAYOUTS[name]["order"]
     return ("" if order == "@" else order) + "".join(out)
