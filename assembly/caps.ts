@@ -1,35 +1,10 @@
 // The capability model. A host declares, once, the set of operations it supports; the
 // core checks that set before every host call and answers "not available" without trying
 // (Python's "Availability: not WASI" and "Windows only" become bits some hosts lack).
-// The names are what users read in NotAvailableError messages and pass to isAvailable().
+// The names are what users read in NotAvailableError messages and pass to isAvailable(). Bits and names are declared in scripts/contract.py (generated into
+// assembly/generated/contract.ts: CAP_*, CAP_COUNT, CAP_NAMES).
 
-export const CAP_SOCKET: i32 = 0;       // socket.create
-export const CAP_BIND: i32 = 1;
-export const CAP_CONNECT: i32 = 2;
-export const CAP_LISTEN: i32 = 3;
-export const CAP_ACCEPT: i32 = 4;
-export const CAP_SENDRECV: i32 = 5;
-export const CAP_SHUTDOWN: i32 = 6;
-export const CAP_GETSOCKOPT: i32 = 7;
-export const CAP_SETSOCKOPT: i32 = 8;
-export const CAP_NONBLOCKING: i32 = 9;
-export const CAP_POLL: i32 = 10;
-export const CAP_FCNTL: i32 = 11;
-export const CAP_IOCTL_POSIX: i32 = 12;
-export const CAP_IOCTL_WINDOWS: i32 = 13;
-export const CAP_AF_UNIX: i32 = 14;
-export const CAP_AF_INET6: i32 = 15;
-export const CAP_NAME_LOOKUP: i32 = 16;
-export const CAP_SOCKETPAIR: i32 = 17;
-export const CAP_DUP: i32 = 18;
-export const CAP_SOCKNAME: i32 = 19;    // getsockname / getpeername
-export const CAP_COUNT: i32 = 20;
-
-export const CAP_NAMES: StaticArray<string> = [
-  "socket.create", "bind", "connect", "listen", "accept", "sendrecv", "shutdown",
-  "getsockopt", "setsockopt", "nonblocking", "poll", "fcntl", "ioctl.posix",
-  "ioctl.windows", "af_unix", "af_inet6", "name_lookup", "socketpair", "dup", "sockname",
-];
+export * from "./generated/contract";
 
 let caps: i32 = 0;
 

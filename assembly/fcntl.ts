@@ -16,18 +16,14 @@ import * as table from "./sockets";
 /** fcntlmodule.c's stack buffer: `char buf[1024]` (IOCTL_BUFSZ for ioctl). */
 const ARG_MAX: i32 = 1024;
 
-/** How ioctl treats a buffer argument (src/fcntl.ts picks it from the JS value). */
-export const IOCTL_COPY: i32 = 0;    // immutable (bytes, str) or mutate_flag false: result is new bytes
-export const IOCTL_MUTATE: i32 = 1;  // mutable with mutate_flag true: written back, result is the int
+// How ioctl treats a buffer argument (IOCTL_*, src/fcntl.ts picks it from the JS value) and
+// what option socket.ioctl's control takes (WIN_OPTION_*): the contract, scripts/contract.py.
+import { IOCTL_COPY, IOCTL_MUTATE, WIN_OPTION_UINT, WIN_OPTION_TRIPLE } from "./generated/contract";
 
 // Windows control codes (mstcpip.h: _WSAIOW(IOC_VENDOR, n) = 0x98000000 | n).
 const SIO_RCVALL: u32 = 0x98000001;
 const SIO_KEEPALIVE_VALS: u32 = 0x98000004;
 const SIO_LOOPBACK_FAST_PATH: u32 = 0x98000010;
-
-/** What option socket.ioctl's control takes (src/socket.ts converts it accordingly). */
-export const WIN_OPTION_UINT: i32 = 1;    // PyArg 'I' (SIO_RCVALL, SIO_LOOPBACK_FAST_PATH)
-export const WIN_OPTION_TRIPLE: i32 = 2;  // PyArg '(kkk)': struct tcp_keepalive
 
 @inline function notAvailable(cap: i32): i32 { return fail(E_NOT_AVAILABLE + cap); }
 

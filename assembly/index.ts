@@ -22,6 +22,7 @@ import { fail, E_TIMEOUT, E_BUFLEN_RANGE, E_NEGATIVE_FD, E_NOT_AVAILABLE, E_RECV
          E_RECVFROMINTO_NEGATIVE, E_RECVFROMINTO_SMALL, E_SHARED_BLOCKING } from "./errors";
 import { SCR_OUT, SCR_VAL, SCR_VAL_SIZE, SCR_LEN, SCR_ADDR, SCR_ADDRLEN, SCR_STR, stage } from "./layout";
 import * as table from "./sockets";
+import { L_OUT, L_VAL, L_LEN, L_ADDR, L_ADDRLEN, L_STR, L_VAL_SIZE } from "./generated/contract";
 import { defaultTimeoutNs, setDefaultTimeout, parse as parseTimeout, parsedNs, seconds } from "./timeout";
 import { call, setArgs, now, OP_RECV, OP_SEND, OP_RECVFROM, OP_SENDTO, OP_ACCEPT, OP_CONNECT } from "./blocking";
 import { encodeAddr, decodeAddr, resolveHost, AF_UNIX, AF_INET, AF_INET6 } from "./address";
@@ -56,13 +57,13 @@ export function core_init(): i32 { setCaps(host_caps()); return 0; }
 /** Addresses of the scratch areas: 0 OUT, 1 VAL, 2 LEN, 3 ADDR, 4 ADDRLEN, 5 STR; 6 is VAL's size. */
 export function core_layout(which: i32): usize {
   switch (which) {
-    case 0: return SCR_OUT;
-    case 1: return SCR_VAL;
-    case 2: return SCR_LEN;
-    case 3: return SCR_ADDR;
-    case 4: return SCR_ADDRLEN;
-    case 5: return SCR_STR;
-    case 6: return <usize>SCR_VAL_SIZE;
+    case L_OUT: return SCR_OUT;
+    case L_VAL: return SCR_VAL;
+    case L_LEN: return SCR_LEN;
+    case L_ADDR: return SCR_ADDR;
+    case L_ADDRLEN: return SCR_ADDRLEN;
+    case L_STR: return SCR_STR;
+    case L_VAL_SIZE: return <usize>SCR_VAL_SIZE;
   }
   return 0;
 }

@@ -21,9 +21,10 @@
 @inline const R_FLAGS: usize = 28;    // i32, F_* bits
 @inline const RECORD: usize = 32;
 
-export const F_USED: i32 = 1;
-export const F_CLOSED: i32 = 2;       // socket.py's _closed
-export const F_SHARED: i32 = 4;       // Node uses the same open file description: never blocking
+// Flag bits (F_USED, F_CLOSED, F_SHARED): src/ reads them through sock_flags, so they are the
+// contract's (scripts/contract.py).
+export { F_USED, F_CLOSED, F_SHARED } from "./generated/contract";
+import { F_USED, F_CLOSED, F_SHARED } from "./generated/contract";
 const GEN_SHIFT: i32 = 8;
 const FLAG_BITS: i32 = (1 << GEN_SHIFT) - 1;
 

@@ -11,11 +11,8 @@ export const NONE_NS: i64 = -1;
 export let defaultTimeoutNs: i64 = NONE_NS;
 export function setDefaultTimeout(ns: i64): void { defaultTimeoutNs = ns; }
 
-/** What a timeout argument is, as src/ classifies the JS value (DESIGN.md's mapping). */
-export const ARG_NONE: i32 = 0;
-export const ARG_FLOAT: i32 = 1;    // a non-integral number, NaN, +-Infinity, -0
-export const ARG_INT: i32 = 2;      // an integral number or bigint within +-2**53 (value exact)
-export const ARG_BIG_INT: i32 = 3;  // an int beyond that (always out of range here)
+/** What a timeout argument is, as src/ classifies the JS value: scripts/contract.py. */
+import { ARG_NONE, ARG_FLOAT, ARG_BIG_INT } from "./generated/contract";
 
 /** The parsed value (when parse() returns 0). */
 export let parsedNs: i64 = 0;

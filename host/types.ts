@@ -2,13 +2,10 @@
 // implements the host ABI (assembly/bindings/host.ts). Hosts never decide anything the
 // core decides; they perform operating-system calls and report -errno.
 
-/** Capability names, in the core's bit order (assembly/caps.ts). */
-export const CAPABILITIES = [
-  'socket.create', 'bind', 'connect', 'listen', 'accept', 'sendrecv', 'shutdown',
-  'getsockopt', 'setsockopt', 'nonblocking', 'poll', 'fcntl', 'ioctl.posix',
-  'ioctl.windows', 'af_unix', 'af_inet6', 'name_lookup', 'socketpair', 'dup', 'sockname',
-] as const;
-export type Capability = (typeof CAPABILITIES)[number];
+// Capability names, in the core's bit order: declared in scripts/contract.py, generated for
+// both the core (assembly/generated/contract.ts) and here.
+import { CAPABILITIES, type Capability } from '../src/generated/contract.js';
+export { CAPABILITIES, type Capability };
 
 export function capBits(caps: Iterable<Capability>): number {
   let bits = 0;

@@ -29,6 +29,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import optiontable as T  # noqa: E402
+import layouts as LAYOUTS  # noqa: E402
 
 OUT = os.path.join(T.REPO, "test", "fixtures", "struct-decoders.json")
 
@@ -295,10 +296,10 @@ def rt_hdr(b):
     return obj(o)
 
 
-IN_PKTINFO = Layout("@", "ifindex:i spec_dst:in4 addr:in4")
-IN6_PKTINFO = Layout("@", "addr:in6 ifindex:I")
-INT = Layout("@", "value:i", scalar=True)
-U8 = Layout("@", "value:B", scalar=True)
+IN_PKTINFO = Layout("@", LAYOUTS.LAYOUTS["in_pktinfo"]["spec"])
+IN6_PKTINFO = Layout("@", LAYOUTS.LAYOUTS["in6_pktinfo"]["spec"])
+INT = Layout("@", LAYOUTS.LAYOUTS["int"]["spec"], scalar=True)
+U8 = Layout("@", LAYOUTS.LAYOUTS["u8"]["spec"], scalar=True)
 CMSG_VALUES = {(0, 8): IN_PKTINFO, (0, 2): INT, (0, 1): U8, (41, 50): IN6_PKTINFO, (41, 2): IN6_PKTINFO,
                (41, 52): INT, (41, 8): INT, (41, 67): INT}
 
@@ -319,97 +320,31 @@ def cmsgs(b):
     return lst(out)
 
 
-def ss(name):
-    return f"{name}:ss"
-
-
-TCP_INFO = Layout("=", """state:B ca_state:B retransmits:B probes:B backoff:B options:B
-  snd_wscale/4,rcv_wscale/4:B delivery_rate_app_limited/1,fastopen_client_fail/2:B
-  rto:I ato:I snd_mss:I rcv_mss:I unacked:I sacked:I lost:I retrans:I fackets:I
-  last_data_sent:I last_ack_sent:I last_data_recv:I last_ack_recv:I pmtu:I rcv_ssthresh:I rtt:I
-  rttvar:I snd_ssthresh:I snd_cwnd:I advmss:I reordering:I rcv_rtt:I rcv_space:I total_retrans:I
-  pacing_rate:Q max_pacing_rate:Q bytes_acked:Q bytes_received:Q segs_out:I segs_in:I
-  notsent_bytes:I min_rtt:I data_segs_in:I data_segs_out:I delivery_rate:Q busy_time:Q
-  rwnd_limited:Q sndbuf_limited:Q delivered:I delivered_ce:I bytes_sent:Q bytes_retrans:Q
-  dsack_dups:I reord_seen:I rcv_ooopack:I snd_wnd:I rcv_wnd:I rehash:I total_rto:H
-  total_rto_recoveries:H total_rto_time:I received_ce:I delivered_e1_bytes:I delivered_e0_bytes:I
-  delivered_ce_bytes:I received_e1_bytes:I received_e0_bytes:I received_ce_bytes:I
-  accecn_fail_mode:H accecn_opt_seen:H""", prefix=True)
-# The same layout as the option table's format, value for value.
-_probe = bytes(range(256)) + bytes(range(24))
-assert struct.unpack(TCP_INFO.fmt, _probe) == struct.unpack(T.TCP_INFO_FMT, _probe)
-assert TCP_INFO.size == 280
-
-XFRM = ("sel.daddr:xaddr sel.saddr:xaddr sel.dport:be16 sel.dport_mask:be16 sel.sport:be16 sel.sport_mask:be16 "
-        "sel.family:H sel.prefixlen_d:B sel.prefixlen_s:B sel.proto:B sel.ifindex:i sel.user:I "
-        + " ".join(f"lft.{f}:Q" for f in ("soft_byte_limit", "hard_byte_limit", "soft_packet_limit",
-                                          "hard_packet_limit", "soft_add_expires_seconds",
-                                          "hard_add_expires_seconds", "soft_use_expires_seconds",
-                                          "hard_use_expires_seconds"))
-        + " curlft.bytes:Q curlft.packets:Q curlft.add_time:Q curlft.use_time:Q"
-        " priority:I index:I dir:B action:B flags:B share:B _:4x")
-
-L = {
-    "linger": Layout("@", "onoff:i linger:i"),
-    "timeval": Layout("@", "sec:l usec:l"),
-    "ucred": Layout("@", "pid:i uid:I gid:I"),
-    "u64": Layout("@", "value:Q", scalar=True),
-    "meminfo": Layout("@", "rmem_alloc:I rcvbuf:I wmem_alloc:I sndbuf:I fwd_alloc:I wmem_queued:I optmem:I "
-                           "backlog:I drops:I"),
-    "in_addr": Layout("@", "addr:in4", scalar=True),
-    "tcp_info": TCP_INFO,
-    "tcp_bbr_info": Layout("@", "bw_lo:I bw_hi:I min_rtt:I pacing_gain:I cwnd_gain:I", post=bbr_bw),
-    "ip_mreq": Layout("@", "multiaddr:in4 interface:in4"),
-    "ip_mreqn": Layout("@", "multiaddr:in4 address:in4 ifindex:i"),
-    "ip_mreq_source": Layout("@", "multiaddr:in4 interface:in4 sourceaddr:in4"),
-    "ipv6_mreq": Layout("@", "multiaddr:in6 interface:I"),
-    "in_pktinfo": IN_PKTINFO,
-    "in6_pktinfo": IN6_PKTINFO,
-    "so_timestamping": Layout("@", "flags:i bind_phc:i"),
-    "sock_txtime": Layout("@", "clockid:i flags:I"),
-    "sock_fprog": Layout("@", "len:H filter:P"),
-    "dmabuf_token": Layout("@", "token_start:I token_count:I"),
-    "ip6_mtuinfo": Layout("@", "addr:sin6 mtu:I"),
-    "group_req": Layout("@", f"interface:I _:4x {ss('group')}"),
-    "group_source_req": Layout("@", f"interface:I _:4x {ss('group')} {ss('source')}"),
-    "in6_flowlabel_req": Layout("@", "dst:in6 label:be32 action:B share:B flags:H expires:H linger:H _:4x"),
-    "tcp_md5sig": Layout("@", f"{ss('addr')} flags:B prefixlen:B keylen:H ifindex:i key:80s", post=cut_key),
-    "tcp_repair_window": Layout("@", "snd_wl1:I snd_wnd:I max_window:I rcv_wnd:I rcv_wup:I"),
-    "tcp_zerocopy_receive": Layout("@", "address:Q length:I recv_skip_hint:I inq:I err:i copybuf_address:Q "
-                                        "copybuf_len:i flags:I msg_control:Q msg_controllen:Q msg_flags:I reserved:I"),
-    "tcp_ao_add": Layout("@", f"{ss('addr')} alg_name:z64 ifindex:i set_current/1,set_rnext/1,reserved/30:I "
-                              "reserved2:H prefix:B sndid:B rcvid:B maclen:B keyflags:B keylen:B key:80s",
-                         post=cut_key),
-    "tcp_ao_del": Layout("@", f"{ss('addr')} ifindex:i set_current/1,set_rnext/1,del_async/1,reserved/29:I "
-                              "reserved2:H prefix:B sndid:B rcvid:B current_key:B rnext:B keyflags:B"),
-    "tcp_ao_info_opt": Layout("@", "set_current/1,set_rnext/1,ao_required/1,set_counters/1,accept_icmps/1,"
-                                   "reserved/27:I reserved2:H current_key:B rnext:B pkt_good:Q pkt_bad:Q "
-                                   "pkt_key_not_found:Q pkt_ao_required:Q pkt_dropped_icmp:Q"),
-    "tcp_ao_getsockopt": Layout("@", f"{ss('addr')} alg_name:z64 key:80s nkeys:I "
-                                     "is_current/1,is_rnext/1,get_all/1,reserved/13:H sndid:B rcvid:B prefix:B "
-                                     "maclen:B keyflags:B keylen:B ifindex:i pkt_good:Q pkt_bad:Q", post=cut_key),
-    "tcp_ao_repair": Layout("@", "snt_isn:be32 rcv_isn:be32 snd_sne:I rcv_sne:I"),
-    "xfrm_userpolicy_info": Layout("@", XFRM, post=xfrm_addrs),
-}
-# C sizes (x86_64; checked with offsetof against the 6.1 uapi headers where they have the
-# struct, and against include/uapi/linux/tcp.h of 6.18 for TCP-AO).
-SIZES = {"in6_flowlabel_req": 32, "tcp_md5sig": 216, "tcp_zerocopy_receive": 64, "group_req": 136,
-         "group_source_req": 264, "xfrm_userpolicy_info": 168, "sock_fprog": 16, "ip6_mtuinfo": 32,
-         "tcp_ao_add": 288, "tcp_ao_del": 144, "tcp_ao_info_opt": 48, "tcp_ao_getsockopt": 304,
-         "tcp_ao_repair": 16, "in_pktinfo": 12, "ip_mreq_source": 12, "ip_mreqn": 12}
-for _n, _size in SIZES.items():
-    assert L[_n].size == _size, (_n, L[_n].size, _size)
+# The layouts themselves are scripts/layouts.py's (the ones src/decoders.ts is generated from);
+# here CPython decodes with them. The finishing steps a layout cannot say are per name.
+POST = {"tcp_bbr_info": bbr_bw, "tcp_md5sig": cut_key, "tcp_ao_add": cut_key, "tcp_ao_getsockopt": cut_key,
+        "xfrm_userpolicy_info": xfrm_addrs}
+ALL = {name: Layout(lay["order"], lay["spec"], prefix=bool(lay.get("prefix")), scalar=bool(lay.get("scalar")),
+                    post=POST.get(name))
+       for name, lay in LAYOUTS.LAYOUTS.items()}
+for _n, _l in ALL.items():
+    assert _l.size == LAYOUTS.size(_n), _n
+# The decoders that are one fixed layout (the others, below, are built from element layouts).
+L = {n: ALL[n] for n in ("linger", "timeval", "ucred", "u64", "meminfo", "in_addr", "tcp_info", "tcp_bbr_info",
+                         "ip_mreq", "ip_mreqn", "ip_mreq_source", "ipv6_mreq", "in_pktinfo", "in6_pktinfo",
+                         "so_timestamping", "sock_txtime", "sock_fprog", "dmabuf_token", "ip6_mtuinfo", "group_req",
+                         "group_source_req", "in6_flowlabel_req", "tcp_md5sig", "tcp_repair_window",
+                         "tcp_zerocopy_receive", "tcp_ao_add", "tcp_ao_del", "tcp_ao_info_opt", "tcp_ao_getsockopt",
+                         "tcp_ao_repair", "xfrm_userpolicy_info")}
 
 DECODE = {name: layout.decode for name, layout in L.items()}
 DECODE.update({
     "sockaddr": sockaddr, "sockaddr_in": sockaddr, "sockaddr_in6": sockaddr,
-    "gid_array": array_of(Layout("@", "gid:I", scalar=True)),
-    "sock_filter": array_of(Layout("@", "code:H jt:B jf:B k:I")),
-    "tcp_repair_opt": array_of(Layout("@", "opt_code:I opt_val:I")),
-    "group_filter": with_list(Layout("@", f"interface:I _:4x {ss('group')} fmode:I numsrc:I"), "slist",
-                              Layout("@", "addr:ss", scalar=True), "numsrc"),
-    "ip_msfilter": with_list(Layout("@", "multiaddr:in4 interface:in4 fmode:I numsrc:I"), "slist",
-                             L["in_addr"], "numsrc"),
+    "gid_array": array_of(ALL["gid"]),
+    "sock_filter": array_of(ALL["sock_filter"]),
+    "tcp_repair_opt": array_of(ALL["tcp_repair_opt"]),
+    "group_filter": with_list(ALL["group_filter"], "slist", ALL["sockaddr_storage"], "numsrc"),
+    "ip_msfilter": with_list(ALL["ip_msfilter"], "slist", ALL["in_addr"], "numsrc"),
     "ip_options": ip_options, "cmsg": cmsgs, "ipv6_opt_hdr": opt_hdr, "ipv6_rt_hdr": rt_hdr,
 })
 

@@ -40,20 +40,17 @@ import tempfile
 from dataclasses import dataclass, field
 from typing import Optional, Tuple, Union
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import layouts  # noqa: E402
+from contract import LEVELS, KINDS, FAMILY_BITS, OPTION_FLAGS  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 TS_OUT = os.path.join(REPO, "assembly", "generated", "options.ts")
 
-LEVELS = {
-    "IPPROTO_IP": 0,
-    "SOL_SOCKET": 1,
-    "IPPROTO_TCP": 6,
-    "IPPROTO_UDP": 17,
-    "IPPROTO_IPV6": 41,
-}
-KINDS = ("int", "bool", "struct", "string", "bytes")
-FAMILY_BITS = {"inet": 1, "inet6": 2, "unix": 4, "stream": 8, "dgram": 16}
-FLAG_GET, FLAG_SET, FLAG_PYTHON, FLAG_PRIVILEGED, FLAG_ROUNDTRIP = 1, 2, 4, 8, 16
+# LEVELS, KINDS, FAMILY_BITS and the flag bits are the contract's (scripts/contract.py): the core
+# and src/options.ts read the columns with the same names.
+FLAG_GET, FLAG_SET, FLAG_PYTHON, FLAG_PRIVILEGED, FLAG_ROUNDTRIP = (v for _, v, _ in OPTION_FLAGS)
 
 # --------------------------------------------------------------------------------------------
 # Names CPython 3.11 exports with an option-like prefix that are not options at our levels.
@@ -204,7 +201,6 @@ def tcp_md5sig(addr: bytes, key: bytes, flags: int = 0, prefixlen: int = 0) -> b
 
 
 TIMEVAL = "@ll"
-TCP_INFO_FMT = "=8B24I4Q6I4Q2I2Q6I2H8I2H"
 MREQ_LO = in4("224.0.0.251") + in4("127.0.0.1")           # ip_mreq: mDNS group on 127.0.0.1
 MREQ_SRC = in4("224.1.2.3") + in4("127.0.0.1")             # ip_mreq for the source-filter rows
 MREQ_SOURCE = MREQ_SRC + in4("127.0.0.2")                 # ip_mreq_source
@@ -247,8 +243,11 @@ def B(spec: str, default: int = 0, extra: Tuple[RoundTrip, ...] = ()) -> Tuple[R
 ROWS_SRC = []
 
 
-def R(name, level, value, kind, *, aliases=(), size=None, fmt="", decoder="", get=True, set=True,
+def R(name, level, value, kind, *, aliases=(), size=None, decoder="", get=True, set=True,
       priv=False, fam=ALL, note="", rt=(), why="", inout=False):
+    # A struct row's format is its decoder's C layout (scripts/layouts.py): one description of
+    # each struct, shared with src/decoders.ts and the decoder oracle.
+    fmt = layouts.row_format(decoder) if kind == "struct" else ""
     if size is None:
         size = struct.calcsize(fmt) if fmt else _KIND_SIZE[kind]
     if isinstance(rt, RoundTrip):
@@ -293,7 +292,7 @@ R("SO_PRIORITY", SOL, 12, "int", priv=True,
   rt=(S("inet/stream/fresh", 6), S("inet/stream/fresh", 7, label="above6",
                                     why="values above 6 need CAP_NET_ADMIN or CAP_NET_RAW")),
   note="0..6 for anyone; higher values need CAP_NET_ADMIN or CAP_NET_RAW (EPERM)")
-R("SO_LINGER", SOL, 13, "struct", fmt="ii", decoder="linger",
+R("SO_LINGER", SOL, 13, "struct", decoder="linger",
   rt=(S("inet/stream/fresh", struct.pack("ii", 1, 5), 8),
       S("inet/stream/fresh", struct.pack("ii", 7, 5), 8, label="onoff7",
         why="l_onoff is normalised to 0/1: (7, 5) reads (1, 5)")),
@@ -304,18 +303,18 @@ R("SO_REUSEPORT", SOL, 15, "bool", fam=INET_ALL, rt=B("inet/stream/fresh"),
   note="AF_UNIX answers EOPNOTSUPP")
 R("SO_PASSCRED", SOL, 16, "bool", fam=UNIX_ALL, rt=B("unix/stream/fresh"),
   note="AF_UNIX only on 6.18: inet sockets answer EOPNOTSUPP for get and set")
-R("SO_PEERCRED", SOL, 17, "struct", fmt="iII", decoder="ucred", set=False,
+R("SO_PEERCRED", SOL, 17, "struct", decoder="ucred", set=False,
   note="unconnected or inet sockets read (0, 0xffffffff, 0xffffffff); a unix socketpair reads "
        "its creator's (pid, uid, gid); int mode returns pid")
 R("SO_RCVLOWAT", SOL, 18, "int", rt=S("inet/stream/fresh", 100))
 R("SO_SNDLOWAT", SOL, 19, "int", set=False,
   note="fixed at 1 on Linux: setsockopt answers ENOPROTOOPT")
-R("SO_RCVTIMEO", SOL, 20, "struct", fmt=TIMEVAL, decoder="timeval", aliases=("SO_RCVTIMEO_OLD",),
+R("SO_RCVTIMEO", SOL, 20, "struct", decoder="timeval", aliases=("SO_RCVTIMEO_OLD",),
   rt=(S("inet/stream/fresh", struct.pack(TIMEVAL, 1, 500000), 16),
       S("inet/stream/fresh", struct.pack(TIMEVAL, 0, 1), 16, label="jiffy",
         why="rounded up to a jiffy (HZ=250): (0, 1) reads (0, 4000)")),
   note="rounded up to jiffies; tv_usec outside [0, 1e6) gives EDOM; int mode gives tv_sec's low 32 bits")
-R("SO_SNDTIMEO", SOL, 21, "struct", fmt=TIMEVAL, decoder="timeval", aliases=("SO_SNDTIMEO_OLD",),
+R("SO_SNDTIMEO", SOL, 21, "struct", decoder="timeval", aliases=("SO_SNDTIMEO_OLD",),
   rt=(S("inet/stream/fresh", struct.pack(TIMEVAL, 2, 250000), 16),
       S("inet/stream/fresh", struct.pack(TIMEVAL, 1, 999999), 16, label="roundup",
         why="rounded up to a jiffy: (1, 999999) reads (2, 0)")),
@@ -355,7 +354,7 @@ R("SO_PASSSEC", SOL, 34, "bool", fam=UNIX_ALL, rt=B("unix/stream/fresh"),
 R("SO_TIMESTAMPNS", SOL, 35, "bool", aliases=("SO_TIMESTAMPNS_OLD",), rt=B("inet/dgram/fresh"))
 R("SO_MARK", SOL, 36, "int", priv=True, rt=S("inet/stream/fresh", 0x1234),
   note="setting needs CAP_NET_RAW or CAP_NET_ADMIN (EPERM)")
-R("SO_TIMESTAMPING", SOL, 37, "struct", fmt="ii", decoder="so_timestamping",
+R("SO_TIMESTAMPING", SOL, 37, "struct", decoder="so_timestamping",
   aliases=("SO_TIMESTAMPING_OLD",),
   rt=(S("inet/dgram/fresh", 0x18, 8, why="struct so_timestamping (flags, bind_phc)"),
       S("inet/dgram/fresh", struct.pack("ii", 0x18, 0), 8, label="struct",
@@ -375,7 +374,7 @@ R("SO_LOCK_FILTER", SOL, 44, "bool", rt=B("inet/stream/fresh"))
 R("SO_SELECT_ERR_QUEUE", SOL, 45, "bool", rt=B("inet/dgram/fresh"))
 R("SO_BUSY_POLL", SOL, 46, "int", rt=S("inet/stream/fresh", 50),
   note="microseconds of busy polling; 6.18 lets unprivileged sockets raise it (verified)")
-R("SO_MAX_PACING_RATE", SOL, 47, "struct", fmt="Q", decoder="u64",
+R("SO_MAX_PACING_RATE", SOL, 47, "struct", decoder="u64",
   rt=(S("inet/stream/fresh", struct.pack("Q", 1 << 33), 8),
       S("inet/stream/fresh", 1000000, 8, label="u32", why="a 4-byte value is accepted as u32")),
   note="u64 bytes/s, ~0 = unlimited; int mode truncates to 4 bytes (reads -1 by default)")
@@ -391,17 +390,17 @@ R("SO_ATTACH_REUSEPORT_EBPF", SOL, 52, "int", get=False,
   why="needs the fd of a loaded BPF reuseport program; setsockopt with -1 answers EBADF (errno 9)")
 R("SO_CNX_ADVICE", SOL, 53, "int", get=False, rt=S("inet/stream/fresh", 1, None),
   note="set-only hint (1 = negative advice: re-route); getsockopt answers ENOPROTOOPT")
-R("SO_MEMINFO", SOL, 55, "struct", fmt="9I", decoder="meminfo", set=False,
+R("SO_MEMINFO", SOL, 55, "struct", decoder="meminfo", set=False,
   note="u32[SK_MEMINFO_VARS]: rmem_alloc, rcvbuf, wmem_alloc, sndbuf, fwd_alloc, wmem_queued, "
        "optmem, backlog, drops")
 R("SO_INCOMING_NAPI_ID", SOL, 56, "int", set=False, note="0 on loopback (no NAPI)")
-R("SO_COOKIE", SOL, 57, "struct", fmt="Q", decoder="u64", set=False,
+R("SO_COOKIE", SOL, 57, "struct", decoder="u64", set=False,
   note="u64 assigned on first read from a global counter; buffer mode only (int mode EINVAL)")
 R("SO_PEERGROUPS", SOL, 59, "bytes", size=256, decoder="gid_array", set=False,
   note="unix peers only (ENODATA otherwise); ERANGE and the needed length when buflen is short")
 R("SO_ZEROCOPY", SOL, 60, "bool", fam=INET_ALL, rt=B("inet/stream/fresh"),
   note="only 0 and 1 are accepted; AF_UNIX answers EOPNOTSUPP")
-R("SO_TXTIME", SOL, 61, "struct", fmt="iI", decoder="sock_txtime", priv=True,
+R("SO_TXTIME", SOL, 61, "struct", decoder="sock_txtime", priv=True,
   rt=(S("inet/dgram/fresh", struct.pack("iI", 1, 0), 8),
       S("inet/dgram/fresh", struct.pack("iI", 11, 2), 8, label="tai",
         why="CLOCK_TAI with SOF_TXTIME_REPORT_ERRORS; non-monotonic clocks need CAP_NET_ADMIN")),
@@ -414,12 +413,12 @@ R("SO_BINDTOIFINDEX", SOL, 62, "int", priv=True,
 R("SO_TIMESTAMP_NEW", SOL, 63, "bool", rt=B("inet/dgram/fresh"),
   note="y2038-safe twin of SO_TIMESTAMP; each reads 0 when the other form was enabled")
 R("SO_TIMESTAMPNS_NEW", SOL, 64, "bool", rt=B("inet/dgram/fresh"))
-R("SO_TIMESTAMPING_NEW", SOL, 65, "struct", fmt="ii", decoder="so_timestamping",
+R("SO_TIMESTAMPING_NEW", SOL, 65, "struct", decoder="so_timestamping",
   rt=S("inet/dgram/fresh", 0x18, 8))
-R("SO_RCVTIMEO_NEW", SOL, 66, "struct", fmt=TIMEVAL, decoder="timeval",
+R("SO_RCVTIMEO_NEW", SOL, 66, "struct", decoder="timeval",
   rt=S("inet/stream/fresh", struct.pack(TIMEVAL, 1, 500000), 16),
   note="__kernel_sock_timeval (s64, s64): same bytes as timeval on x86_64")
-R("SO_SNDTIMEO_NEW", SOL, 67, "struct", fmt=TIMEVAL, decoder="timeval",
+R("SO_SNDTIMEO_NEW", SOL, 67, "struct", decoder="timeval",
   rt=S("inet/stream/fresh", struct.pack(TIMEVAL, 2, 1), 16))
 R("SO_DETACH_REUSEPORT_BPF", SOL, 68, "int", get=False,
   why="only detaches a program attached by SO_ATTACH_REUSEPORT_*; without a reuseport group "
@@ -428,7 +427,7 @@ R("SO_PREFER_BUSY_POLL", SOL, 69, "bool", priv=True, rt=B("inet/stream/fresh"),
   note="enabling needs CAP_NET_ADMIN (EPERM)")
 R("SO_BUSY_POLL_BUDGET", SOL, 70, "int", get=False, priv=True, rt=S("inet/stream/fresh", 8, None),
   note="set-only (getsockopt ENOPROTOOPT); raising it needs CAP_NET_ADMIN")
-R("SO_NETNS_COOKIE", SOL, 71, "struct", fmt="Q", decoder="u64", set=False,
+R("SO_NETNS_COOKIE", SOL, 71, "struct", decoder="u64", set=False,
   note="u64 cookie of the socket's network namespace; buflen must be exactly 8 (else EINVAL)")
 R("SO_BUF_LOCK", SOL, 72, "int",
   rt=(S("inet/stream/fresh", 3), S("inet/stream/fresh", 7, label="badbits",
@@ -517,7 +516,7 @@ R("IP_RECVFRAGSIZE", IP, 25, "bool", fam=INET_DGRAM,
   note="datagram and raw sockets only (TCP: EINVAL)")
 R("IP_RECVERR_RFC4884", IP, 26, "bool", fam=INET_ALL, rt=B("inet/dgram/fresh"),
   note="only 0 and 1 are accepted (5 gives EINVAL)")
-R("IP_MULTICAST_IF", IP, 32, "struct", fmt="4s", decoder="in_addr", fam=INET_DGRAM,
+R("IP_MULTICAST_IF", IP, 32, "struct", decoder="in_addr", fam=INET_DGRAM,
   rt=(S("inet/dgram/fresh", in4("127.0.0.1"), 4),
       S("inet/dgram/fresh", in4("0.0.0.0") + in4("0.0.0.0") + struct.pack("i", 1), 4, label="mreqn",
         why="struct ip_mreqn form (ifindex 1); reads back the address part, 0.0.0.0")),
@@ -527,26 +526,26 @@ R("IP_MULTICAST_TTL", IP, 33, "int", fam=INET_DGRAM,
   rt=(S("inet/dgram/fresh", 7), S("inet/dgram/fresh", 256, label="range", why="0..255 only")),
   note="TCP answers EINVAL; a 1-byte value is accepted")
 R("IP_MULTICAST_LOOP", IP, 34, "bool", fam=INET_DGRAM, rt=B("inet/dgram/fresh", default=1))
-R("IP_ADD_MEMBERSHIP", IP, 35, "struct", fmt="4s4s", decoder="ip_mreq", get=False, fam=INET_DGRAM,
+R("IP_ADD_MEMBERSHIP", IP, 35, "struct", decoder="ip_mreq", get=False, fam=INET_DGRAM,
   rt=(S("inet/dgram/fresh", MREQ_LO, None, why="join 224.0.0.251 on 127.0.0.1"),
       S("inet/dgram/fresh", in4("224.0.0.251") + in4("0.0.0.0") + struct.pack("i", 1), None,
         label="mreqn", why="struct ip_mreqn form, ifindex 1 (lo)"),
       S("inet/stream/fresh", MREQ_LO, None, label="tcp", why="TCP sockets answer EPROTO")),
   note="ip_mreq (8 bytes) or ip_mreqn (12); set-only")
-R("IP_DROP_MEMBERSHIP", IP, 36, "struct", fmt="4s4s", decoder="ip_mreq", get=False, fam=INET_DGRAM,
+R("IP_DROP_MEMBERSHIP", IP, 36, "struct", decoder="ip_mreq", get=False, fam=INET_DGRAM,
   rt=(S("inet/dgram/fresh", MREQ_LO, None, pre=((IP, "IP_ADD_MEMBERSHIP", MREQ_LO),)),
       S("inet/dgram/fresh", MREQ_LO, None, label="notjoined",
         why="dropping a group never joined answers EADDRNOTAVAIL")))
-R("IP_UNBLOCK_SOURCE", IP, 37, "struct", fmt="4s4s4s", decoder="ip_mreq_source", get=False,
+R("IP_UNBLOCK_SOURCE", IP, 37, "struct", decoder="ip_mreq_source", get=False,
   fam=INET_DGRAM,
   rt=S("inet/dgram/fresh", MREQ_SOURCE, None,
        pre=((IP, "IP_ADD_MEMBERSHIP", MREQ_SRC), (IP, "IP_BLOCK_SOURCE", MREQ_SOURCE))))
-R("IP_BLOCK_SOURCE", IP, 38, "struct", fmt="4s4s4s", decoder="ip_mreq_source", get=False,
+R("IP_BLOCK_SOURCE", IP, 38, "struct", decoder="ip_mreq_source", get=False,
   fam=INET_DGRAM,
   rt=S("inet/dgram/fresh", MREQ_SOURCE, None, pre=((IP, "IP_ADD_MEMBERSHIP", MREQ_SRC),)))
-R("IP_ADD_SOURCE_MEMBERSHIP", IP, 39, "struct", fmt="4s4s4s", decoder="ip_mreq_source", get=False,
+R("IP_ADD_SOURCE_MEMBERSHIP", IP, 39, "struct", decoder="ip_mreq_source", get=False,
   fam=INET_DGRAM, rt=S("inet/dgram/fresh", MREQ_SOURCE, None))
-R("IP_DROP_SOURCE_MEMBERSHIP", IP, 40, "struct", fmt="4s4s4s", decoder="ip_mreq_source", get=False,
+R("IP_DROP_SOURCE_MEMBERSHIP", IP, 40, "struct", decoder="ip_mreq_source", get=False,
   fam=INET_DGRAM,
   rt=S("inet/dgram/fresh", MREQ_SOURCE, None, pre=((IP, "IP_ADD_SOURCE_MEMBERSHIP", MREQ_SOURCE),)))
 R("IP_MSFILTER", IP, 41, "bytes", size=20, decoder="ip_msfilter", fam=INET_DGRAM, inout=True,
@@ -556,19 +555,19 @@ R("IP_MSFILTER", IP, 41, "bytes", size=20, decoder="ip_msfilter", fam=INET_DGRAM
            "the group to read back"),
   note="struct ip_msfilter (group, interface, fmode, numsrc, sources[]); get is in/out: the "
        "buffer names the group, and CPython passes it uninitialised")
-R("MCAST_JOIN_GROUP", IP, 42, "struct", fmt="I4x128s", decoder="group_req", get=False, fam=INET_ALL,
+R("MCAST_JOIN_GROUP", IP, 42, "struct", decoder="group_req", get=False, fam=INET_ALL,
   rt=S("inet/dgram/fresh", GR4, None))
-R("MCAST_BLOCK_SOURCE", IP, 43, "struct", fmt="I4x128s128s", decoder="group_source_req", get=False,
+R("MCAST_BLOCK_SOURCE", IP, 43, "struct", decoder="group_source_req", get=False,
   fam=INET_ALL, rt=S("inet/dgram/fresh", GSR4, None, pre=((IP, "MCAST_JOIN_GROUP", GR4),)))
-R("MCAST_UNBLOCK_SOURCE", IP, 44, "struct", fmt="I4x128s128s", decoder="group_source_req", get=False,
+R("MCAST_UNBLOCK_SOURCE", IP, 44, "struct", decoder="group_source_req", get=False,
   fam=INET_ALL,
   rt=S("inet/dgram/fresh", GSR4, None,
        pre=((IP, "MCAST_JOIN_GROUP", GR4), (IP, "MCAST_BLOCK_SOURCE", GSR4))))
-R("MCAST_LEAVE_GROUP", IP, 45, "struct", fmt="I4x128s", decoder="group_req", get=False, fam=INET_ALL,
+R("MCAST_LEAVE_GROUP", IP, 45, "struct", decoder="group_req", get=False, fam=INET_ALL,
   rt=S("inet/dgram/fresh", GR4, None, pre=((IP, "MCAST_JOIN_GROUP", GR4),)))
-R("MCAST_JOIN_SOURCE_GROUP", IP, 46, "struct", fmt="I4x128s128s", decoder="group_source_req",
+R("MCAST_JOIN_SOURCE_GROUP", IP, 46, "struct", decoder="group_source_req",
   get=False, fam=INET_ALL, rt=S("inet/dgram/fresh", GSR4, None))
-R("MCAST_LEAVE_SOURCE_GROUP", IP, 47, "struct", fmt="I4x128s128s", decoder="group_source_req",
+R("MCAST_LEAVE_SOURCE_GROUP", IP, 47, "struct", decoder="group_source_req",
   get=False, fam=INET_ALL,
   rt=S("inet/dgram/fresh", GSR4, None, pre=((IP, "MCAST_JOIN_SOURCE_GROUP", GSR4),)))
 R("MCAST_MSFILTER", IP, 48, "bytes", size=272, decoder="group_filter", fam=INET_ALL, inout=True,
@@ -591,7 +590,7 @@ R("IP_LOCAL_PORT_RANGE", IP, 51, "int", fam=INET_ALL,
 R("IP_PROTOCOL", IP, 52, "int", set=False, fam=INET_ALL,
   note="returns inet_num: the protocol on raw sockets but the local PORT on bound TCP/UDP "
        "sockets (0 when unbound)")
-R("SO_ORIGINAL_DST", IP, 80, "struct", fmt="@H2s4s8x", decoder="sockaddr_in", set=False,
+R("SO_ORIGINAL_DST", IP, 80, "struct", decoder="sockaddr_in", set=False,
   fam=INET_STREAM,
   note="netfilter conntrack: original destination of a redirected TCP connection; ENOENT "
        "without a conntrack entry, EINVAL when buflen < 16, ENOPROTOOPT on UDP")
@@ -621,7 +620,7 @@ R("TCP_DEFER_ACCEPT", TCPL, 9, "int", fam=TCP,
 R("TCP_WINDOW_CLAMP", TCPL, 10, "int", fam=TCP,
   rt=(S("inet/stream/fresh", 5000), S("inet/stream/fresh", 1, label="min",
                                       why="raised to SOCK_MIN_RCVBUF/2: reads 1152")))
-R("TCP_INFO", TCPL, 11, "struct", fmt=TCP_INFO_FMT, decoder="tcp_info", set=False, fam=TCP,
+R("TCP_INFO", TCPL, 11, "struct", decoder="tcp_info", set=False, fam=TCP,
   note="280 bytes on 6.18; the kernel copies min(buflen, sizeof); int mode gives tcpi_state's word")
 R("TCP_QUICKACK", TCPL, 12, "bool", fam=TCP, rt=B("inet/stream/fresh", default=1),
   note="reads 1 on a fresh socket (not in pingpong mode)")
@@ -632,7 +631,7 @@ R("TCP_CONGESTION", TCPL, 13, "string", fam=TCP, priv=True,
       S("inet/stream/fresh", b"nosuchcc", 16, label="unknown", why="unknown name: ENOENT")),
   note="algorithms outside net.ipv4.tcp_allowed_congestion_control need CAP_NET_ADMIN; get is "
        "16 NUL-padded bytes (int mode: the first 4 bytes as an int)")
-R("TCP_MD5SIG", TCPL, 14, "struct", fmt="128sBBHI80s", decoder="tcp_md5sig", get=False, fam=TCP,
+R("TCP_MD5SIG", TCPL, 14, "struct", decoder="tcp_md5sig", get=False, fam=TCP,
   rt=S("inet/stream/fresh", tcp_md5sig(ss4("127.0.0.1"), b"abcd"), None,
        why="add an RFC 2385 key for 127.0.0.1"),
   note="struct tcp_md5sig (216 bytes); set-only")
@@ -653,7 +652,7 @@ R("TCP_QUEUE_SEQ", TCPL, 21, "int", priv=True, fam=TCP,
   rt=S("inet/stream/fresh", 12345, pre=((TCPL, "TCP_REPAIR", 1), (TCPL, "TCP_REPAIR_QUEUE", 2)),
        why="write_seq of the send queue, in repair mode on a closed socket"),
   note="repair mode with a queue selected (get EINVAL otherwise)")
-R("TCP_REPAIR_OPTIONS", TCPL, 22, "struct", fmt="II", decoder="tcp_repair_opt", get=False, priv=True,
+R("TCP_REPAIR_OPTIONS", TCPL, 22, "struct", decoder="tcp_repair_opt", get=False, priv=True,
   fam=TCP,
   rt=S("inet/stream/connected", struct.pack("II", 2, 1000), None, pre=((TCPL, "TCP_REPAIR", 1),),
        why="TCPOPT_MSS = 1000 on an established socket in repair mode"),
@@ -666,7 +665,7 @@ R("TCP_TIMESTAMP", TCPL, 24, "int", priv=True, fam=TCP,
        why="sets tsoffset so the clock reads 1000000 now; it keeps ticking (ms)"),
   note="get: the socket's TCP timestamp clock (ms, varies); set only in repair mode (EPERM)")
 R("TCP_NOTSENT_LOWAT", TCPL, 25, "int", fam=TCP, rt=S("inet/stream/fresh", 16384))
-R("TCP_CC_INFO", TCPL, 26, "struct", fmt="5I", decoder="tcp_bbr_info", set=False, fam=TCP,
+R("TCP_CC_INFO", TCPL, 26, "struct", decoder="tcp_bbr_info", set=False, fam=TCP,
   note="union tcp_cc_info of the current algorithm: bbr 20 bytes (this layout), vegas/dctcp 16 "
        "bytes, cubic/reno none (returns b'')")
 R("TCP_SAVE_SYN", TCPL, 27, "int", fam=TCP,
@@ -676,7 +675,7 @@ R("TCP_SAVE_SYN", TCPL, 27, "int", fam=TCP,
 R("TCP_SAVED_SYN", TCPL, 28, "bytes", size=256, decoder="", set=False, fam=TCP,
   note="headers of the SYN saved by TCP_SAVE_SYN on the listener; read once; b'' when none; "
        "EINVAL with the needed length when buflen is short")
-R("TCP_REPAIR_WINDOW", TCPL, 29, "struct", fmt="5I", decoder="tcp_repair_window", priv=True, fam=TCP,
+R("TCP_REPAIR_WINDOW", TCPL, 29, "struct", decoder="tcp_repair_window", priv=True, fam=TCP,
   rt=S("inet/stream/fresh", struct.pack("5I", 0, 1000, 2000, 3000, 0), 20,
        pre=((TCPL, "TCP_REPAIR", 1),)),
   note="repair mode only (EPERM); buflen must be exactly 20 (else EINVAL)")
@@ -686,7 +685,7 @@ R("TCP_ULP", TCPL, 31, "string", size=16, fam=TCP,
        "tcp-ulp-<name> module (others get ENOENT)",
   why="no upper-layer protocol is available: b'tls' and b'espintcp' answer ENOENT (errno 2, "
       "not built), b'mptcp' answers EOPNOTSUPP (errno 95, internal only)")
-R("TCP_MD5SIG_EXT", TCPL, 32, "struct", fmt="128sBBHI80s", decoder="tcp_md5sig", get=False, fam=TCP,
+R("TCP_MD5SIG_EXT", TCPL, 32, "struct", decoder="tcp_md5sig", get=False, fam=TCP,
   rt=S("inet/stream/fresh", tcp_md5sig(ss4("127.0.0.0"), b"abcd", flags=1, prefixlen=8), None,
        why="TCP_MD5SIG_FLAG_PREFIX: a key for 127.0.0.0/8"))
 R("TCP_FASTOPEN_KEY", TCPL, 33, "bytes", size=32, decoder="", fam=TCP,
@@ -694,7 +693,7 @@ R("TCP_FASTOPEN_KEY", TCPL, 33, "bytes", size=32, decoder="", fam=TCP,
       S("inet/stream/fresh", bytes(range(32)), 64, label="backup", why="primary + backup key")),
   note="16 or 32 bytes; without a socket key get returns the netns key (b'' until one exists)")
 R("TCP_FASTOPEN_NO_COOKIE", TCPL, 34, "bool", fam=TCP, rt=B("inet/stream/fresh"))
-R("TCP_ZEROCOPY_RECEIVE", TCPL, 35, "struct", fmt="@QIIIiQiIQQII", decoder="tcp_zerocopy_receive",
+R("TCP_ZEROCOPY_RECEIVE", TCPL, 35, "struct", decoder="tcp_zerocopy_receive",
   set=False, fam=TCP, inout=True,
   note="in/out getsockopt that maps received pages into an mmap()ed region; buflen < 8 "
        "answers EINVAL; setsockopt ENOPROTOOPT")
@@ -769,10 +768,10 @@ R("IPV6_MULTICAST_HOPS", IP6, 18, "int", fam=INET6_DGRAM,
   note="TCP answers ENOPROTOOPT")
 R("IPV6_MULTICAST_LOOP", IP6, 19, "bool", fam=INET6_ALL, rt=B("inet6/dgram/fresh", default=1),
   note="only 0 and 1 are accepted")
-R("IPV6_JOIN_GROUP", IP6, 20, "struct", fmt="16sI", decoder="ipv6_mreq", get=False,
+R("IPV6_JOIN_GROUP", IP6, 20, "struct", decoder="ipv6_mreq", get=False,
   aliases=("IPV6_ADD_MEMBERSHIP",), fam=INET6_DGRAM,
   rt=S("inet6/dgram/fresh", MREQ6_LO, None, why="join ff02::fb on lo"))
-R("IPV6_LEAVE_GROUP", IP6, 21, "struct", fmt="16sI", decoder="ipv6_mreq", get=False,
+R("IPV6_LEAVE_GROUP", IP6, 21, "struct", decoder="ipv6_mreq", get=False,
   aliases=("IPV6_DROP_MEMBERSHIP",), fam=INET6_DGRAM,
   rt=S("inet6/dgram/fresh", MREQ6_LO, None, pre=((IP6, "IPV6_JOIN_GROUP", MREQ6_LO),)))
 R("IPV6_ROUTER_ALERT", IP6, 22, "int", fam=("inet6",),
@@ -790,14 +789,14 @@ R("IPV6_MTU", IP6, 24, "int", fam=INET6_ALL,
 R("IPV6_RECVERR", IP6, 25, "bool", fam=INET6_ALL, rt=B("inet6/dgram/fresh"))
 R("IPV6_V6ONLY", IP6, 26, "bool", fam=INET6_ALL, rt=B("inet6/stream/fresh"),
   note="default from net.ipv6.bindv6only (0); bound sockets answer EINVAL")
-R("IPV6_JOIN_ANYCAST", IP6, 27, "struct", fmt="16sI", decoder="ipv6_mreq", get=False, priv=True,
+R("IPV6_JOIN_ANYCAST", IP6, 27, "struct", decoder="ipv6_mreq", get=False, priv=True,
   fam=INET6_ALL,
   rt=S("inet6/dgram/fresh", in6("fe80::1234") + struct.pack("@I", 0), None,
        why="interface 0: the kernel picks a device whose prefix covers fe80::/64 (eth0 here; "
            "lo's ::1/128 covers nothing else)"),
   note="CAP_NET_ADMIN; the address must be covered by a prefix on the device (EADDRNOTAVAIL), "
        "and must not be a local address (EINVAL)")
-R("IPV6_LEAVE_ANYCAST", IP6, 28, "struct", fmt="16sI", decoder="ipv6_mreq", get=False, priv=True,
+R("IPV6_LEAVE_ANYCAST", IP6, 28, "struct", decoder="ipv6_mreq", get=False, priv=True,
   fam=INET6_ALL,
   rt=S("inet6/dgram/fresh", in6("fe80::1234") + struct.pack("@I", 0), None,
        pre=((IP6, "IPV6_JOIN_ANYCAST", in6("fe80::1234") + struct.pack("@I", 0)),)))
@@ -806,7 +805,7 @@ R("IPV6_ROUTER_ALERT_ISOLATE", IP6, 30, "bool", fam=INET6_ALL, rt=B("inet6/dgram
   note="accepted on any IPv6 socket though it only affects raw router-alert sockets")
 R("IPV6_RECVERR_RFC4884", IP6, 31, "bool", fam=INET6_ALL, rt=B("inet6/dgram/fresh"),
   note="only 0 and 1 are accepted")
-R("IPV6_FLOWLABEL_MGR", IP6, 32, "struct", fmt="16s4sBBHHHI", decoder="in6_flowlabel_req", inout=True,
+R("IPV6_FLOWLABEL_MGR", IP6, 32, "struct", decoder="in6_flowlabel_req", inout=True,
   fam=INET6_ALL,
   rt=S("inet6/dgram/fresh", in6("::1") + struct.pack("!I", 0x5A5A5) + struct.pack("@BBHHHI", 0, 3, 1, 0, 0, 0),
        None, why="IPV6_FL_A_GET with IPV6_FL_F_CREATE and share IPV6_FL_S_USER: (re)use flow label "
@@ -821,19 +820,19 @@ R("IPV6_XFRM_POLICY", IP6, 35, "bytes", size=256, decoder="xfrm_userpolicy_info"
   rt=S("inet6/dgram/fresh", None, None, optlen=0, why="the None form with optlen 0 clears the policies"))
 R("IPV6_HDRINCL", IP6, 36, "bool", fam=("inet6",),
   why="SOCK_RAW only (not a fixture socket type); tcp6/udp6 answer ENOPROTOOPT (errno 92)")
-R("MCAST_JOIN_GROUP", IP6, 42, "struct", fmt="I4x128s", decoder="group_req", get=False,
+R("MCAST_JOIN_GROUP", IP6, 42, "struct", decoder="group_req", get=False,
   fam=INET6_ALL, rt=S("inet6/dgram/fresh", GR6, None))
-R("MCAST_BLOCK_SOURCE", IP6, 43, "struct", fmt="I4x128s128s", decoder="group_source_req", get=False,
+R("MCAST_BLOCK_SOURCE", IP6, 43, "struct", decoder="group_source_req", get=False,
   fam=INET6_ALL, rt=S("inet6/dgram/fresh", GSR6, None, pre=((IP6, "MCAST_JOIN_GROUP", GR6),)))
-R("MCAST_UNBLOCK_SOURCE", IP6, 44, "struct", fmt="I4x128s128s", decoder="group_source_req",
+R("MCAST_UNBLOCK_SOURCE", IP6, 44, "struct", decoder="group_source_req",
   get=False, fam=INET6_ALL,
   rt=S("inet6/dgram/fresh", GSR6, None,
        pre=((IP6, "MCAST_JOIN_GROUP", GR6), (IP6, "MCAST_BLOCK_SOURCE", GSR6))))
-R("MCAST_LEAVE_GROUP", IP6, 45, "struct", fmt="I4x128s", decoder="group_req", get=False,
+R("MCAST_LEAVE_GROUP", IP6, 45, "struct", decoder="group_req", get=False,
   fam=INET6_ALL, rt=S("inet6/dgram/fresh", GR6, None, pre=((IP6, "MCAST_JOIN_GROUP", GR6),)))
-R("MCAST_JOIN_SOURCE_GROUP", IP6, 46, "struct", fmt="I4x128s128s", decoder="group_source_req",
+R("MCAST_JOIN_SOURCE_GROUP", IP6, 46, "struct", decoder="group_source_req",
   get=False, fam=INET6_ALL, rt=S("inet6/dgram/fresh", GSR6, None))
-R("MCAST_LEAVE_SOURCE_GROUP", IP6, 47, "struct", fmt="I4x128s128s", decoder="group_source_req",
+R("MCAST_LEAVE_SOURCE_GROUP", IP6, 47, "struct", decoder="group_source_req",
   get=False, fam=INET6_ALL,
   rt=S("inet6/dgram/fresh", GSR6, None, pre=((IP6, "MCAST_JOIN_SOURCE_GROUP", GSR6),)))
 R("MCAST_MSFILTER", IP6, 48, "bytes", size=272, decoder="group_filter", fam=INET6_ALL, inout=True,
@@ -841,7 +840,7 @@ R("MCAST_MSFILTER", IP6, 48, "bytes", size=272, decoder="group_filter", fam=INET
        pre=((IP6, "MCAST_JOIN_GROUP", GR6),),
        why="set an INCLUDE filter of one source; get is in/out and cannot name the group"))
 R("IPV6_RECVPKTINFO", IP6, 49, "bool", fam=INET6_ALL, rt=B("inet6/dgram/fresh"))
-R("IPV6_PKTINFO", IP6, 50, "struct", fmt="16sI", decoder="in6_pktinfo", get=False, fam=INET6_ALL,
+R("IPV6_PKTINFO", IP6, 50, "struct", decoder="in6_pktinfo", get=False, fam=INET6_ALL,
   rt=S("inet6/dgram/fresh", in6("::1") + struct.pack("@I", 1), None,
        why="sticky source address ::1 on ifindex 1"),
   note="sticky struct in6_pktinfo; getsockopt answers ENOPROTOOPT even after a set (6.18)")
@@ -862,7 +861,7 @@ R("IPV6_RECVDSTOPTS", IP6, 58, "bool", fam=INET6_ALL, rt=B("inet6/dgram/fresh"))
 R("IPV6_DSTOPTS", IP6, 59, "bytes", size=256, decoder="ipv6_opt_hdr", priv=True, fam=INET6_ALL,
   rt=S("inet6/dgram/fresh", PADN_EXTHDR, 64), note="sticky; setting needs CAP_NET_RAW")
 R("IPV6_RECVPATHMTU", IP6, 60, "bool", fam=INET6_ALL, rt=B("inet6/dgram/fresh"))
-R("IPV6_PATHMTU", IP6, 61, "struct", fmt="28sI", decoder="ip6_mtuinfo", set=False, fam=INET6_ALL,
+R("IPV6_PATHMTU", IP6, 61, "struct", decoder="ip6_mtuinfo", set=False, fam=INET6_ALL,
   note="struct ip6_mtuinfo (sockaddr_in6, mtu); buflen >= 32 else EINVAL; ENOTCONN unconnected")
 R("IPV6_DONTFRAG", IP6, 62, "bool", fam=INET6_ALL, rt=B("inet6/dgram/fresh"))
 R("IPV6_RECVTCLASS", IP6, 66, "bool", fam=INET6_ALL, rt=B("inet6/dgram/fresh"))
@@ -890,7 +889,7 @@ R("IPV6_UNICAST_IF", IP6, 76, "int", fam=INET6_ALL,
   note="like IP_UNICAST_IF, the ifindex is in NETWORK byte order (set and get)")
 R("IPV6_RECVFRAGSIZE", IP6, 77, "bool", fam=INET6_ALL, rt=B("inet6/dgram/fresh"))
 R("IPV6_FREEBIND", IP6, 78, "bool", fam=INET6_ALL, rt=B("inet6/stream/fresh"))
-R("IP6T_SO_ORIGINAL_DST", IP6, 80, "struct", fmt="@H2sI16sI", decoder="sockaddr_in6", set=False,
+R("IP6T_SO_ORIGINAL_DST", IP6, 80, "struct", decoder="sockaddr_in6", set=False,
   fam=("inet6", "stream"),
   note="netfilter conntrack: original destination of a redirected TCP connection (ENOENT "
        "without one, EINVAL when buflen < 28)")

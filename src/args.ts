@@ -3,6 +3,7 @@
 // Only argument marshalling lives here; every socket decision is the core's.
 import { OverflowError } from './errors.js';
 import { ReadOnlyBuffer } from './readonly.js';
+import { ARG_NONE, ARG_FLOAT, ARG_INT, ARG_BIG_INT } from './generated/contract.js';
 
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
@@ -169,8 +170,8 @@ export function pyTupleTypeName(v: unknown): string {
   return Array.isArray(v) ? 'tuple' : pyTypeName(v);
 }
 
-/** How a timeout argument reaches the core (assembly/timeout.ts ARG_*). */
-export const ARG_NONE = 0, ARG_FLOAT = 1, ARG_INT = 2, ARG_BIG_INT = 3;
+/** How a timeout argument reaches the core (assembly/timeout.ts; scripts/contract.py ARG_*). */
+export { ARG_NONE, ARG_FLOAT, ARG_INT, ARG_BIG_INT };
 
 /** The number timeoutKind() classified (valid right after the call). */
 export let timeoutValue = 0;

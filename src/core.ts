@@ -4,101 +4,14 @@ import { readFileSync, existsSync } from 'node:fs';
 import type { Host } from '../host/types.js';
 import { LinuxHost } from '../host/linux/index.js';
 import { MemoryError, SystemError } from './errors.js';
+import type { CoreExports } from './generated/core-exports.js';
+import { ARG_FLOAT, L_OUT, L_VAL, L_ADDR, L_ADDRLEN, L_STR } from './generated/contract.js';
 
-/** The core's exports (assembly/index.ts), as src/ uses them. */
-export interface CoreExports {
-  core_init(): number;
-  core_layout(which: number): number;
-  core_has_cap(cap: number): number;
-  core_cap_count(): number;
-  core_cap_name(cap: number): number;
-  core_stage(len: number): number;
-  core_close_all(): number;
-  sock_new(family: number, type: number, proto: number): number;
-  sock_adopt(fd: number, family: number, type: number, proto: number): number;
-  sock_pair(family: number, type: number, proto: number): number;
-  sock_dup(h: number): number;
-  sock_share(h: number): number;
-  sock_fromfd(fd: number, family: number, type: number, proto: number): number;
-  sock_close(h: number): number;
-  sock_detach(h: number): number;
-  sock_gen(h: number): number;
-  sock_release(h: number, gen: number): number;
-  sock_fileno(h: number): number;
-  sock_flags(h: number): number;
-  sock_iorefs(h: number): number;
-  sock_incref(h: number): void;
-  sock_decref(h: number): number;
-  sock_getsockopt_int(h: number, level: number, opt: number): number;
-  sock_getsockopt_buf(h: number, level: number, opt: number, buflen: number): number;
-  sock_getsockopt_js(h: number, level: number, opt: number, buflen: number, off: number): number;
-  sock_setsockopt_int(h: number, level: number, opt: number, value: number): number;
-  sock_setsockopt_buf(h: number, level: number, opt: number, ptr: number, len: number): number;
-  sock_setsockopt_null(h: number, level: number, opt: number, optlen: number): number;
-  addr_encode(family: number, n: number, port: number, flowinfo: number, scope: number): number;
-  addr_decode(len: number): number;
-  addr_resolve(family: number, n: number): number;
-  sock_bind(h: number, family: number, n: number, port: number, flowinfo: number, scope: number): number;
-  sock_connect(h: number, family: number, n: number, port: number, flowinfo: number, scope: number, ex: number): number;
-  sock_listen(h: number, backlog: number, given: number): number;
-  sock_accept(h: number): number;
-  sock_getsockname(h: number): number;
-  sock_getpeername(h: number): number;
-  sock_shutdown(h: number, how: number): number;
-  sock_recv(h: number, buf: number, off: number, len: number, flags: number): number;
-  sock_recv_into(h: number, buf: number, bufLen: number, nbytes: number, flags: number): number;
-  sock_recvfrom(h: number, buf: number, off: number, len: number, flags: number): number;
-  sock_recvfrom_into(h: number, buf: number, bufLen: number, nbytes: number, flags: number): number;
-  sock_send(h: number, buf: number, off: number, len: number, flags: number): number;
-  sock_sendto(h: number, buf: number, off: number, len: number, flags: number, alen: number): number;
-  sock_sendall(h: number, buf: number, off: number, len: number, flags: number): number;
-  sock_settimeout(h: number, kind: number, v: number): number;
-  sock_gettimeout(h: number): number;
-  sock_getblocking(h: number): number;
-  core_setdefaulttimeout(kind: number, v: number): number;
-  core_getdefaulttimeout(): number;
-  opt_count(): number;
-  opt_find(level: number, value: number): number;
-  opt_level(i: number): number;
-  opt_value(i: number): number;
-  opt_kind(i: number): number;
-  opt_size(i: number): number;
-  opt_flags(i: number): number;
-  opt_families(i: number): number;
-  opt_name(i: number): number;
-  opt_format(i: number): number;
-  opt_decoder(i: number): number;
-  opt_alias_count(): number;
-  opt_alias_name(i: number): number;
-  opt_alias_row(i: number): number;
-  errno_max(): number;
-  errno_name(n: number): number;
-  errno_text(n: number): number;
-  errno_class(n: number): number;
-  errno_class_name(c: number): number;
-  fd_fcntl_int(h: number, fd: number, cmd: number, arg: number): number;
-  fd_fcntl_buf(h: number, fd: number, cmd: number, len: number): number;
-  fd_ioctl_int(h: number, fd: number, request: number, arg: number): number;
-  fd_ioctl_buf(h: number, fd: number, request: number, len: number, mode: number): number;
-  sock_ioctl_kind(control: number): number;
-  sock_ioctl(h: number, control: number, a: number, b: number, c: number): number;
-  st_compile(ptr: number, len: number): number;
-  st_free(block: number): void;
-  st_size(block: number): number;
-  st_items(block: number): number;
-  st_flags(block: number): number;
-  st_kinds(block: number, out: number): number;
-  st_codes(block: number): number;
-  st_area(bytes: number): number;
-  st_pack(block: number, nargs: number, tape: number, out: number): number;
-  st_pack_nums(block: number, nargs: number, a: number, b: number, c: number, d: number, tape: number, out: number): number;
-  st_check_count(block: number, nargs: number, packInto: number): number;
-  st_unpack(block: number, src: number, len: number, tape: number): number;
-  st_unpack_at(block: number, src: number, out: number): number;
-  st_check_from(block: number, bufLen: number, offset: number, big: number): number;
-  st_check_into(block: number, bufLen: number, offset: number, big: number): number;
-  st_check_iter(block: number, bufLen: number): number;
-}
+/**
+ * The core's exports, typed from assembly/index.ts by scripts/gen_contract.py: what the core
+ * adds or drops flows here by regenerating (test/contract.test.ts compares with the .wasm).
+ */
+export type { CoreExports };
 
 function findWasm(): Uint8Array<ArrayBuffer> {
   // src/core.ts runs from src/ (tests, via vitest) or from dist/src/ (the built package).
@@ -185,11 +98,11 @@ export class Core {
     this._f64 = new Float64Array(this.memory.buffer);
     this._big64 = new BigInt64Array(this.memory.buffer);
     this._bigU64 = new BigUint64Array(this.memory.buffer);
-    this.OUT = this.x.core_layout(0);
-    this.VAL = this.x.core_layout(1);
-    this.ADDR = this.x.core_layout(3);
-    this.ADDRLEN = this.x.core_layout(4);
-    this.STR = this.x.core_layout(5);
+    this.OUT = this.x.core_layout(L_OUT);
+    this.VAL = this.x.core_layout(L_VAL);
+    this.ADDR = this.x.core_layout(L_ADDR);
+    this.ADDRLEN = this.x.core_layout(L_ADDRLEN);
+    this.STR = this.x.core_layout(L_STR);
   }
 
   /** The text of an AssemblyScript abort(), read defensively: the memory may be inconsistent. */
@@ -387,7 +300,7 @@ export function core(): Core {
 function successor(old: Core): Core {
   const c = new Core(old.host);
   const t = old.lastDefaultTimeout;
-  if (t >= 0) c.x.core_setdefaulttimeout(1 /* ARG_FLOAT: seconds */, t);
+  if (t >= 0) c.x.core_setdefaulttimeout(ARG_FLOAT /* seconds */, t);
   return c;
 }
 

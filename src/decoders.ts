@@ -14,6 +14,9 @@ import { core } from './core.js';
 import { readAddress, AF_INET, AF_INET6, AF_UNIX } from './address.js';
 import { OSError } from './errors.js';
 import { bytesLike, pyTypeName } from './args.js';
+// The C layouts themselves: scripts/layouts.py, the one description the option table's formats
+// and the oracle (scripts/gen_struct_decoders.py) share. This file is the engine only.
+import { LAYOUTS } from './generated/layouts.js';
 
 /** A decoder of one option-value layout. */
 export interface Decoder<T = unknown> {
@@ -370,9 +373,12 @@ class WithList<H, T> implements Decoder<(H & Record<string, unknown>) | null> {
 /** A sockaddr of any family (SO_PEERNAME) or of one (SO_ORIGINAL_DST): fields wholly present. */
 class SockaddrDecoder implements Decoder<Sockaddr | null> {
   readonly fields: readonly string[];
-  constructor(readonly name: string, readonly ctype: string, readonly size: number, readonly format: string, fields: string[]) {
+  /** `layout` gives the format of a one-family sockaddr (compiled when asked, not at load). */
+  constructor(readonly name: string, readonly ctype: string, readonly size: number, fields: string[],
+    private readonly layout: Layout<unknown> | null = null) {
     this.fields = fields;
   }
+  get format(): string { return this.layout ? this.layout.format : ''; }
   decode(buffer: Uint8Array | ArrayBufferView | ArrayBuffer): Sockaddr | null {
     return sockaddrOf(bufferArg(buffer));
   }
@@ -388,33 +394,20 @@ class Parsed<T> implements Decoder<T> {
 
 // ---------------------------------------------------------------- the layouts
 
-const TCP_INFO_SPEC = `state:B ca_state:B retransmits:B probes:B backoff:B options:B
-  snd_wscale/4,rcv_wscale/4:B delivery_rate_app_limited/1,fastopen_client_fail/2:B
-  rto:I ato:I snd_mss:I rcv_mss:I unacked:I sacked:I lost:I retrans:I fackets:I
-  last_data_sent:I last_ack_sent:I last_data_recv:I last_ack_recv:I pmtu:I rcv_ssthresh:I rtt:I
-  rttvar:I snd_ssthresh:I snd_cwnd:I advmss:I reordering:I rcv_rtt:I rcv_space:I total_retrans:I
-  pacing_rate:Q max_pacing_rate:Q bytes_acked:Q bytes_received:Q segs_out:I segs_in:I
-  notsent_bytes:I min_rtt:I data_segs_in:I data_segs_out:I delivery_rate:Q busy_time:Q
-  rwnd_limited:Q sndbuf_limited:Q delivered:I delivered_ce:I bytes_sent:Q bytes_retrans:Q
-  dsack_dups:I reord_seen:I rcv_ooopack:I snd_wnd:I rcv_wnd:I rehash:I total_rto:H
-  total_rto_recoveries:H total_rto_time:I received_ce:I delivered_e1_bytes:I delivered_e0_bytes:I
-  delivered_ce_bytes:I received_e1_bytes:I received_e0_bytes:I received_ce_bytes:I
-  accecn_fail_mode:H accecn_opt_seen:H`;
-
-const XFRM_SELECTOR = 'sel.daddr:xaddr sel.saddr:xaddr sel.dport:be16 sel.dport_mask:be16 sel.sport:be16 ' +
-  'sel.sport_mask:be16 sel.family:H sel.prefixlen_d:B sel.prefixlen_s:B sel.proto:B sel.ifindex:i sel.user:I';
-const XFRM_LFT = ['soft_byte_limit', 'hard_byte_limit', 'soft_packet_limit', 'hard_packet_limit',
-  'soft_add_expires_seconds', 'hard_add_expires_seconds', 'soft_use_expires_seconds', 'hard_use_expires_seconds']
-  .map((f) => `lft.${f}:Q`).join(' ');
-
 /** Key bytes past keylen are not part of the key. */
 const cutKey = (o: any) => { if (o.key instanceof Uint8Array && typeof o.keylen === 'number') o.key = o.key.slice(0, o.keylen); };
 
-const inPktinfo = new Layout<InPktinfo>('in_pktinfo', 'struct in_pktinfo', '@', 'ifindex:i spec_dst:in4 addr:in4');
-const in6Pktinfo = new Layout<In6Pktinfo>('in6_pktinfo', 'struct in6_pktinfo', '@', 'addr:in6 ifindex:I');
-const inAddr = new Layout<string>('in_addr', 'struct in_addr', '@', 'addr:in4', { scalar: true });
-const int32 = new Layout<number>('int', 'int', '@', 'value:i', { scalar: true });
-const uint8 = new Layout<number>('u8', 'u8', '@', 'value:B', { scalar: true });
+/** The decoder of a generated layout, by its name; `post` finishes what a layout cannot say. */
+function layout<T>(name: keyof typeof LAYOUTS, post?: (o: any) => void): Layout<T> {
+  const l: { ctype: string; order: '@' | '='; spec: string; prefix?: boolean; scalar?: boolean } = LAYOUTS[name];
+  return new Layout<T>(name, l.ctype, l.order, l.spec, { prefix: l.prefix, scalar: l.scalar, post });
+}
+
+const inPktinfo = layout<InPktinfo>('in_pktinfo');
+const in6Pktinfo = layout<In6Pktinfo>('in6_pktinfo');
+const inAddr = layout<string>('in_addr');
+const int32 = layout<number>('int');
+const uint8 = layout<number>('u8');
 const tlvOpt = (b: Uint8Array, from: number, to: number, pad1: number): TlvOption[] => {
   const out: TlvOption[] = [];
   for (let i = from; i < to;) {
@@ -439,7 +432,7 @@ const CMSG_VALUES: Record<string, Decoder> = {
   '41/8': int32,           // IPV6_2292HOPLIMIT
   '41/67': int32,          // IPV6_TCLASS
 };
-const cmsgHeader = new Layout<{ len: bigint; level: number; type: number }>('cmsghdr', 'struct cmsghdr', '@', 'len:Q level:i type:i');
+const cmsgHeader = layout<{ len: bigint; level: number; type: number }>('cmsghdr');
 
 function parseCmsgs(b: Uint8Array): Cmsg[] {
   const out: Cmsg[] = [];
@@ -493,99 +486,72 @@ function parseRtHdr(b: Uint8Array): Record<string, unknown> | null {
   return o;
 }
 
-const ipMreq = new Layout<IpMreq>('ip_mreq', 'struct ip_mreq', '@', 'multiaddr:in4 interface:in4');
-const ipMreqn = new Layout<IpMreqn>('ip_mreqn', 'struct ip_mreqn', '@', 'multiaddr:in4 address:in4 ifindex:i');
-const ipv6Mreq = new Layout<Ipv6Mreq>('ipv6_mreq', 'struct ipv6_mreq', '@', 'multiaddr:in6 interface:I');
-const ss = (name: string) => `${name}:ss`;
+const ipMreq = layout<IpMreq>('ip_mreq');
+const ipMreqn = layout<IpMreqn>('ip_mreqn');
+const ipv6Mreq = layout<Ipv6Mreq>('ipv6_mreq');
 
 /**
  * Every decoder, keyed by the name the option table gives (OptionRow.decoder), plus
  * ip_mreqn and in_pktinfo (cmsg payloads and the extended IP_ADD_MEMBERSHIP form).
  */
 export const DECODERS = {
-  linger: new Layout<Linger>('linger', 'struct linger', '@', 'onoff:i linger:i'),
-  timeval: new Layout<Timeval>('timeval', 'struct timeval', '@', 'sec:l usec:l'),
-  ucred: new Layout<Ucred>('ucred', 'struct ucred', '@', 'pid:i uid:I gid:I'),
-  u64: new Layout<bigint>('u64', '__u64', '@', 'value:Q', { scalar: true }),
-  meminfo: new Layout<Meminfo>('meminfo', 'u32[SK_MEMINFO_VARS]', '@',
-    'rmem_alloc:I rcvbuf:I wmem_alloc:I sndbuf:I fwd_alloc:I wmem_queued:I optmem:I backlog:I drops:I'),
+  linger: layout<Linger>('linger'),
+  timeval: layout<Timeval>('timeval'),
+  ucred: layout<Ucred>('ucred'),
+  u64: layout<bigint>('u64'),
+  meminfo: layout<Meminfo>('meminfo'),
   in_addr: inAddr,
-  tcp_info: new Layout<TcpInfo>('tcp_info', 'struct tcp_info', '=', TCP_INFO_SPEC, { prefix: true }),
-  tcp_bbr_info: new Layout<TcpBbrInfo>('tcp_bbr_info', 'struct tcp_bbr_info', '@',
-    'bw_lo:I bw_hi:I min_rtt:I pacing_gain:I cwnd_gain:I',
-    { post: (o) => { o.bw = (BigInt(o.bw_hi) << 32n) | BigInt(o.bw_lo); } }),
+  tcp_info: layout<TcpInfo>('tcp_info'),
+  tcp_bbr_info: layout<TcpBbrInfo>('tcp_bbr_info', (o) => { o.bw = (BigInt(o.bw_hi) << 32n) | BigInt(o.bw_lo); }),
   ip_mreq: ipMreq,
   ip_mreqn: ipMreqn,
-  ip_mreq_source: new Layout<IpMreqSource>('ip_mreq_source', 'struct ip_mreq_source', '@',
-    'multiaddr:in4 interface:in4 sourceaddr:in4'),
+  ip_mreq_source: layout<IpMreqSource>('ip_mreq_source'),
   ipv6_mreq: ipv6Mreq,
   in_pktinfo: inPktinfo,
   in6_pktinfo: in6Pktinfo,
-  so_timestamping: new Layout<{ flags: number; bind_phc: number }>('so_timestamping', 'struct so_timestamping', '@', 'flags:i bind_phc:i'),
-  sock_txtime: new Layout<{ clockid: number; flags: number }>('sock_txtime', 'struct sock_txtime', '@', 'clockid:i flags:I'),
-  sock_fprog: new Layout<{ len: number; filter: bigint }>('sock_fprog', 'struct sock_fprog', '@', 'len:H filter:P'),
+  so_timestamping: layout<{ flags: number; bind_phc: number }>('so_timestamping'),
+  sock_txtime: layout<{ clockid: number; flags: number }>('sock_txtime'),
+  sock_fprog: layout<{ len: number; filter: bigint }>('sock_fprog'),
   sock_filter: new ArrayOf('sock_filter', 'struct sock_filter[]',
-    new Layout<{ code: number; jt: number; jf: number; k: number }>('sock_filter', 'struct sock_filter', '@', 'code:H jt:B jf:B k:I')),
-  dmabuf_token: new Layout<{ token_start: number; token_count: number }>('dmabuf_token', 'struct dmabuf_token', '@', 'token_start:I token_count:I'),
-  gid_array: new ArrayOf('gid_array', 'gid_t[]', new Layout<number>('gid', 'gid_t', '@', 'gid:I', { scalar: true })),
-  sockaddr: new SockaddrDecoder('sockaddr', 'struct sockaddr', 16, '', ['family', 'port', 'addr', 'flowinfo', 'scope_id', 'path', 'data']),
-  sockaddr_in: new SockaddrDecoder('sockaddr_in', 'struct sockaddr_in', 16, '@H2s4s8x', ['family', 'port', 'addr']),
-  sockaddr_in6: new SockaddrDecoder('sockaddr_in6', 'struct sockaddr_in6', 28, '@H2sI16sI', ['family', 'port', 'flowinfo', 'addr', 'scope_id']),
-  ip6_mtuinfo: new Layout<{ addr: Sockaddr; mtu: number }>('ip6_mtuinfo', 'struct ip6_mtuinfo', '@', 'addr:sin6 mtu:I'),
+    layout<{ code: number; jt: number; jf: number; k: number }>('sock_filter')),
+  dmabuf_token: layout<{ token_start: number; token_count: number }>('dmabuf_token'),
+  gid_array: new ArrayOf('gid_array', 'gid_t[]', layout<number>('gid')),
+  sockaddr: new SockaddrDecoder('sockaddr', 'struct sockaddr', 16, ['family', 'port', 'addr', 'flowinfo', 'scope_id', 'path', 'data']),
+  sockaddr_in: new SockaddrDecoder('sockaddr_in', 'struct sockaddr_in', 16, ['family', 'port', 'addr'], layout('sockaddr_in')),
+  sockaddr_in6: new SockaddrDecoder('sockaddr_in6', 'struct sockaddr_in6', 28, ['family', 'port', 'flowinfo', 'addr', 'scope_id'], layout('sockaddr_in6')),
+  ip6_mtuinfo: layout<{ addr: Sockaddr; mtu: number }>('ip6_mtuinfo'),
   ip_options: new Parsed('ip_options', 'IPv4 options', 0, ['type', 'data'], parseIpOptions),
   cmsg: new Parsed('cmsg', 'struct cmsghdr[]', 16, ['len', 'level', 'type', 'data', 'value'], parseCmsgs),
   ipv6_opt_hdr: new Parsed('ipv6_opt_hdr', 'struct ipv6_opt_hdr', 2, ['nexthdr', 'hdrlen', 'options'], parseOptHdr),
   ipv6_rt_hdr: new Parsed('ipv6_rt_hdr', 'struct ipv6_rt_hdr', 4, ['nexthdr', 'hdrlen', 'type', 'segments_left', 'data'], parseRtHdr),
-  group_req: new Layout<{ interface: number; group: Sockaddr }>('group_req', 'struct group_req', '@', `interface:I _:4x ${ss('group')}`),
-  group_source_req: new Layout<{ interface: number; group: Sockaddr; source: Sockaddr }>('group_source_req', 'struct group_source_req', '@',
-    `interface:I _:4x ${ss('group')} ${ss('source')}`),
+  group_req: layout<{ interface: number; group: Sockaddr }>('group_req'),
+  group_source_req: layout<{ interface: number; group: Sockaddr; source: Sockaddr }>('group_source_req'),
   group_filter: new WithList('group_filter', 'struct group_filter',
-    new Layout<{ interface: number; group: Sockaddr; fmode: number; numsrc: number }>('group_filter', 'struct group_filter', '@',
-      `interface:I _:4x ${ss('group')} fmode:I numsrc:I`),
-    'slist', new Layout<Sockaddr>('sockaddr_storage', 'struct sockaddr_storage', '@', 'addr:ss', { scalar: true }), 'numsrc'),
+    layout<{ interface: number; group: Sockaddr; fmode: number; numsrc: number }>('group_filter'),
+    'slist', layout<Sockaddr>('sockaddr_storage'), 'numsrc'),
   ip_msfilter: new WithList('ip_msfilter', 'struct ip_msfilter',
-    new Layout<{ multiaddr: string; interface: string; fmode: number; numsrc: number }>('ip_msfilter', 'struct ip_msfilter', '@',
-      'multiaddr:in4 interface:in4 fmode:I numsrc:I'),
+    layout<{ multiaddr: string; interface: string; fmode: number; numsrc: number }>('ip_msfilter'),
     'slist', inAddr, 'numsrc'),
-  in6_flowlabel_req: new Layout<Record<string, unknown>>('in6_flowlabel_req', 'struct in6_flowlabel_req', '@',
-    'dst:in6 label:be32 action:B share:B flags:H expires:H linger:H _:4x'),
-  tcp_md5sig: new Layout<Record<string, unknown>>('tcp_md5sig', 'struct tcp_md5sig', '@',
-    `${ss('addr')} flags:B prefixlen:B keylen:H ifindex:i key:80s`, { post: cutKey }),
+  in6_flowlabel_req: layout<Record<string, unknown>>('in6_flowlabel_req'),
+  tcp_md5sig: layout<Record<string, unknown>>('tcp_md5sig', cutKey),
   tcp_repair_opt: new ArrayOf('tcp_repair_opt', 'struct tcp_repair_opt[]',
-    new Layout<{ opt_code: number; opt_val: number }>('tcp_repair_opt', 'struct tcp_repair_opt', '@', 'opt_code:I opt_val:I')),
-  tcp_repair_window: new Layout<Record<string, number>>('tcp_repair_window', 'struct tcp_repair_window', '@',
-    'snd_wl1:I snd_wnd:I max_window:I rcv_wnd:I rcv_wup:I'),
-  tcp_zerocopy_receive: new Layout<Record<string, unknown>>('tcp_zerocopy_receive', 'struct tcp_zerocopy_receive', '@',
-    'address:Q length:I recv_skip_hint:I inq:I err:i copybuf_address:Q copybuf_len:i flags:I msg_control:Q ' +
-    'msg_controllen:Q msg_flags:I reserved:I'),
+    layout<{ opt_code: number; opt_val: number }>('tcp_repair_opt')),
+  tcp_repair_window: layout<Record<string, number>>('tcp_repair_window'),
+  tcp_zerocopy_receive: layout<Record<string, unknown>>('tcp_zerocopy_receive'),
   // TCP-AO (include/uapi/linux/tcp.h, 6.7+): this kernel is built without CONFIG_TCP_AO,
   // so these layouts are checked against CPython on synthetic buffers only.
-  tcp_ao_add: new Layout<Record<string, unknown>>('tcp_ao_add', 'struct tcp_ao_add', '@',
-    `${ss('addr')} alg_name:z64 ifindex:i set_current/1,set_rnext/1,reserved/30:I reserved2:H prefix:B sndid:B ` +
-    'rcvid:B maclen:B keyflags:B keylen:B key:80s', { post: cutKey }),
-  tcp_ao_del: new Layout<Record<string, unknown>>('tcp_ao_del', 'struct tcp_ao_del', '@',
-    `${ss('addr')} ifindex:i set_current/1,set_rnext/1,del_async/1,reserved/29:I reserved2:H prefix:B sndid:B ` +
-    'rcvid:B current_key:B rnext:B keyflags:B'),
-  tcp_ao_info_opt: new Layout<Record<string, unknown>>('tcp_ao_info_opt', 'struct tcp_ao_info_opt', '@',
-    'set_current/1,set_rnext/1,ao_required/1,set_counters/1,accept_icmps/1,reserved/27:I reserved2:H current_key:B ' +
-    'rnext:B pkt_good:Q pkt_bad:Q pkt_key_not_found:Q pkt_ao_required:Q pkt_dropped_icmp:Q'),
-  tcp_ao_getsockopt: new Layout<Record<string, unknown>>('tcp_ao_getsockopt', 'struct tcp_ao_getsockopt', '@',
-    `${ss('addr')} alg_name:z64 key:80s nkeys:I is_current/1,is_rnext/1,get_all/1,reserved/13:H sndid:B rcvid:B ` +
-    'prefix:B maclen:B keyflags:B keylen:B ifindex:i pkt_good:Q pkt_bad:Q', { post: cutKey }),
-  tcp_ao_repair: new Layout<Record<string, unknown>>('tcp_ao_repair', 'struct tcp_ao_repair', '@',
-    'snt_isn:be32 rcv_isn:be32 snd_sne:I rcv_sne:I'),
-  xfrm_userpolicy_info: new Layout<Record<string, unknown>>('xfrm_userpolicy_info', 'struct xfrm_userpolicy_info', '@',
-    `${XFRM_SELECTOR} ${XFRM_LFT} curlft.bytes:Q curlft.packets:Q curlft.add_time:Q curlft.use_time:Q ` +
-    'priority:I index:I dir:B action:B flags:B share:B _:4x',
-    {
-      post: (o) => {
-        // xfrm_address_t is a union: a4 or a6 by the selector's family.
-        for (const k of ['daddr', 'saddr']) {
-          const b = o.sel[k] as Uint8Array;
-          o.sel[k] = o.sel.family === AF_INET ? ip4(b) : o.sel.family === AF_INET6 ? ip6(b) : b;
-        }
-      },
-    }),
+  tcp_ao_add: layout<Record<string, unknown>>('tcp_ao_add', cutKey),
+  tcp_ao_del: layout<Record<string, unknown>>('tcp_ao_del'),
+  tcp_ao_info_opt: layout<Record<string, unknown>>('tcp_ao_info_opt'),
+  tcp_ao_getsockopt: layout<Record<string, unknown>>('tcp_ao_getsockopt', cutKey),
+  tcp_ao_repair: layout<Record<string, unknown>>('tcp_ao_repair'),
+  xfrm_userpolicy_info: layout<Record<string, unknown>>('xfrm_userpolicy_info', (o) => {
+    // xfrm_address_t is a union: a4 or a6 by the selector's family.
+    for (const k of ['daddr', 'saddr']) {
+      const b = o.sel[k] as Uint8Array;
+      o.sel[k] = o.sel.family === AF_INET ? ip4(b) : o.sel.family === AF_INET6 ? ip6(b) : b;
+    }
+  }),
 } satisfies Record<string, Decoder>;
 
 export type DecoderName = keyof typeof DECODERS;

@@ -2,6 +2,8 @@
 // -errno or a core error code (assembly/errors.ts); raise() turns either into the exception
 // CPython 3.11 raises, with its message word for word.
 import { core, type Core } from './core.js';
+import * as C from './generated/contract.js';
+import { ERR_BASE, E_NOT_AVAILABLE } from './generated/contract.js';
 
 /** Python's OSError: `errno`/`strerror` when built from an errno, else a plain message. */
 export class OSError extends Error {
@@ -86,45 +88,42 @@ const OSERROR_CLASSES: Record<string, new (...a: any[]) => OSError> = {
   ConnectionRefusedError,
 };
 
-const ERR_BASE = 4096;
-const E_NOT_AVAILABLE = 256;
-
 /**
- * Core error codes (assembly/errors.ts) -> the exception CPython raises. `detail` is the
+ * Core error codes (scripts/contract.py, by name) -> the exception CPython raises. `detail` is the
  * number a message quotes (the core leaves it in SCR_OUT[0]).
  */
-const CORE_ERRORS: Record<number, (fn: string, detail: number) => Error> = {
-  1: () => new OSError('getsockopt buflen out of range'),
-  2: () => new TimeoutError('timed out'),
-  3: () => new ValueError('negative file descriptor'),
-  4: () => new ValueError('negative buffersize in recv'),
-  5: () => new ValueError('negative buffersize in recvfrom'),
-  6: () => new ValueError('negative buffersize in recv_into'),
-  7: () => new ValueError('buffer too small for requested bytes'),
-  8: (fn) => new OverflowError(`${fn}(): port must be 0-65535.`),
-  9: (fn) => new OverflowError(`${fn}(): flowinfo must be 0-1048575.`),
-  10: () => new OSError('AF_UNIX path too long'),
-  11: () => new gaierror(-2, 'Name or service not known'),
-  12: (fn) => new OSError(`${fn}(): bad family`),
-  13: () => new OSError('address family mismatched'),
-  14: () => new gaierror(-9, 'Address family for hostname not supported'),
-  15: () => new TypeError('host name must not contain null character'),
-  16: () => new ValueError('negative buffersize in recvfrom_into'),
-  17: () => new ValueError('nbytes is greater than the length of the buffer'),
-  18: () => new ValueError('Invalid value NaN (not a number)'),
-  19: () => new ValueError('Timeout value out of range'),
-  20: () => new OverflowError('timestamp out of range for platform time_t'),
-  21: () => new OverflowError('timestamp too large to convert to C _PyTime_t'),
+export const CORE_ERRORS: Readonly<Record<number, (fn: string, detail: number) => Error>> = {
+  [C.E_BUFLEN_RANGE]: () => new OSError('getsockopt buflen out of range'),
+  [C.E_TIMEOUT]: () => new TimeoutError('timed out'),
+  [C.E_NEGATIVE_FD]: () => new ValueError('negative file descriptor'),
+  [C.E_RECV_NEGATIVE]: () => new ValueError('negative buffersize in recv'),
+  [C.E_RECVFROM_NEGATIVE]: () => new ValueError('negative buffersize in recvfrom'),
+  [C.E_RECVINTO_NEGATIVE]: () => new ValueError('negative buffersize in recv_into'),
+  [C.E_RECVINTO_SMALL]: () => new ValueError('buffer too small for requested bytes'),
+  [C.E_PORT_RANGE]: (fn) => new OverflowError(`${fn}(): port must be 0-65535.`),
+  [C.E_FLOWINFO_RANGE]: (fn) => new OverflowError(`${fn}(): flowinfo must be 0-1048575.`),
+  [C.E_UNIX_PATH_LONG]: () => new OSError('AF_UNIX path too long'),
+  [C.E_NAME_LOOKUP]: () => new gaierror(-2, 'Name or service not known'),
+  [C.E_BAD_FAMILY_ADDR]: (fn) => new OSError(`${fn}(): bad family`),
+  [C.E_BROADCAST_FAMILY]: () => new OSError('address family mismatched'),
+  [C.E_ADDR_FAMILY_HOST]: () => new gaierror(-9, 'Address family for hostname not supported'),
+  [C.E_HOST_NUL]: () => new TypeError('host name must not contain null character'),
+  [C.E_RECVFROMINTO_NEGATIVE]: () => new ValueError('negative buffersize in recvfrom_into'),
+  [C.E_RECVFROMINTO_SMALL]: () => new ValueError('nbytes is greater than the length of the buffer'),
+  [C.E_TIMEOUT_NAN]: () => new ValueError('Invalid value NaN (not a number)'),
+  [C.E_TIMEOUT_RANGE]: () => new ValueError('Timeout value out of range'),
+  [C.E_TIME_T_RANGE]: () => new OverflowError('timestamp out of range for platform time_t'),
+  [C.E_PYTIME_RANGE]: () => new OverflowError('timestamp too large to convert to C _PyTime_t'),
   // asyncio's TransportSocket refuses the same way ('setblocking(): transport sockets cannot be blocking').
-  40: (fn) => new ValueError(`${fn}(): a socket shared with Node cannot be blocking`),
-  22: (_, fd) => new ValueError(`file descriptor cannot be a negative integer (${fd})`),
-  23: () => new ValueError('fcntl string arg too long'),
-  24: () => new ValueError('ioctl string arg too long'),
-  25: (_, control) => new ValueError(`invalid ioctl command ${control >>> 0}`),
+  [C.E_SHARED_BLOCKING]: (fn) => new ValueError(`${fn}(): a socket shared with Node cannot be blocking`),
+  [C.E_FILDES_NEGATIVE]: (_, fd) => new ValueError(`file descriptor cannot be a negative integer (${fd})`),
+  [C.E_FCNTL_ARG_LONG]: () => new ValueError('fcntl string arg too long'),
+  [C.E_IOCTL_ARG_LONG]: () => new ValueError('ioctl string arg too long'),
+  [C.E_IOCTL_COMMAND]: (_, control) => new ValueError(`invalid ioctl command ${control >>> 0}`),
 };
 
 /** Codes whose message quotes SCR_OUT[0]. */
-const WITH_DETAIL = new Set([22, 25]);
+const WITH_DETAIL = new Set(C.CORE_ERRORS_WITH_DETAIL);
 
 /**
  * What a missing capability means for the caller, where there is more to say than its name:
@@ -135,10 +134,7 @@ const CAPABILITY_HINTS: Record<string, string> = {
 };
 
 /** Core error codes src/ raises itself, for PyArg conversions that end in a core message. */
-export const E_FILDES_NEGATIVE = 22;
-export const E_PORT_RANGE = 8;
-export const E_HOST_NUL = 15;
-export const E_ADDR_FAMILY_HOST = 14;
+export { E_FILDES_NEGATIVE, E_PORT_RANGE, E_HOST_NUL, E_ADDR_FAMILY_HOST } from './generated/contract.js';
 
 /** The negative result the core returns for its error code `code`. */
 export function coreCode(code: number): number {

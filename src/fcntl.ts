@@ -13,6 +13,8 @@ import { errorFor, coreError, E_FILDES_NEGATIVE } from './errors.js';
 import { socket } from './socket.js';
 import { cInt, cIntClinic, cUIntMask, fildes, isInt32Number, pyTruthy, LONE_SURROGATE } from './args.js';
 import { ReadOnlyBuffer } from './readonly.js';
+// fd_ioctl_buf's IOCTL_* modes (assembly/fcntl.ts) and the core's error base: scripts/contract.py.
+import { IOCTL_COPY, IOCTL_MUTATE, ERR_BASE, L_VAL_SIZE } from './generated/contract.js';
 
 export * from './generated/fcntl.js';
 export { ReadOnlyBuffer };
@@ -30,10 +32,6 @@ export type FileDescriptorLike = number | bigint | boolean | { fileno(): number 
 export type FcntlArg = number | bigint | boolean | string | ReadOnlyBuffer;
 export type IoctlArg = FcntlArg | Uint8Array | ArrayBufferView | ArrayBuffer;
 
-// core/fcntl.ts's IOCTL_* modes
-const IOCTL_COPY = 0;
-const IOCTL_MUTATE = 1;
-const ERR_BASE = 4096;
 const socketFileno = socket.prototype.fileno;
 
 // The target of the current call (module state, not an array: no allocation per call). A
@@ -49,7 +47,7 @@ function setTarget(fd: unknown): void {
   } else {
     tc = core(); th = -1; tf = fildes(fd);
   }
-  if (valSize === 0) valSize = tc.x.core_layout(6);
+  if (valSize === 0) valSize = tc.x.core_layout(L_VAL_SIZE);
 }
 
 /**

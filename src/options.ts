@@ -1,12 +1,13 @@
 // The socket-option table, read once from the core (assembly/generated/options.ts, written
 // by scripts/optiontable.py). It drives the probe command and the option tests.
 import { core } from './core.js';
+// Kinds, levels, flag and family bits of the table's columns: the contract (scripts/contract.py).
+import {
+  OPTION_KINDS as KINDS, LEVEL_NAMES, OPT_GET, OPT_SET, OPT_PYTHON, OPT_PRIVILEGED, OPT_ROUNDTRIP,
+  FAM_INET, FAM_INET6, FAM_UNIX, FAM_STREAM, FAM_DGRAM, type OptionKind,
+} from './generated/contract.js';
 
-export type OptionKind = 'int' | 'bool' | 'struct' | 'string' | 'bytes';
-const KINDS: OptionKind[] = ['int', 'bool', 'struct', 'string', 'bytes'];
-const LEVEL_NAMES: Record<number, string> = {
-  1: 'SOL_SOCKET', 6: 'IPPROTO_TCP', 0: 'IPPROTO_IP', 41: 'IPPROTO_IPV6', 17: 'IPPROTO_UDP',
-};
+export type { OptionKind };
 
 export interface OptionRow {
   name: string;
@@ -43,9 +44,9 @@ export function optionTable(): readonly OptionRow[] {
       name: c.str(x.opt_name(i)), aliases: [], level, levelName: LEVEL_NAMES[level] ?? String(level),
       value: x.opt_value(i), kind: KINDS[x.opt_kind(i)], size: x.opt_size(i),
       format: c.str(x.opt_format(i)), decoder: c.str(x.opt_decoder(i)),
-      get: (flags & 1) !== 0, set: (flags & 2) !== 0, python: (flags & 4) !== 0,
-      privileged: (flags & 8) !== 0, roundtrip: (flags & 16) !== 0,
-      families: { inet: (fam & 1) !== 0, inet6: (fam & 2) !== 0, unix: (fam & 4) !== 0, stream: (fam & 8) !== 0, dgram: (fam & 16) !== 0 },
+      get: (flags & OPT_GET) !== 0, set: (flags & OPT_SET) !== 0, python: (flags & OPT_PYTHON) !== 0,
+      privileged: (flags & OPT_PRIVILEGED) !== 0, roundtrip: (flags & OPT_ROUNDTRIP) !== 0,
+      families: { inet: (fam & FAM_INET) !== 0, inet6: (fam & FAM_INET6) !== 0, unix: (fam & FAM_UNIX) !== 0, stream: (fam & FAM_STREAM) !== 0, dgram: (fam & FAM_DGRAM) !== 0 },
     });
   }
   for (let i = 0, n = x.opt_alias_count(); i < n; i++) list[x.opt_alias_row(i)].aliases.push(c.str(x.opt_alias_name(i)));

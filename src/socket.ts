@@ -3,6 +3,8 @@
 import { core, type Core } from './core.js';
 import { errorFor, MemoryError, ValueError } from './errors.js';
 import { argCount, bytesLike, cInt, isInt32Number, cUIntMask, isCInt, asPyInt, pyTypeName, cIntClinic, cSsizeSat, cFdLong, cLong, cULongMask, converterrName, pyRepr, timeoutKind, timeoutValue, ARG_NONE, ARG_INT } from './args.js';
+// socket.ioctl's option kinds and the capability each method needs: scripts/contract.py.
+import { WIN_OPTION_TRIPLE, METHOD_CAPABILITY, ERR_BASE, F_CLOSED } from './generated/contract.js';
 import { putAddress, readAddress, type Address, AF_INET } from './address.js';
 import { findOption } from './options.js';
 import { SocketIO, BufferedReader, BufferedWriter, BufferedRWPair, TextIOWrapper, DEFAULT_BUFFER_SIZE } from './io.js';
@@ -13,7 +15,6 @@ import type { FileObject } from './streams.js';
 const SOCK_STREAM = 1;
 /** getsockopt's int mode returns errors below this (core: error - 2**32). */
 const F64_ERR = -2147483648;
-const F_CLOSED = 2;
 
 /**
  * Sockets dropped while open: the finalizer closes the fd and frees the slot, as CPython's
@@ -257,7 +258,7 @@ export class socket {
     const x = this._c.x, h = this._h;
     const r = x.sock_settimeout(h, kind, v);
     // A closed socket keeps the new value (CPython stores it before the ioctl fails).
-    if (h === 0 && (r >= 0 || r > -4096)) this._closedTimeout = x.sock_gettimeout(0);
+    if (h === 0 && (r >= 0 || r > -ERR_BASE)) this._closedTimeout = x.sock_gettimeout(0);
     if (r < 0) fail(r, fn, this._c);
   }
 
@@ -321,7 +322,7 @@ export class socket {
     if (arguments.length !== 1) throw oneArg('connect_ex', arguments.length);
     const r = this._address('connect_ex', address);
     if (r >= 0) return 0;
-    if (r > -4096) return -r;
+    if (r > -ERR_BASE) return -r;
     return fail(r, 'connect_ex', this._c);
   }
 
@@ -665,9 +666,6 @@ function allocate(size: number): Uint8Array {
   }
 }
 
-/** core/fcntl.ts's WIN_OPTION_TRIPLE: the control takes '(kkk)'. */
-const WIN_OPTION_TRIPLE = 2;
-
 /**
  * PyArg '(kkk)' as sock_ioctl parses SIO_KEEPALIVE_VALS' option (argument 2): a sequence
  * of exactly three ints, each masked to Windows' 32-bit ULONG.
@@ -686,14 +684,7 @@ function keepaliveTriple(v: unknown): [number, number, number] {
   return out;
 }
 
-/** Method -> the capability it needs, for isAvailable(method). */
-const METHOD_CAPS: Record<string, string> = {
-  getsockopt: 'getsockopt', setsockopt: 'setsockopt', bind: 'bind', connect: 'connect',
-  connect_ex: 'connect', listen: 'listen', accept: 'accept', send: 'sendrecv',
-  sendall: 'sendrecv', sendto: 'sendrecv', recv: 'sendrecv', recv_into: 'sendrecv',
-  recvfrom: 'sendrecv', recvfrom_into: 'sendrecv', shutdown: 'shutdown', getsockname: 'sockname',
-  getpeername: 'sockname', dup: 'dup', ioctl: 'ioctl.windows', settimeout: 'nonblocking',
-  setblocking: 'nonblocking',
-};
+/** Method -> the capability it needs, for isAvailable(method): the contract's gates. */
+const METHOD_CAPS: Readonly<Record<string, string>> = METHOD_CAPABILITY;
 
 export { socket as Socket };

@@ -4,6 +4,10 @@
 import { core, whenCoreChanges, type Core } from './core.js';
 import { OverflowError, SystemError, MemoryError, UnicodeEncodeError, IndexError } from './errors.js';
 import { bytesLike, pyTypeName, pyTruthy } from './args.js';
+import * as C from './generated/contract.js';
+// Tags and result kinds of the value tape, the record size (assembly/struct/codec.ts) and
+// struct's error codes: the contract, declared in scripts/contract.py.
+import { T_INT, T_UINT, T_BIGINT, T_BYTES, T_OTHER, T_NUM, K_NUM, K_BIG_S, K_BIG_U, K_BOOL, K_I32, K_U32, REC, S_BASE } from './generated/contract.js';
 
 /**
  * A value unpack returns: Python's int (a number; a bigint for q Q n N P and native l L),
@@ -16,11 +20,6 @@ export class error extends Error {
   override get name(): string { return 'error'; }
 }
 
-// Tags of the value tape (assembly/struct/codec.ts).
-const T_INT = 0, T_UINT = 1, T_BIGINT = 2, T_BYTES = 4, T_OTHER = 5, T_NUM = 6;
-const K_NUM = 0, K_BIG_S = 1, K_BIG_U = 2, K_BOOL = 3, K_I32 = 5, K_U32 = 6;
-const REC = 24;   // a tape record (assembly/struct/codec.ts REC)
-const S_BASE = 8192;
 
 
 /**
@@ -89,44 +88,44 @@ function asciiError(text: string): UnicodeEncodeError {
 }
 
 /** The exception for a negative core result (assembly/struct/errors.ts), with SCR_OUT's numbers. */
-function structError(c: Core, code: number): Error {
+export function structError(c: Core, code: number): Error {
   const p = c.big64, at = c.OUT >> 3;
   const a = p[at], b = p[at + 1], d = p[at + 2], e = p[at + 3];
   const u = (v: bigint) => BigInt.asUintN(64, v);
   const ch = String.fromCharCode(Number(a));
   switch (-code - S_BASE) {
-    case 1: return new error('bad char in struct format');
-    case 2: return new error('repeat count given without format specifier');
-    case 3: return new error('total struct size too long');
-    case 4: return new error('embedded null character');
-    case 5: return new error(`pack expected ${a} items for packing (got ${b})`);
-    case 6: return new error('required argument is not an integer');
-    case 7: return new error('argument out of range');
-    case 8: return new error('int too large to convert');
-    case 9: return new error('required argument is not a float');
-    case 10: return new error('byte format requires -128 <= number <= 127');
-    case 11: return new error('ubyte format requires 0 <= number <= 255');
-    case 12: return new error('char format requires a bytes object of length 1');
-    case 13: return new error('short format requires -32768 <= number <= 32767');
-    case 14: return new error('ushort format requires 0 <= number <= 65535');
-    case 15: {
+    case C.S_BAD_CHAR: return new error('bad char in struct format');
+    case C.S_REPEAT_NO_SPEC: return new error('repeat count given without format specifier');
+    case C.S_TOO_LONG: return new error('total struct size too long');
+    case C.S_EMBEDDED_NUL: return new error('embedded null character');
+    case C.S_PACK_COUNT: return new error(`pack expected ${a} items for packing (got ${b})`);
+    case C.S_NOT_INT: return new error('required argument is not an integer');
+    case C.S_OUT_OF_RANGE: return new error('argument out of range');
+    case C.S_INT_TOO_LARGE: return new error('int too large to convert');
+    case C.S_NOT_FLOAT: return new error('required argument is not a float');
+    case C.S_BYTE_RANGE: return new error('byte format requires -128 <= number <= 127');
+    case C.S_UBYTE_RANGE: return new error('ubyte format requires 0 <= number <= 255');
+    case C.S_CHAR: return new error('char format requires a bytes object of length 1');
+    case C.S_SHORT_RANGE: return new error('short format requires -32768 <= number <= 32767');
+    case C.S_USHORT_RANGE: return new error('ushort format requires 0 <= number <= 65535');
+    case C.S_RANGE_SIGNED: {
       const largest = (1n << (b * 8n - 1n)) - 1n;
       return new error(`'${ch}' format requires ${-largest - 1n} <= number <= ${largest}`);
     }
-    case 16: return new error(`'${ch}' format requires 0 <= number <= ${(1n << (b * 8n)) - 1n}`);
-    case 17: return new error(`argument for '${ch}' must be a bytes object`);
-    case 18: return new OverflowError(`float too large to pack with ${ch} format`);
-    case 19: return new error(`unpack requires a buffer of ${a} bytes`);
-    case 20: return new error(`unpack_from requires a buffer of at least ${u(a)} bytes for unpacking ${b} bytes at offset ${d} (actual buffer size is ${e})`);
-    case 21: return new error(`offset ${a} out of range for ${b}-byte buffer`);
-    case 22: return new error(`no space to pack ${a} bytes at offset ${b}`);
-    case 23: return new error(`pack_into requires a buffer of at least ${u(a)} bytes for packing ${b} bytes at offset ${d} (actual buffer size is ${e})`);
-    case 24: return new error('cannot iteratively unpack with a struct of length 0');
-    case 25: return new error(`iterative unpacking requires a buffer of a multiple of ${a} bytes`);
-    case 26: return new error(`not enough data to unpack ${a} bytes at offset ${b}`);
-    case 27: return new error(`pack_into expected ${a} items for packing (got ${b})`);
-    case 28: return new SystemError('Negative size passed to PyBytes_FromStringAndSize');
-    case 29: return new MemoryError();
+    case C.S_RANGE_UNSIGNED: return new error(`'${ch}' format requires 0 <= number <= ${(1n << (b * 8n)) - 1n}`);
+    case C.S_NOT_BYTES: return new error(`argument for '${ch}' must be a bytes object`);
+    case C.S_FLOAT_TOO_LARGE: return new OverflowError(`float too large to pack with ${ch} format`);
+    case C.S_UNPACK_SIZE: return new error(`unpack requires a buffer of ${a} bytes`);
+    case C.S_UNPACK_FROM_SIZE: return new error(`unpack_from requires a buffer of at least ${u(a)} bytes for unpacking ${b} bytes at offset ${d} (actual buffer size is ${e})`);
+    case C.S_OFFSET_RANGE: return new error(`offset ${a} out of range for ${b}-byte buffer`);
+    case C.S_NO_SPACE: return new error(`no space to pack ${a} bytes at offset ${b}`);
+    case C.S_PACK_INTO_SIZE: return new error(`pack_into requires a buffer of at least ${u(a)} bytes for packing ${b} bytes at offset ${d} (actual buffer size is ${e})`);
+    case C.S_ITER_ZERO: return new error('cannot iteratively unpack with a struct of length 0');
+    case C.S_ITER_MULTIPLE: return new error(`iterative unpacking requires a buffer of a multiple of ${a} bytes`);
+    case C.S_NOT_ENOUGH: return new error(`not enough data to unpack ${a} bytes at offset ${b}`);
+    case C.S_PACK_INTO_COUNT: return new error(`pack_into expected ${a} items for packing (got ${b})`);
+    case C.S_SYSTEM_NEGATIVE: return new SystemError('Negative size passed to PyBytes_FromStringAndSize');
+    case C.S_NO_MEMORY: return new MemoryError();
   }
   return new SystemError(`wasock core: unknown struct error ${code}`);
 }

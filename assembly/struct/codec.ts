@@ -18,18 +18,12 @@ import {
   S_NOT_BYTES, S_FLOAT_TOO_LARGE, S_SYSTEM_NEGATIVE, sfail,
 } from "./errors";
 
-// Input tags.
-export const T_INT: i32 = 0;     // fits i64 (payload i64)
-export const T_UINT: i32 = 1;    // 2**63 <= v < 2**64 (payload u64)
-export const T_BIGINT: i32 = 2;  // beyond 64 bits (payload: the nearest f64, inf if beyond;
-                                 // its low 64 bits, two's complement, at +16)
-export const T_FLOAT: i32 = 3;   // payload f64
-export const T_BYTES: i32 = 4;   // len, payload = address
-export const T_OTHER: i32 = 5;   // str, None, list, ...: not a number, not bytes
-export const T_NUM: i32 = 6;     // a JS number, as it came (payload f64): classified here
-
-/** A tape record: tag (u8), truthiness (u8), bytes length (i32 at +4), payload (+8), low 64 bits of a T_BIGINT (+16). */
-export const REC: usize = 24;
+// Input tags (T_*), the record size (REC) and the output kinds (K_*) are the contract with
+// src/struct.ts: declared in scripts/contract.py.
+import {
+  T_INT, T_UINT, T_BIGINT, T_FLOAT, T_BYTES, T_NUM, REC,
+  K_NUM, K_BIG_S, K_BIG_U, K_BOOL, K_BYTES, K_I32, K_U32,
+} from "../generated/contract";
 
 /** Error parameters for src/ (SCR_OUT as four i64). */
 function param(i: i32, v: i64): void { store<i64>(SCR_OUT + (<usize>i << 3), v); }
@@ -372,14 +366,6 @@ export function pack(block: usize, tape: usize, nargs: i64, out: usize): i32 {
 // ---------------------------------------------------------------- unpack
 
 /** What an unpacked value becomes in JS (src/struct.ts reads slots by these kinds). */
-export const K_NUM: i32 = 0;     // f64
-export const K_BIG_S: i32 = 1;   // i64 bits -> bigint
-export const K_BIG_U: i32 = 2;   // u64 bits -> bigint
-export const K_BOOL: i32 = 3;    // f64 0/1 -> boolean
-export const K_BYTES: i32 = 4;   // i32 address, i32 length -> Uint8Array
-export const K_I32: i32 = 5;     // i32 (b B h H i, standard l) -> number (a V8 small int)
-export const K_U32: i32 = 6;     // u32 (I, standard L) -> number
-
 export function kindOf(c: i32, size: i32): i32 {
   if (c == 115 || c == 112 || c == 99) return K_BYTES;
   if (c == 63) return K_BOOL;

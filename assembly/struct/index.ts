@@ -4,7 +4,8 @@
 
 import { compile, H_SIZE, H_ITEMS, H_FLAGS, H_CODES, H_ORDER, HEADER, CODE, C_CHAR, C_SIZE, C_REPEAT, C_OFFSET, C_OP,
          OP_INT, OP_B, OP_UB, BIG } from "./format";
-import { pack, unpack, kindOf, T_NUM, REC } from "./codec";
+import { pack, unpack, kindOf } from "./codec";
+import { T_NUM, REC } from "../generated/contract";
 import { SCR_OUT } from "../layout";
 import { ALLOC_MAX, tryAlloc } from "../alloc";
 import {
