@@ -356,7 +356,7 @@ describe('makefile() over TCP loopback from a child process', () => {
       expect(Buffer.compare(all, payload), `buffering=${buffering}: ${bytesDiff(all, payload)}`).toBe(0);
       expect(lines.every((l, i) => l[l.length - 1] === 10 || i === lines.length - 1)).toBe(true);
     }
-  });
+  }, 120_000);
 
   it("3 MB of multibyte UTF-8 lines read back exactly through makefile('r', newline='')", async () => {
     const r = rng(777);
