@@ -3,7 +3,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import type { Host } from '../host/types.js';
 import { LinuxHost } from '../host/linux/index.js';
-import { MemoryError, SystemError } from './errors.js';
+import { MemoryError, SystemError } from './exceptions.js';
 
 /** The core's exports (assembly/index.ts), as src/ uses them. */
 export interface CoreExports {
