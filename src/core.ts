@@ -29,6 +29,8 @@ export interface CoreExports {
   sock_iorefs(h: number): number;
   sock_incref(h: number): void;
   sock_decref(h: number): number;
+  sock_handle(h: number): number;
+  sock_own_record(h: number): number;
   sock_getsockopt_int(h: number, level: number, opt: number): number;
   sock_getsockopt_buf(h: number, level: number, opt: number, buflen: number): number;
   sock_getsockopt_js(h: number, level: number, opt: number, buflen: number, off: number): number;
