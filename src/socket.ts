@@ -537,7 +537,7 @@ export class socket {
       buffer = reading && writing ? new BufferedRWPair(raw, raw, size)
         : reading ? new BufferedReader(raw, size) : new BufferedWriter(raw, size);
       if (binary) return buffer;
-      const text = new TextIOWrapper(buffer as never, opts.encoding ?? 'UTF-8', opts.errors ?? null, opts.newline ?? null);
+      const text = new TextIOWrapper(buffer, opts.encoding ?? 'UTF-8', opts.errors ?? null, opts.newline ?? null);
       text.mode = typeof mode === 'string' ? mode : String(mode);
       return text;
     } catch (e) {
