@@ -135,7 +135,7 @@ export function sock_settimeout(h: i32, kind: i32, v: f64): i32 {
  * Setting O_NONBLOCK where libuv already did changes nothing. Returns 0 or -errno.
  */
 export function sock_share(h: i32): i32 {
-  if (h == 0) return -EBADF;
+  if (table.fdOf(h) < 0) return -EBADF;     // closed: slot 0 or a closed record (no host call)
   const r = setBlocking(table.fdOf(h), false);
   if (r < 0) return r;
   table.setTimeoutNs(h, 0);

@@ -60,6 +60,37 @@ describe('a closed socket keeps its own timeout and makefile() count', () => {
     expect([s._io_refs, s.fileno(), s.gettimeout()]).toEqual([0, -1, 4]);
   });
 
+  it('a closed socket with a record of its own answers every other call as one without', () => {
+    const outcome = (f: () => unknown): string => {
+      try { return `ok ${String(f())}`; } catch (e) { return `${(e as Error).constructor.name}: ${(e as Error).message}`; }
+    };
+    const calls: [string, (s: w.socket) => unknown][] = [
+      ['fileno', (s) => s.fileno()],
+      ['getsockopt', (s) => s.getsockopt(w.SOL_SOCKET, w.SO_TYPE)],
+      ['setsockopt', (s) => s.setsockopt(w.SOL_SOCKET, w.SO_REUSEADDR, 1)],
+      ['getsockname', (s) => s.getsockname()],
+      ['bind', (s) => s.bind(['127.0.0.1', 0])],
+      ['connect', (s) => s.connect(['127.0.0.1', 9])],
+      ['listen', (s) => s.listen()],
+      ['recv', (s) => s.recv(1)],
+      ['send', (s) => s.send(new Uint8Array(1))],
+      ['shutdown', (s) => s.shutdown(w.SHUT_RDWR)],
+      ['dup', (s) => s.dup()],
+      ['fcntl', (s) => w.fcntl.fcntl(s, w.fcntl.F_GETFL)],
+      ['toNodeSocket', (s) => w.toNodeSocket(s)],
+      ['close', (s) => s.close()],
+      ['detach', (s) => s.detach()],
+    ];
+    for (const [name, call] of calls) {
+      const plain = new w.socket(), kept = new w.socket();
+      kept.settimeout(0);
+      plain.close();
+      kept.close();
+      expect(kept._h, name).not.toBe(0);
+      expect(outcome(() => call(kept)), name).toBe(outcome(() => call(plain)));
+    }
+  });
+
   it('a closed socket with nothing to remember frees its slot at once (handle 0, no record)', () => {
     const s = new w.socket();
     s.close();
