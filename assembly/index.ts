@@ -123,7 +123,9 @@ export function sock_settimeout(h: i32, kind: i32, v: f64): i32 {
   // Blocking mode would clear O_NONBLOCK on the open file description Node's event loop
   // also reads (a dup shares file status flags): refused before anything changes.
   if (parsedNs < 0 && (table.flagsOf(h) & table.F_SHARED) != 0) return fail(E_SHARED_BLOCKING);
-  table.setTimeoutNs(h, parsedNs);
+  // Slot 0 is every closed object's record: src/ gives a closed object a record of its own
+  // first (sock_own_record), so the value it stores is its own.
+  if (h != 0) table.setTimeoutNs(h, parsedNs);
   return setBlocking(table.fdOf(h), parsedNs < 0);
 }
 
@@ -134,7 +136,7 @@ export function sock_settimeout(h: i32, kind: i32, v: f64): i32 {
  * Setting O_NONBLOCK where libuv already did changes nothing. Returns 0 or -errno.
  */
 export function sock_share(h: i32): i32 {
-  if (h == 0) return -EBADF;
+  if (table.fdOf(h) < 0) return -EBADF;     // closed: slot 0 or a closed record (no host call)
   const r = setBlocking(table.fdOf(h), false);
   if (r < 0) return r;
   table.setTimeoutNs(h, 0);
@@ -270,8 +272,7 @@ export function sock_dup(h: i32): i32 {
  */
 function realClose(h: i32): i32 {
   const fd = table.fdOf(h);
-  table.setFd(h, -1);
-  table.free(h);
+  table.retire(h);
   if (fd < 0) return 1;
   const r = host_close(fd);
   return r < 0 && r != -ECONNRESET ? r : 1;
@@ -288,12 +289,28 @@ export function sock_close(h: i32): i32 {
   return realClose(h);
 }
 
-/** detach(): marks closed and hands the fd back open (-1 if already closed); frees the slot. */
+/** detach(): marks closed and hands the fd back open (-1 if already closed); retires the slot. */
 export function sock_detach(h: i32): i32 {
   const fd = table.fdOf(h);
-  table.setFd(h, -1);
-  table.free(h);
+  table.retire(h);
   return fd;
+}
+
+// ---------------------------------------------------------------- a closed socket's record
+// (table.retire: a closed socket keeps its slot while it has a timeout or files to remember)
+
+/** The handle a JS object uses after close or detach: h while the slot is its own, else 0. */
+export function sock_handle(h: i32): i32 { return table.valid(h) ? h : 0; }
+
+/**
+ * A closed record of its own for a closed object on the shared record (slot 0), made when it
+ * is about to store something there (settimeout(), makefile()); h itself otherwise.
+ */
+export function sock_own_record(h: i32): i32 {
+  if (h != 0) return h;
+  const n = table.alloc(-1, 0, 0, 0, -1);
+  table.setFlags(n, table.flagsOf(n) | table.F_CLOSED);
+  return n;
 }
 
 /** The slot's generation (what the finalizer needs to recognise it later). */

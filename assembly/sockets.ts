@@ -4,8 +4,11 @@
 // then it returns to the free list at once, so creating and closing sockets costs no
 // garbage-collector work. The JS object of a closed socket switches to handle 0, a
 // permanent record whose fd is -1, so every later call meets EBADF from the kernel exactly
-// as CPython's calls on fd -1 do. What stays readable after close (family, type, proto) is
-// handed to the JS object at creation (SCR_OUT).
+// as CPython's calls on fd -1 do. A closed socket that still has a timeout other than None
+// or makefile() files to count keeps its slot instead, as a closed record of its own (see
+// retire): the core, not a JS shadow, answers gettimeout() and _io_refs after close. What
+// stays readable after close (family, type, proto) is handed to the JS object at creation
+// (SCR_OUT): it never changes, and reading it costs no crossing.
 //
 // A socket dropped while open is closed by a FinalizationRegistry, which holds the slot's
 // index and generation: the generation (bits 8.. of the flags) tells a slot that was freed
@@ -86,6 +89,24 @@ export function free(h: i32): void {
   freeHead = h;
 }
 
+/**
+ * A socket closed or detached: its fd is gone (-1). What a closed JS object can still ask is
+ * its timeout (gettimeout() after close(), settimeout() stores one) and its makefile() count
+ * (files closed later drop it). When both are the shared closed record's (None, 0) the slot
+ * is freed and the object moves to handle 0; otherwise the slot stays as this socket's
+ * closed record, answering as slot 0 does otherwise (fd -1, no identity, not shared), until
+ * the object is collected (sock_release) -- so src/ keeps no shadow of either.
+ */
+export function retire(h: i32): void {
+  const r = rec(h);
+  store<i32>(r + R_FD, -1);
+  if (h == 0) return;
+  if (load<i64>(r + R_TIMEOUT) == -1 && load<i32>(r + R_IOREFS) == 0) { free(h); return; }
+  store<i32>(r + R_FAMILY, 0);
+  store<i32>(r + R_TYPE, 0);
+  store<i32>(r + R_PROTO, 0);
+  setFlags(h, (flagsOf(h) | F_CLOSED) & ~F_SHARED);
+}
 
 /**
  * Every fd the table still holds, for src/'s last act on a core it gives up after an

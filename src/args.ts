@@ -2,13 +2,40 @@
 // (DESIGN.md's value mapping), and the PyArg converters socketmodule.c uses ('i', 'I', 'y*').
 // Only argument marshalling lives here; every socket decision is the core's.
 import { OverflowError } from './errors.js';
-import { ReadOnlyBuffer } from './readonly.js';
 import { ARG_NONE, ARG_FLOAT, ARG_INT, ARG_BIG_INT } from './generated/contract.js';
 
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
 const LONG_MIN = -(2n ** 63n);
 const LONG_MAX = 2n ** 63n - 1n;
+
+// Python's bytes where JavaScript has only writable buffers: fcntl.readonly(buf) wraps a
+// buffer so that fcntl.ioctl and fcntl.fcntl treat it as read-only (copied, never written,
+// the result new bytes), where a plain Uint8Array is a bytearray (docs/decisions.md). It
+// lives here because which JS value is which Python type (pyTypeName, pyTruthy) is args.ts's
+// question; fcntl.ts re-exports it.
+
+/** A read-only view of bytes: what Python's `bytes` is to ioctl and fcntl (fcntl.readonly()). */
+export class ReadOnlyBuffer {
+  /** The bytes, not copied: ioctl and fcntl copy them when called, as CPython does. */
+  readonly bytes: Uint8Array;
+  constructor(buf: Uint8Array | ArrayBufferView | ArrayBuffer) {
+    if (buf instanceof Uint8Array) this.bytes = buf;
+    else if (ArrayBuffer.isView(buf)) this.bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    else if (buf instanceof ArrayBuffer) this.bytes = new Uint8Array(buf);
+    else throw new TypeError(`a bytes-like object is required, not '${pyTypeName(buf)}'`);
+    Object.freeze(this);
+  }
+  get length(): number { return this.bytes.length; }
+}
+
+/**
+ * Marks a buffer read-only for ioctl() and fcntl(): it is then Python's `bytes` (copied,
+ * never written; the result is new bytes), where a plain Uint8Array is a `bytearray`.
+ */
+export function readonly(buf: Uint8Array | ArrayBufferView | ArrayBuffer): ReadOnlyBuffer {
+  return new ReadOnlyBuffer(buf);
+}
 
 /** The Python type name of a JS value, as it appears in CPython's messages. */
 export function pyTypeName(v: unknown): string {

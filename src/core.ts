@@ -3,7 +3,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import type { Host } from '../host/types.js';
 import { LinuxHost } from '../host/linux/index.js';
-import { MemoryError, SystemError } from './errors.js';
+import { MemoryError, SystemError } from './exceptions.js';
 import type { CoreExports } from './generated/core-exports.js';
 import { ARG_FLOAT, L_OUT, L_VAL, L_ADDR, L_ADDRLEN, L_STR } from './generated/contract.js';
 

@@ -12,20 +12,12 @@ import { core, type Core } from './core.js';
 import { errorFor, coreError, E_FILDES_NEGATIVE } from './errors.js';
 import { socket } from './socket.js';
 import { cInt, cIntClinic, cUIntMask, fildes, isInt32Number, pyTruthy, LONE_SURROGATE } from './args.js';
-import { ReadOnlyBuffer } from './readonly.js';
+import { ReadOnlyBuffer } from './args.js';
 // fd_ioctl_buf's IOCTL_* modes (assembly/fcntl.ts) and the core's error base: scripts/contract.py.
 import { IOCTL_COPY, IOCTL_MUTATE, ERR_BASE, L_VAL_SIZE } from './generated/contract.js';
 
 export * from './generated/fcntl.js';
-export { ReadOnlyBuffer };
-
-/**
- * Marks a buffer read-only for ioctl() and fcntl(): it is then Python's `bytes` (copied,
- * never written; the result is new bytes), where a plain Uint8Array is a `bytearray`.
- */
-export function readonly(buf: Uint8Array | ArrayBufferView | ArrayBuffer): ReadOnlyBuffer {
-  return new ReadOnlyBuffer(buf);
-}
+export { ReadOnlyBuffer, readonly } from './args.js';
 
 /** Anything with a fileno() (a wasock socket) or an int. */
 export type FileDescriptorLike = number | bigint | boolean | { fileno(): number | bigint | boolean };

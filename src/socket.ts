@@ -48,10 +48,12 @@ function fail(code: number, fn: string, c: Core): never {
 }
 
 export class socket {
-  /** @internal the core handle; 0 once closed or detached (the core's closed record) */
+  /**
+   * @internal the core handle. After close or detach it names this socket's closed record
+   * (its timeout and makefile() count, assembly/sockets.ts retire), or 0, the record shared
+   * by closed sockets with nothing to remember.
+   */
   _h!: number;
-  /** @internal the timeout (seconds, -1 None) a closed socket still reports (its slot is gone) */
-  _closedTimeout = -1;
   /** @internal */
   readonly _c!: Core;
   private _family!: number;
@@ -214,9 +216,8 @@ export class socket {
   close(): void {
     if (arguments.length) throw selfOnly('close', arguments.length);
     const x = this._c.x, h = this._h;
-    if (h !== 0) this._closedTimeout = x.sock_gettimeout(h);
     const r = x.sock_close(h);
-    if (r !== 0) this._h = 0;
+    if (r !== 0) this._h = x.sock_handle(h);
     if (r < 0) fail(r, 'close', this._c);
   }
 
@@ -224,9 +225,8 @@ export class socket {
   detach(): number {
     if (arguments.length) throw selfOnly('detach', arguments.length);
     const x = this._c.x, h = this._h;
-    if (h !== 0) this._closedTimeout = x.sock_gettimeout(h);
     const fd = x.sock_detach(h);
-    this._h = 0;
+    this._h = x.sock_handle(h);
     return fd;
   }
 
@@ -255,30 +255,39 @@ export class socket {
   }
 
   private _settimeout(kind: number, v: number, fn: string): void {
-    const x = this._c.x, h = this._h;
-    const r = x.sock_settimeout(h, kind, v);
-    // A closed socket keeps the new value (CPython stores it before the ioctl fails).
-    if (h === 0 && (r >= 0 || r > -ERR_BASE)) this._closedTimeout = x.sock_gettimeout(0);
+    // A closed socket keeps the new value (CPython stores it before the ioctl fails): in a
+    // record of its own, not the shared one.
+    const h = this._h !== 0 ? this._h : this._ownRecord();
+    const r = this._c.x.sock_settimeout(h, kind, v);
     if (r < 0) fail(r, fn, this._c);
   }
 
   /** gettimeout(): seconds, or null when the socket blocks without a timeout. */
   gettimeout(): number | null {
     if (arguments.length) throw noArgs('gettimeout', arguments.length);
-    const t = this._h !== 0 ? this._c.x.sock_gettimeout(this._h) : this._closedTimeout;
+    const t = this._c.x.sock_gettimeout(this._h);
     return t < 0 ? null : t;
   }
 
   /** The timeout (read-only), as gettimeout(). */
   get timeout(): number | null {
-    const t = this._h !== 0 ? this._c.x.sock_gettimeout(this._h) : this._closedTimeout;
+    const t = this._c.x.sock_gettimeout(this._h);
     return t < 0 ? null : t;
   }
 
   /** getblocking(): false only with timeout 0; the fd itself is never consulted. */
   getblocking(): boolean {
     if (arguments.length) throw noArgs('getblocking', arguments.length);
-    return this._h !== 0 ? this._c.x.sock_getblocking(this._h) !== 0 : this._closedTimeout !== 0;
+    return this._c.x.sock_getblocking(this._h) !== 0;
+  }
+
+  /** A closed socket on the shared record gets one of its own, to store a value in. */
+  private _ownRecord(): number {
+    const c = this._c;
+    const h = c.allocating(() => c.x.sock_own_record(0));
+    this._h = h;
+    track(this);                  // the record is freed when this object is collected
+    return h;
   }
 
   /** @internal socket.py's _closed */
@@ -529,7 +538,7 @@ export class socket {
       buffer = reading && writing ? new BufferedRWPair(raw, raw, size)
         : reading ? new BufferedReader(raw, size) : new BufferedWriter(raw, size);
       if (binary) return buffer;
-      const text = new TextIOWrapper(buffer as never, opts.encoding ?? 'UTF-8', opts.errors ?? null, opts.newline ?? null);
+      const text = new TextIOWrapper(buffer, opts.encoding ?? 'UTF-8', opts.errors ?? null, opts.newline ?? null);
       text.mode = typeof mode === 'string' ? mode : String(mode);
       return text;
     } catch (e) {
@@ -539,35 +548,19 @@ export class socket {
     }
   }
 
-  /** makefile()'s count while the socket is closed or detached (the core slot is gone). */
-  private _ioRefsLeft?: number;
-
-  /** makefile(): _io_refs += 1, in the core slot and in _ioRefsLeft (which outlives the slot). */
+  /** makefile(): _io_refs += 1 (a closed socket counts too, in a record of its own). */
   private _increfSocketios(): void {
-    const h = this._h;
-    if (h !== 0) {
-      this._c.x.sock_incref(h);
-      this._ioRefsLeft = this._c.x.sock_iorefs(h);
-    } else {
-      this._ioRefsLeft = (this._ioRefsLeft ?? 0) + 1;
-    }
+    this._c.x.sock_incref(this._h !== 0 ? this._h : this._ownRecord());
   }
 
   /** @internal socket.py's _io_refs (it keeps counting after close() or detach()) */
-  get _io_refs(): number { return this._h !== 0 ? this._c.x.sock_iorefs(this._h) : this._ioRefsLeft ?? 0; }
+  get _io_refs(): number { return this._c.x.sock_iorefs(this._h); }
 
   /** @internal a makefile() file closed: one reference less; a closed socket may close now. */
   _decrefSocketios(): void {
     const x = this._c.x, h = this._h;
-    if (h === 0) {
-      // closed or detached: only the count is left (close() on fd -1 does nothing)
-      if ((this._ioRefsLeft ?? 0) > 0) this._ioRefsLeft!--;
-      return;
-    }
-    const timeout = x.sock_gettimeout(h);
-    const r = x.sock_decref(h);
-    this._ioRefsLeft = r !== 0 ? 0 : x.sock_iorefs(h);
-    if (r !== 0) { this._closedTimeout = timeout; this._h = 0; }
+    const r = x.sock_decref(h);          // the shared record (0) has no references to drop
+    if (r !== 0) this._h = x.sock_handle(h);
     if (r < 0) fail(r, 'close', this._c);
   }
 

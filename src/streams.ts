@@ -12,7 +12,9 @@ import { Readable, Writable } from 'node:stream';
 import { BlockingIOError, OSError } from './errors.js';
 import { pyTypeName } from './args.js';
 import { SocketIO, BufferedReader, BufferedWriter, BufferedRWPair, TextIOWrapper, UnsupportedOperation } from './io.js';
-import type { socket } from './socket.js';
+// Members used beyond Python's io API (_nonBlocking, _reader, _decode, _getDecoded, _readnl)
+// are the ones src/io/internals.ts declares and the io classes implement.
+import type { ByteStream } from './io/text.js';
 
 /** A file object socket.makefile() returns. */
 export type FileObject = SocketIO | BufferedReader | BufferedWriter | BufferedRWPair | TextIOWrapper;
@@ -31,18 +33,6 @@ export interface StreamAdapterOptions {
 
 type ByteLayer = SocketIO | BufferedReader | BufferedWriter | BufferedRWPair;
 
-/** The members of io.ts's classes the adapters rely on beyond Python's public API. */
-interface SocketIOInternals { _sock: socket | null }
-interface RWPairInternals { _reader: BufferedReader; _writer: BufferedWriter }
-interface TextInternals {
-  /** The wrapper's incremental decoder (codec, error handler, universal newlines). */
-  _decode(input: Uint8Array, final: boolean): string;
-  /** Text decoded ahead by earlier reads: -1 takes it all. */
-  _getDecoded(n: number): string;
-  /** makefile()'s newline argument. */
-  _readnl: string | null;
-}
-
 interface Layers {
   text: TextIOWrapper | null;
   bytes: ByteLayer;
@@ -53,7 +43,7 @@ interface Layers {
 
 function layersOf(file: unknown): Layers {
   const text = file instanceof TextIOWrapper ? file : null;
-  const bytes = (text ? text.buffer : file) as unknown;
+  const bytes: unknown = text ? text.buffer : file;
   if (bytes instanceof SocketIO) {
     const m = bytes.mode;
     return { text, bytes, raw: bytes, reads: m.includes('r'), writes: m.includes('w') };
@@ -61,15 +51,9 @@ function layersOf(file: unknown): Layers {
   if (bytes instanceof BufferedReader) return { text, bytes, raw: bytes.raw, reads: true, writes: false };
   if (bytes instanceof BufferedWriter) return { text, bytes, raw: bytes.raw, reads: false, writes: true };
   if (bytes instanceof BufferedRWPair) {
-    return { text, bytes, raw: (bytes as unknown as RWPairInternals)._reader.raw, reads: true, writes: true };
+    return { text, bytes, raw: bytes._reader.raw, reads: true, writes: true };
   }
   throw new TypeError(`expected a file object from socket.makefile(), not '${pyTypeName(file)}'`);
-}
-
-/** Whether the file's socket is non-blocking now (timeout 0; the user may change it any time). */
-function nonBlocking(raw: SocketIO): boolean {
-  const s = (raw as unknown as SocketIOInternals)._sock;
-  return s !== null && s.gettimeout() === 0;
 }
 
 /** Retries after "would block": setImmediate first, then timers doubling up to max ms. */
@@ -132,7 +116,7 @@ export function toReadable(file: FileObject, options: StreamAdapterOptions = {})
   if (!l.reads) throw new UnsupportedOperation('File or stream is not readable.');
   const autoClose = options.autoClose ?? true;
   const retry = new Retry(maxDelay(options));
-  const text = l.text as unknown as TextInternals | null;
+  const text = l.text;
   let first = true;
 
   let size = 16384;
@@ -142,7 +126,7 @@ export function toReadable(file: FileObject, options: StreamAdapterOptions = {})
     if (r.destroyed) return;
     try {
       for (;;) {
-        const got = pull(l.bytes, size, nonBlocking(l.raw));
+        const got = pull(l.bytes, size, l.raw._nonBlocking());
         if (got === null) { retry.later(() => fill(r)); return; }
         retry.reset();
         if (got.length === 0) {                       // EOF: the decoder's tail, then the end
@@ -201,7 +185,7 @@ function pushOnce(bytes: ByteLayer, b: Uint8Array): number {
 }
 
 /** A memory sink a shadow TextIOWrapper encodes into (makefile()'s text rules, no socket). */
-class EncodedBytes {
+class EncodedBytes implements ByteStream {
   chunks: Uint8Array[] = [];
   size = 0;
   closed = false;
@@ -245,7 +229,7 @@ export function toWritable(file: FileObject, options: StreamAdapterOptions = {})
   let encoded: EncodedBytes | null = null;
   if (l.text) {
     encoded = new EncodedBytes();
-    encoder = new TextIOWrapper(encoded as never, l.text.encoding, l.text.errors, (l.text as unknown as TextInternals)._readnl);
+    encoder = new TextIOWrapper(encoded, l.text.encoding, l.text.errors, l.text._readnl);
   }
   let textFlushed = l.text === null;
 

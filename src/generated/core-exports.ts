@@ -49,6 +49,8 @@ export interface CoreExports {
   sock_dup(h: number): number;
   sock_close(h: number): number;
   sock_detach(h: number): number;
+  sock_handle(h: number): number;
+  sock_own_record(h: number): number;
   sock_gen(h: number): number;
   sock_release(h: number, gen: number): number;
   sock_fileno(h: number): number;
