@@ -23,12 +23,16 @@ export const CAP_NAME_LOOKUP: i32 = 16;
 export const CAP_SOCKETPAIR: i32 = 17;
 export const CAP_DUP: i32 = 18;
 export const CAP_SOCKNAME: i32 = 19;    // getsockname / getpeername
-export const CAP_COUNT: i32 = 20;
+// Not a Python method: a JavaScript host's zero-copy data path (bindings/host.ts's *_js
+// imports); src/ asks once per core whether to lend buffers or copy through core memory.
+export const CAP_JS_BUFFERS: i32 = 20;
+export const CAP_COUNT: i32 = 21;
 
 export const CAP_NAMES: StaticArray<string> = [
   "socket.create", "bind", "connect", "listen", "accept", "sendrecv", "shutdown",
   "getsockopt", "setsockopt", "nonblocking", "poll", "fcntl", "ioctl.posix",
   "ioctl.windows", "af_unix", "af_inet6", "name_lookup", "socketpair", "dup", "sockname",
+  "js_buffers",
 ];
 
 let caps: i32 = 0;

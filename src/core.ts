@@ -1,7 +1,8 @@
 // Loads the Wasm core, binds it to a host, and gives src/ typed access to its exports and
 // scratch memory. One core per host; the default one runs on the Linux host.
 import { readFileSync, existsSync } from 'node:fs';
-import type { Host } from '../host/types.js';
+import type { Host, HostImports, JsBufferHost } from '../host/types.js';
+import { HOST_IMPORT_ARITY, OPTIONAL_IMPORTS } from '../host/types.js';
 import { LinuxHost } from '../host/linux/index.js';
 import { MemoryError, SystemError } from './errors.js';
 
@@ -31,7 +32,7 @@ export interface CoreExports {
   sock_decref(h: number): number;
   sock_getsockopt_int(h: number, level: number, opt: number): number;
   sock_getsockopt_buf(h: number, level: number, opt: number, buflen: number): number;
-  sock_getsockopt_js(h: number, level: number, opt: number, buflen: number, off: number): number;
+  sock_getsockopt_js(h: number, level: number, opt: number, buflen: number, id: number, off: number): number;
   sock_setsockopt_int(h: number, level: number, opt: number, value: number): number;
   sock_setsockopt_buf(h: number, level: number, opt: number, ptr: number, len: number): number;
   sock_setsockopt_null(h: number, level: number, opt: number, optlen: number): number;
@@ -45,13 +46,13 @@ export interface CoreExports {
   sock_getsockname(h: number): number;
   sock_getpeername(h: number): number;
   sock_shutdown(h: number, how: number): number;
-  sock_recv(h: number, buf: number, off: number, len: number, flags: number): number;
-  sock_recv_into(h: number, buf: number, bufLen: number, nbytes: number, flags: number): number;
-  sock_recvfrom(h: number, buf: number, off: number, len: number, flags: number): number;
-  sock_recvfrom_into(h: number, buf: number, bufLen: number, nbytes: number, flags: number): number;
-  sock_send(h: number, buf: number, off: number, len: number, flags: number): number;
-  sock_sendto(h: number, buf: number, off: number, len: number, flags: number, alen: number): number;
-  sock_sendall(h: number, buf: number, off: number, len: number, flags: number): number;
+  sock_recv(h: number, buf: number, off: number, len: number, flags: number, js: number): number;
+  sock_recv_into(h: number, buf: number, bufLen: number, nbytes: number, flags: number, js: number): number;
+  sock_recvfrom(h: number, buf: number, off: number, len: number, flags: number, js: number): number;
+  sock_recvfrom_into(h: number, buf: number, bufLen: number, nbytes: number, flags: number, js: number): number;
+  sock_send(h: number, buf: number, off: number, len: number, flags: number, js: number): number;
+  sock_sendto(h: number, buf: number, off: number, len: number, flags: number, alen: number, js: number): number;
+  sock_sendall(h: number, buf: number, off: number, len: number, flags: number, js: number): number;
   sock_settimeout(h: number, kind: number, v: number): number;
   sock_gettimeout(h: number): number;
   sock_getblocking(h: number): number;
@@ -79,7 +80,7 @@ export interface CoreExports {
   fd_fcntl_int(h: number, fd: number, cmd: number, arg: number): number;
   fd_fcntl_buf(h: number, fd: number, cmd: number, len: number): number;
   fd_ioctl_int(h: number, fd: number, request: number, arg: number): number;
-  fd_ioctl_buf(h: number, fd: number, request: number, len: number, mode: number): number;
+  fd_ioctl_buf(h: number, fd: number, request: number, len: number, mode: number, buf: number, js: number): number;
   sock_ioctl_kind(control: number): number;
   sock_ioctl(h: number, control: number, a: number, b: number, c: number): number;
   st_compile(ptr: number, len: number): number;
@@ -126,6 +127,22 @@ export function ownBytes(u8: Uint8Array, buf: Buffer, from: number, to: number):
   return new Uint8Array(pooled.buffer, pooled.byteOffset, n);
 }
 
+/**
+ * The host's imports, with a stub for each optional one it leaves out: the core imports every
+ * name, but calls an optional one only when the host declares its capability, so a stub that
+ * runs is an internal error.
+ */
+function withStubs(imports: HostImports): HostImports {
+  const all: Record<string, unknown> = { ...imports };
+  for (const name of Object.keys(HOST_IMPORT_ARITY)) {
+    if (all[name] !== undefined) continue;
+    const cap = OPTIONAL_IMPORTS[name as keyof HostImports];
+    if (cap === undefined) throw new TypeError(`wasock: the host lacks the import '${name}'`);
+    all[name] = () => { throw new SystemError(`wasock core called '${name}' on a host without '${cap}'`); };
+  }
+  return all as unknown as HostImports;
+}
+
 /** The size of copyOut's pool for small results (Node's Buffer pool is the same size). */
 const SMALL_POOL = 8192;
 
@@ -151,6 +168,12 @@ export class Core {
   stBase = 0; stCap = 0; stGen = 0;
   readonly memory: WebAssembly.Memory;
   readonly host: Host;
+  /**
+   * The host when it declares js_buffers (the core's own answer, asked once here), else null:
+   * data calls then lend it the JavaScript buffer (`js` = 1) instead of copying through core
+   * memory, the path every other host takes.
+   */
+  readonly jsb: JsBufferHost | null;
   /** Scratch addresses (assembly/layout.ts). */
   readonly OUT: number; readonly VAL: number; readonly ADDR: number;
   readonly ADDRLEN: number; readonly STR: number;
@@ -175,7 +198,7 @@ export class Core {
     const instance = new WebAssembly.Instance(wasmModule, {
       env: { memory: this.memory },
       // abort is the core's own, not the host's: an internal error is a core matter.
-      host: { ...host.imports(this.memory), abort: (m: number, f: number, l: number, col: number) => { throw this.abandon(this.abortText(m, f, l, col)); } },
+      host: { ...withStubs(host.imports(this.memory)), abort: (m: number, f: number, l: number, col: number) => { throw this.abandon(this.abortText(m, f, l, col)); } },
     });
     this.x = instance.exports as unknown as CoreExports;
     this.x.core_init();
@@ -190,6 +213,22 @@ export class Core {
     this.ADDR = this.x.core_layout(3);
     this.ADDRLEN = this.x.core_layout(4);
     this.STR = this.x.core_layout(5);
+    let jsb: JsBufferHost | null = null;
+    for (let i = 0, n = this.x.core_cap_count(); i < n; i++) {
+      if (this.str(this.x.core_cap_name(i)) === 'js_buffers' && this.x.core_has_cap(i) === 1) {
+        if (typeof (host as Partial<JsBufferHost>).lend !== 'function') throw new TypeError(`wasock: host ${host.name} declares js_buffers but has no lend()`);
+        jsb = host as JsBufferHost;
+      }
+    }
+    this.jsb = jsb;
+  }
+
+  /**
+   * Room for `len` bytes of data in core memory (the core's staging area, reused by the
+   * next call): where a host without js_buffers sends from and receives into.
+   */
+  area(len: number): number {
+    return this.allocating(() => this.x.core_stage(len));
   }
 
   /** The text of an AssemblyScript abort(), read defensively: the memory may be inconsistent. */
