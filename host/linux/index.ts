@@ -104,7 +104,7 @@ export class LinuxHost implements JsBufferHost, NodeFdSource {
         const r = getsockopt(fd, l, o, lentAddr + off, base + lp);
         return r < 0 ? -libc.errno() : r;
       },
-      ioctl_js: (fd: number, req: number) => err(libc.ioctlJs(fd, req >>> 0, this.lent)),
+      ioctl_js: (fd: number, req: number, _id: number) => err(libc.ioctlJs(fd, req >>> 0, this.lent)),
     } satisfies HostImports;
   }
 }
