@@ -345,7 +345,7 @@ export class Core {
   /**
    * Room for a result of up to 64 bytes in the small-result pool (copyOut's, or a host's
    * that writes there directly: getsockopt_js): returns its offset; smallResult() then
-   * hands out the bytes. A caller passing the pool to a host stages it first.
+   * hands out the bytes. A caller handing the pool to a js_buffers host lends it first.
    */
   smallSlot(): number {
     if (this._smallOff + 64 > SMALL_POOL) {
@@ -357,7 +357,7 @@ export class Core {
     }
     return this._smallOff;
   }
-  /** The small-result pool's bytes (what smallSlot()'s caller stages on the host). */
+  /** The small-result pool's bytes (what smallSlot()'s caller lends a js_buffers host). */
   get smallPool(): Uint8Array { return this._small8; }
   /** The len bytes a host wrote at smallSlot()'s offset, as a result of their own. */
   smallResult(off: number, len: number): Uint8Array {
