@@ -4,6 +4,7 @@
 // syscall runs once and EAGAIN is the caller's BlockingIOError; with None it blocks.
 
 import { host_poll, host_now_ns, host_recv, host_send, host_recvfrom, host_sendto,
+         host_recv_js, host_send_js, host_recvfrom_js, host_sendto_js,
          host_accept, host_getsockopt } from "./bindings/host";
 import { fail, E_TIMEOUT } from "./errors";
 import { SCR_ADDR, SCR_ADDRLEN, SCR_VAL, SCR_LEN } from "./layout";
@@ -22,26 +23,35 @@ export const OP_SENDTO: i32 = 3;
 export const OP_ACCEPT: i32 = 4;
 export const OP_CONNECT: i32 = 5;   // the wait after an asynchronous connect: SO_ERROR
 
-// The operation's arguments (the core is single-threaded: set right before call()).
-let aBuf: isize = 0;
+// The operation's arguments (the core is single-threaded: set right before call()). `aBuf`
+// is a core pointer, or with `aJs` the id of a buffer lent to the host (js_buffers: the
+// caller checked the capability); `aOff` is a byte offset into it, as u32 bits.
+let aBuf: usize = 0;
 let aOff: i32 = 0;
 let aLen: i32 = 0;
 let aFlags: i32 = 0;
 let aAddrLen: i32 = 0;
+let aJs: bool = false;
 
-export function setArgs(buf: isize, off: i32, len: i32, flags: i32, alen: i32): void {
-  aBuf = buf; aOff = off; aLen = len; aFlags = flags; aAddrLen = alen;
+export function setArgs(buf: usize, off: i32, len: i32, flags: i32, alen: i32, js: bool): void {
+  aBuf = buf; aOff = off; aLen = len; aFlags = flags; aAddrLen = alen; aJs = js;
 }
 
 function run(op: i32, fd: i32): i32 {
+  const at = aBuf + <usize><u32>aOff;
   switch (op) {
-    case OP_RECV: return host_recv(fd, aBuf, aOff, aLen, aFlags);
-    case OP_SEND: return host_send(fd, aBuf, aOff, aLen, aFlags);
+    case OP_RECV:
+      return aJs ? host_recv_js(fd, <i32>aBuf, aOff, aLen, aFlags) : host_recv(fd, at, aLen, aFlags);
+    case OP_SEND:
+      return aJs ? host_send_js(fd, <i32>aBuf, aOff, aLen, aFlags) : host_send(fd, at, aLen, aFlags);
     case OP_RECVFROM:
       memory.fill(SCR_ADDR, 0, 128);
       store<i32>(SCR_ADDRLEN, 128);
-      return host_recvfrom(fd, aBuf, aOff, aLen, aFlags, SCR_ADDR, SCR_ADDRLEN);
-    case OP_SENDTO: return host_sendto(fd, aBuf, aOff, aLen, aFlags, SCR_ADDR, aAddrLen);
+      return aJs ? host_recvfrom_js(fd, <i32>aBuf, aOff, aLen, aFlags, SCR_ADDR, SCR_ADDRLEN)
+                 : host_recvfrom(fd, at, aLen, aFlags, SCR_ADDR, SCR_ADDRLEN);
+    case OP_SENDTO:
+      return aJs ? host_sendto_js(fd, <i32>aBuf, aOff, aLen, aFlags, SCR_ADDR, aAddrLen)
+                 : host_sendto(fd, at, aLen, aFlags, SCR_ADDR, aAddrLen);
     case OP_ACCEPT:
       memory.fill(SCR_ADDR, 0, 128);
       store<i32>(SCR_ADDRLEN, 128);

@@ -7,8 +7,8 @@
 // Every export takes the target twice: `h` >= 0 is a socket handle (its fd is read here,
 // so fcntl(sock, ...) costs one crossing), h = -1 means "the plain fd `fd`".
 
-import { host_fcntl, host_fcntl_ptr, host_ioctl, host_ioctl_int, host_win_ioctl } from "./bindings/host";
-import { hasCap, CAP_FCNTL, CAP_IOCTL_POSIX, CAP_IOCTL_WINDOWS } from "./caps";
+import { host_fcntl, host_fcntl_ptr, host_ioctl, host_ioctl_js, host_ioctl_int, host_win_ioctl } from "./bindings/host";
+import { hasCap, CAP_FCNTL, CAP_IOCTL_POSIX, CAP_IOCTL_WINDOWS, CAP_JS_BUFFERS } from "./caps";
 import { fail, E_FILDES_NEGATIVE, E_FCNTL_ARG_LONG, E_IOCTL_ARG_LONG, E_IOCTL_COMMAND, E_NOT_AVAILABLE } from "./errors";
 import { SCR_OUT, SCR_VAL, SCR_VAL_SIZE } from "./layout";
 import * as table from "./sockets";
@@ -86,21 +86,27 @@ export function fd_ioctl_int(h: i32, fd: i32, request: u32, arg: i32): i32 {
 
 /**
  * ioctl(fd, request, buffer[, mutate_flag]) (IOCTL_* modes above). src/ stages a buffer of
- * up to SCR_VAL_SIZE bytes in SCR_VAL, a larger one on the host. COPY returns len (the
- * result bytes are SCR_VAL[0, len)) and refuses more than 1024 bytes. MUTATE returns the
- * kernel's int: up to 1024 bytes go through SCR_VAL, which src/ copies back into the
- * caller's buffer once the kernel was called, even after an error (CPython's memcpy back
- * precedes its error check); a larger buffer goes to the kernel itself, as in CPython.
+ * up to SCR_VAL_SIZE bytes in SCR_VAL (`buf` is then unused). COPY returns len (the result
+ * bytes are SCR_VAL[0, len)) and refuses more than 1024 bytes. MUTATE returns the kernel's
+ * int: up to 1024 bytes go through SCR_VAL, which src/ copies back into the caller's buffer
+ * once the kernel was called, even after an error (CPython's memcpy back precedes its error
+ * check); a larger buffer goes to the kernel itself, as in CPython: at core pointer `buf`
+ * (core_stage; src/ copies it back), or with `js` = 1 the buffer `buf` lent to a host with
+ * js_buffers (the caller's own bytes).
  */
-export function fd_ioctl_buf(h: i32, fd: i32, request: u32, len: i32, mode: i32): i32 {
+export function fd_ioctl_buf(h: i32, fd: i32, request: u32, len: i32, mode: i32, buf: usize, js: i32): i32 {
   const f = target(h, fd);
   if (f < 0) return f;
   const direct = mode == IOCTL_MUTATE && len > ARG_MAX;
   if (mode == IOCTL_COPY && len > ARG_MAX) return fail(E_IOCTL_ARG_LONG);
   if (!hasCap(CAP_IOCTL_POSIX)) return notAvailable(CAP_IOCTL_POSIX);
-  if (direct) return host_ioctl(f, request, -1);
+  if (direct) {
+    if (js == 0) return host_ioctl(f, request, buf);
+    if (!hasCap(CAP_JS_BUFFERS)) return notAvailable(CAP_JS_BUFFERS);
+    return host_ioctl_js(f, request, <i32>buf);
+  }
   zeroTail(len);
-  const r = host_ioctl(f, request, <isize>SCR_VAL);
+  const r = host_ioctl(f, request, SCR_VAL);
   return r < 0 || mode != IOCTL_COPY ? r : len;
 }
 

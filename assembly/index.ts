@@ -10,12 +10,12 @@
 import {
   host_caps, host_socket, host_socketpair, host_close, host_dup, host_bind, host_connect,
   host_listen, host_getsockopt, host_getsockopt_js, host_setsockopt, host_getsockname,
-  host_getpeername, host_shutdown, host_ioctl,
+  host_getpeername, host_shutdown, host_set_nonblocking,
 } from "./bindings/host";
 import {
   setCaps, hasCap, CAP_SOCKET, CAP_BIND, CAP_CONNECT, CAP_LISTEN, CAP_ACCEPT, CAP_SENDRECV,
   CAP_SHUTDOWN, CAP_GETSOCKOPT, CAP_SETSOCKOPT, CAP_NONBLOCKING, CAP_AF_UNIX, CAP_AF_INET6,
-  CAP_SOCKETPAIR, CAP_DUP, CAP_SOCKNAME, CAP_NAMES, CAP_COUNT, CAP_POLL,
+  CAP_SOCKETPAIR, CAP_DUP, CAP_SOCKNAME, CAP_NAMES, CAP_COUNT, CAP_POLL, CAP_JS_BUFFERS,
 } from "./caps";
 import { fail, E_TIMEOUT, E_BUFLEN_RANGE, E_NEGATIVE_FD, E_NOT_AVAILABLE, E_RECV_NEGATIVE,
          E_RECVFROM_NEGATIVE, E_RECVINTO_NEGATIVE, E_RECVINTO_SMALL, E_BAD_FAMILY_ADDR,
@@ -40,7 +40,7 @@ const SOL_SOCKET: i32 = 1;
 const SO_TYPE: i32 = 3;
 const SO_PROTOCOL: i32 = 38;
 const SO_DOMAIN: i32 = 39;
-const FIONBIO: u32 = 0x5421;
+const SOCK_STREAM: i32 = 1;
 const EINTR: i32 = 4;
 const EAGAIN: i32 = 11;
 const EINPROGRESS: i32 = 115;
@@ -77,11 +77,10 @@ export function core_stage(len: f64): usize { return stage(len); }
 
 // ---------------------------------------------------------------- blocking state
 
-/** internal_setblocking(): CPython toggles O_NONBLOCK with ioctl(FIONBIO) on Linux. */
+/** internal_setblocking(): the host toggles O_NONBLOCK (Linux: ioctl(FIONBIO), as CPython). */
 function setBlocking(fd: i32, block: bool): i32 {
   if (!hasCap(CAP_NONBLOCKING)) return notAvailable(CAP_NONBLOCKING);
-  store<i32>(SCR_VAL, block ? 0 : 1);
-  return host_ioctl(fd, FIONBIO, <isize>SCR_VAL);
+  return host_set_nonblocking(fd, block ? 0 : 1);
 }
 
 /**
@@ -196,17 +195,26 @@ export function sock_new(family: i32, type: i32, proto: i32): i32 {
  * runs even when the family is given: it is what rejects a closed fd (EBADF) or a
  * non-socket (ENOTSOCK); its other errors are ignored, as in CPython. The fd stays the
  * caller's when this fails.
+ *
+ * The host is asked only what its capability set says it can answer, as CPython on WASI
+ * compiles these steps out: without `sockname` (WASI preview 1 has no getsockname) the
+ * family stays as given (-1 too, as there) and the fd is not validated here; without
+ * `getsockopt` a type or proto not given is SOCK_STREAM and 0 (CPython's #else branches for
+ * a platform without SO_TYPE / SO_PROTOCOL).
  */
 export function sock_adopt(fd: i32, family: i32, type: i32, proto: i32): i32 {
   if (fd < 0) return fail(E_NEGATIVE_FD);
-  if (!hasCap(CAP_SOCKNAME)) return notAvailable(CAP_SOCKNAME);
-  memory.fill(SCR_ADDR, 0, 128);
-  store<i32>(SCR_ADDRLEN, 128);
-  const g = host_getsockname(fd, SCR_ADDR, SCR_ADDRLEN);
-  if (g == -EBADF || g == -ENOTSOCK) return g;
-  if (g >= 0 && family == -1) family = <i32>load<u16>(SCR_ADDR);
-  if (type == -1 || proto == -1) {
-    if (!hasCap(CAP_GETSOCKOPT)) return notAvailable(CAP_GETSOCKOPT);
+  if (hasCap(CAP_SOCKNAME)) {
+    memory.fill(SCR_ADDR, 0, 128);
+    store<i32>(SCR_ADDRLEN, 128);
+    const g = host_getsockname(fd, SCR_ADDR, SCR_ADDRLEN);
+    if (g == -EBADF || g == -ENOTSOCK) return g;
+    if (g >= 0 && family == -1) family = <i32>load<u16>(SCR_ADDR);
+  }
+  if (!hasCap(CAP_GETSOCKOPT)) {
+    if (type == -1) type = SOCK_STREAM;
+    if (proto == -1) proto = 0;
+  } else if (type == -1 || proto == -1) {
     if (type == -1) {
       store<i32>(SCR_VAL, 0); store<i32>(SCR_LEN, 4);
       const r = host_getsockopt(fd, SOL_SOCKET, SO_TYPE, SCR_VAL, SCR_LEN);
@@ -389,14 +397,16 @@ function getsockoptBufCheck(buflen: i32): i32 {
 }
 
 /**
- * Buffer mode into the staged JS buffer at `off` (src/'s small-result pool: fresh zeroed
- * bytes never handed out before, so nothing needs zeroing here). Returns the length.
+ * Buffer mode into buffer `id` lent to a js_buffers host, at `off` (src/'s small-result
+ * pool: fresh zeroed bytes never handed out before, so nothing needs zeroing here).
+ * Returns the length.
  */
-export function sock_getsockopt_js(h: i32, level: i32, opt: i32, buflen: i32, off: i32): i32 {
+export function sock_getsockopt_js(h: i32, level: i32, opt: i32, buflen: i32, id: i32, off: i32): i32 {
   const e = getsockoptBufCheck(buflen);
   if (e < 0) return e;
+  if (!hasCap(CAP_JS_BUFFERS)) return notAvailable(CAP_JS_BUFFERS);
   store<i32>(SCR_LEN, buflen);
-  const r = host_getsockopt_js(table.fdOf(h), level, opt, off, SCR_LEN);
+  const r = host_getsockopt_js(table.fdOf(h), level, opt, id, off, SCR_LEN);
   if (r < 0) return r;
   return load<i32>(SCR_LEN);
 }
@@ -517,35 +527,45 @@ export function sock_shutdown(h: i32, how: i32): i32 {
 }
 
 // ---------------------------------------------------------------- data
-// `buf` is a core pointer, or -1 for the buffer the caller staged on the host. Lengths come
-// as f64, exact up to Node's largest buffer (4 GiB), so none wraps on its way in; one kernel
-// call is given at most MAX_RW bytes, as Linux caps every read and write (MAX_RW_COUNT), and
-// offsets into a staged buffer travel as u32 bits.
+// `buf` is a core pointer (core_stage), or with `js` = 1 the id of a buffer lent to a host
+// that declares js_buffers (src/ asks once per core which). Lengths come as f64, exact up to
+// Node's largest buffer (4 GiB), so none wraps on its way in; one kernel call is given at
+// most MAX_RW bytes, as Linux caps every read and write (MAX_RW_COUNT), and offsets travel
+// as u32 bits.
 
 /** Linux's MAX_RW_COUNT (INT_MAX & PAGE_MASK): the most one read or write moves. */
 const MAX_RW: f64 = 0x7ffff000;
 @inline function rw(len: f64): i32 { return <i32>(len > MAX_RW ? MAX_RW : len); }
 
+/** The data calls' capability checks: sendrecv, and js_buffers for a lent buffer. */
+function dataCheck(js: i32): i32 {
+  if (!hasCap(CAP_SENDRECV)) return notAvailable(CAP_SENDRECV);
+  if (js != 0 && !hasCap(CAP_JS_BUFFERS)) return notAvailable(CAP_JS_BUFFERS);
+  return 0;
+}
+
 /**
  * recv(bufsize): sock_recv_guts() asks nothing of the kernel for 0 bytes, so recv(0) is b''
  * even on a closed socket (socket-api.json lifecycle/closed/.../recv#2).
  */
-export function sock_recv(h: i32, buf: isize, off: i32, len: f64, flags: i32): i32 {
+export function sock_recv(h: i32, buf: usize, off: i32, len: f64, flags: i32, js: i32): i32 {
   if (len < 0) return fail(E_RECV_NEGATIVE);
   if (len == 0) return 0;
-  if (!hasCap(CAP_SENDRECV)) return notAvailable(CAP_SENDRECV);
-  setArgs(buf, off, rw(len), flags, 0);
+  const c = dataCheck(js);
+  if (c < 0) return c;
+  setArgs(buf, off, rw(len), flags, 0, js != 0);
   return timed(h, OP_RECV, false);
 }
 
 /** recv_into(buffer, nbytes): nbytes 0 means the whole buffer (bufLen); 0 bytes is no call. */
-export function sock_recv_into(h: i32, buf: isize, bufLen: f64, nbytes: f64, flags: i32): i32 {
+export function sock_recv_into(h: i32, buf: usize, bufLen: f64, nbytes: f64, flags: i32, js: i32): i32 {
   if (nbytes < 0) return fail(E_RECVINTO_NEGATIVE);
   if (nbytes == 0) nbytes = bufLen;
   else if (bufLen < nbytes) return fail(E_RECVINTO_SMALL);
   if (nbytes == 0) return 0;
-  if (!hasCap(CAP_SENDRECV)) return notAvailable(CAP_SENDRECV);
-  setArgs(buf, 0, rw(nbytes), flags, 0);
+  const c = dataCheck(js);
+  if (c < 0) return c;
+  setArgs(buf, 0, rw(nbytes), flags, 0, js != 0);
   return timed(h, OP_RECV, false);
 }
 
@@ -554,26 +574,29 @@ export function sock_recv_into(h: i32, buf: isize, bufLen: f64, nbytes: f64, fla
  * like recvfrom (sock_recvfrom_guts) it always asks the kernel, even for 0 bytes. The
  * sender's address is left in SCR_ADDR, its length in SCR_ADDRLEN.
  */
-export function sock_recvfrom_into(h: i32, buf: isize, bufLen: f64, nbytes: f64, flags: i32): i32 {
+export function sock_recvfrom_into(h: i32, buf: usize, bufLen: f64, nbytes: f64, flags: i32, js: i32): i32 {
   if (nbytes < 0) return fail(E_RECVFROMINTO_NEGATIVE);
   if (nbytes == 0) nbytes = bufLen;
   else if (nbytes > bufLen) return fail(E_RECVFROMINTO_SMALL);
-  if (!hasCap(CAP_SENDRECV)) return notAvailable(CAP_SENDRECV);
-  setArgs(buf, 0, rw(nbytes), flags, 0);
+  const c = dataCheck(js);
+  if (c < 0) return c;
+  setArgs(buf, 0, rw(nbytes), flags, 0, js != 0);
   return timed(h, OP_RECVFROM, false);
 }
 
 /** recvfrom: the count; the sender's address in SCR_ADDR, its length in SCR_ADDRLEN. */
-export function sock_recvfrom(h: i32, buf: isize, off: i32, len: f64, flags: i32): i32 {
+export function sock_recvfrom(h: i32, buf: usize, off: i32, len: f64, flags: i32, js: i32): i32 {
   if (len < 0) return fail(E_RECVFROM_NEGATIVE);
-  if (!hasCap(CAP_SENDRECV)) return notAvailable(CAP_SENDRECV);
-  setArgs(buf, off, rw(len), flags, 0);
+  const c = dataCheck(js);
+  if (c < 0) return c;
+  setArgs(buf, off, rw(len), flags, 0, js != 0);
   return timed(h, OP_RECVFROM, false);
 }
 
-export function sock_send(h: i32, buf: isize, off: i32, len: f64, flags: i32): i32 {
-  if (!hasCap(CAP_SENDRECV)) return notAvailable(CAP_SENDRECV);
-  setArgs(buf, off, rw(len), flags, 0);
+export function sock_send(h: i32, buf: usize, off: i32, len: f64, flags: i32, js: i32): i32 {
+  const c = dataCheck(js);
+  if (c < 0) return c;
+  setArgs(buf, off, rw(len), flags, 0, js != 0);
   return timed(h, OP_SEND, true);
 }
 
@@ -582,8 +605,9 @@ export function sock_send(h: i32, buf: isize, off: i32, len: f64, flags: i32): i
  * (sock_sendall). It always sends at least once, so b'' still reports EPIPE or EBADF.
  * Returns the bytes sent (all of them) or an error.
  */
-export function sock_sendall(h: i32, buf: isize, off: i32, len: f64, flags: i32): f64 {
-  if (!hasCap(CAP_SENDRECV)) return notAvailable(CAP_SENDRECV);
+export function sock_sendall(h: i32, buf: usize, off: i32, len: f64, flags: i32, js: i32): f64 {
+  const c = dataCheck(js);
+  if (c < 0) return c;
   const timeout = table.timeoutOf(h), fd = table.fdOf(h);
   if (timeout > 0 && !hasCap(CAP_POLL)) return notAvailable(CAP_POLL);
   const deadline = timeout > 0 ? now() + timeout : 0;
@@ -594,7 +618,7 @@ export function sock_sendall(h: i32, buf: isize, off: i32, len: f64, flags: i32)
       interval = deadline - now();
       if (interval <= 0) return fail(E_TIMEOUT);
     }
-    setArgs(buf, off + <i32><u32>sent, rw(len - sent), flags, 0);
+    setArgs(buf, off + <i32><u32>sent, rw(len - sent), flags, 0, js != 0);
     const n = call(fd, OP_SEND, true, false, interval);
     if (n < 0) return n;
     sent += n;
@@ -603,9 +627,10 @@ export function sock_sendall(h: i32, buf: isize, off: i32, len: f64, flags: i32)
 }
 
 /** sendto: the destination was built by addr_encode (its length `alen`). */
-export function sock_sendto(h: i32, buf: isize, off: i32, len: f64, flags: i32, alen: i32): i32 {
-  if (!hasCap(CAP_SENDRECV)) return notAvailable(CAP_SENDRECV);
-  setArgs(buf, off, rw(len), flags, alen);
+export function sock_sendto(h: i32, buf: usize, off: i32, len: f64, flags: i32, alen: i32, js: i32): i32 {
+  const c = dataCheck(js);
+  if (c < 0) return c;
+  setArgs(buf, off, rw(len), flags, alen, js != 0);
   return timed(h, OP_SENDTO, true);
 }
 

@@ -3,7 +3,7 @@
 // wasock / CPython (>= 1.0 means wasock is at least as fast). Not a test: figures only.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { WORKLOADS, setup, setupPeer } from './workloads.mjs';
+import { WORKLOADS, KOFFI_WORKLOADS, setup, setupPeer, setupKoffi } from './workloads.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const only = process.argv.slice(2);
@@ -53,5 +53,18 @@ for (const [name, { label, n, peer }] of Object.entries(WORKLOADS)) {
     extra = `   ${peer} ${fmt(mq)} (${(mq / mp).toFixed(2)})`;
   }
   console.log(`${label.padEnd(42)} ${fmt(mp).padStart(12)} ${fmt(mj).padStart(12)} ${(mj / mp).toFixed(2).padStart(7)}${extra}`);
+}
+// wasock against a bare koffi call of the same function, in this process: alternating short
+// runs, best of each (this machine is noisy; the best run is the one least disturbed).
+const KOFFI_ROUNDS = Math.max(5, ROUNDS * 3);
+for (const [name, { label, n, wasock: wname }] of Object.entries(KOFFI_WORKLOADS)) {
+  if (only.length && !only.some((o) => name.startsWith(o))) continue;
+  let bestK = 0, bestW = 0;
+  for (let r = 0; r < KOFFI_ROUNDS; r++) {
+    bestK = Math.max(bestK, wasock(name, n, setupKoffi));
+    bestW = Math.max(bestW, wasock(wname, n));
+  }
+  results[name] = { koffi: bestK, wasock: bestW, ratio: bestW / bestK };
+  console.log(`${label.padEnd(42)} ${fmt(bestK).padStart(12)} ${fmt(bestW).padStart(12)} ${(bestW / bestK).toFixed(2).padStart(7)}   (bare koffi, best of ${KOFFI_ROUNDS}; ratio = wasock / koffi)`);
 }
 if (process.env.BENCH_JSON) console.log(JSON.stringify(results));

@@ -1,6 +1,7 @@
 // wasock side of the benchmarks; each workload mirrors bench/cpython.py line for line.
 import { createRequire } from 'node:module';
 import { spawn } from 'node:child_process';
+import koffi from 'koffi';
 import * as w from '../dist/src/index.js';
 
 const pyStruct = createRequire(import.meta.url)('python-struct');
@@ -18,6 +19,44 @@ function tcpInfoBytes() {
   const buf = c.getsockopt(w.IPPROTO_TCP, w.TCP_INFO, 280);
   a.close(); c.close(); s.close();
   return buf;
+}
+
+/**
+ * wasock against a bare FFI call of the same function in the same process: what wasock
+ * itself costs per call (the Wasm core, the host import, the argument checks). `wasock`
+ * names the workload of setup() measured against setupKoffi()'s.
+ */
+export const KOFFI_WORKLOADS = {
+  getsockopt_koffi: { label: 'getsockopt int vs bare koffi getsockopt', n: 200_000, wasock: 'getsockopt_int' },
+};
+
+/**
+ * koffi's getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, &len) on the same kind of connected
+ * socket, pointers computed once: the floor for wasock's sock.getsockopt(SOL_SOCKET, SO_RCVBUF).
+ */
+export function setupKoffi(name) {
+  if (name !== 'getsockopt_koffi') throw new Error(`no koffi workload ${name}`);
+  const lib = koffi.load('libc.so.6');
+  const getsockopt = lib.func('int getsockopt(int, int, int, intptr_t, intptr_t)');
+  const addressOf = lib.func('intptr_t memmove(void *, void *, size_t)');
+  const area = new ArrayBuffer(16);     // storage off the V8 heap: never moves
+  const base = Number(addressOf(new Uint8Array(area), null, 0));
+  const i32 = new Int32Array(area);
+  const s = new w.socket();
+  s.bind(['127.0.0.1', 0]);
+  s.listen();
+  const c = w.create_connection(s.getsockname());
+  const [a] = s.accept();
+  const fd = c.fileno(), v = base, lp = base + 8;
+  return {
+    run(n) {
+      for (let i = 0; i < n; i++) {
+        i32[2] = 4;     // optlen in, as wasock's core stores it before each call
+        if (getsockopt(fd, 1, 8, v, lp) < 0) throw new Error('getsockopt failed');
+      }
+    },
+    close() { a.close(); c.close(); s.close(); },
+  };
 }
 
 export const WORKLOADS = {

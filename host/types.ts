@@ -17,22 +17,97 @@ export function capBits(caps: Iterable<Capability>): number {
   return bits;
 }
 
+/**
+ * Every import of assembly/bindings/host.ts, with its signature: the typed ABI a JavaScript
+ * host implements (`satisfies HostImports`). Pointers (`ptr`, `addr`, `lenptr`, `out`) are
+ * offsets into the core's memory, 0 meaning NULL; results are >= 0 or -errno. The optional
+ * members belong to a capability (`win_ioctl`: ioctl.windows; the `*_js` ones: js_buffers):
+ * a host lacking it leaves them out and src/core.ts fills in stubs the core never calls.
+ * test/abi.test.ts checks HOST_IMPORT_ARITY against bindings/host.ts, so neither can drift.
+ * (`abort` is also imported by the core, but src/core.ts supplies it, not the host.)
+ */
+export interface HostImports {
+  caps(): number;
+  socket(family: number, type: number, proto: number): number;
+  socketpair(family: number, type: number, proto: number, out: number): number;
+  close(fd: number): number;
+  dup(fd: number): number;
+  bind(fd: number, addr: number, len: number): number;
+  connect(fd: number, addr: number, len: number): number;
+  listen(fd: number, backlog: number): number;
+  accept(fd: number, addr: number, lenptr: number, flags: number): number;
+  getsockopt(fd: number, level: number, opt: number, val: number, lenptr: number): number;
+  setsockopt(fd: number, level: number, opt: number, val: number, len: number): number;
+  getsockname(fd: number, addr: number, lenptr: number): number;
+  getpeername(fd: number, addr: number, lenptr: number): number;
+  recv(fd: number, buf: number, len: number, flags: number): number;
+  send(fd: number, buf: number, len: number, flags: number): number;
+  recvfrom(fd: number, buf: number, len: number, flags: number, addr: number, lenptr: number): number;
+  sendto(fd: number, buf: number, len: number, flags: number, addr: number, alen: number): number;
+  shutdown(fd: number, how: number): number;
+  fcntl(fd: number, cmd: number, arg: number): number;
+  fcntl_ptr(fd: number, cmd: number, ptr: number): number;
+  ioctl(fd: number, request: number, ptr: number): number;
+  ioctl_int(fd: number, request: number, arg: number): number;
+  win_ioctl?(fd: number, code: number, ptr: number, len: number): number;
+  set_nonblocking(fd: number, on: number): number;
+  poll(fd: number, events: number, timeoutMs: number): number;
+  now_ns(): bigint;
+  // js_buffers: `id` names a buffer lent with JsBufferHost.lend(), `off` is u32 bits.
+  recv_js?(fd: number, id: number, off: number, len: number, flags: number): number;
+  send_js?(fd: number, id: number, off: number, len: number, flags: number): number;
+  recvfrom_js?(fd: number, id: number, off: number, len: number, flags: number, addr: number, lenptr: number): number;
+  sendto_js?(fd: number, id: number, off: number, len: number, flags: number, addr: number, alen: number): number;
+  getsockopt_js?(fd: number, level: number, opt: number, id: number, off: number, lenptr: number): number;
+  ioctl_js?(fd: number, request: number, id: number): number;
+}
+
+/** Each import's parameter count: the runtime twin of HostImports (the compiler keeps the keys equal). */
+export const HOST_IMPORT_ARITY = {
+  caps: 0, socket: 3, socketpair: 4, close: 1, dup: 1, bind: 3, connect: 3, listen: 2, accept: 4,
+  getsockopt: 5, setsockopt: 5, getsockname: 3, getpeername: 3, recv: 4, send: 4, recvfrom: 6,
+  sendto: 6, shutdown: 2, fcntl: 3, fcntl_ptr: 3, ioctl: 3, ioctl_int: 3, win_ioctl: 4,
+  set_nonblocking: 2, poll: 3, now_ns: 0, recv_js: 5, send_js: 5, recvfrom_js: 7, sendto_js: 7,
+  getsockopt_js: 6, ioctl_js: 3,
+} as const satisfies { readonly [K in keyof HostImports]-?: number };
+
+/** The imports only a host with the named capability is called with. */
+export const OPTIONAL_IMPORTS: Readonly<Partial<Record<keyof HostImports, Capability>>> = {
+  win_ioctl: 'ioctl.windows',
+  recv_js: 'js_buffers', send_js: 'js_buffers', recvfrom_js: 'js_buffers', sendto_js: 'js_buffers',
+  getsockopt_js: 'js_buffers', ioctl_js: 'js_buffers',
+};
+
 export interface Host {
   /** Shown in NotAvailableError messages: "getsockopt is not available on <name>". */
   readonly name: string;
   readonly capabilities: ReadonlySet<Capability>;
   /** The ABI imports, bound to the core's memory (which the host may hand to the kernel). */
-  imports(memory: WebAssembly.Memory): Record<string, (...args: any[]) => any>;
-  /** Stages a JavaScript buffer for the next call that passes the pointer -1. */
-  stage(buf: Uint8Array): void;
-  /**
-   * The kernel fd behind a socket Node created (net.Socket, net.Server, dgram.Socket), or
-   * null when `x` is none of them. Only a host whose fds are the process's own kernel fds
-   * has it (fromNode, toNodeServer and toNodeSocket need it).
-   */
-  nodeFd?(x: unknown): NodeFd | null;
+  imports(memory: WebAssembly.Memory): HostImports;
 }
 
+/**
+ * A host with the js_buffers capability: it can hand a JavaScript buffer to the OS itself
+ * (the Linux host passes its storage to libc), so src/ lends it the user's bytes instead of
+ * copying them through core memory.
+ */
+export interface JsBufferHost extends Host {
+  /** Lends `buf` for the next *_js import; returns the id the core passes back. */
+  lend(buf: Uint8Array): number;
+}
+
+/**
+ * A host whose fds are the process's own kernel fds, so Node's sockets can be shared with it
+ * (fromNode, toNodeServer and toNodeSocket need it): the Linux host.
+ */
+export interface NodeFdSource {
+  /** The kernel fd behind a socket Node created (net.Socket, net.Server, dgram.Socket), or null when `x` is none of them. */
+  nodeFd(x: unknown): NodeFd | null;
+}
+
+export function isNodeFdSource(host: Host): host is Host & NodeFdSource {
+  return typeof (host as Partial<NodeFdSource>).nodeFd === 'function';
+}
 export type NodeKind = 'net.Socket' | 'net.Server' | 'dgram.Socket';
 
 /**

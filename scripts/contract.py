@@ -119,6 +119,9 @@ CAPABILITIES = (
     ("CAP_SOCKETPAIR", "socketpair", ("socketpair()",)),
     ("CAP_DUP", "dup", ("socket.dup", "fromfd()")),
     ("CAP_SOCKNAME", "sockname", ("socket.getsockname", "socket.getpeername", "socket(fileno=)", "fromfd()")),
+    # Not a Python method: a JavaScript host's zero-copy data path (bindings/host.ts's *_js
+    # imports); src/ asks once per core whether to lend buffers or copy through core memory.
+    ("CAP_JS_BUFFERS", "js_buffers", ("(none: without it data goes through core memory)",)),
 )
 
 # ------------------------------------------------------------------------------ option table

@@ -1,7 +1,8 @@
 // Loads the Wasm core, binds it to a host, and gives src/ typed access to its exports and
 // scratch memory. One core per host; the default one runs on the Linux host.
 import { readFileSync, existsSync } from 'node:fs';
-import type { Host } from '../host/types.js';
+import type { Host, HostImports, JsBufferHost } from '../host/types.js';
+import { HOST_IMPORT_ARITY, OPTIONAL_IMPORTS } from '../host/types.js';
 import { LinuxHost } from '../host/linux/index.js';
 import { MemoryError, SystemError } from './exceptions.js';
 import type { CoreExports } from './generated/core-exports.js';
@@ -39,6 +40,22 @@ export function ownBytes(u8: Uint8Array, buf: Buffer, from: number, to: number):
   return new Uint8Array(pooled.buffer, pooled.byteOffset, n);
 }
 
+/**
+ * The host's imports, with a stub for each optional one it leaves out: the core imports every
+ * name, but calls an optional one only when the host declares its capability, so a stub that
+ * runs is an internal error.
+ */
+function withStubs(imports: HostImports): HostImports {
+  const all: Record<string, unknown> = { ...imports };
+  for (const name of Object.keys(HOST_IMPORT_ARITY)) {
+    if (all[name] !== undefined) continue;
+    const cap = OPTIONAL_IMPORTS[name as keyof HostImports];
+    if (cap === undefined) throw new TypeError(`wasock: the host lacks the import '${name}'`);
+    all[name] = () => { throw new SystemError(`wasock core called '${name}' on a host without '${cap}'`); };
+  }
+  return all as unknown as HostImports;
+}
+
 /** The size of copyOut's pool for small results (Node's Buffer pool is the same size). */
 const SMALL_POOL = 8192;
 
@@ -64,6 +81,12 @@ export class Core {
   stBase = 0; stCap = 0; stGen = 0;
   readonly memory: WebAssembly.Memory;
   readonly host: Host;
+  /**
+   * The host when it declares js_buffers (the core's own answer, asked once here), else null:
+   * data calls then lend it the JavaScript buffer (`js` = 1) instead of copying through core
+   * memory, the path every other host takes.
+   */
+  readonly jsb: JsBufferHost | null;
   /** Scratch addresses (assembly/layout.ts). */
   readonly OUT: number; readonly VAL: number; readonly ADDR: number;
   readonly ADDRLEN: number; readonly STR: number;
@@ -88,7 +111,7 @@ export class Core {
     const instance = new WebAssembly.Instance(wasmModule, {
       env: { memory: this.memory },
       // abort is the core's own, not the host's: an internal error is a core matter.
-      host: { ...host.imports(this.memory), abort: (m: number, f: number, l: number, col: number) => { throw this.abandon(this.abortText(m, f, l, col)); } },
+      host: { ...withStubs(host.imports(this.memory)), abort: (m: number, f: number, l: number, col: number) => { throw this.abandon(this.abortText(m, f, l, col)); } },
     });
     this.x = instance.exports as unknown as CoreExports;
     this.x.core_init();
@@ -103,6 +126,22 @@ export class Core {
     this.ADDR = this.x.core_layout(L_ADDR);
     this.ADDRLEN = this.x.core_layout(L_ADDRLEN);
     this.STR = this.x.core_layout(L_STR);
+    let jsb: JsBufferHost | null = null;
+    for (let i = 0, n = this.x.core_cap_count(); i < n; i++) {
+      if (this.str(this.x.core_cap_name(i)) === 'js_buffers' && this.x.core_has_cap(i) === 1) {
+        if (typeof (host as Partial<JsBufferHost>).lend !== 'function') throw new TypeError(`wasock: host ${host.name} declares js_buffers but has no lend()`);
+        jsb = host as JsBufferHost;
+      }
+    }
+    this.jsb = jsb;
+  }
+
+  /**
+   * Room for `len` bytes of data in core memory (the core's staging area, reused by the
+   * next call): where a host without js_buffers sends from and receives into.
+   */
+  area(len: number): number {
+    return this.allocating(() => this.x.core_stage(len));
   }
 
   /** The text of an AssemblyScript abort(), read defensively: the memory may be inconsistent. */
@@ -219,7 +258,7 @@ export class Core {
   /**
    * Room for a result of up to 64 bytes in the small-result pool (copyOut's, or a host's
    * that writes there directly: getsockopt_js): returns its offset; smallResult() then
-   * hands out the bytes. A caller passing the pool to a host stages it first.
+   * hands out the bytes. A caller handing the pool to a js_buffers host lends it first.
    */
   smallSlot(): number {
     if (this._smallOff + 64 > SMALL_POOL) {
@@ -231,7 +270,7 @@ export class Core {
     }
     return this._smallOff;
   }
-  /** The small-result pool's bytes (what smallSlot()'s caller stages on the host). */
+  /** The small-result pool's bytes (what smallSlot()'s caller lends a js_buffers host). */
   get smallPool(): Uint8Array { return this._small8; }
   /** The len bytes a host wrote at smallSlot()'s offset, as a result of their own. */
   smallResult(off: number, len: number): Uint8Array {

@@ -171,10 +171,13 @@ export function ioctl(fd: FileDescriptorLike, request: number, arg?: IoctlArg, m
   } else if (isMutableBuffer(arg)) {
     const b = asBytes(arg), len = b.length;
     const mutate = mutate_flag === undefined || pyTruthy(mutate_flag);
-    const at = c.VAL;
+    const at = c.VAL, j = c.jsb;
+    // Over 1024 bytes the kernel gets the buffer itself: lent to a js_buffers host, or
+    // staged in core memory (and copied back below) for any other.
+    let big = 0;
     if (len <= valSize) c.u8.set(b, at);
-    else if (mutate) c.host.stage(b);    // over 1024 bytes: the kernel gets the buffer itself
-    r = x.fd_ioctl_buf(th, tf, request, len, mutate ? IOCTL_MUTATE : IOCTL_COPY);
+    else if (mutate) big = j !== null ? j.lend(b) : c.stageIn(b);
+    r = x.fd_ioctl_buf(th, tf, request, len, mutate ? IOCTL_MUTATE : IOCTL_COPY, big, j !== null ? 1 : 0);
     if (!mutate) {
       if (r < 0) raise(r, 'ioctl');
       return c.copyOut(at, len);
@@ -184,10 +187,12 @@ export function ioctl(fd: FileDescriptorLike, request: number, arg?: IoctlArg, m
       const u8 = c.u8;
       if (len <= 16) for (let i = 0; i < len; i++) b[i] = u8[at + i];
       else b.set(u8.subarray(at, at + len));
+    } else if (j === null && r > -ERR_BASE) {
+      b.set(c.u8.subarray(big, big + len));
     }
   } else if (isEncodable(arg) || arg instanceof ReadOnlyBuffer) {
     const len = stageImmutable(arg);
-    r = x.fd_ioctl_buf(th, tf, request, len, IOCTL_COPY);
+    r = x.fd_ioctl_buf(th, tf, request, len, IOCTL_COPY, 0, 0);
     if (r < 0) raise(r, 'ioctl');
     return c.copyOut(c.VAL, len);
   } else {

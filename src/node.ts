@@ -12,7 +12,7 @@ import type * as dgram from 'node:dgram';
 import { core, type Core } from './core.js';
 import { errorFor, NotAvailableError, ValueError } from './errors.js';
 import { socket } from './socket.js';
-import type { Host, NodeFd } from '../host/types.js';
+import { isNodeFdSource, type Host, type NodeFd } from '../host/types.js';
 
 const SOCK_STREAM = 1;
 const AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
@@ -34,9 +34,12 @@ function typeName(x: unknown): string {
   return (x as object).constructor?.name ?? 'Object';
 }
 
-/** The host's accessor for Node's fds; hosts whose fds are not the process's have none. */
+/**
+ * The host's accessor for Node's fds: only a host whose fds are the process's has one (the
+ * Linux host's NodeFdSource); it is not part of the generic Host.
+ */
 function nodeFds(host: Host, fn: string): (x: unknown) => NodeFd | null {
-  if (host.nodeFd === undefined) {
+  if (!isNodeFdSource(host)) {
     throw new NotAvailableError(`${fn} is not available on ${host.name} (its sockets are not the process's fds)`, 'node', host.name);
   }
   return host.nodeFd.bind(host);

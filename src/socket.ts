@@ -137,11 +137,11 @@ export class socket {
     if (typeof buflen !== 'number' || !isInt32Number(buflen)) buflen = cInt(buflen);
     if (buflen === 0) return this.getsockopt(level, optname);
     const c = this._c;
-    if (buflen > 0 && buflen <= 64) {
+    const j = c.jsb;
+    if (buflen > 0 && buflen <= 64 && j !== null) {
       // The kernel writes straight into the small-result pool: no copy out of the core.
       const off = c.smallSlot();
-      c.host.stage(c.smallPool);
-      const n = c.x.sock_getsockopt_js(this._h, level, optname, buflen, off);
+      const n = c.x.sock_getsockopt_js(this._h, level, optname, buflen, j.lend(c.smallPool), off);
       if (n < 0) fail(n, 'getsockopt', c);
       return c.smallResult(off, n);
     }
@@ -395,8 +395,13 @@ export class socket {
     const size = recvSize(bufsize), fl = cInt(flags);
     const c = this._c;
     const buf = allocate(size);   // the core rejects a negative size
-    c.host.stage(buf);
-    const r = c.x.sock_recv(this._h, -1, 0, size, fl);
+    const j = c.jsb;
+    let r: number;
+    if (j !== null) r = c.x.sock_recv(this._h, j.lend(buf), 0, size, fl, 1);
+    else {
+      const at = c.area(size);
+      r = intoBuf(c, buf, at, c.x.sock_recv(this._h, at, 0, size, fl, 0));
+    }
     if (r < 0) fail(r, 'recv', this._c);
     return r === size ? buf : buf.slice(0, r);
   }
@@ -406,8 +411,13 @@ export class socket {
     const b = writableBuffer('recv_into', arguments.length, buffer);
     const c = this._c;
     const nb = recvSize(nbytes), fl = cInt(flags);
-    c.host.stage(b);
-    const r = c.x.sock_recv_into(this._h, -1, b.length, nb, fl);
+    const j = c.jsb;
+    let r: number;
+    if (j !== null) r = c.x.sock_recv_into(this._h, j.lend(b), b.length, nb, fl, 1);
+    else {
+      const at = c.area(nb > 0 && nb < b.length ? nb : b.length);
+      r = intoBuf(c, b, at, c.x.sock_recv_into(this._h, at, b.length, nb, fl, 0));
+    }
     if (r < 0) fail(r, 'recv_into', this._c);
     return r;
   }
@@ -419,8 +429,13 @@ export class socket {
     const size = recvSize(bufsize), fl = cInt(flags);
     const c = this._c;
     const buf = allocate(size);
-    c.host.stage(buf);
-    const r = c.x.sock_recvfrom(this._h, -1, 0, size, fl);
+    const j = c.jsb;
+    let r: number;
+    if (j !== null) r = c.x.sock_recvfrom(this._h, j.lend(buf), 0, size, fl, 1);
+    else {
+      const at = c.area(size);
+      r = intoBuf(c, buf, at, c.x.sock_recvfrom(this._h, at, 0, size, fl, 0));
+    }
     if (r < 0) fail(r, 'recvfrom', this._c);
     return [r === size ? buf : buf.slice(0, r), readAddress(c, c.i32[c.ADDRLEN >> 2]) as Address];
   }
@@ -430,8 +445,13 @@ export class socket {
     const b = writableBuffer('recvfrom_into', arguments.length, buffer);
     const c = this._c;
     const nb = recvSize(nbytes), fl = cInt(flags);
-    c.host.stage(b);
-    const r = c.x.sock_recvfrom_into(this._h, -1, b.length, nb, fl);
+    const j = c.jsb;
+    let r: number;
+    if (j !== null) r = c.x.sock_recvfrom_into(this._h, j.lend(b), b.length, nb, fl, 1);
+    else {
+      const at = c.area(nb > 0 && nb < b.length ? nb : b.length);
+      r = intoBuf(c, b, at, c.x.sock_recvfrom_into(this._h, at, b.length, nb, fl, 0));
+    }
     if (r < 0) fail(r, 'recvfrom_into', this._c);
     return [r, readAddress(c, c.i32[c.ADDRLEN >> 2]) as Address];
   }
@@ -442,8 +462,9 @@ export class socket {
     if (n < 1 || n > 2) throw argCount('send', n, 1, 2);
     const b = bytesArg(data);
     const c = this._c, fl = cInt(flags);
-    c.host.stage(b);
-    const r = c.x.sock_send(this._h, -1, 0, b.length, fl);
+    const j = c.jsb;
+    const r = j !== null ? c.x.sock_send(this._h, j.lend(b), 0, b.length, fl, 1)
+      : c.x.sock_send(this._h, c.stageIn(b), 0, b.length, fl, 0);
     if (r < 0) fail(r, 'send', this._c);
     return r;
   }
@@ -454,8 +475,9 @@ export class socket {
     if (n < 1 || n > 2) throw argCount('sendall', n, 1, 2);
     const b = bytesArg(data);
     const c = this._c, fl = cInt(flags);
-    c.host.stage(b);
-    const r = c.x.sock_sendall(this._h, -1, 0, b.length, fl);
+    const j = c.jsb;
+    const r = j !== null ? c.x.sock_sendall(this._h, j.lend(b), 0, b.length, fl, 1)
+      : c.x.sock_sendall(this._h, c.stageIn(b), 0, b.length, fl, 0);
     if (r < 0) fail(r, 'sendall', this._c);
   }
 
@@ -470,8 +492,9 @@ export class socket {
     const [sn, port, flow, scope] = putAddress(c, this.family, addr, 'sendto');
     const alen = c.x.addr_encode(this._family, sn, port, flow, scope);
     if (alen < 0) fail(alen, 'sendto', this._c);
-    c.host.stage(b);
-    const r = c.x.sock_sendto(this._h, -1, 0, b.length, flags, alen);
+    const j = c.jsb;
+    const r = j !== null ? c.x.sock_sendto(this._h, j.lend(b), 0, b.length, flags, alen, 1)
+      : c.x.sock_sendto(this._h, c.stageIn(b), 0, b.length, flags, alen, 0);
     if (r < 0) fail(r, 'sendto', this._c);
     return r;
   }
@@ -651,6 +674,15 @@ function recvSize(v: unknown): number {
 }
 
 /** A receive buffer of `size` bytes (none for a negative size, which the core rejects). */
+/**
+ * A receive through core memory (a host without js_buffers): the `r` bytes the core left at
+ * `at` (c.area()) copied into `buf`; returns r.
+ */
+function intoBuf(c: Core, buf: Uint8Array, at: number, r: number): number {
+  if (r > 0) buf.set(c.u8.subarray(at, at + r));
+  return r;
+}
+
 function allocate(size: number): Uint8Array {
   try {
     return new Uint8Array(size > 0 ? size : 0);

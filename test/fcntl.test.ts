@@ -11,6 +11,7 @@ import * as generatedFcntl from '../src/generated/fcntl.js';
 import { hex, unhex, jsArg as sharedJsArg } from './helpers/replay.js';
 import { replayIt } from './helpers/hosts.js';
 import { core } from '../src/core.js';
+import type { HostImports } from '../host/types.js';
 
 interface Arg { t: string; v?: unknown; hex?: string }
 interface Step {
@@ -274,8 +275,8 @@ describe('fcntl and ioctl: capabilities and host calls', () => {
       override imports(memory: WebAssembly.Memory) {
         const real = super.imports(memory);
         const out: Record<string, (...a: any[]) => any> = {};
-        for (const [k, f] of Object.entries(real)) out[k] = (...a: any[]) => { counts[k] = (counts[k] ?? 0) + 1; return f(...a); };
-        return out;
+        for (const [k, f] of Object.entries(real)) out[k] = (...a: any[]) => { counts[k] = (counts[k] ?? 0) + 1; return (f as (...a: any[]) => any)(...a); };
+        return out as unknown as HostImports;
       }
     }
     restore = w.useHost(new CountingHost());

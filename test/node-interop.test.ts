@@ -15,7 +15,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as w from '../src/index.js';
 import { fdCount } from './helpers/fds.js';
 import { LinuxHost } from '../host/linux/index.js';
-import type { Host } from '../host/types.js';
+import type { JsBufferHost } from '../host/types.js';
 import { loadFixture, invoke, expectOutcome, jsArg, type Case } from './helpers/replay.js';
 
 /** O_NONBLOCK (0o4000) of the open file description behind fd (/proc/self/fdinfo flags). */
@@ -495,7 +495,7 @@ describe('objects without an fd, and wrong arguments: clear errors, nothing leak
 
   it('a host whose fds are not the process\'s has no Node interop (NotAvailableError)', async () => {
     const linux = new LinuxHost();
-    const host: Host = { name: 'sandbox', capabilities: linux.capabilities, imports: (m) => linux.imports(m), stage: (b) => linux.stage(b) };
+    const host: JsBufferHost = { name: 'sandbox', capabilities: linux.capabilities, imports: (m) => linux.imports(m), lend: (b) => linux.lend(b) };
     const previous = w.useHost(host);
     try {
       const s = new w.socket();

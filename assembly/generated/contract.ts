@@ -85,7 +85,8 @@ export const CAP_NAME_LOOKUP: i32 = 16;  // name_lookup
 export const CAP_SOCKETPAIR: i32 = 17;  // socketpair
 export const CAP_DUP: i32 = 18;  // dup
 export const CAP_SOCKNAME: i32 = 19;  // sockname
-export const CAP_COUNT: i32 = 20;
+export const CAP_JS_BUFFERS: i32 = 20;  // js_buffers
+export const CAP_COUNT: i32 = 21;
 
 // Option table: OPT_KIND values, OPT_FLAGS bits, OPT_FAMILIES bits.
 export const OPT_KIND_INT: i32 = 0;
@@ -167,4 +168,5 @@ export const CAP_NAMES: StaticArray<string> = [
   "socketpair",
   "dup",
   "sockname",
+  "js_buffers",
 ];

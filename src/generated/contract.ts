@@ -85,7 +85,8 @@ export const CAP_NAME_LOOKUP = 16;  // name_lookup
 export const CAP_SOCKETPAIR = 17;  // socketpair
 export const CAP_DUP = 18;  // dup
 export const CAP_SOCKNAME = 19;  // sockname
-export const CAP_COUNT = 20;
+export const CAP_JS_BUFFERS = 20;  // js_buffers
+export const CAP_COUNT = 21;
 
 // Option table: OPT_KIND values, OPT_FLAGS bits, OPT_FAMILIES bits.
 export const OPT_KIND_INT = 0;
@@ -233,6 +234,7 @@ export const CAPABILITIES = [
   'socketpair',
   'dup',
   'sockname',
+  'js_buffers',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -258,6 +260,7 @@ export const CAPABILITY_GATES: Readonly<Record<Capability, readonly string[]>> =
   'socketpair': ['socketpair()'],
   'dup': ['socket.dup', 'fromfd()'],
   'sockname': ['socket.getsockname', 'socket.getpeername', 'socket(fileno=)', 'fromfd()'],
+  'js_buffers': ['(none: without it data goes through core memory)'],
 };
 
 /** socket method -> the capability every call of it needs (socket.isAvailable(method)). */

@@ -26,7 +26,7 @@ export interface CoreExports {
   fd_fcntl_int(h: number, fd: number, cmd: number, arg: number): number;
   fd_fcntl_buf(h: number, fd: number, cmd: number, len: number): number;
   fd_ioctl_int(h: number, fd: number, request: number, arg: number): number;
-  fd_ioctl_buf(h: number, fd: number, request: number, len: number, mode: number): number;
+  fd_ioctl_buf(h: number, fd: number, request: number, len: number, mode: number, buf: number, js: number): number;
   sock_ioctl_kind(control: number): number;
   sock_ioctl(h: number, control: number, a: number, b: number, c: number): number;
   core_init(): number;
@@ -60,7 +60,7 @@ export interface CoreExports {
   sock_decref(h: number): number;
   sock_getsockopt_int(h: number, level: number, opt: number): number;
   sock_getsockopt_buf(h: number, level: number, opt: number, buflen: number): number;
-  sock_getsockopt_js(h: number, level: number, opt: number, buflen: number, off: number): number;
+  sock_getsockopt_js(h: number, level: number, opt: number, buflen: number, id: number, off: number): number;
   sock_setsockopt_int(h: number, level: number, opt: number, value: number): number;
   sock_setsockopt_buf(h: number, level: number, opt: number, ptr: number, len: number): number;
   sock_setsockopt_null(h: number, level: number, opt: number, optlen: number): number;
@@ -74,13 +74,13 @@ export interface CoreExports {
   sock_getsockname(h: number): number;
   sock_getpeername(h: number): number;
   sock_shutdown(h: number, how: number): number;
-  sock_recv(h: number, buf: number, off: number, len: number, flags: number): number;
-  sock_recv_into(h: number, buf: number, bufLen: number, nbytes: number, flags: number): number;
-  sock_recvfrom_into(h: number, buf: number, bufLen: number, nbytes: number, flags: number): number;
-  sock_recvfrom(h: number, buf: number, off: number, len: number, flags: number): number;
-  sock_send(h: number, buf: number, off: number, len: number, flags: number): number;
-  sock_sendall(h: number, buf: number, off: number, len: number, flags: number): number;
-  sock_sendto(h: number, buf: number, off: number, len: number, flags: number, alen: number): number;
+  sock_recv(h: number, buf: number, off: number, len: number, flags: number, js: number): number;
+  sock_recv_into(h: number, buf: number, bufLen: number, nbytes: number, flags: number, js: number): number;
+  sock_recvfrom_into(h: number, buf: number, bufLen: number, nbytes: number, flags: number, js: number): number;
+  sock_recvfrom(h: number, buf: number, off: number, len: number, flags: number, js: number): number;
+  sock_send(h: number, buf: number, off: number, len: number, flags: number, js: number): number;
+  sock_sendall(h: number, buf: number, off: number, len: number, flags: number, js: number): number;
+  sock_sendto(h: number, buf: number, off: number, len: number, flags: number, alen: number, js: number): number;
   st_compile(ptr: number, len: number): number;
   st_free(block: number): void;
   st_size(block: number): number;

@@ -65,14 +65,18 @@ export class SocketIO implements RawInternals {
   _readIntoPool(pool: Uint8Array, off: number, len: number): number | null {
     this._checkReadable();
     if (this._timeoutOccurred) throw new OSError('cannot read from timed out object');
-    const s = this._sock!, c = s._c;
-    c.host.stage(pool);
+    const s = this._sock!, c = s._c, j = c.jsb;
     // The core takes a C int: a window of 2**31 bytes or more asks for 2**31 - 1, which
     // no socket receive reaches anyway (CPython's ssize_t read gets the same bytes).
-    const r = c.x.sock_recv(s._h, -1, off, len > 0x7fffffff ? 0x7fffffff : len, 0);
+    const n = len > 0x7fffffff ? 0x7fffffff : len;
+    // A js_buffers host receives into the pool itself; any other through core memory.
+    const at = j === null ? c.area(n) : 0;
+    const r = j !== null ? c.x.sock_recv(s._h, j.lend(pool), off, n, 0, 1) : c.x.sock_recv(s._h, at, 0, n, 0, 0);
+    if (r > 0 && j === null) pool.set(c.u8.subarray(at, at + r), off);
     if (r >= 0) return r;
     return this._recvFailed(errorFor(r, 'recv_into', s._c));
   }
+
 
   private _recvFailed(e: unknown): null {
     if (e instanceof TimeoutError && e.errno === null) { this._timeoutOccurred = true; throw e; }
