@@ -2,7 +2,7 @@
 // ioctl.windows (CPython's socket.ioctl exists on Windows only; POSIX code uses fcntl.ioctl).
 import type { Capability, Host } from '../types.js';
 import { CAPABILITIES, capBits } from '../types.js';
-import { libc, baseAddress } from './libc.js';
+import { libc as loadLibc, baseAddress } from './libc.js';
 import { nodeFd } from './node-handles.js';
 
 const LINUX_CAPS = new Set<Capability>(CAPABILITIES.filter((c) => c !== 'ioctl.windows'));
@@ -23,6 +23,8 @@ export class LinuxHost implements Host {
   nodeFd(x: unknown) { return nodeFd(x); }
 
   imports(memory: WebAssembly.Memory): Record<string, (...args: any[]) => any> {
+    // koffi loads here, when a core is bound to this host (the first socket), not at import.
+    const libc = loadLibc();
     const base = baseAddress(memory.buffer);
     // A pollfd lives in its own 8-byte area so poll never clobbers the core's scratch.
     // (A plain ArrayBuffer's storage is off the V8 heap and never moves.)
