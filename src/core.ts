@@ -1,12 +1,15 @@
 // Loads the Wasm core, binds it to a host, and gives src/ typed access to its exports and
-// scratch memory. One core per host; the default one runs on the Linux host.
-import { readFileSync, existsSync } from 'node:fs';
-import type { Host, HostImports, JsBufferHost } from '../host/types.js';
+// scratch memory. One core per host. The default core starts with no host (struct, errors
+// and the option table need none) and moves to the registered host on the first socket
+// (src/hosts.ts). Nothing here is Node's: the core's bytes are embedded, and Buffer is used
+// only where it exists.
+import type { Capability, Host, HostImports, JsBufferHost } from '../host/types.js';
 import { HOST_IMPORT_ARITY, OPTIONAL_IMPORTS } from '../host/types.js';
-import { LinuxHost } from '../host/linux/index.js';
-import { MemoryError, SystemError } from './exceptions.js';
+import { MemoryError, SystemError, NotAvailableError } from './exceptions.js';
 import type { CoreExports } from './generated/core-exports.js';
 import { ARG_FLOAT, L_OUT, L_VAL, L_ADDR, L_ADDRLEN, L_STR } from './generated/contract.js';
+import { CORE_WASM_BASE64 } from './core-wasm.generated.js';
+import { defaultHostFactory, HOSTS } from './hosts.js';
 
 /**
  * The core's exports, typed from assembly/index.ts by scripts/gen_contract.py: what the core
@@ -14,16 +17,25 @@ import { ARG_FLOAT, L_OUT, L_VAL, L_ADDR, L_ADDRLEN, L_STR } from './generated/c
  */
 export type { CoreExports };
 
-function findWasm(): Uint8Array<ArrayBuffer> {
-  // src/core.ts runs from src/ (tests, via vitest) or from dist/src/ (the built package).
-  for (const rel of ['../build/core.wasm', '../../build/core.wasm']) {
-    const url = new URL(rel, import.meta.url);
-    if (existsSync(url)) return new Uint8Array(readFileSync(url));
+/** Node's Buffer, where there is one (not in a browser): faster copies, see ownBytes(). */
+const HAS_BUFFER = typeof Buffer === 'function';
+
+/** build/core.wasm's bytes, embedded at build time: no node:fs, no fetch, loadable synchronously. */
+export function coreWasm(): Uint8Array<ArrayBuffer> {
+  if (HAS_BUFFER) {
+    const b = Buffer.from(CORE_WASM_BASE64, 'base64');   // native decoding
+    return new Uint8Array(b.buffer as ArrayBuffer, b.byteOffset, b.length);
   }
-  throw new Error('wasock: build/core.wasm is missing; run `npm run build`');
+  const s = atob(CORE_WASM_BASE64);
+  const u = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
+  return u;
 }
 
 let wasmModule: WebAssembly.Module | null = null;
+function coreModule(): WebAssembly.Module {
+  return wasmModule ??= new WebAssembly.Module(coreWasm());
+}
 
 /**
  * Bytes [from, to) of `u8` as a result of their own (`buf`: the same bytes as a Buffer, for
@@ -33,7 +45,8 @@ let wasmModule: WebAssembly.Module | null = null;
  */
 export function ownBytes(u8: Uint8Array, buf: Buffer, from: number, to: number): Uint8Array {
   const n = to - from;
-  if (n <= 64) return u8.slice(from, to);
+  // Without Buffer (a browser) every result is a Uint8Array of its own.
+  if (n <= 64 || !HAS_BUFFER) return u8.slice(from, to);
   const pooled = Buffer.allocUnsafe(n);
   buf.copy(pooled, 0, from, to);
   // A plain Uint8Array over the pooled bytes: the same class as every other result.
@@ -55,6 +68,8 @@ function withStubs(imports: HostImports): HostImports {
   }
   return all as unknown as HostImports;
 }
+
+const EMPTY_BUFFER = (HAS_BUFFER ? Buffer.alloc(0) : new Uint8Array(0)) as Buffer;
 
 /** The size of copyOut's pool for small results (Node's Buffer pool is the same size). */
 const SMALL_POOL = 8192;
@@ -95,7 +110,8 @@ export class Core {
   private _u32: Uint32Array;
   private _f64: Float64Array;
   private _big64: BigInt64Array;
-  private _membuf: Buffer = Buffer.alloc(0);
+  // Empty until first used (membuf); a browser has no Buffer, and ownBytes() never reads it there.
+  private _membuf: Buffer = EMPTY_BUFFER;
   private _bigU64: BigUint64Array;
   private strings = new Map<number, string>();
   private _small = new ArrayBuffer(0);      // copyOut's pool for results up to 64 bytes
@@ -107,8 +123,7 @@ export class Core {
   constructor(host: Host, maxPages = 65536) {
     this.host = host;
     this.memory = new WebAssembly.Memory({ initial: 4, maximum: maxPages });
-    wasmModule ??= new WebAssembly.Module(findWasm());
-    const instance = new WebAssembly.Instance(wasmModule, {
+    const instance = new WebAssembly.Instance(coreModule(), {
       env: { memory: this.memory },
       // abort is the core's own, not the host's: an internal error is a core matter.
       host: { ...withStubs(host.imports(this.memory)), abort: (m: number, f: number, l: number, col: number) => { throw this.abandon(this.abortText(m, f, l, col)); } },
@@ -283,9 +298,9 @@ export class Core {
     return this.membuf.subarray(start, end);
   }
 
-  /** All of core memory as a Buffer (for its native copy), renewed as the views are. */
+  /** All of core memory as a Buffer (for its native copy), renewed as the views are. Node only. */
   get membuf(): Buffer {
-    if (this._membuf.length === 0) this._membuf = Buffer.from(this.memory.buffer);
+    if (this._membuf.length === 0 && HAS_BUFFER) this._membuf = Buffer.from(this.memory.buffer);
     return this._membuf;
   }
 
@@ -312,6 +327,27 @@ export class Core {
   }
 }
 
+/**
+ * The host of a core that has none (yet): every capability absent, so the core calls none
+ * of its imports but caps. struct, the errno table, the option table and the decoders run
+ * on such a core; a socket never does (hostCore()).
+ */
+class NoHost implements Host {
+  readonly name = 'no host';
+  readonly capabilities: ReadonlySet<Capability> = new Set();
+  imports(): HostImports {
+    // Built from the module's own import list, so it follows the ABI as it changes.
+    const imports: Record<string, (...args: never[]) => unknown> = {};
+    for (const i of WebAssembly.Module.imports(coreModule())) {
+      if (i.module !== 'host' || i.kind !== 'function') continue;
+      imports[i.name] = () => { throw new SystemError(`wasock core: host call '${i.name}' on a core without a host`); };
+    }
+    imports.caps = () => 0;
+    return imports as unknown as HostImports;
+  }
+}
+const NO_HOST = new NoHost();
+
 let defaultCore: Core | null = null;
 
 /**
@@ -324,23 +360,48 @@ export function whenCoreChanges(f: () => void): void { onChange.push(f); }
 function changed(): void { for (const f of onChange) f(); }
 
 /**
- * The core every new socket uses: the Linux host unless useHost() chose another. A core
- * given up after an internal error is replaced here, on the same host, with the same
- * default timeout.
+ * The top-level API's core: host-free work (struct, errors, options, the default timeout)
+ * runs on it as it is; hostCore() gives it its host. A core given up after an internal
+ * error is replaced here, on the same host, with the same default timeout.
  */
 export function core(): Core {
   const c = defaultCore;
   if (c !== null && c.broken === null) return c;
-  defaultCore = c === null ? new Core(new LinuxHost()) : successor(c);
+  defaultCore = c === null ? new Core(NO_HOST) : successor(c);
   changed();
   return defaultCore;
 }
 
-function successor(old: Core): Core {
-  const c = new Core(old.host);
-  const t = old.lastDefaultTimeout;
+/**
+ * The core new sockets use: core(), moved onto the registered host (src/hosts.ts) the first
+ * time, keeping its default timeout; the host (koffi, for Linux) loads only then. Where no
+ * host is registered (a browser), NotAvailableError names the hosts there are.
+ */
+export function hostCore(): Core {
+  const c = core();
+  if (c.host !== NO_HOST) return c;
+  const make = defaultHostFactory();
+  if (make === null) {
+    throw new NotAvailableError(`no socket host in this environment; hosts: ${HOSTS}`, 'socket.create', NO_HOST.name);
+  }
+  defaultCore = successor(c, make(), c.x.core_getdefaulttimeout());
+  changed();
+  return defaultCore;
+}
+
+function successor(old: Core, host: Host = old.host, t: number = old.lastDefaultTimeout): Core {
+  const c = new Core(host);
   if (t >= 0) c.x.core_setdefaulttimeout(ARG_FLOAT /* seconds */, t);
   return c;
+}
+
+/**
+ * A core of its own on `host` (a network's, src/network.ts), replaced after an internal
+ * error as core() replaces the default one.
+ */
+export function ownCore(host: Host, maxPages?: number): () => Core {
+  let c = new Core(host, maxPages);
+  return () => (c.broken === null ? c : (c = successor(c)));
 }
 
 /**
@@ -350,6 +411,8 @@ function successor(old: Core): Core {
  * the previous host.
  */
 export function useHost(host: Host, maxPages?: number): Host {
+  // Before the first socket this is the host-free core's placeholder: handing it back
+  // restores "the registered host, on the next socket".
   const previous = core().host;
   defaultCore = new Core(host, maxPages);
   changed();

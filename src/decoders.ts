@@ -593,12 +593,19 @@ export function encodeIpv6Mreq(v: { multiaddr: unknown; interface?: unknown }): 
   return (S_MREQ6 ??= new Struct('@16sI')).pack(addressBytes(v.multiaddr, AF_INET6), v.interface ?? 0);
 }
 
+/** Lower-case hex of bytes (no Buffer: the decoders load in a browser too). */
+function hex(v: Uint8Array): string {
+  let s = '';
+  for (const x of v) s += x.toString(16).padStart(2, '0');
+  return s;
+}
+
 /** Decoded values of any shape as one short line: `{onoff=1, linger=5}` (for `wasock probe`). */
 export function formatDecoded(v: unknown): string {
   if (v === null || v === undefined) return 'None';
   if (typeof v === 'string') return `'${v}'`;
   if (typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (v instanceof Uint8Array) return `b'${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}'`;
+  if (v instanceof Uint8Array) return `b'${hex(v)}'`;
   if (Array.isArray(v)) return `[${v.map(formatDecoded).join(', ')}]`;
   return `{${Object.entries(v as object).map(([k, x]) => `${k}=${formatDecoded(x)}`).join(', ')}}`;
 }
@@ -606,7 +613,7 @@ export function formatDecoded(v: unknown): string {
 /** A decoded value with JSON-safe leaves: bigint as a decimal string, bytes as hex. */
 export function jsonDecoded(v: unknown): unknown {
   if (typeof v === 'bigint') return v.toString();
-  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex');
+  if (v instanceof Uint8Array) return hex(v);
   if (Array.isArray(v)) return v.map(jsonDecoded);
   if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, jsonDecoded(x)]));
   return v;

@@ -8,7 +8,7 @@
 // is always writable. So a plain Uint8Array (or any ArrayBufferView / ArrayBuffer) is a
 // mutable buffer, like bytearray, and readonly(buf) marks one as read-only, like bytes. A
 // string is a str: encoded as UTF-8, read-only.
-import { core, type Core } from './core.js';
+import { hostCore, type Core } from './core.js';
 import { errorFor, coreError, E_FILDES_NEGATIVE } from './errors.js';
 import { socket } from './socket.js';
 import { cInt, cIntClinic, cUIntMask, fildes, isInt32Number, pyTruthy, LONE_SURROGATE } from './args.js';
@@ -37,7 +37,7 @@ function setTarget(fd: unknown): void {
   if (fd instanceof socket && fd.fileno === socketFileno) {
     tc = fd._c; th = fd._h; tf = -1;
   } else {
-    tc = core(); th = -1; tf = fildes(fd);
+    tc = hostCore(); th = -1; tf = fildes(fd);   // an fd: the host's
   }
   if (valSize === 0) valSize = tc.x.core_layout(L_VAL_SIZE);
 }

@@ -1,5 +1,5 @@
 // Module-level functions of Python's socket module (socket.py).
-import { core } from './core.js';
+import { core, hostCore, type Core } from './core.js';
 import { errorFor, OSError, ValueError, UnicodeError, gaierror, osErrorWith, coreCode, E_ADDR_FAMILY_HOST } from './errors.js';
 import { timeoutKind, timeoutValue, cInt, cIntClinic, cFdLong, cLong, asPyInt, pyTruthy, pyTypeName, LONE_SURROGATE } from './args.js';
 import { socket } from './socket.js';
@@ -17,19 +17,37 @@ const IPPROTO_IPV6 = 41, IPV6_V6ONLY = 26;
 /** The core's answer for a numeric host of the other family: getaddrinfo skips that family. */
 const ADDR_FAMILY_HOST = coreCode(E_ADDR_FAMILY_HOST);
 
+/**
+ * What the module functions run on. Called as plain functions they use the top-level API's
+ * core and socket class; a network (src/network.ts) calls them with itself as `this`, so one
+ * body serves every host. (A module namespace as `this`, from `w.socketpair()`, is no Binding.)
+ */
+export class Binding {
+  constructor(
+    /** The core for sockets (the top level's moves onto its host on the first one). */
+    readonly core: () => Core,
+    /** The core for module state (the default timeout): no host needed at the top level. */
+    readonly state: () => Core,
+    readonly socket: SocketClass,
+  ) {}
+}
+type SocketClass = typeof socket;
+const TOP = new Binding(hostCore, core, socket);
+function on(self: unknown): Binding { return self instanceof Binding ? self : TOP; }
+
 /** socketpair(family=None, type=SOCK_STREAM, proto=0) -> [socket, socket]; None is AF_UNIX. */
-export function socketpair(family: number | null = AF_UNIX, type: number = SOCK_STREAM, proto: number = 0): [socket, socket] {
+export function socketpair(this: unknown, family: number | null = AF_UNIX, type: number = SOCK_STREAM, proto: number = 0): [socket, socket] {
   const n = arguments.length;
   if (n > 3) throw new TypeError(`socketpair() takes from 0 to 3 positional arguments but ${n} were given`);
-  const c = core();
+  const own = on(this), c = own.core();
   const a = c.x.sock_pair(family === null ? AF_UNIX : cInt(family), cInt(type), cInt(proto));
-  if (a < 0) throw errorFor(a, 'socketpair');
+  if (a < 0) throw errorFor(a, 'socketpair', c);
   const b = c.i32[(c.OUT >> 2) + 3];
-  return [socket._wrap(c, a), socket._wrap(c, b)];
+  return [own.socket._wrap(c, a), own.socket._wrap(c, b)];
 }
 
 /** fromfd(fd, family, type, proto=0): a socket on a duplicate of fd (the fd stays yours). */
-export function fromfd(fd: number, family: number, type: number, proto: number = 0): socket {
+export function fromfd(this: unknown, fd: number, family: number, type: number, proto: number = 0): socket {
   const n = arguments.length;
   if (n < 3) {
     const names = ["'fd'", "'family'", "'type'"].slice(n);
@@ -37,14 +55,14 @@ export function fromfd(fd: number, family: number, type: number, proto: number =
     throw new TypeError(`fromfd() missing ${names.length} required positional argument${names.length === 1 ? '' : 's'}: ${list}`);
   }
   if (n > 4) throw new TypeError(`fromfd() takes from 3 to 4 positional arguments but ${n} were given`);
-  const c = core();
+  const b = on(this), c = b.core();
   // socket.py's fromfd is socket(family, type, proto, _socket.dup(fd)): dup converts fd as
   // a C long cast to the C int SOCKET_T (2**31 is fd -2**31: EBADF), then socket() converts
   // the rest (_PyLong_AsInt). All are converted before the dup here, so a conversion error
   // leaves no fd behind.
   const h = c.x.sock_fromfd(cFdLong(fd), cIntClinic(family), cIntClinic(type), cIntClinic(proto));
-  if (h < 0) throw errorFor(h, 'fromfd');
-  return socket._wrap(c, h);
+  if (h < 0) throw errorFor(h, 'fromfd', c);
+  return b.socket._wrap(c, h);
 }
 
 /** Python's `host, port = address` on a str or a tuple (array). */
@@ -125,14 +143,14 @@ function gaiPort(port: unknown): number {
  * true by Python's rules (b'' and () are none). Python's keyword-only all_errors has no
  * equivalent here.
  */
-export function create_connection(address: [string, number], timeout?: number | null, source_address?: Address | null): socket {
+export function create_connection(this: unknown, address: [string, number], timeout?: number | null, source_address?: Address | null): socket {
   const [host, p] = unpackPair(address);
   // getaddrinfo converts the host, then the port; glibc reads the service before the name
   const name = gaiHost(host);
   const port = gaiPort(p);
   if (name !== null && name.length === 0) throw new gaierror(-2, 'Name or service not known');
   const target = name === null ? LOCALHOST : name;
-  const c = core();
+  const b = on(this), c = b.core();
   const families: number[] = [];
   let resolveError = 0;
   for (const family of [AF_INET, AF_INET6]) {
@@ -140,12 +158,12 @@ export function create_connection(address: [string, number], timeout?: number | 
     if (r >= 0) families.push(family);
     else if (r !== ADDR_FAMILY_HOST && resolveError === 0) resolveError = r;
   }
-  if (families.length === 0) throw errorFor(resolveError || ADDR_FAMILY_HOST, 'getaddrinfo');
+  if (families.length === 0) throw errorFor(resolveError || ADDR_FAMILY_HOST, 'getaddrinfo', c);
   let last: unknown = null;
   for (const family of families) {
     let s: socket | null = null;
     try {
-      s = new socket(family, SOCK_STREAM, IPPROTO_TCP);
+      s = new b.socket(family, SOCK_STREAM, IPPROTO_TCP);
       if (timeout !== undefined) s.settimeout(timeout);   // undefined: the module default
       if (pyTruthy(source_address)) s.bind(source_address!);
       s.connect((family === AF_INET6 ? [target, port, 0, 0] : [target, port]) as unknown as Address);
@@ -164,7 +182,7 @@ export function create_connection(address: [string, number], timeout?: number | 
  * listening TCP socket, with SO_REUSEADDR set (on POSIX), as socket.py does. The options
  * object stands for Python's keyword-only arguments.
  */
-export function create_server(address: Address, opts: { family?: number | null; backlog?: number | null; reuse_port?: unknown; dualstack_ipv6?: unknown } = {}): socket {
+export function create_server(this: unknown, address: Address, opts: { family?: number | null; backlog?: number | null; reuse_port?: unknown; dualstack_ipv6?: unknown } = {}): socket {
   const n = arguments.length;
   if (n > 2 || (n === 2 && (opts === null || typeof opts !== 'object' || Array.isArray(opts)))) {
     throw new TypeError(`create_server() takes 1 positional argument but ${n} were given`);
@@ -176,7 +194,7 @@ export function create_server(address: Address, opts: { family?: number | null; 
   const inet6 = asPyInt(family) === BigInt(AF_INET6);   // socket.py: family == AF_INET6
   const dualstack = pyTruthy(opts.dualstack_ipv6);
   if (dualstack && !inet6) throw new ValueError('dualstack_ipv6 requires AF_INET6 family');
-  const s = new socket(family as number, SOCK_STREAM);
+  const s = new (on(this).socket)(family as number, SOCK_STREAM);
   try {
     try {
       s.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
@@ -203,16 +221,16 @@ export function create_server(address: Address, opts: { family?: number | null; 
 
 
 /** getdefaulttimeout(): the timeout new sockets start with (null: blocking). */
-export function getdefaulttimeout(): number | null {
+export function getdefaulttimeout(this: unknown): number | null {
   if (arguments.length) throw new TypeError(`_socket.getdefaulttimeout() takes no arguments (${arguments.length} given)`);
-  const t = core().x.core_getdefaulttimeout();
+  const t = on(this).state().x.core_getdefaulttimeout();
   return t < 0 ? null : t;
 }
 
 /** setdefaulttimeout(value): the timeout for sockets created from now on (as settimeout). */
-export function setdefaulttimeout(value: number | bigint | boolean | null): void {
+export function setdefaulttimeout(this: unknown, value: number | bigint | boolean | null): void {
   if (arguments.length !== 1) throw new TypeError(`_socket.setdefaulttimeout() takes exactly one argument (${arguments.length} given)`);
   const kind = timeoutKind(value);
-  const r = core().x.core_setdefaulttimeout(kind, timeoutValue);
+  const r = on(this).state().x.core_setdefaulttimeout(kind, timeoutValue);
   if (r < 0) throw errorFor(r, 'setdefaulttimeout');
 }

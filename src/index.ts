@@ -1,25 +1,13 @@
-// wasock: Python's socket semantics for JavaScript. Names are Python's.
-export * from './generated/constants.js';
-export { socket, Socket } from './socket.js';
-export * as struct from './struct.js';
-export * as io from './io.js';
-export * as fcntl from './fcntl.js';
-export * from './generated/windows.js';
-export { SocketIO } from './io.js';
+// wasock: Python's socket semantics for JavaScript. Names are Python's. This is the Node
+// entry (package.json's "node" condition): the shared module API, Node interop, and the
+// Linux host as the default host, made (and koffi loaded) on the first socket, so that
+// `import { struct } from 'wasock'` loads no native addon.
+import { registerDefaultHost } from './hosts.js';
+import { LinuxHost } from '../host/linux/index.js';
+
+export * from './api.js';
 export { fromNode, toNodeServer, toNodeSocket, type ToNodeServerOptions, type ToNodeSocketOptions } from './node.js';
 export { toReadable, toWritable, type FileObject, type StreamAdapterOptions } from './streams.js';
-export { socketpair, fromfd, create_connection, create_server, getdefaulttimeout, setdefaulttimeout } from './functions.js';
-export {
-  OSError, BlockingIOError, ChildProcessError, ConnectionError, BrokenPipeError,
-  ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError, FileExistsError,
-  FileNotFoundError, InterruptedError, IsADirectoryError, NotADirectoryError, PermissionError,
-  ProcessLookupError, TimeoutError, gaierror, herror, NotAvailableError, ValueError,
-  OverflowError, MemoryError, IndexError, SystemError, UnicodeError, UnicodeEncodeError,
-} from './errors.js';
-export { TimeoutError as timeout, OSError as error } from './errors.js';
-export type { Address } from './address.js';
-export type { Capability, Host, NodeFd, NodeKind } from '../host/types.js';
-export { CAPABILITIES } from '../host/types.js';
 export { LinuxHost } from '../host/linux/index.js';
-export { useHost } from './core.js';
-export { DECODERS, decode, encodeLinger, encodeTimeval, encodeIpMreq, encodeIpMreqn, encodeIpv6Mreq, type Decoder, type DecoderName, type Linger, type Timeval, type Ucred, type TcpInfo, type TcpBbrInfo, type Meminfo, type IpMreq, type IpMreqn, type IpMreqSource, type Ipv6Mreq, type InPktinfo, type In6Pktinfo, type Sockaddr, type Cmsg, type TlvOption } from './decoders.js';
+
+registerDefaultHost(() => new LinuxHost());

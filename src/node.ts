@@ -9,7 +9,7 @@
 // consumer compiling without esModuleInterop cannot default-import Node's modules.
 import * as net from 'node:net';
 import type * as dgram from 'node:dgram';
-import { core, type Core } from './core.js';
+import { hostCore, type Core } from './core.js';
 import { errorFor, NotAvailableError, ValueError } from './errors.js';
 import { socket } from './socket.js';
 import { isNodeFdSource, type Host, type NodeFd } from '../host/types.js';
@@ -54,7 +54,7 @@ function nodeFds(host: Host, fn: string): (x: unknown) => NodeFd | null {
  */
 export function fromNode(x: net.Socket | net.Server | dgram.Socket): socket {
   if (arguments.length !== 1) throw new TypeError(`fromNode() takes exactly one argument (${arguments.length} given)`);
-  const c = core();
+  const c = hostCore();
   const r = nodeFds(c.host, 'fromNode')(x);
   if (r === null) throw new TypeError(`fromNode() argument must be a net.Socket, net.Server or dgram.Socket, not '${typeName(x)}'`);
   if (r.fd === -2) {

@@ -1,6 +1,6 @@
 // The socket object, with Python's names and semantics (Lib/socket.py over _socket). It
 // converts arguments and results; the core decides and the host performs.
-import { core, type Core } from './core.js';
+import { hostCore, type Core } from './core.js';
 import { errorFor, MemoryError, ValueError } from './errors.js';
 import { argCount, bytesLike, cInt, isInt32Number, cUIntMask, isCInt, asPyInt, pyTypeName, cIntClinic, cSsizeSat, cFdLong, cLong, cULongMask, converterrName, pyRepr, timeoutKind, timeoutValue, ARG_NONE, ARG_INT } from './args.js';
 // socket.ioctl's option kinds and the capability each method needs: scripts/contract.py.
@@ -68,7 +68,9 @@ export class socket {
     if (arguments.length > 4) {
       throw new TypeError(`socket.__init__() takes from 1 to 5 positional arguments but ${arguments.length + 1} were given`);
     }
-    const c = core();
+    // The class says which core: the top-level socket the default one, a network's socket
+    // class its network's (src/network.ts).
+    const c = new.target._core();
     // Argument Clinic converts family, type and proto (_PyLong_AsInt), then the fileno.
     const fam = cIntClinic(family), typ = cIntClinic(type), pr = cIntClinic(proto);
     let h: number;
@@ -305,9 +307,12 @@ export class socket {
     return socket._wrap(this._c, h);
   }
 
-  /** @internal wraps a handle the core created (accept, dup, socketpair). */
+  /** @internal the core new sockets of this class are made on (a network's class has its own). */
+  static _core(): Core { return hostCore(); }
+
+  /** @internal wraps a handle the core created (accept, dup, socketpair), as this class. */
   static _wrap(c: Core, h: number): socket {
-    const s = Object.create(socket.prototype) as socket;
+    const s = Object.create(this.prototype) as socket;
     s._init(c, h);
     return s;
   }

@@ -17,7 +17,8 @@ const bin = fileURLToPath(new URL('../dist/src/cli.js', import.meta.url));
 async function run(code: string, name: string): Promise<string[]> {
   const index = fileURLToPath(new URL('../src/index.js', import.meta.url));
   const file = fileURLToPath(new URL(`./readme-${name}.generated.ts`, import.meta.url));
-  writeFileSync(file, code.replaceAll("from 'wasock'", `from '${index}'`));
+  const linux = fileURLToPath(new URL('../src/linux.js', import.meta.url));
+  writeFileSync(file, code.replaceAll("from 'wasock'", `from '${index}'`).replaceAll("from 'wasock/linux'", `from '${linux}'`));
   const log = vi.spyOn(console, 'log').mockImplementation(() => {});
   try {
     await import(file);
@@ -42,6 +43,7 @@ const printed: { name: string; marker: string; lines: string[] }[] = [
   { name: 'node', marker: 'fromNode(', lines: ['30', '1', 'hello from Node'] },
   { name: 'streams', marker: 'toReadable(', lines: ['hello w\u00f6rld'] },
   { name: 'fcntl', marker: 'fcntl.ioctl(', lines: ['10', '[10,0,0,0]', '2050 null', 'true'] },
+  { name: 'network', marker: 'network(', lines: ['2 null', 'true', 'getsockopt is not available on no-getsockopt'] },
 ];
 
 describe('README ts blocks', () => {

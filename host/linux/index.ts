@@ -4,7 +4,7 @@
 // the makefile reader's pool and the small-result pool reach the kernel without a copy.
 import type { Capability, HostImports, JsBufferHost, NodeFdSource } from '../types.js';
 import { CAPABILITIES, capBits } from '../types.js';
-import { libc, baseAddress } from './libc.js';
+import { libc as loadLibc, baseAddress } from './libc.js';
 import { nodeFd } from './node-handles.js';
 
 const LINUX_CAPS = new Set<Capability>(CAPABILITIES.filter((c) => c !== 'ioctl.windows'));
@@ -26,6 +26,8 @@ export class LinuxHost implements JsBufferHost, NodeFdSource {
   nodeFd(x: unknown) { return nodeFd(x); }
 
   imports(memory: WebAssembly.Memory): HostImports {
+    // koffi loads here, when a core is bound to this host (the first socket), not at import.
+    const libc = loadLibc();
     const base = baseAddress(memory.buffer);
     // The host's own 16 bytes: a pollfd at 0 and FIONBIO's int at 8, so neither clobbers the
     // core's scratch. (A plain ArrayBuffer's storage is off the V8 heap and never moves.)

@@ -2,11 +2,18 @@
 // integers (intptr_t = the Wasm memory's base address + an offset), so koffi marshals no
 // array and makes no per-call Buffer. The base does not move when the memory grows: V8
 // reserves a Wasm memory's whole address range up front.
-import koffi from 'koffi';
+//
+// koffi (a native addon) and libc.so.6 load on the first use, not when this module is
+// imported: the package's host-free parts (struct, constants, errors) must load no FFI, and
+// Node has no synchronous dynamic import, so koffi comes through createRequire.
+import { createRequire } from 'node:module';
+import type * as Koffi from 'koffi';
 
-const lib = koffi.load('libc.so.6');
-
-export const libc = {
+function bind(koffi: typeof Koffi) {
+  const lib = koffi.load('libc.so.6');
+// The table keeps its top-level indentation (it was `export const libc = {`), so that
+// changes to it stay line-for-line.
+return {
   socket: lib.func('int socket(int, int, int)'),
   socketpair: lib.func('int socketpair(int, int, int, intptr_t)'),
   close: lib.func('int close(int)'),
@@ -40,8 +47,27 @@ export const libc = {
   addressOf: lib.func('intptr_t memmove(void *, void *, size_t)'),
   errno: (): number => koffi.errno(),
 };
+}
+
+export type Libc = ReturnType<typeof bind>;
+let loaded: Libc | null = null;
+
+/** libc's functions, loading koffi and libc.so.6 the first time. */
+export function libc(): Libc {
+  if (loaded === null) {
+    let koffi: typeof Koffi;
+    try {
+      koffi = createRequire(import.meta.url)('koffi') as typeof Koffi;
+    } catch (e) {
+      // koffi is an optional dependency (a native addon): say what is missing, not just where.
+      throw new Error(`wasock: the Linux host needs koffi, an optional dependency that is not installed (npm install koffi): ${(e as Error).message}`);
+    }
+    loaded = bind(koffi);
+  }
+  return loaded;
+}
 
 /** The address of a buffer's first byte (for ArrayBuffers whose storage never moves). */
 export function baseAddress(buf: ArrayBuffer): number {
-  return Number(libc.addressOf(new Uint8Array(buf), null, 0));
+  return Number(libc().addressOf(new Uint8Array(buf), null, 0));
 }

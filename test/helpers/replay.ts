@@ -59,9 +59,13 @@ const FAMILY = { inet: w.AF_INET, inet6: w.AF_INET6, unix: w.AF_UNIX } as const;
 const TYPE = { stream: w.SOCK_STREAM, dgram: w.SOCK_DGRAM } as const;
 const LOOPBACK = { inet: '127.0.0.1', inet6: '::1' } as const;
 
+/** What a scene makes its sockets with: the top-level module, or a network (wasock/linux's network()). */
+export type SocketApi = Pick<typeof w, 'socket' | 'socketpair'>;
+
 /** Sockets made for one case; close() releases all of them (and the temp dir). */
 export class Scene {
   readonly extra: w.socket[] = [];
+  constructor(private readonly api: SocketApi = w) {}
   private dir: string | null = null;
   private detachedFd = -1;
 
@@ -78,7 +82,7 @@ export class Scene {
   /** The socket the case runs on, in the state the spec names. */
   make(spec: SockSpec): w.socket {
     const fam = FAMILY[spec.family], typ = TYPE[spec.type];
-    const fresh = () => { const s = new w.socket(fam, typ); this.extra.push(s); return s; };
+    const fresh = () => { const s = new this.api.socket(fam, typ); this.extra.push(s); return s; };
     switch (spec.state) {
       case 'fresh': return fresh();
       case 'bound': { const s = fresh(); s.bind(this.addr(spec)); return s; }
@@ -88,7 +92,7 @@ export class Scene {
       case 'connected':
       case 'accepted': {
         if (spec.family === 'unix') {
-          const [a, b] = w.socketpair(w.AF_UNIX, typ);
+          const [a, b] = this.api.socketpair(w.AF_UNIX, typ);
           this.extra.push(a, b);
           if (spec.state === 'accepted') throw new Error('unix accepted is not a state');
           return a;
@@ -184,8 +188,8 @@ export function expectOutcome(id: string, got: { value?: unknown; error?: unknow
 }
 
 /** Runs a sockopt-schema case on a fresh scene. */
-export function runCase(c: Case): void {
-  const scene = new Scene();
+export function runCase(c: Case, api?: SocketApi): void {
+  const scene = new Scene(api);
   try {
     const s = scene.make(c.sock);
     for (const [i, step] of c.steps.entries()) {

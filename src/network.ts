@@ -1,0 +1,52 @@
+// network(): the module API bound to one host (DESIGN.md, "Hosts, capability sets and
+// policy"). Every host entry (wasock/linux now; emulated, wasi-p2, wasi-p1 later) returns
+// this shape: the same names as the top-level module, on a core of the network's own, so
+// two networks share no state (default timeout, socket table).
+import * as api from './api.js';
+import type { Host } from '../host/types.js';
+import { ownCore } from './core.js';
+import { socket } from './socket.js';
+import { Binding, socketpair, fromfd, create_connection, create_server, getdefaulttimeout, setdefaulttimeout } from './functions.js';
+
+/** What a network has of its own; everything else is the top-level module's. */
+interface Bound {
+  /** new net.socket(...): a socket on this network's core. */
+  socket: typeof socket;
+  Socket: typeof socket;
+  socketpair: OmitThisParameter<typeof socketpair>;
+  fromfd: OmitThisParameter<typeof fromfd>;
+  create_connection: OmitThisParameter<typeof create_connection>;
+  create_server: OmitThisParameter<typeof create_server>;
+  getdefaulttimeout: OmitThisParameter<typeof getdefaulttimeout>;
+  setdefaulttimeout: OmitThisParameter<typeof setdefaulttimeout>;
+  /** The host this network's sockets run on. */
+  host: Host;
+}
+
+/** The module API bound to one host. useHost() stays the top level's own. */
+export type Network = Omit<typeof api, keyof Bound | 'useHost'> & Bound;
+
+/** The module API on `host`, with its own core (`maxPages`: its memory limit, 64 KiB pages). */
+export function bindNetwork(host: Host, maxPages?: number): Network {
+  const own = ownCore(host, maxPages);
+  // A socket class per network: its constructor takes the network's core (socket._core),
+  // and `instanceof net.socket` holds for what the network's functions make.
+  class NetSocket extends socket {
+    static override _core() { return own(); }
+  }
+  Object.defineProperty(NetSocket, 'name', { value: 'socket' });
+  const b = new Binding(own, own, NetSocket);
+  const { useHost: _, ...shared } = api;
+  return {
+    ...shared,
+    socket: NetSocket,
+    Socket: NetSocket,
+    socketpair: socketpair.bind(b),
+    fromfd: fromfd.bind(b),
+    create_connection: create_connection.bind(b),
+    create_server: create_server.bind(b),
+    getdefaulttimeout: getdefaulttimeout.bind(b),
+    setdefaulttimeout: setdefaulttimeout.bind(b),
+    host,
+  };
+}
