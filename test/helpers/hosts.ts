@@ -6,7 +6,7 @@
 // host may not skip what it says it can do.
 import { it, type TestContext } from 'vitest';
 import { NotAvailableError } from '../../src/index.js';
-import { core } from '../../src/core.js';
+import { hostCore } from '../../src/core.js';
 
 export const TEST_HOST = process.env.WASOCK_TEST_HOST ?? 'linux';
 
@@ -26,7 +26,7 @@ export function onHost(ctx: Pick<TestContext, 'skip'>, run: () => void | Promise
   const judge = (e: unknown): void => {
     const na = unavailable(e);
     if (na === null) throw e;
-    const host = core().host;
+    const host = hostCore().host;   // the host sockets run on (moved onto at the first socket)
     if (host.capabilities.has(na.capability as never)) {
       throw new Error(`host ${host.name} claims '${na.capability}' but raised NotAvailableError: ${na.message}`, { cause: e });
     }
