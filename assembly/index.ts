@@ -559,14 +559,23 @@ export function sock_recv(h: i32, buf: usize, off: i32, len: f64, flags: i32, js
 
 /** recv_into(buffer, nbytes): nbytes 0 means the whole buffer (bufLen); 0 bytes is no call. */
 export function sock_recv_into(h: i32, buf: usize, bufLen: f64, nbytes: f64, flags: i32, js: i32): i32 {
-  if (nbytes < 0) return fail(E_RECVINTO_NEGATIVE);
-  if (nbytes == 0) nbytes = bufLen;
-  else if (bufLen < nbytes) return fail(E_RECVINTO_SMALL);
-  if (nbytes == 0) return 0;
+  const n = intoLen(bufLen, nbytes, E_RECVINTO_NEGATIVE, E_RECVINTO_SMALL);
+  if (n <= 0) return <i32>n;
+  return intoCall(h, buf, n, flags, js, OP_RECV);
+}
+
+/** The _into calls' nbytes rule: negative and too-big are errors (as negative f64), 0 is the whole buffer. */
+function intoLen(bufLen: f64, nbytes: f64, negative: i32, tooBig: i32): f64 {
+  if (nbytes < 0) return <f64>fail(negative);
+  if (nbytes == 0) return bufLen;
+  return nbytes > bufLen ? <f64>fail(tooBig) : nbytes;
+}
+
+function intoCall(h: i32, buf: usize, n: f64, flags: i32, js: i32, op: i32): i32 {
   const c = dataCheck(js);
   if (c < 0) return c;
-  setArgs(buf, 0, rw(nbytes), flags, 0, js != 0);
-  return timed(h, OP_RECV, false);
+  setArgs(buf, 0, rw(n), flags, 0, js != 0);
+  return timed(h, op, false);
 }
 
 /**
@@ -575,13 +584,9 @@ export function sock_recv_into(h: i32, buf: usize, bufLen: f64, nbytes: f64, fla
  * sender's address is left in SCR_ADDR, its length in SCR_ADDRLEN.
  */
 export function sock_recvfrom_into(h: i32, buf: usize, bufLen: f64, nbytes: f64, flags: i32, js: i32): i32 {
-  if (nbytes < 0) return fail(E_RECVFROMINTO_NEGATIVE);
-  if (nbytes == 0) nbytes = bufLen;
-  else if (nbytes > bufLen) return fail(E_RECVFROMINTO_SMALL);
-  const c = dataCheck(js);
-  if (c < 0) return c;
-  setArgs(buf, 0, rw(nbytes), flags, 0, js != 0);
-  return timed(h, OP_RECVFROM, false);
+  const n = intoLen(bufLen, nbytes, E_RECVFROMINTO_NEGATIVE, E_RECVFROMINTO_SMALL);
+  if (n < 0) return <i32>n;
+  return intoCall(h, buf, n, flags, js, OP_RECVFROM);
 }
 
 /** recvfrom: the count; the sender's address in SCR_ADDR, its length in SCR_ADDRLEN. */

@@ -82,13 +82,20 @@ def _as_str(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def render_assembly() -> str:
-    out = [_header("//", "scripts/contract.py"),
-           "// The core's side of the contract; src/generated/contract.ts holds the same names.\n"]
+def _constants(typed: bool) -> list:
+    """Every group's constants, as AssemblyScript (typed: `: i32`) or TypeScript lines."""
+    out = []
     for title, items in _groups():
         out.append(f"\n// {title}\n")
         for n, v, t, doc in items:
-            out.append(f"export const {n}: {t} = {v};" + (f"  // {doc}" if doc else "") + "\n")
+            out.append(f"export const {n}{': ' + t if typed else ''} = {v};" + (f"  // {doc}" if doc else "") + "\n")
+    return out
+
+
+def render_assembly() -> str:
+    out = [_header("//", "scripts/contract.py"),
+           "// The core's side of the contract; src/generated/contract.ts holds the same names.\n"]
+    out += _constants(typed=True)
     out.append("\n// Capability names in bit order: what NotAvailableError and isAvailable() say.\n")
     out.append("export const CAP_NAMES: StaticArray<string> = [\n")
     out += [f"  {_as_str(name)},\n" for _, name, _ in C.CAPABILITIES]
@@ -99,10 +106,7 @@ def render_assembly() -> str:
 def render_src() -> str:
     out = [_header("//", "scripts/contract.py"),
            "// TypeScript's side of the contract; assembly/generated/contract.ts holds the same names.\n"]
-    for title, items in _groups():
-        out.append(f"\n// {title}\n")
-        for n, v, _, doc in items:
-            out.append(f"export const {n} = {v};" + (f"  // {doc}" if doc else "") + "\n")
+    out += _constants(typed=False)
     out.append("\n// Codes whose message quotes the number the core leaves in SCR_OUT[0].\n")
     out.append("export const CORE_ERRORS_WITH_DETAIL: readonly number[] = ["
                + ", ".join(C.CORE_ERRORS_WITH_DETAIL) + "];\n")

@@ -218,30 +218,12 @@ export class Core {
    * ArrayBuffer, which turns the old views' length to 0: a cheaper test than comparing
    * against memory.buffer (a slow accessor) on every call.
    */
-  get u8(): Uint8Array {
-    if (this._u8.length === 0) this.renew();
-    return this._u8;
-  }
-  get i32(): Int32Array {
-    if (this._i32.length === 0) this.renew();
-    return this._i32;
-  }
-  get u32(): Uint32Array {
-    if (this._u32.length === 0) this.renew();
-    return this._u32;
-  }
-  get f64(): Float64Array {
-    if (this._f64.length === 0) this.renew();
-    return this._f64;
-  }
-  get big64(): BigInt64Array {
-    if (this._big64.length === 0) this.renew();
-    return this._big64;
-  }
-  get bigU64(): BigUint64Array {
-    if (this._bigU64.length === 0) this.renew();
-    return this._bigU64;
-  }
+  get u8(): Uint8Array { if (this._u8.length === 0) this.renew(); return this._u8; }
+  get i32(): Int32Array { if (this._i32.length === 0) this.renew(); return this._i32; }
+  get u32(): Uint32Array { if (this._u32.length === 0) this.renew(); return this._u32; }
+  get f64(): Float64Array { if (this._f64.length === 0) this.renew(); return this._f64; }
+  get big64(): BigInt64Array { if (this._big64.length === 0) this.renew(); return this._big64; }
+  get bigU64(): BigUint64Array { if (this._bigU64.length === 0) this.renew(); return this._bigU64; }
   private renew(): void {
     this._u8 = new Uint8Array(this.memory.buffer);
     this._i32 = new Int32Array(this.memory.buffer);

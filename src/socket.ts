@@ -400,13 +400,8 @@ export class socket {
     const size = recvSize(bufsize), fl = cInt(flags);
     const c = this._c;
     const buf = allocate(size);   // the core rejects a negative size
-    const j = c.jsb;
-    let r: number;
-    if (j !== null) r = c.x.sock_recv(this._h, j.lend(buf), 0, size, fl, 1);
-    else {
-      const at = c.area(size);
-      r = intoBuf(c, buf, at, c.x.sock_recv(this._h, at, 0, size, fl, 0));
-    }
+    const h = this._h;
+    const r = receive(c, buf, size, (p, js) => c.x.sock_recv(h, p, 0, size, fl, js));
     if (r < 0) fail(r, 'recv', this._c);
     return r === size ? buf : buf.slice(0, r);
   }
@@ -416,13 +411,8 @@ export class socket {
     const b = writableBuffer('recv_into', arguments.length, buffer);
     const c = this._c;
     const nb = recvSize(nbytes), fl = cInt(flags);
-    const j = c.jsb;
-    let r: number;
-    if (j !== null) r = c.x.sock_recv_into(this._h, j.lend(b), b.length, nb, fl, 1);
-    else {
-      const at = c.area(nb > 0 && nb < b.length ? nb : b.length);
-      r = intoBuf(c, b, at, c.x.sock_recv_into(this._h, at, b.length, nb, fl, 0));
-    }
+    const h = this._h;
+    const r = receive(c, b, nb > 0 && nb < b.length ? nb : b.length, (p, js) => c.x.sock_recv_into(h, p, b.length, nb, fl, js));
     if (r < 0) fail(r, 'recv_into', this._c);
     return r;
   }
@@ -434,13 +424,8 @@ export class socket {
     const size = recvSize(bufsize), fl = cInt(flags);
     const c = this._c;
     const buf = allocate(size);
-    const j = c.jsb;
-    let r: number;
-    if (j !== null) r = c.x.sock_recvfrom(this._h, j.lend(buf), 0, size, fl, 1);
-    else {
-      const at = c.area(size);
-      r = intoBuf(c, buf, at, c.x.sock_recvfrom(this._h, at, 0, size, fl, 0));
-    }
+    const h = this._h;
+    const r = receive(c, buf, size, (p, js) => c.x.sock_recvfrom(h, p, 0, size, fl, js));
     if (r < 0) fail(r, 'recvfrom', this._c);
     return [r === size ? buf : buf.slice(0, r), readAddress(c, c.i32[c.ADDRLEN >> 2]) as Address];
   }
@@ -450,13 +435,8 @@ export class socket {
     const b = writableBuffer('recvfrom_into', arguments.length, buffer);
     const c = this._c;
     const nb = recvSize(nbytes), fl = cInt(flags);
-    const j = c.jsb;
-    let r: number;
-    if (j !== null) r = c.x.sock_recvfrom_into(this._h, j.lend(b), b.length, nb, fl, 1);
-    else {
-      const at = c.area(nb > 0 && nb < b.length ? nb : b.length);
-      r = intoBuf(c, b, at, c.x.sock_recvfrom_into(this._h, at, b.length, nb, fl, 0));
-    }
+    const h = this._h;
+    const r = receive(c, b, nb > 0 && nb < b.length ? nb : b.length, (p, js) => c.x.sock_recvfrom_into(h, p, b.length, nb, fl, js));
     if (r < 0) fail(r, 'recvfrom_into', this._c);
     return [r, readAddress(c, c.i32[c.ADDRLEN >> 2]) as Address];
   }
@@ -678,16 +658,21 @@ function recvSize(v: unknown): number {
   return n === INT_MAX ? Number(asPyInt(v)) : n;
 }
 
-/** A receive buffer of `size` bytes (none for a negative size, which the core rejects). */
 /**
- * A receive through core memory (a host without js_buffers): the `r` bytes the core left at
- * `at` (c.area()) copied into `buf`; returns r.
+ * One receive into `buf`: lent to a js_buffers host (the kernel fills it directly), or
+ * through `want` bytes of core memory (c.area()) copied into it afterwards. `call` makes the
+ * core call with the pointer and the js flag; returns its result.
  */
-function intoBuf(c: Core, buf: Uint8Array, at: number, r: number): number {
+function receive(c: Core, buf: Uint8Array, want: number, call: (ptr: number, js: number) => number): number {
+  const j = c.jsb;
+  if (j !== null) return call(j.lend(buf), 1);
+  const at = c.area(want);
+  const r = call(at, 0);
   if (r > 0) buf.set(c.u8.subarray(at, at + r));
   return r;
 }
 
+/** A receive buffer of `size` bytes (none for a negative size, which the core rejects). */
 function allocate(size: number): Uint8Array {
   try {
     return new Uint8Array(size > 0 ? size : 0);

@@ -252,39 +252,39 @@ function concatAll(parts: Uint8Array[]): Uint8Array {
 const BUFFERINGS = [null, 1, 7, 100, 8192, 70000];
 
 describe('makefile(\'rb\') results stay intact (no oracle needed)', () => {
-  it('every result read from a socketpair still holds its bytes after all later reads', () => {
+  /**
+   * Reads 100 KB of random lines (one seed makes a line longer than the 64 KiB pool) with
+   * every buffering, in readMixed's mix of calls, and hands what was kept to `check`.
+   */
+  function eachRead(seeds: number[], mul: number, mutate: boolean, check: (kept: Uint8Array[], payload: Uint8Array, at: string) => void): void {
     for (const buffering of BUFFERINGS) {
-      for (const seed of [1, 2, 3]) {
-        // 100 KB: fits the socketpair; seed 3 has a line longer than the 64 KiB pool
-        const payload = randomLines(seed * 7919, 100_000, seed === 3 ? 2 : 0);
+      for (const seed of seeds) {
+        const payload = randomLines(seed * mul, 100_000, seed === seeds[2] ? 2 : 0);
         const [sock, peer] = sendAll(payload);
         try {
           const f = sock.makefile('rb', buffering) as BinReader;
-          const { kept, fails } = readMixed(f, payload, seed, false);
+          const { kept, fails } = readMixed(f, payload, seed, mutate);
           f.close();
-          expect(fails, `buffering=${buffering} seed=${seed}`).toEqual([]);
-          const all = concatAll(kept);
-          expect(all.length, `buffering=${buffering} seed=${seed}`).toBe(payload.length);
-          expect(Buffer.compare(all, payload), `buffering=${buffering} seed=${seed}: ${bytesDiff(all, payload)}`).toBe(0);
+          const at = `buffering=${buffering} seed=${seed}`;
+          expect(fails, at).toEqual([]);
+          check(kept, payload, at);
         } finally { sock.close(); peer.close(); }
       }
     }
+  }
+
+  it('every result read from a socketpair still holds its bytes after all later reads', () => {
+    eachRead([1, 2, 3], 7919, false, (kept, payload, at) => {
+      const all = concatAll(kept);
+      expect(all.length, at).toBe(payload.length);
+      expect(Buffer.compare(all, payload), `${at}: ${bytesDiff(all, payload)}`).toBe(0);
+    });
   });
 
   it('overwriting a returned line, read, read1 or peek result changes no later result', () => {
-    for (const buffering of BUFFERINGS) {
-      for (const seed of [11, 12, 13]) {
-        const payload = randomLines(seed * 104729, 100_000, seed === 13 ? 2 : 0);
-        const [sock, peer] = sendAll(payload);
-        try {
-          const f = sock.makefile('rb', buffering) as BinReader;
-          const { kept, fails } = readMixed(f, payload, seed, true);
-          f.close();
-          expect(fails, `buffering=${buffering} seed=${seed}`).toEqual([]);
-          expect(kept.reduce((n, b) => n + b.length, 0), `buffering=${buffering} seed=${seed}`).toBe(payload.length);
-        } finally { sock.close(); peer.close(); }
-      }
-    }
+    eachRead([11, 12, 13], 104729, true, (kept, payload, at) => {
+      expect(kept.reduce((n, b) => n + b.length, 0), at).toBe(payload.length);
+    });
   });
 });
 
