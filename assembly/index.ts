@@ -505,19 +505,16 @@ export function sock_accept(h: i32): i32 {
   return n;
 }
 
-export function sock_getsockname(h: i32): i32 {
-  if (!hasCap(CAP_SOCKNAME)) return notAvailable(CAP_SOCKNAME);
-  memory.fill(SCR_ADDR, 0, 128);
-  store<i32>(SCR_ADDRLEN, 128);
-  const r = host_getsockname(table.fdOf(h), SCR_ADDR, SCR_ADDRLEN);
-  return r < 0 ? r : load<i32>(SCR_ADDRLEN);
-}
+export function sock_getsockname(h: i32): i32 { return sockName(h, false); }
+export function sock_getpeername(h: i32): i32 { return sockName(h, true); }
 
-export function sock_getpeername(h: i32): i32 {
+/** getsockname / getpeername into SCR_ADDR (zeroed, 128 bytes offered); returns the length. */
+function sockName(h: i32, peer: bool): i32 {
   if (!hasCap(CAP_SOCKNAME)) return notAvailable(CAP_SOCKNAME);
   memory.fill(SCR_ADDR, 0, 128);
   store<i32>(SCR_ADDRLEN, 128);
-  const r = host_getpeername(table.fdOf(h), SCR_ADDR, SCR_ADDRLEN);
+  const fd = table.fdOf(h);
+  const r = peer ? host_getpeername(fd, SCR_ADDR, SCR_ADDRLEN) : host_getsockname(fd, SCR_ADDR, SCR_ADDRLEN);
   return r < 0 ? r : load<i32>(SCR_ADDRLEN);
 }
 

@@ -105,14 +105,14 @@ export class Core {
   /** Scratch addresses (assembly/layout.ts). */
   readonly OUT: number; readonly VAL: number; readonly ADDR: number;
   readonly ADDRLEN: number; readonly STR: number;
-  private _u8: Uint8Array;
-  private _i32: Int32Array;
-  private _u32: Uint32Array;
-  private _f64: Float64Array;
-  private _big64: BigInt64Array;
+  private _u8!: Uint8Array;     // the views: renew() makes them, in the constructor and after growth
+  private _i32!: Int32Array;
+  private _u32!: Uint32Array;
+  private _f64!: Float64Array;
+  private _big64!: BigInt64Array;
   // Empty until first used (membuf); a browser has no Buffer, and ownBytes() never reads it there.
   private _membuf: Buffer = EMPTY_BUFFER;
-  private _bigU64: BigUint64Array;
+  private _bigU64!: BigUint64Array;
   private strings = new Map<number, string>();
   private _small = new ArrayBuffer(0);      // copyOut's pool for results up to 64 bytes
   private _small8 = new Uint8Array(0);
@@ -130,12 +130,7 @@ export class Core {
     });
     this.x = instance.exports as unknown as CoreExports;
     this.x.core_init();
-    this._u8 = new Uint8Array(this.memory.buffer);
-    this._i32 = new Int32Array(this.memory.buffer);
-    this._u32 = new Uint32Array(this.memory.buffer);
-    this._f64 = new Float64Array(this.memory.buffer);
-    this._big64 = new BigInt64Array(this.memory.buffer);
-    this._bigU64 = new BigUint64Array(this.memory.buffer);
+    this.renew();
     this.OUT = this.x.core_layout(L_OUT);
     this.VAL = this.x.core_layout(L_VAL);
     this.ADDR = this.x.core_layout(L_ADDR);

@@ -447,9 +447,8 @@ export class socket {
     if (n < 1 || n > 2) throw argCount('send', n, 1, 2);
     const b = bytesArg(data);
     const c = this._c, fl = cInt(flags);
-    const j = c.jsb;
-    const r = j !== null ? c.x.sock_send(this._h, j.lend(b), 0, b.length, fl, 1)
-      : c.x.sock_send(this._h, c.stageIn(b), 0, b.length, fl, 0);
+    const h = this._h;
+    const r = transmit(c, b, (p, js) => c.x.sock_send(h, p, 0, b.length, fl, js));
     if (r < 0) fail(r, 'send', this._c);
     return r;
   }
@@ -460,9 +459,8 @@ export class socket {
     if (n < 1 || n > 2) throw argCount('sendall', n, 1, 2);
     const b = bytesArg(data);
     const c = this._c, fl = cInt(flags);
-    const j = c.jsb;
-    const r = j !== null ? c.x.sock_sendall(this._h, j.lend(b), 0, b.length, fl, 1)
-      : c.x.sock_sendall(this._h, c.stageIn(b), 0, b.length, fl, 0);
+    const h = this._h;
+    const r = transmit(c, b, (p, js) => c.x.sock_sendall(h, p, 0, b.length, fl, js));
     if (r < 0) fail(r, 'sendall', this._c);
   }
 
@@ -670,6 +668,12 @@ function receive(c: Core, buf: Uint8Array, want: number, call: (ptr: number, js:
   const r = call(at, 0);
   if (r > 0) buf.set(c.u8.subarray(at, at + r));
   return r;
+}
+
+/** One send of `buf`: lent to a js_buffers host, or staged in core memory (c.stageIn()). */
+function transmit(c: Core, buf: Uint8Array, call: (ptr: number, js: number) => number): number {
+  const j = c.jsb;
+  return j !== null ? call(j.lend(buf), 1) : call(c.stageIn(buf), 0);
 }
 
 /** A receive buffer of `size` bytes (none for a negative size, which the core rejects). */

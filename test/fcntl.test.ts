@@ -170,10 +170,7 @@ function runStep(c: Case, i: number, st: Step, socks: Socks, fds: Record<string,
         // gettimeout's None is a value (null); a method without a result returns undefined
         expect(value, id).toBe(st.call === 'gettimeout' ? null : undefined);
         break;
-      case 'bool':
-        expect(value, id).toBe(ok.v);
-        break;
-      case 'float':
+      case 'bool': case 'float':
         expect(value, id).toBe(ok.v);
         break;
       default:

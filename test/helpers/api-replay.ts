@@ -265,10 +265,7 @@ function checkValue(ctx: Ctx, got: unknown, want: Arg & Record<string, unknown>,
       expect(BigInt(got as number), where).toBe(BigInt(want.v as string));
       return;
     }
-    case 'bool':
-      expect(got, where).toBe(want.v);
-      return;
-    case 'str':
+    case 'bool': case 'str':
       expect(got, where).toBe(want.v);
       return;
     case 'bytes': {
