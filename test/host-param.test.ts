@@ -37,6 +37,7 @@ describe('replays on a host that lacks capabilities', () => {
 
   it('fails a case whose NotAvailableError names a capability the host claims', () => {
     // The full Linux host claims af_unix: such an error is a bug, not a skip.
+    restore = useHost(new LinuxHost());
     expect(() => outcome({ ...inetCase, steps: [] } as Case)).not.toThrow();
     const ctx = { skip: (() => { throw new Error('must not skip'); }) as never };
     expect(() => onHost(ctx, () => { throw new NotAvailableError('bind is not available', 'af_unix' as Capability, 'linux'); }))

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as w from '../src/index.js';
 import { fdCount } from './helpers/fds.js';
+import { replayIt } from './helpers/hosts.js';
 
 type Arg = number | null;
 interface Step {
@@ -152,7 +153,7 @@ describe(`makefile() reads over a socketpair give CPython ${fixture.python}'s re
   const fdsBefore = fdCount();
   const cases = fixture.cases;
 
-  it('the fixture covers every payload kind, both modes and CPython exceptions', () => {
+  replayIt('the fixture covers every payload kind, both modes and CPython exceptions', () => {
     expect(cases.length).toBeGreaterThanOrEqual(250);
     const kinds = new Set(cases.map((c) => c.kind));
     for (const k of ['lines100', 'randlen', 'longline', 'cr', 'crmix', 'crlfedge', 'utf8', 'badutf8', 'badedge', 'badratio', 'empty']) expect(kinds).toContain(k);
@@ -162,13 +163,13 @@ describe(`makefile() reads over a socketpair give CPython ${fixture.python}'s re
   });
 
   for (const c of cases) {
-    it(`${c.id}: ${c.steps.length} ops give CPython's values and exceptions`, () => {
+    replayIt(`${c.id}: ${c.steps.length} ops give CPython's values and exceptions`, () => {
       const diff = replay(c);
       expect(diff, c.id).toBeNull();
     });
   }
 
-  it('replaying every case leaves no fd open', () => {
+  replayIt('replaying every case leaves no fd open', () => {
     expect(fdCount()).toBe(fdsBefore);
   });
 });
@@ -273,7 +274,7 @@ describe('makefile(\'rb\') results stay intact (no oracle needed)', () => {
     }
   }
 
-  it('every result read from a socketpair still holds its bytes after all later reads', () => {
+  replayIt('every result read from a socketpair still holds its bytes after all later reads', () => {
     eachRead([1, 2, 3], 7919, false, (kept, payload, at) => {
       const all = concatAll(kept);
       expect(all.length, at).toBe(payload.length);
@@ -281,7 +282,7 @@ describe('makefile(\'rb\') results stay intact (no oracle needed)', () => {
     });
   });
 
-  it('overwriting a returned line, read, read1 or peek result changes no later result', () => {
+  replayIt('overwriting a returned line, read, read1 or peek result changes no later result', () => {
     eachRead([11, 12, 13], 104729, true, (kept, payload, at) => {
       expect(kept.reduce((n, b) => n + b.length, 0), at).toBe(payload.length);
     });
@@ -335,7 +336,7 @@ function readAllLines(a: w.socket, buffering: number | null): Uint8Array[] {
 }
 
 describe('makefile() over TCP loopback from a child process', () => {
-  it("a 1 MB single line comes back whole from makefile('rb').readline()", async () => {
+  replayIt("a 1 MB single line comes back whole from makefile('rb').readline()", async () => {
     const r = rng(99);
     const payload = new Uint8Array(1 << 20).map(() => 32 + r(95));
     payload[payload.length - 1] = 10;
@@ -346,7 +347,7 @@ describe('makefile() over TCP loopback from a child process', () => {
     }
   });
 
-  it("3 MB of random lines (some over 64 KiB) read back exactly, every kept line intact at the end", async () => {
+  replayIt("3 MB of random lines (some over 64 KiB) read back exactly, every kept line intact at the end", async () => {
     const payload = randomLines(4242, 3 << 20, 50);
     for (const buffering of [null, 1, 100, 70000]) {
       const lines = await throughTcp(payload, (a) => readAllLines(a, buffering));
@@ -358,7 +359,7 @@ describe('makefile() over TCP loopback from a child process', () => {
     }
   }, 120_000);
 
-  it("3 MB of multibyte UTF-8 lines read back exactly through makefile('r', newline='')", async () => {
+  replayIt("3 MB of multibyte UTF-8 lines read back exactly through makefile('r', newline='')", async () => {
     const r = rng(777);
     const chars = ['a', 'é', 'ж', '€', '中', '😀', '𝄞', ' ', '\r', '\r\n'];
     let text = '';

@@ -374,7 +374,7 @@ describe('timeouts, blocking mode and listen() match CPython 3.11 (timeouts.json
     });
   }
 
-  it('covers every group and the argument cases the brief lists', () => {
+  replayIt('covers every group and the argument cases the brief lists', () => {
     const ids = new Set(fixture.cases.map((c) => c.id));
     for (const fn of ['settimeout', 'setblocking', 'setdefaulttimeout']) {
       for (const lab of ['None', 'int:0', 'float:-0.0', 'float:1e-10', 'float:4e-10', 'float:5e-10', 'float:1.5e-09',
@@ -442,7 +442,7 @@ describe('test_socket.py timeout and listen tests, ported', () => {
     }
   });
 
-  it('testDefaultTimeout: the default starts as null, setdefaulttimeout(10) reaches new sockets, -1 is ValueError, "spam" is TypeError', () => {
+  replayIt('testDefaultTimeout: the default starts as null, setdefaulttimeout(10) reaches new sockets, -1 is ValueError, "spam" is TypeError', () => {
     expect(W.getdefaulttimeout()).toBeNull();
     expect(T(track(new w.socket())).gettimeout()).toBeNull();
     W.setdefaulttimeout(10);
@@ -456,7 +456,7 @@ describe('test_socket.py timeout and listen tests, ported', () => {
     expect(W.getdefaulttimeout()).toBeNull();
   });
 
-  it('testSendAfterClose: send() after close() on a socket with a timeout raises OSError EBADF', () => {
+  replayIt('testSendAfterClose: send() after close() on a socket with a timeout raises OSError EBADF', () => {
     const s = T(new w.socket(w.AF_INET, w.SOCK_STREAM));
     s.settimeout(1);
     s.close();
@@ -466,7 +466,7 @@ describe('test_socket.py timeout and listen tests, ported', () => {
     expect((err as w.OSError).errno).toBe(9);
   });
 
-  it('test_socket_consistent_sock_type: .type stays SOCK_STREAM through SOCK_NONBLOCK|SOCK_CLOEXEC and every timeout change', () => {
+  replayIt('test_socket_consistent_sock_type: .type stays SOCK_STREAM through SOCK_NONBLOCK|SOCK_CLOEXEC and every timeout change', () => {
     const s = track(T(new w.socket(w.AF_INET, w.SOCK_STREAM | w.SOCK_NONBLOCK | w.SOCK_CLOEXEC)));
     expect(s.type).toBe(w.SOCK_STREAM);
     s.settimeout(1);
@@ -479,7 +479,7 @@ describe('test_socket.py timeout and listen tests, ported', () => {
     expect(s.type).toBe(w.SOCK_STREAM);
   });
 
-  it('testSetBlocking: gettimeout, getblocking and the fd O_NONBLOCK bit agree after each setblocking/settimeout', () => {
+  replayIt('testSetBlocking: gettimeout, getblocking and the fd O_NONBLOCK bit agree after each setblocking/settimeout', () => {
     const serv = tcpServer();
     serv.setblocking(true); assertSockTimeout(serv, null);
     serv.setblocking(false); assertSockTimeout(serv, 0);
@@ -489,7 +489,7 @@ describe('test_socket.py timeout and listen tests, ported', () => {
     serv.settimeout(0); assertSockTimeout(serv, 0);
   });
 
-  it('testSetBlocking_overflow: setblocking(UINT_MAX + 1) means blocking, not a truncation to 0', () => {
+  replayIt('testSetBlocking_overflow: setblocking(UINT_MAX + 1) means blocking, not a truncation to 0', () => {
     const serv = tcpServer();
     serv.setblocking(false); assertSockTimeout(serv, 0);
     serv.setblocking(2 ** 32); assertSockTimeout(serv, null);
@@ -497,12 +497,12 @@ describe('test_socket.py timeout and listen tests, ported', () => {
     serv.setblocking(2n ** 32n); assertSockTimeout(serv, null);
   });
 
-  it('testInitNonBlocking: a socket created with SOCK_NONBLOCK has timeout 0.0 and getblocking() false', () => {
+  replayIt('testInitNonBlocking: a socket created with SOCK_NONBLOCK has timeout 0.0 and getblocking() false', () => {
     const s = track(T(new w.socket(w.AF_INET, w.SOCK_STREAM | w.SOCK_NONBLOCK)));
     assertSockTimeout(s, 0);
   });
 
-  it('testInheritFlagsBlocking: with the default None, accept() on a listener with timeout 10 gives a blocking socket', () => {
+  replayIt('testInheritFlagsBlocking: with the default None, accept() on a listener with timeout 10 gives a blocking socket', () => {
     const serv = tcpServer();
     connectTo(serv);
     W.setdefaulttimeout(null);
@@ -514,7 +514,7 @@ describe('test_socket.py timeout and listen tests, ported', () => {
     expect(nonblockBit(conn.fileno())).toBe(false);
   });
 
-  it('testInheritFlagsTimeout: with the default 20, the accepted socket gets 20.0, not the listener\'s 10', () => {
+  replayIt('testInheritFlagsTimeout: with the default 20, the accepted socket gets 20.0, not the listener\'s 10', () => {
     const serv = tcpServer();
     connectTo(serv);
     W.setdefaulttimeout(20);
@@ -525,7 +525,7 @@ describe('test_socket.py timeout and listen tests, ported', () => {
     expect(T(conn).gettimeout()).toBe(20);
   });
 
-  it('testAccept: non-blocking accept() with nothing pending raises BlockingIOError at once; after a connect it succeeds with timeout null', () => {
+  replayIt('testAccept: non-blocking accept() with nothing pending raises BlockingIOError at once; after a connect it succeeds with timeout null', () => {
     const serv = tcpServer();
     serv.setblocking(false);
     const t0 = performance.now();
@@ -538,7 +538,7 @@ describe('test_socket.py timeout and listen tests, ported', () => {
     expect(T(conn).gettimeout()).toBeNull();
   });
 
-  it('testRecv: non-blocking recv() before data raises BlockingIOError; after the peer sends, it returns the data', () => {
+  replayIt('testRecv: non-blocking recv() before data raises BlockingIOError; after the peer sends, it returns the data', () => {
     const serv = tcpServer();
     const cli = connectTo(serv);
     const [conn] = serv.accept();
@@ -551,7 +551,7 @@ describe('test_socket.py timeout and listen tests, ported', () => {
     expect(hex(conn.recv(MSG.length))).toBe(hex(MSG));
   });
 
-  it('test_SOCK_NONBLOCK: type, gettimeout, O_NONBLOCK and getblocking across toggles and default timeouts 0.0, None, 2.0', () => {
+  replayIt('test_SOCK_NONBLOCK: type, gettimeout, O_NONBLOCK and getblocking across toggles and default timeouts 0.0, None, 2.0', () => {
     const s = track(T(new w.socket(w.AF_INET, w.SOCK_STREAM | w.SOCK_NONBLOCK)));
     checkNonblock(s);
     s.setblocking(true); checkNonblock(s, false);
@@ -565,7 +565,7 @@ describe('test_socket.py timeout and listen tests, ported', () => {
     W.setdefaulttimeout(null); checkNonblock(track(T(new w.socket())), false);
   });
 
-  it('testTCPTimeout: accept() with settimeout(1.0) and nothing pending raises TimeoutError("timed out") after about 1 s', () => {
+  replayIt('testTCPTimeout: accept() with settimeout(1.0) and nothing pending raises TimeoutError("timed out") after about 1 s', () => {
     const serv = tcpServer();
     serv.settimeout(1);
     watchdog(serv);
@@ -576,7 +576,7 @@ describe('test_socket.py timeout and listen tests, ported', () => {
     expect(dt).toBeLessThan(3.5);
   });
 
-  it('testTimeoutZero (TCP): accept() with timeout 0.0 raises an OSError that is not TimeoutError', () => {
+  replayIt('testTimeoutZero (TCP): accept() with timeout 0.0 raises an OSError that is not TimeoutError', () => {
     const serv = tcpServer();
     serv.settimeout(0);
     let err: unknown;
@@ -586,7 +586,7 @@ describe('test_socket.py timeout and listen tests, ported', () => {
     expect(err).toBeInstanceOf(w.BlockingIOError);
   });
 
-  it('testUDPTimeout: recv() on a UDP socket with settimeout(1.0) and no datagram raises TimeoutError', () => {
+  replayIt('testUDPTimeout: recv() on a UDP socket with settimeout(1.0) and no datagram raises TimeoutError', () => {
     const s = track(T(new w.socket(w.AF_INET, w.SOCK_DGRAM)));
     s.bind([HOST, 0]);
     s.settimeout(1);
@@ -596,7 +596,7 @@ describe('test_socket.py timeout and listen tests, ported', () => {
     expect((performance.now() - t0) / 1000).toBeGreaterThanOrEqual(0.9);
   });
 
-  it('testTimeoutZero (UDP): recv() with timeout 0.0 raises an OSError that is not TimeoutError', () => {
+  replayIt('testTimeoutZero (UDP): recv() with timeout 0.0 raises an OSError that is not TimeoutError', () => {
     const s = track(T(new w.socket(w.AF_INET, w.SOCK_DGRAM)));
     s.bind([HOST, 0]);
     s.settimeout(0);
@@ -606,7 +606,7 @@ describe('test_socket.py timeout and listen tests, ported', () => {
     expect(err).not.toBeInstanceOf(w.TimeoutError);
   });
 
-  it('testOutsideTimeout: recv() on create_connection(addr, 1)-style socket with no data raises TimeoutError', () => {
+  replayIt('testOutsideTimeout: recv() on create_connection(addr, 1)-style socket with no data raises TimeoutError', () => {
     const serv = tcpServer();
     const cli = track(T(w.create_connection(serv.getsockname() as [string, number], 0.3)));
     expect(cli.gettimeout()).toBe(0.3);
@@ -614,7 +614,7 @@ describe('test_socket.py timeout and listen tests, ported', () => {
     expectTimedOut(() => cli.recv(5));
   });
 
-  it('test_listen_backlog: listen(0), listen(-1) and listen() succeed; the kernel reports backlogs 0, 0 and 128', () => {
+  replayIt('test_listen_backlog: listen(0), listen(-1) and listen() succeed; the kernel reports backlogs 0, 0 and 128', () => {
     for (const [args, want] of [[[0], 0], [[-1], 0], [[], Math.min(128, liveSomaxconn())]] as [number[], number][]) {
       const srv = track(new w.socket(w.AF_INET, w.SOCK_STREAM));
       srv.bind([HOST, 0]);
@@ -623,14 +623,14 @@ describe('test_socket.py timeout and listen tests, ported', () => {
     }
   });
 
-  it('test_listen_backlog_overflow: listen(INT_MAX + 1) raises OverflowError and the socket does not listen', () => {
+  replayIt('test_listen_backlog_overflow: listen(INT_MAX + 1) raises OverflowError and the socket does not listen', () => {
     const srv = track(new w.socket(w.AF_INET, w.SOCK_STREAM));
     srv.bind([HOST, 0]);
     expect(() => srv.listen(2 ** 31)).toThrow(w.OverflowError);
     expect(backlogOf(srv)).toBeNull();
   });
 
-  it('socket.timeout is read-only: assigning to it throws and leaves the timeout as it was', () => {
+  replayIt('socket.timeout is read-only: assigning to it throws and leaves the timeout as it was', () => {
     const s = track(T(new w.socket()));
     s.settimeout(2.5);
     expect(() => { (s as unknown as { timeout: number }).timeout = 1; }).toThrow(TypeError);
@@ -638,7 +638,7 @@ describe('test_socket.py timeout and listen tests, ported', () => {
     expect(s.gettimeout()).toBe(2.5);
   });
 
-  it('TestExceptions.testExceptionTree (timeout part): socket.timeout is TimeoutError, an OSError', () => {
+  replayIt('TestExceptions.testExceptionTree (timeout part): socket.timeout is TimeoutError, an OSError', () => {
     expect(w.timeout).toBe(w.TimeoutError);
     expect(new w.TimeoutError('timed out')).toBeInstanceOf(w.OSError);
   });
