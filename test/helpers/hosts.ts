@@ -41,8 +41,8 @@ export function onHost(ctx: Pick<TestContext, 'skip'>, run: () => void | Promise
 }
 
 /** it() for one replayed case on the host under test. */
-export function replayIt(name: string, run: () => void | Promise<void>): void {
-  it(name, (ctx) => onHost(ctx, run));
+export function replayIt(name: string, run: () => void | Promise<void>, timeout?: number): void {
+  it(name, (ctx) => onHost(ctx, run), timeout);
 }
 
 /**
