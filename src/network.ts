@@ -33,6 +33,7 @@ export function bindNetwork(host: Host, maxPages?: number): Network {
   // and `instanceof net.socket` holds for what the network's functions make.
   class NetSocket extends socket {
     static override _core() { return own(); }
+    static override _moduleClass(): typeof socket { return NetSocket; }
   }
   Object.defineProperty(NetSocket, 'name', { value: 'socket' });
   const b = new Binding(own, own, NetSocket);

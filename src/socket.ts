@@ -304,11 +304,14 @@ export class socket {
     if (arguments.length) throw selfOnly('dup', arguments.length);
     const h = this._c.x.sock_dup(this._h);
     if (h < 0) fail(h, 'dup', this._c);
-    return socket._wrap(this._c, h);
+    // socket.py's dup(): self.__class__(...), so a subclass stays itself.
+    return (this.constructor as typeof socket)._wrap(this._c, h);
   }
 
   /** @internal the core new sockets of this class are made on (a network's class has its own). */
   static _core(): Core { return hostCore(); }
+  /** @internal the module's socket class (a network's own): what accept() makes, as socket.py's accept() uses the module's socket(). */
+  static _moduleClass(): typeof socket { return socket; }
 
   /** @internal wraps a handle the core created (accept, dup, socketpair), as this class. */
   static _wrap(c: Core, h: number): socket {
@@ -364,7 +367,7 @@ export class socket {
     const c = this._c;
     const h = c.x.sock_accept(this._h);
     if (h < 0) fail(h, 'accept', this._c);
-    const s = socket._wrap(c, h);
+    const s = (this.constructor as typeof socket)._moduleClass()._wrap(c, h);
     return [s, readAddress(c, c.i32[c.ADDRLEN >> 2]) as Address];
   }
 

@@ -39,6 +39,10 @@ describe('network() has the module API, bound to its host', () => {
     expect(client).toBeInstanceOf(net.socket);
     expect(client._c).toBe(s._c);
     expect(peer._c).toBe(s._c);
+    expect(peer).toBeInstanceOf(net.socket);     // accept() makes the module's socket
+    const d = peer.dup();
+    expect(d).toBeInstanceOf(net.socket);        // dup() keeps the class (socket.py's __class__)
+    d.close();
     expect(client.gettimeout()).toBe(5);
     const dup = net.fromfd(client.fileno(), w.AF_INET, w.SOCK_STREAM);
     expect(dup).toBeInstanceOf(net.socket);
