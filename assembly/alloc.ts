@@ -6,8 +6,10 @@
 // caller therefore updates its own state only after the allocation returned, and src/
 // (core.ts, allocating()) turns that trap into MemoryError.
 
-/** The largest block handed out: TLSF's BLOCK_MAXSIZE less room for rounding. */
-export const ALLOC_MAX: u64 = (1 << 30) - 4096;
+// ALLOC_MAX, the largest block handed out (TLSF's BLOCK_MAXSIZE less room for rounding), is
+// a contract number: src/struct.ts checks against the same one (scripts/contract.py).
+import { ALLOC_MAX } from "./generated/contract";
+export { ALLOC_MAX };
 
 /** A block of `size` bytes, or 0 when the size is beyond ALLOC_MAX. */
 export function tryAlloc(size: u64): usize {

@@ -153,6 +153,10 @@ FAMILY_BITS = {"inet": 1, "inet6": 2, "unix": 4, "stream": 8, "dgram": 16}
 # A record: @0 u8 tag (T_*), @1 u8 Python truthiness, @4 i32 byte length, @8 payload,
 # @16 low 64 bits of a T_BIGINT.
 TAPE_REC = 24
+# The largest block the core allocates for user input (assembly/alloc.ts): TLSF's
+# BLOCK_MAXSIZE (1 GiB - 4) less room for rounding. src/struct.ts refuses a work area beyond it
+# (MemoryError) before asking the core.
+ALLOC_MAX = (1 << 30) - 4096
 TAPE_TAGS = (
     ("T_INT", 0, "fits i64 (payload i64)"),
     ("T_UINT", 1, "2**63 <= v < 2**64 (payload u64)"),

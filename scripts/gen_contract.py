@@ -61,7 +61,8 @@ def _groups():
         + [(n, v, "i32", doc) for n, v, doc in C.OPTION_FLAGS]
         + [(f"FAM_{k.upper()}", v, "i32", "") for k, v in C.FAMILY_BITS.items()])
     yield "struct's value tape: record size, record tags, result kinds.", (
-        [("REC", C.TAPE_REC, "usize", "bytes of one tape record")]
+        [("REC", C.TAPE_REC, "usize", "bytes of one tape record"),
+         ("ALLOC_MAX", C.ALLOC_MAX, "u64", "the largest block the core allocates for user input")]
         + [(n, v, "i32", doc) for n, v, doc in C.TAPE_TAGS]
         + [(n, v, "i32", doc) for n, v, doc in C.VALUE_KINDS])
     yield "ioctl: fd_ioctl_buf's modes, sock_ioctl_kind's answers.", (

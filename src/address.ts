@@ -6,9 +6,8 @@ import type { Core } from './core.js';
 import { bytesLike, cInt, cUIntMask, pyTypeName, pyTupleTypeName, pyRepr, LONE_SURROGATE } from './args.js';
 import { OSError, OverflowError, coreError, E_PORT_RANGE, E_HOST_NUL } from './errors.js';
 
-export const AF_UNIX = 1;
-export const AF_INET = 2;
-export const AF_INET6 = 10;
+import { AF_UNIX, AF_INET, AF_INET6 } from './generated/constants.js';
+export { AF_UNIX, AF_INET, AF_INET6 };
 
 export type Address = [string, number] | [string, number, number, number] | string | Uint8Array | null;
 

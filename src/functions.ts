@@ -4,15 +4,13 @@ import { errorFor, OSError, ValueError, UnicodeError, gaierror, osErrorWith, cor
 import { timeoutKind, timeoutValue, cInt, cIntClinic, cFdLong, cLong, asPyInt, pyTruthy, pyTypeName, LONE_SURROGATE } from './args.js';
 import { socket } from './socket.js';
 import { AF_INET, AF_INET6, AF_UNIX, reprAddress, type Address } from './address.js';
+import { SOCK_STREAM, IPPROTO_TCP, SOL_SOCKET, SO_REUSEADDR, SO_REUSEPORT } from './generated/constants.js';
 
 const utf8 = new TextEncoder();
 const latin1 = new TextDecoder('latin1');
 /** getaddrinfo(None, ...) without AI_PASSIVE: the loopback address of each family. */
 const LOCALHOST = utf8.encode('localhost');
 
-const SOCK_STREAM = 1;
-const IPPROTO_TCP = 6;
-const SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_REUSEPORT = 15;
 const IPPROTO_IPV6 = 41, IPV6_V6ONLY = 26;
 /** The core's answer for a numeric host of the other family: getaddrinfo skips that family. */
 const ADDR_FAMILY_HOST = coreCode(E_ADDR_FAMILY_HOST);

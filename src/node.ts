@@ -13,9 +13,8 @@ import { hostCore, type Core } from './core.js';
 import { errorFor, NotAvailableError, ValueError } from './errors.js';
 import { socket } from './socket.js';
 import { isNodeFdSource, type Host, type NodeFd } from '../host/types.js';
+import { SOCK_STREAM, AF_UNIX, AF_INET, AF_INET6 } from './generated/constants.js';
 
-const SOCK_STREAM = 1;
-const AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
 
 /** Why a Node object has no fd now, by the state the host reports. */
 const NO_FD: Record<string, string> = {

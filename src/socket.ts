@@ -11,8 +11,8 @@ import { SocketIO, BufferedReader, BufferedWriter, BufferedRWPair, TextIOWrapper
 import { DECODERS, type Decoder } from './decoders.js';
 import type { MakefileOptions, ReadBinaryMode, WriteBinaryMode, ReadWriteBinaryMode, TextMode, BufferedOrRaw } from './io.js';
 import type { FileObject } from './streams.js';
+import { SOCK_STREAM } from './generated/constants.js';
 
-const SOCK_STREAM = 1;
 /** getsockopt's int mode returns errors below this (core: error - 2**32). */
 const F64_ERR = -2147483648;
 

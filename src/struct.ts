@@ -7,7 +7,7 @@ import { bytesLike, pyTypeName, pyTruthy } from './args.js';
 import * as C from './generated/contract.js';
 // Tags and result kinds of the value tape, the record size (assembly/struct/codec.ts) and
 // struct's error codes: the contract, declared in scripts/contract.py.
-import { T_INT, T_UINT, T_BIGINT, T_BYTES, T_OTHER, T_NUM, K_NUM, K_BIG_S, K_BIG_U, K_BOOL, K_I32, K_U32, REC, S_BASE } from './generated/contract.js';
+import { T_INT, T_UINT, T_BIGINT, T_BYTES, T_OTHER, T_NUM, K_NUM, K_BIG_S, K_BIG_U, K_BOOL, K_I32, K_U32, REC, S_BASE, ALLOC_MAX } from './generated/contract.js';
 
 /**
  * A value unpack returns: Python's int (a number; a bigint for q Q n N P and native l L),
@@ -26,7 +26,7 @@ export class error extends Error {
  * The largest work area asked of the core (assembly/alloc.ts ALLOC_MAX): a call needing
  * more is MemoryError before anything is allocated.
  */
-const MAX_AREA = 2 ** 30 - 4096;
+const MAX_AREA = ALLOC_MAX;
 
 /**
  * The core's work area: tape, then bytes (its address, size and generation live on the

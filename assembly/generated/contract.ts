@@ -107,6 +107,7 @@ export const FAM_DGRAM: i32 = 16;
 
 // struct's value tape: record size, record tags, result kinds.
 export const REC: usize = 24;  // bytes of one tape record
+export const ALLOC_MAX: u64 = 1073737728;  // the largest block the core allocates for user input
 export const T_INT: i32 = 0;  // fits i64 (payload i64)
 export const T_UINT: i32 = 1;  // 2**63 <= v < 2**64 (payload u64)
 export const T_BIGINT: i32 = 2;  // beyond 64 bits (payload: the nearest f64, inf if beyond; low 64 bits at +16)

@@ -107,6 +107,7 @@ export const FAM_DGRAM = 16;
 
 // struct's value tape: record size, record tags, result kinds.
 export const REC = 24;  // bytes of one tape record
+export const ALLOC_MAX = 1073737728;  // the largest block the core allocates for user input
 export const T_INT = 0;  // fits i64 (payload i64)
 export const T_UINT = 1;  // 2**63 <= v < 2**64 (payload u64)
 export const T_BIGINT = 2;  // beyond 64 bits (payload: the nearest f64, inf if beyond; low 64 bits at +16)
