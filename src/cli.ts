@@ -8,15 +8,20 @@ import { fileURLToPath } from 'node:url';
 import * as w from './index.js';
 import { optionTable, type OptionRow } from './options.js';
 import { DECODERS, formatDecoded, jsonDecoded, type Decoder } from './decoders.js';
+import { CAPABILITIES, CAPABILITY_GATES } from './generated/contract.js';
 
 const USAGE = `usage: wasock probe [--family inet|inet6|unix] [--type stream|dgram]
                     [--state fresh|listening|connected] [--json]
+       wasock caps [--without cap,cap...] [--json]
        wasock --help | --version
 
 probe   open a socket of that kind on the kernel (connected: over loopback) and read
         every option of the option table as Python's getsockopt would; a table, or JSON
         with --json. Defaults: --family inet --type stream --state fresh.
-        An option's value may follow an '=': --family=inet6.`;
+        An option's value may follow an '=': --family=inet6.
+caps    the Linux host's capability set, without trying anything: each capability, whether
+        the host has it, and the calls that need it (NotAvailableError without it).
+        --without takes capabilities away, as network({ capabilities }) does.`;
 
 interface Probe {
   level: string; name: string; kind: string; format: string;
@@ -169,10 +174,52 @@ function writeError(e: Error): void {
 }
 process.stdout.on('error', writeError);
 
+/**
+ * `wasock caps`: the capability set of the Linux host (less --without's), answered from the
+ * set itself and the generated contract's list of what each capability gates: no socket is
+ * made and no FFI loads.
+ */
+function caps(argv: string[]): number {
+  let without: string[] = [], json = false;
+  for (let i = 0; i < argv.length; i++) {
+    const eq = argv[i].startsWith('--') ? argv[i].indexOf('=') : -1;
+    const a = eq < 0 ? argv[i] : argv[i].slice(0, eq);
+    if (a === '--json' && eq < 0) json = true;
+    else if (a === '--without') {
+      const v = eq < 0 ? argv[++i] : argv[i].slice(eq + 1);
+      if (v === undefined) throw new UsageError('--without needs a value');
+      without = v.split(',').filter((x) => x !== '');
+    } else if ((a === '-h' || a === '--help') && eq < 0) { say(USAGE); return 0; }
+    else throw new UsageError(`unknown argument ${argv[i]}`);
+  }
+  for (const c of without) if (!(CAPABILITIES as readonly string[]).includes(c)) throw new UsageError(`unknown capability ${c}`);
+  const linux = new w.LinuxHost();
+  const has = new Set([...linux.capabilities].filter((c) => !without.includes(c)));
+  const name = without.length ? `linux without ${without.join(', ')}` : 'linux';
+  const rows = CAPABILITIES.map((c) => ({ capability: c, available: has.has(c), gates: CAPABILITY_GATES[c] }));
+  if (json) {
+    say(JSON.stringify({ host: name, capabilities: rows }, null, 2));
+  } else {
+    const width = Math.max(...CAPABILITIES.map((c) => c.length));
+    say([`wasock caps: host ${name}, ${has.size} of ${CAPABILITIES.length} capabilities`, '',
+      ...rows.map((r) => `${r.capability.padEnd(width)}  ${r.available ? 'yes' : 'no '}  ${r.gates.join(', ')}`)].join('\n'));
+  }
+  return 0;
+}
+
 function main(argv: string[]): number {
   const cmd = argv[0];
   if (cmd === undefined || cmd === '-h' || cmd === '--help') { say(USAGE); return 0; }
   if (cmd === '--version' || cmd === '-V') { say(version()); return 0; }
+  if (cmd === 'caps') {
+    try {
+      return caps(argv.slice(1));
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      console.error(`wasock: ${e.message}\n${USAGE}`);
+      return 2;
+    }
+  }
   if (cmd !== 'probe') {
     console.error(`wasock: unknown ${cmd.startsWith('-') ? 'option' : 'command'} '${cmd}'\nRun 'wasock --help' for usage.`);
     return 2;

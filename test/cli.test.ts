@@ -4,6 +4,9 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { optionTable } from '../src/options.js';
+import { LinuxHost, NotAvailableError, AF_UNIX, AF_INET, SOCK_STREAM } from '../src/index.js';
+import { network } from '../src/linux.js';
+import { CAPABILITIES, type Capability } from '../host/types.js';
 
 const bin = new URL('../dist/src/cli.js', import.meta.url).pathname;
 const probe = (...args: string[]) => execFileSync('node', [bin, 'probe', ...args], { encoding: 'utf8' });
@@ -123,5 +126,36 @@ describe('wasock command line', () => {
     const r = run(['probe', '--family=unix', '--state=listening'], { ...process.env, TMPDIR: '/nonexistent/wasock-tmp' });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/ENOENT.*\/nonexistent\/wasock-tmp/);
+  });
+});
+
+describe('wasock caps', () => {
+  type CapsJson = { host: string; capabilities: { capability: string; available: boolean; gates: string[] }[] };
+  const caps = (...args: string[]) => JSON.parse(execFileSync('node', [bin, 'caps', '--json', ...args], { encoding: 'utf8' })) as CapsJson;
+
+  it("lists every capability in the core's order, the Linux host's answer and what each gates", () => {
+    const out = caps();
+    expect(out.host).toBe('linux');
+    expect(out.capabilities.map((c) => c.capability)).toEqual([...CAPABILITIES]);
+    const linux = new LinuxHost();
+    for (const c of out.capabilities) {
+      expect(c.available, c.capability).toBe(linux.capabilities.has(c.capability as Capability));
+      expect(c.gates.length, c.capability).toBeGreaterThan(0);
+    }
+    expect(out.capabilities.find((c) => c.capability === 'ioctl.windows')!.available).toBe(false);
+    expect(out.capabilities.find((c) => c.capability === 'sendrecv')!.gates).toContain('socket.recv');
+  });
+
+  it('--without answers as a network with those capabilities taken away behaves', () => {
+    const out = caps('--without=af_unix,socketpair');
+    expect(out.host).toBe('linux without af_unix, socketpair');
+    const off = out.capabilities.filter((c) => !c.available).map((c) => c.capability);
+    expect(off.sort()).toEqual(['af_unix', 'ioctl.windows', 'socketpair']);
+    const net = network({ capabilities: [...new LinuxHost().capabilities].filter((c) => !off.includes(c)) });
+    expect(() => new net.socket(AF_UNIX, SOCK_STREAM)).toThrow(NotAvailableError);
+    expect(() => net.socketpair()).toThrow(NotAvailableError);
+    new net.socket(AF_INET, SOCK_STREAM).close();
+    const bad = spawnSync('node', [bin, 'caps', '--without', 'teleport'], { encoding: 'utf8' });
+    expect([bad.status, bad.stderr.split('\n')[0]]).toEqual([2, 'wasock: unknown capability teleport']);
   });
 });
