@@ -8,7 +8,7 @@ import { HOST_IMPORT_ARITY, OPTIONAL_IMPORTS } from '../host/types.js';
 import { MemoryError, SystemError, NotAvailableError } from './exceptions.js';
 import type { CoreExports } from './generated/core-exports.js';
 import { ARG_FLOAT, L_OUT, L_VAL, L_ADDR, L_ADDRLEN, L_STR } from './generated/contract.js';
-import { CORE_WASM_BASE64 } from './core-wasm.generated.js';
+import { CORE_WASM_BASE64, CORE_NONE_WASM_BASE64 } from './core-wasm.generated.js';
 import { defaultHostFactory, HOSTS } from './hosts.js';
 
 /**
@@ -20,22 +20,28 @@ export type { CoreExports };
 /** Node's Buffer, where there is one (not in a browser): faster copies, see ownBytes(). */
 const HAS_BUFFER = typeof Buffer === 'function';
 
-/** build/core.wasm's bytes, embedded at build time: no node:fs, no fetch, loadable synchronously. */
-export function coreWasm(): Uint8Array<ArrayBuffer> {
+/** Embedded bytes, decoded (natively where Buffer exists). */
+function decode(b64: string): Uint8Array<ArrayBuffer> {
   if (HAS_BUFFER) {
-    const b = Buffer.from(CORE_WASM_BASE64, 'base64');   // native decoding
+    const b = Buffer.from(b64, 'base64');
     return new Uint8Array(b.buffer as ArrayBuffer, b.byteOffset, b.length);
   }
-  const s = atob(CORE_WASM_BASE64);
+  const s = atob(b64);
   const u = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
   return u;
 }
 
+/** build/core.wasm's bytes (the core for JavaScript hosts), embedded at build time: no node:fs, no fetch, loadable synchronously. */
+export function coreWasm(): Uint8Array<ArrayBuffer> { return decode(CORE_WASM_BASE64); }
+/** build/core-none.wasm's bytes: the core with host/none compiled in (no host imports at all). */
+export function coreNoneWasm(): Uint8Array<ArrayBuffer> { return decode(CORE_NONE_WASM_BASE64); }
+
 let wasmModule: WebAssembly.Module | null = null;
 function coreModule(): WebAssembly.Module {
   return wasmModule ??= new WebAssembly.Module(coreWasm());
 }
+let noneModule: WebAssembly.Module | null = null;
 
 /**
  * Bytes [from, to) of `u8` as a result of their own (`buf`: the same bytes as a Buffer, for
@@ -123,11 +129,13 @@ export class Core {
   constructor(host: Host, maxPages = 65536) {
     this.host = host;
     this.memory = new WebAssembly.Memory({ initial: 4, maximum: maxPages });
-    const instance = new WebAssembly.Instance(coreModule(), {
-      env: { memory: this.memory },
-      // abort is the core's own, not the host's: an internal error is a core matter.
-      host: { ...withStubs(host.imports(this.memory)), abort: (m: number, f: number, l: number, col: number) => { throw this.abandon(this.abortText(m, f, l, col)); } },
-    });
+    // abort is the core's own, not the host's: an internal error is a core matter.
+    const abort = (m: number, f: number, l: number, col: number) => { throw this.abandon(this.abortText(m, f, l, col)); };
+    // A host compiled into the core (host/none) comes with its own module and imports nothing;
+    // a JavaScript host supplies the ABI's imports to the JavaScript-host core.
+    const instance = host === NO_HOST
+      ? new WebAssembly.Instance(noneModule ??= new WebAssembly.Module(coreNoneWasm()), { env: { memory: this.memory }, host: { abort } })
+      : new WebAssembly.Instance(coreModule(), { env: { memory: this.memory }, host: { ...withStubs(host.imports(this.memory)), abort } });
     this.x = instance.exports as unknown as CoreExports;
     this.x.core_init();
     this.renew();
@@ -305,23 +313,15 @@ export class Core {
 }
 
 /**
- * The host of a core that has none (yet): every capability absent, so the core calls none
- * of its imports but caps. struct, the errno table, the option table and the decoders run
- * on such a core; a socket never does (hostCore()).
+ * The host of a core that has none (yet): host/none, compiled into its own core
+ * (build/core-none.wasm): every capability absent, no import. struct, the errno table, the
+ * option table and the decoders run on such a core; a socket never does (hostCore()).
  */
 class NoHost implements Host {
   readonly name = 'no host';
   readonly capabilities: ReadonlySet<Capability> = new Set();
-  imports(): HostImports {
-    // Built from the module's own import list, so it follows the ABI as it changes.
-    const imports: Record<string, (...args: never[]) => unknown> = {};
-    for (const i of WebAssembly.Module.imports(coreModule())) {
-      if (i.module !== 'host' || i.kind !== 'function') continue;
-      imports[i.name] = () => { throw new SystemError(`wasock core: host call '${i.name}' on a core without a host`); };
-    }
-    imports.caps = () => 0;
-    return imports as unknown as HostImports;
-  }
+  /** Never asked: the core with host/none compiled in imports nothing (Core's constructor). */
+  imports(): HostImports { throw new SystemError('wasock: host/none is compiled into its core'); }
 }
 const NO_HOST = new NoHost();
 
