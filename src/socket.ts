@@ -371,19 +371,15 @@ export class socket {
     return [s, readAddress(c, c.i32[c.ADDRLEN >> 2]) as Address];
   }
 
-  getsockname(): Address {
-    if (arguments.length) throw noArgs('getsockname', arguments.length);
-    const c = this._c;
-    const len = c.x.sock_getsockname(this._h);
-    if (len < 0) fail(len, 'getsockname', this._c);
-    return readAddress(c, len) as Address;
-  }
+  getsockname(): Address { return this._name('getsockname', arguments.length); }
+  getpeername(): Address { return this._name('getpeername', arguments.length); }
 
-  getpeername(): Address {
-    if (arguments.length) throw noArgs('getpeername', arguments.length);
+  /** @internal getsockname / getpeername: the core leaves the address in SCR_ADDR. */
+  _name(fn: 'getsockname' | 'getpeername', given: number): Address {
+    if (given) throw noArgs(fn, given);
     const c = this._c;
-    const len = c.x.sock_getpeername(this._h);
-    if (len < 0) fail(len, 'getpeername', this._c);
+    const len = fn === 'getsockname' ? c.x.sock_getsockname(this._h) : c.x.sock_getpeername(this._h);
+    if (len < 0) fail(len, fn, this._c);
     return readAddress(c, len) as Address;
   }
 
@@ -411,12 +407,19 @@ export class socket {
 
   /** recv_into(buffer[, nbytes[, flags]]) -> number of bytes received. */
   recv_into(buffer: Uint8Array | ArrayBufferView, nbytes: number = 0, flags: number = 0): number {
-    const b = writableBuffer('recv_into', arguments.length, buffer);
-    const c = this._c;
+    return this._into('recv_into', arguments.length, buffer, nbytes, flags);
+  }
+
+  /** @internal recv_into and recvfrom_into: the same argument rules, another core call. */
+  _into(fn: 'recv_into' | 'recvfrom_into', given: number, buffer: unknown, nbytes: unknown, flags: unknown): number {
+    const b = writableBuffer(fn, given, buffer);
+    const c = this._c, h = this._h;
     const nb = recvSize(nbytes), fl = cInt(flags);
-    const h = this._h;
-    const r = receive(c, b, nb > 0 && nb < b.length ? nb : b.length, (p, js) => c.x.sock_recv_into(h, p, b.length, nb, fl, js));
-    if (r < 0) fail(r, 'recv_into', this._c);
+    const want = nb > 0 && nb < b.length ? nb : b.length;
+    const r = fn === 'recv_into'
+      ? receive(c, b, want, (p, js) => c.x.sock_recv_into(h, p, b.length, nb, fl, js))
+      : receive(c, b, want, (p, js) => c.x.sock_recvfrom_into(h, p, b.length, nb, fl, js));
+    if (r < 0) fail(r, fn, this._c);
     return r;
   }
 
@@ -435,36 +438,31 @@ export class socket {
 
   /** recvfrom_into(buffer[, nbytes[, flags]]) -> [number of bytes received, address]. */
   recvfrom_into(buffer: Uint8Array | ArrayBufferView, nbytes: number = 0, flags: number = 0): [number, Address] {
-    const b = writableBuffer('recvfrom_into', arguments.length, buffer);
+    const r = this._into('recvfrom_into', arguments.length, buffer, nbytes, flags);
     const c = this._c;
-    const nb = recvSize(nbytes), fl = cInt(flags);
-    const h = this._h;
-    const r = receive(c, b, nb > 0 && nb < b.length ? nb : b.length, (p, js) => c.x.sock_recvfrom_into(h, p, b.length, nb, fl, js));
-    if (r < 0) fail(r, 'recvfrom_into', this._c);
     return [r, readAddress(c, c.i32[c.ADDRLEN >> 2]) as Address];
   }
 
   /** send(data[, flags]) -> number of bytes sent (maybe fewer than given). */
   send(data: Uint8Array | ArrayBufferView, flags: number = 0): number {
-    const n = arguments.length;
-    if (n < 1 || n > 2) throw argCount('send', n, 1, 2);
-    const b = bytesArg(data);
-    const c = this._c, fl = cInt(flags);
-    const h = this._h;
-    const r = transmit(c, b, (p, js) => c.x.sock_send(h, p, 0, b.length, fl, js));
-    if (r < 0) fail(r, 'send', this._c);
-    return r;
+    return this._send('send', arguments.length, data, flags);
   }
 
   /** sendall(data[, flags]): sends everything or raises (one send even for no data). */
   sendall(data: Uint8Array | ArrayBufferView, flags: number = 0): void {
-    const n = arguments.length;
-    if (n < 1 || n > 2) throw argCount('sendall', n, 1, 2);
+    this._send('sendall', arguments.length, data, flags);
+  }
+
+  /** @internal send and sendall: their argument rules are the same, the core call differs. */
+  _send(fn: 'send' | 'sendall', given: number, data: unknown, flags: unknown): number {
+    if (given < 1 || given > 2) throw argCount(fn, given, 1, 2);
     const b = bytesArg(data);
-    const c = this._c, fl = cInt(flags);
-    const h = this._h;
-    const r = transmit(c, b, (p, js) => c.x.sock_sendall(h, p, 0, b.length, fl, js));
-    if (r < 0) fail(r, 'sendall', this._c);
+    const c = this._c, fl = cInt(flags), h = this._h;
+    const r = fn === 'send'
+      ? transmit(c, b, (p, js) => c.x.sock_send(h, p, 0, b.length, fl, js))
+      : transmit(c, b, (p, js) => c.x.sock_sendall(h, p, 0, b.length, fl, js));
+    if (r < 0) fail(r, fn, this._c);
+    return r;
   }
 
   /** sendto(data[, flags], address) -> number of bytes sent. */

@@ -25,88 +25,65 @@
 
 /** The host's capability bitset (see caps.ts for the bits). Asked once, at init. */
 @external("host", "caps") declare function ext_caps(): i32;
-// @ts-ignore: decorator
 @inline export function host_caps(): i32 { return isDefined(HOST_caps) ? HOST_caps() : ext_caps(); }
 
 @external("host", "socket") declare function ext_socket(family: i32, type: i32, proto: i32): i32;
-// @ts-ignore: decorator
 @inline export function host_socket(family: i32, type: i32, proto: i32): i32 { return isDefined(HOST_socket) ? HOST_socket(family, type, proto) : ext_socket(family, type, proto); }
 /** Writes two fds at `out` (two i32). */
 @external("host", "socketpair") declare function ext_socketpair(family: i32, type: i32, proto: i32, out: usize): i32;
-// @ts-ignore: decorator
 @inline export function host_socketpair(family: i32, type: i32, proto: i32, out: usize): i32 { return isDefined(HOST_socketpair) ? HOST_socketpair(family, type, proto, out) : ext_socketpair(family, type, proto, out); }
 @external("host", "close") declare function ext_close(fd: i32): i32;
-// @ts-ignore: decorator
 @inline export function host_close(fd: i32): i32 { return isDefined(HOST_close) ? HOST_close(fd) : ext_close(fd); }
 /** dup with close-on-exec set (fcntl F_DUPFD_CLOEXEC), as CPython's socket.dup does. */
 @external("host", "dup") declare function ext_dup(fd: i32): i32;
-// @ts-ignore: decorator
 @inline export function host_dup(fd: i32): i32 { return isDefined(HOST_dup) ? HOST_dup(fd) : ext_dup(fd); }
 @external("host", "bind") declare function ext_bind(fd: i32, addr: usize, len: i32): i32;
-// @ts-ignore: decorator
 @inline export function host_bind(fd: i32, addr: usize, len: i32): i32 { return isDefined(HOST_bind) ? HOST_bind(fd, addr, len) : ext_bind(fd, addr, len); }
 @external("host", "connect") declare function ext_connect(fd: i32, addr: usize, len: i32): i32;
-// @ts-ignore: decorator
 @inline export function host_connect(fd: i32, addr: usize, len: i32): i32 { return isDefined(HOST_connect) ? HOST_connect(fd, addr, len) : ext_connect(fd, addr, len); }
 @external("host", "listen") declare function ext_listen(fd: i32, backlog: i32): i32;
-// @ts-ignore: decorator
 @inline export function host_listen(fd: i32, backlog: i32): i32 { return isDefined(HOST_listen) ? HOST_listen(fd, backlog) : ext_listen(fd, backlog); }
 /** accept4(fd, addr, lenptr, flags). */
 @external("host", "accept") declare function ext_accept(fd: i32, addr: usize, lenptr: usize, flags: i32): i32;
-// @ts-ignore: decorator
 @inline export function host_accept(fd: i32, addr: usize, lenptr: usize, flags: i32): i32 { return isDefined(HOST_accept) ? HOST_accept(fd, addr, lenptr, flags) : ext_accept(fd, addr, lenptr, flags); }
 @external("host", "getsockopt") declare function ext_getsockopt(fd: i32, level: i32, opt: i32, val: usize, lenptr: usize): i32;
-// @ts-ignore: decorator
 @inline export function host_getsockopt(fd: i32, level: i32, opt: i32, val: usize, lenptr: usize): i32 { return isDefined(HOST_getsockopt) ? HOST_getsockopt(fd, level, opt, val, lenptr) : ext_getsockopt(fd, level, opt, val, lenptr); }
 @external("host", "setsockopt") declare function ext_setsockopt(fd: i32, level: i32, opt: i32, val: usize, len: i32): i32;
-// @ts-ignore: decorator
 @inline export function host_setsockopt(fd: i32, level: i32, opt: i32, val: usize, len: i32): i32 { return isDefined(HOST_setsockopt) ? HOST_setsockopt(fd, level, opt, val, len) : ext_setsockopt(fd, level, opt, val, len); }
 @external("host", "getsockname") declare function ext_getsockname(fd: i32, addr: usize, lenptr: usize): i32;
-// @ts-ignore: decorator
 @inline export function host_getsockname(fd: i32, addr: usize, lenptr: usize): i32 { return isDefined(HOST_getsockname) ? HOST_getsockname(fd, addr, lenptr) : ext_getsockname(fd, addr, lenptr); }
 @external("host", "getpeername") declare function ext_getpeername(fd: i32, addr: usize, lenptr: usize): i32;
-// @ts-ignore: decorator
 @inline export function host_getpeername(fd: i32, addr: usize, lenptr: usize): i32 { return isDefined(HOST_getpeername) ? HOST_getpeername(fd, addr, lenptr) : ext_getpeername(fd, addr, lenptr); }
 @external("host", "recv") declare function ext_recv(fd: i32, buf: usize, len: i32, flags: i32): i32;
-// @ts-ignore: decorator
 @inline export function host_recv(fd: i32, buf: usize, len: i32, flags: i32): i32 { return isDefined(HOST_recv) ? HOST_recv(fd, buf, len, flags) : ext_recv(fd, buf, len, flags); }
 @external("host", "send") declare function ext_send(fd: i32, buf: usize, len: i32, flags: i32): i32;
-// @ts-ignore: decorator
 @inline export function host_send(fd: i32, buf: usize, len: i32, flags: i32): i32 { return isDefined(HOST_send) ? HOST_send(fd, buf, len, flags) : ext_send(fd, buf, len, flags); }
 @external("host", "recvfrom") declare function ext_recvfrom(fd: i32, buf: usize, len: i32, flags: i32, addr: usize, lenptr: usize): i32;
-// @ts-ignore: decorator
 @inline export function host_recvfrom(fd: i32, buf: usize, len: i32, flags: i32, addr: usize, lenptr: usize): i32 { return isDefined(HOST_recvfrom) ? HOST_recvfrom(fd, buf, len, flags, addr, lenptr) : ext_recvfrom(fd, buf, len, flags, addr, lenptr); }
 @external("host", "sendto") declare function ext_sendto(fd: i32, buf: usize, len: i32, flags: i32, addr: usize, alen: i32): i32;
-// @ts-ignore: decorator
 @inline export function host_sendto(fd: i32, buf: usize, len: i32, flags: i32, addr: usize, alen: i32): i32 { return isDefined(HOST_sendto) ? HOST_sendto(fd, buf, len, flags, addr, alen) : ext_sendto(fd, buf, len, flags, addr, alen); }
 @external("host", "shutdown") declare function ext_shutdown(fd: i32, how: i32): i32;
-// @ts-ignore: decorator
 @inline export function host_shutdown(fd: i32, how: i32): i32 { return isDefined(HOST_shutdown) ? HOST_shutdown(fd, how) : ext_shutdown(fd, how); }
 /** fcntl(fd, cmd, arg) with an integer argument. */
 @external("host", "fcntl") declare function ext_fcntl(fd: i32, cmd: i32, arg: i32): i32;
-// @ts-ignore: decorator
 @inline export function host_fcntl(fd: i32, cmd: i32, arg: i32): i32 { return isDefined(HOST_fcntl) ? HOST_fcntl(fd, cmd, arg) : ext_fcntl(fd, cmd, arg); }
 /** fcntl(fd, cmd, ptr) with a pointer argument (a core pointer). */
 @external("host", "fcntl_ptr") declare function ext_fcntl_ptr(fd: i32, cmd: i32, ptr: usize): i32;
-// @ts-ignore: decorator
 @inline export function host_fcntl_ptr(fd: i32, cmd: i32, ptr: usize): i32 { return isDefined(HOST_fcntl_ptr) ? HOST_fcntl_ptr(fd, cmd, ptr) : ext_fcntl_ptr(fd, cmd, ptr); }
 /** ioctl(fd, request, ptr): ptr is a core pointer (0 for NULL). */
 @external("host", "ioctl") declare function ext_ioctl(fd: i32, request: u32, ptr: usize): i32;
-// @ts-ignore: decorator
 @inline export function host_ioctl(fd: i32, request: u32, ptr: usize): i32 { return isDefined(HOST_ioctl) ? HOST_ioctl(fd, request, ptr) : ext_ioctl(fd, request, ptr); }
 /**
  * ioctl(fd, request, arg) with an int passed by value, as C's `ioctl(fd, code, (int)arg)`:
  * the kernel sees it zero-extended to unsigned long (so pointer requests meet EFAULT).
  */
 @external("host", "ioctl_int") declare function ext_ioctl_int(fd: i32, request: u32, arg: i32): i32;
-// @ts-ignore: decorator
 @inline export function host_ioctl_int(fd: i32, request: u32, arg: i32): i32 { return isDefined(HOST_ioctl_int) ? HOST_ioctl_int(fd, request, arg) : ext_ioctl_int(fd, request, arg); }
 /**
  * Windows' WSAIoctl(fd, code, in, inLen, NULL, 0, &bytesReturned): returns bytesReturned or
  * -errno. Only a host with the `ioctl.windows` capability is ever called.
  */
 @external("host", "win_ioctl") declare function ext_win_ioctl(fd: i32, code: u32, ptr: usize, len: i32): i32;
-// @ts-ignore: decorator
 @inline export function host_win_ioctl(fd: i32, code: u32, ptr: usize, len: i32): i32 { return isDefined(HOST_win_ioctl) ? HOST_win_ioctl(fd, code, ptr, len) : ext_win_ioctl(fd, code, ptr, len); }
 /**
  * Blocking mode of the fd (O_NONBLOCK on when `on` is 1). Its own import rather than an
@@ -114,15 +91,12 @@
  * uses ioctl(FIONBIO) as CPython's internal_setblocking does on Linux.
  */
 @external("host", "set_nonblocking") declare function ext_set_nonblocking(fd: i32, on: i32): i32;
-// @ts-ignore: decorator
 @inline export function host_set_nonblocking(fd: i32, on: i32): i32 { return isDefined(HOST_set_nonblocking) ? HOST_set_nonblocking(fd, on) : ext_set_nonblocking(fd, on); }
 /** poll one fd: returns revents, 0 on timeout, or -errno. */
 @external("host", "poll") declare function ext_poll(fd: i32, events: i32, timeoutMs: i32): i32;
-// @ts-ignore: decorator
 @inline export function host_poll(fd: i32, events: i32, timeoutMs: i32): i32 { return isDefined(HOST_poll) ? HOST_poll(fd, events, timeoutMs) : ext_poll(fd, events, timeoutMs); }
 /** A monotonic clock in nanoseconds. */
 @external("host", "now_ns") declare function ext_now_ns(): i64;
-// @ts-ignore: decorator
 @inline export function host_now_ns(): i64 { return isDefined(HOST_now_ns) ? HOST_now_ns() : ext_now_ns(); }
 
 // ---------------------------------------------------------------- capability js_buffers
@@ -132,24 +106,18 @@
 // Called only when the host declares js_buffers; every other host gets the calls above.
 
 @external("host", "recv_js") declare function ext_recv_js(fd: i32, id: i32, off: i32, len: i32, flags: i32): i32;
-// @ts-ignore: decorator
 @inline export function host_recv_js(fd: i32, id: i32, off: i32, len: i32, flags: i32): i32 { return isDefined(HOST_recv_js) ? HOST_recv_js(fd, id, off, len, flags) : ext_recv_js(fd, id, off, len, flags); }
 @external("host", "send_js") declare function ext_send_js(fd: i32, id: i32, off: i32, len: i32, flags: i32): i32;
-// @ts-ignore: decorator
 @inline export function host_send_js(fd: i32, id: i32, off: i32, len: i32, flags: i32): i32 { return isDefined(HOST_send_js) ? HOST_send_js(fd, id, off, len, flags) : ext_send_js(fd, id, off, len, flags); }
 @external("host", "recvfrom_js") declare function ext_recvfrom_js(fd: i32, id: i32, off: i32, len: i32, flags: i32, addr: usize, lenptr: usize): i32;
-// @ts-ignore: decorator
 @inline export function host_recvfrom_js(fd: i32, id: i32, off: i32, len: i32, flags: i32, addr: usize, lenptr: usize): i32 { return isDefined(HOST_recvfrom_js) ? HOST_recvfrom_js(fd, id, off, len, flags, addr, lenptr) : ext_recvfrom_js(fd, id, off, len, flags, addr, lenptr); }
 @external("host", "sendto_js") declare function ext_sendto_js(fd: i32, id: i32, off: i32, len: i32, flags: i32, addr: usize, alen: i32): i32;
-// @ts-ignore: decorator
 @inline export function host_sendto_js(fd: i32, id: i32, off: i32, len: i32, flags: i32, addr: usize, alen: i32): i32 { return isDefined(HOST_sendto_js) ? HOST_sendto_js(fd, id, off, len, flags, addr, alen) : ext_sendto_js(fd, id, off, len, flags, addr, alen); }
 /** getsockopt with the value landing in buffer `id` at `off`; the length at `lenptr` (core). */
 @external("host", "getsockopt_js") declare function ext_getsockopt_js(fd: i32, level: i32, opt: i32, id: i32, off: i32, lenptr: usize): i32;
-// @ts-ignore: decorator
 @inline export function host_getsockopt_js(fd: i32, level: i32, opt: i32, id: i32, off: i32, lenptr: usize): i32 { return isDefined(HOST_getsockopt_js) ? HOST_getsockopt_js(fd, level, opt, id, off, lenptr) : ext_getsockopt_js(fd, level, opt, id, off, lenptr); }
 /** ioctl(fd, request, buffer `id`): fcntl.ioctl's mutable buffers over 1024 bytes, passed directly as CPython does. */
 @external("host", "ioctl_js") declare function ext_ioctl_js(fd: i32, request: u32, id: i32): i32;
-// @ts-ignore: decorator
 @inline export function host_ioctl_js(fd: i32, request: u32, id: i32): i32 { return isDefined(HOST_ioctl_js) ? HOST_ioctl_js(fd, request, id) : ext_ioctl_js(fd, request, id); }
 
 /**
