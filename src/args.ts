@@ -154,6 +154,17 @@ export function cSsizeSat(v: unknown): number {
 }
 
 /**
+ * PyArg 'n' (a C ssize_t), exactly, as a number: recv's and recvfrom's bufsize (CPython
+ * allocates that many bytes before it receives, so a size no buffer can have is MemoryError,
+ * as recv(2**53) is) and the nbytes of the _into calls (the core compares it with the
+ * buffer's length; it hands the kernel at most MAX_RW_COUNT bytes a call, as Linux would take).
+ */
+export function cSsize(v: unknown): number {
+  const n = cSsizeSat(v);                 // TypeError / OverflowError as PyArg 'n'
+  return n === INT_MAX ? Number(asPyInt(v)) : n;
+}
+
+/**
  * socket(fileno=...): PyLong_AsSocket_t is a C long cast to the int SOCKET_T, so 2**31 and
  * 2**32 - 1 become negative (ValueError 'negative file descriptor' in the core).
  */

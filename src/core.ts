@@ -7,7 +7,7 @@ import type { Capability, Host, HostImports, JsBufferHost } from '../host/types.
 import { HOST_IMPORT_ARITY, OPTIONAL_IMPORTS } from '../host/types.js';
 import { MemoryError, SystemError, NotAvailableError } from './exceptions.js';
 import type { CoreExports } from './generated/core-exports.js';
-import { ARG_FLOAT, L_OUT, L_VAL, L_ADDR, L_ADDRLEN, L_STR } from './generated/contract.js';
+import { ARG_FLOAT, CAP_JS_BUFFERS, L_OUT, L_VAL, L_ADDR, L_ADDRLEN, L_STR } from './generated/contract.js';
 import { CORE_WASM_BASE64, CORE_NONE_WASM_BASE64 } from './core-wasm.generated.js';
 import { defaultHostFactory, HOSTS } from './hosts.js';
 
@@ -145,11 +145,9 @@ export class Core {
     this.ADDRLEN = this.x.core_layout(L_ADDRLEN);
     this.STR = this.x.core_layout(L_STR);
     let jsb: JsBufferHost | null = null;
-    for (let i = 0, n = this.x.core_cap_count(); i < n; i++) {
-      if (this.str(this.x.core_cap_name(i)) === 'js_buffers' && this.x.core_has_cap(i) === 1) {
-        if (typeof (host as Partial<JsBufferHost>).lend !== 'function') throw new TypeError(`wasock: host ${host.name} declares js_buffers but has no lend()`);
-        jsb = host as JsBufferHost;
-      }
+    if (this.x.core_has_cap(CAP_JS_BUFFERS) === 1) {
+      if (typeof (host as Partial<JsBufferHost>).lend !== 'function') throw new TypeError(`wasock: host ${host.name} declares js_buffers but has no lend()`);
+      jsb = host as JsBufferHost;
     }
     this.jsb = jsb;
   }
@@ -159,7 +157,11 @@ export class Core {
    * next call): where a host without js_buffers sends from and receives into.
    */
   area(len: number): number {
-    return this.allocating(() => this.x.core_stage(len));
+    // On every send and receive of a host without js_buffers: no closure, as allocating() takes.
+    let r: number;
+    try { r = this.x.core_stage(len); } catch (e) { throw this.allocFailure(e); }
+    if (r === 0) throw new MemoryError();
+    return r;
   }
 
   /** The text of an AssemblyScript abort(), read defensively: the memory may be inconsistent. */
@@ -196,22 +198,20 @@ export class Core {
    */
   allocating(f: () => number): number {
     let r: number;
-    try {
-      r = f();
-    } catch (e) {
-      if (e instanceof WebAssembly.RuntimeError) {
-        if (/unreachable/.test(e.message)) throw new MemoryError();
-        throw this.abandon(`trap: ${e.message}`);
-      }
-      throw e;
-    }
+    try { r = f(); } catch (e) { throw this.allocFailure(e); }
     if (r === 0) throw new MemoryError();
     return r;
   }
 
+  /** What an allocating call's exception becomes (allocating() and area()). */
+  private allocFailure(e: unknown): unknown {
+    if (!(e instanceof WebAssembly.RuntimeError)) return e;
+    return /unreachable/.test(e.message) ? new MemoryError() : this.abandon(`trap: ${e.message}`);
+  }
+
   /** Copies `bytes` into core memory (the staging area: formats, setsockopt values); returns where. */
   stageIn(bytes: Uint8Array): number {
-    const ptr = this.allocating(() => this.x.core_stage(bytes.length));
+    const ptr = this.area(bytes.length);
     this.u8.set(bytes, ptr);
     return ptr;
   }

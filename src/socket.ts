@@ -2,7 +2,7 @@
 // converts arguments and results; the core decides and the host performs.
 import { hostCore, type Core } from './core.js';
 import { errorFor, MemoryError, ValueError } from './errors.js';
-import { argCount, bytesLike, cInt, isInt32Number, cUIntMask, isCInt, asPyInt, pyTypeName, cIntClinic, cSsizeSat, cFdLong, cLong, cULongMask, converterrName, pyRepr, timeoutKind, timeoutValue, ARG_NONE, ARG_INT } from './args.js';
+import { argCount, bytesLike, cInt, isInt32Number, cUIntMask, isCInt, asPyInt, pyTypeName, cIntClinic, cSsize, cFdLong, cLong, cULongMask, converterrName, pyRepr, timeoutKind, timeoutValue, ARG_NONE, ARG_INT } from './args.js';
 // socket.ioctl's option kinds and the capability each method needs: scripts/contract.py.
 import { WIN_OPTION_TRIPLE, METHOD_CAPABILITY, ERR_BASE, F_CLOSED } from './generated/contract.js';
 import { putAddress, readAddress, type Address, AF_INET } from './address.js';
@@ -396,11 +396,11 @@ export class socket {
   recv(bufsize: number, flags: number = 0): Uint8Array {
     const n = arguments.length;
     if (n < 1 || n > 2) throw argCount('recv', n, 1, 2);
-    const size = recvSize(bufsize), fl = cInt(flags);
+    const size = cSsize(bufsize), fl = cInt(flags);
     const c = this._c;
     const buf = allocate(size);   // the core rejects a negative size
-    const h = this._h;
-    const r = receive(c, buf, size, (p, js) => c.x.sock_recv(h, p, 0, size, fl, js));
+    const p = recvPtr(c, buf, size);
+    const r = recvDone(c, buf, p, c.x.sock_recv(this._h, p, 0, size, fl, c.jsb !== null ? 1 : 0));
     if (r < 0) fail(r, 'recv', this._c);
     return r === size ? buf : buf.slice(0, r);
   }
@@ -414,11 +414,10 @@ export class socket {
   _into(fn: 'recv_into' | 'recvfrom_into', given: number, buffer: unknown, nbytes: unknown, flags: unknown): number {
     const b = writableBuffer(fn, given, buffer);
     const c = this._c, h = this._h;
-    const nb = recvSize(nbytes), fl = cInt(flags);
-    const want = nb > 0 && nb < b.length ? nb : b.length;
-    const r = fn === 'recv_into'
-      ? receive(c, b, want, (p, js) => c.x.sock_recv_into(h, p, b.length, nb, fl, js))
-      : receive(c, b, want, (p, js) => c.x.sock_recvfrom_into(h, p, b.length, nb, fl, js));
+    const nb = cSsize(nbytes), fl = cInt(flags);
+    const p = recvPtr(c, b, nb > 0 && nb < b.length ? nb : b.length), js = c.jsb !== null ? 1 : 0;
+    const r = recvDone(c, b, p, fn === 'recv_into'
+      ? c.x.sock_recv_into(h, p, b.length, nb, fl, js) : c.x.sock_recvfrom_into(h, p, b.length, nb, fl, js));
     if (r < 0) fail(r, fn, this._c);
     return r;
   }
@@ -427,11 +426,11 @@ export class socket {
   recvfrom(bufsize: number, flags: number = 0): [Uint8Array, Address] {
     const n = arguments.length;
     if (n < 1 || n > 2) throw argCount('recvfrom', n, 1, 2);
-    const size = recvSize(bufsize), fl = cInt(flags);
+    const size = cSsize(bufsize), fl = cInt(flags);
     const c = this._c;
     const buf = allocate(size);
-    const h = this._h;
-    const r = receive(c, buf, size, (p, js) => c.x.sock_recvfrom(h, p, 0, size, fl, js));
+    const p = recvPtr(c, buf, size);
+    const r = recvDone(c, buf, p, c.x.sock_recvfrom(this._h, p, 0, size, fl, c.jsb !== null ? 1 : 0));
     if (r < 0) fail(r, 'recvfrom', this._c);
     return [r === size ? buf : buf.slice(0, r), readAddress(c, c.i32[c.ADDRLEN >> 2]) as Address];
   }
@@ -458,9 +457,10 @@ export class socket {
     if (given < 1 || given > 2) throw argCount(fn, given, 1, 2);
     const b = bytesArg(data);
     const c = this._c, fl = cInt(flags), h = this._h;
-    const r = fn === 'send'
-      ? transmit(c, b, (p, js) => c.x.sock_send(h, p, 0, b.length, fl, js))
-      : transmit(c, b, (p, js) => c.x.sock_sendall(h, p, 0, b.length, fl, js));
+    const j = c.jsb, js = j !== null ? 1 : 0;
+    // A js_buffers host is lent the bytes; any other gets them staged in core memory.
+    const p = j !== null ? j.lend(b) : c.stageIn(b);
+    const r = fn === 'send' ? c.x.sock_send(h, p, 0, b.length, fl, js) : c.x.sock_sendall(h, p, 0, b.length, fl, js);
     if (r < 0) fail(r, fn, this._c);
     return r;
   }
@@ -643,38 +643,19 @@ function writableBuffer(fn: string, given: number, buffer: unknown): Uint8Array 
   return b;
 }
 
-const INT_MAX = 2147483647;
-
 /**
- * A size argument, PyArg 'n' (a C ssize_t), exactly: recv's and recvfrom's bufsize (CPython
- * allocates that many bytes before it receives, so a size no buffer can have is MemoryError,
- * as recv(2**53) is in CPython: allocate() says so) and the nbytes of the _into calls (the
- * core compares it with the buffer's length). The core hands the kernel at most
- * MAX_RW_COUNT bytes a call, as Linux itself would take.
+ * Where a receive into `buf` lands: the id of `buf` lent to a js_buffers host (the kernel
+ * fills it directly), or `want` bytes of core memory that recvDone() copies from.
  */
-function recvSize(v: unknown): number {
-  const n = cSsizeSat(v);                 // TypeError / OverflowError as PyArg 'n'
-  return n === INT_MAX ? Number(asPyInt(v)) : n;
+function recvPtr(c: Core, buf: Uint8Array, want: number): number {
+  const j = c.jsb;
+  return j !== null ? j.lend(buf) : c.area(want);
 }
 
-/**
- * One receive into `buf`: lent to a js_buffers host (the kernel fills it directly), or
- * through `want` bytes of core memory (c.area()) copied into it afterwards. `call` makes the
- * core call with the pointer and the js flag; returns its result.
- */
-function receive(c: Core, buf: Uint8Array, want: number, call: (ptr: number, js: number) => number): number {
-  const j = c.jsb;
-  if (j !== null) return call(j.lend(buf), 1);
-  const at = c.area(want);
-  const r = call(at, 0);
-  if (r > 0) buf.set(c.u8.subarray(at, at + r));
+/** A receive's result `r`; through core memory (no js_buffers), its bytes at `at` go into `buf`. */
+function recvDone(c: Core, buf: Uint8Array, at: number, r: number): number {
+  if (r > 0 && c.jsb === null) buf.set(c.u8.subarray(at, at + r));
   return r;
-}
-
-/** One send of `buf`: lent to a js_buffers host, or staged in core memory (c.stageIn()). */
-function transmit(c: Core, buf: Uint8Array, call: (ptr: number, js: number) => number): number {
-  const j = c.jsb;
-  return j !== null ? call(j.lend(buf), 1) : call(c.stageIn(buf), 0);
 }
 
 /** A receive buffer of `size` bytes (none for a negative size, which the core rejects). */

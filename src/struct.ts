@@ -21,13 +21,6 @@ export class error extends Error {
 }
 
 
-
-/**
- * The largest work area asked of the core (assembly/alloc.ts ALLOC_MAX): a call needing
- * more is MemoryError before anything is allocated.
- */
-const MAX_AREA = ALLOC_MAX;
-
 /**
  * The core's work area: tape, then bytes (its address, size and generation live on the
  * Core: each core has its own). Grown by the core when a call needs more; 8 bytes of slack
@@ -37,7 +30,7 @@ const MAX_AREA = ALLOC_MAX;
 function area(c: Core, bytes: number): number {
   bytes += 8;
   if (bytes > c.stCap) {
-    if (bytes > MAX_AREA) throw new MemoryError();
+    if (bytes > ALLOC_MAX) throw new MemoryError();   // the core's largest block: nothing is asked
     // Struct objects cache their addresses in the area until the generation moves on.
     c.stGen++;
     c.stCap = 0;
@@ -387,7 +380,7 @@ export class Struct {
     const c = this._c;
     if (this._gen !== c.stGen) {
       const slots = Math.max(this._items * 8, 4 * REC);
-      const base = area(c, slots + this.size);    // MemoryError beyond MAX_AREA
+      const base = area(c, slots + this.size);    // MemoryError beyond ALLOC_MAX
       this._slots = slots;
       this._base = base;       // area() may have moved it: cache what holds now
       this._gen = c.stGen;
@@ -467,7 +460,7 @@ export class Struct {
     if (off < 0) throw structError(c, off);
     const size = this.size;
     const tapeBytes = values.length * REC, data = this._bytes ? bytesNeeded(values, 0, size) : 0;
-    const base = area(c, tapeBytes + data + size);   // MemoryError beyond MAX_AREA
+    const base = area(c, tapeBytes + data + size);   // MemoryError beyond ALLOC_MAX
     const out = base + tapeBytes + data;
     writeTape(c, this, values, 0, base, base + tapeBytes);
     // A '0p' item at the very end writes its length byte just past the struct, and CPython,
