@@ -87,6 +87,26 @@ export interface Host {
 }
 
 /**
+ * A host compiled into the core (an AssemblyScript folder built into a core of its own, as
+ * host/none and host/emulated are): it brings that core's module instead of imports.
+ */
+export interface CompiledHost extends Host {
+  /** The core module with this host compiled in (it imports only env.memory and host.abort). */
+  coreModule(): WebAssembly.Module;
+  /** Runs once on a new instance's exports before core_init (the capability set, the seed). */
+  setup(exports: Record<string, unknown>): void;
+  /**
+   * The exception for an errno whose meaning is the host's own (the emulated network's
+   * EDEADLK: a call that could only wait forever), or null for the usual one.
+   */
+  explain?(errno: number, fn: string, exports: Record<string, unknown>): Error | null;
+}
+
+export function isCompiledHost(host: Host): host is CompiledHost {
+  return typeof (host as Partial<CompiledHost>).coreModule === 'function';
+}
+
+/**
  * A host with the js_buffers capability: it can hand a JavaScript buffer to the OS itself
  * (the Linux host passes its storage to libc), so src/ lends it the user's bytes instead of
  * copying them through core memory.

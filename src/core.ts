@@ -3,8 +3,8 @@
 // and the option table need none) and moves to the registered host on the first socket
 // (src/hosts.ts). Nothing here is Node's: the core's bytes are embedded, and Buffer is used
 // only where it exists.
-import type { Capability, Host, HostImports, JsBufferHost } from '../host/types.js';
-import { HOST_IMPORT_ARITY, OPTIONAL_IMPORTS } from '../host/types.js';
+import type { Capability, CompiledHost, Host, HostImports, JsBufferHost } from '../host/types.js';
+import { HOST_IMPORT_ARITY, OPTIONAL_IMPORTS, isCompiledHost } from '../host/types.js';
 import { MemoryError, SystemError, NotAvailableError } from './exceptions.js';
 import type { CoreExports } from './generated/core-exports.js';
 import { ARG_FLOAT, CAP_JS_BUFFERS, L_OUT, L_VAL, L_ADDR, L_ADDRLEN, L_STR } from './generated/contract.js';
@@ -21,7 +21,7 @@ export type { CoreExports };
 const HAS_BUFFER = typeof Buffer === 'function';
 
 /** Embedded bytes, decoded (natively where Buffer exists). */
-function decode(b64: string): Uint8Array<ArrayBuffer> {
+export function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   if (HAS_BUFFER) {
     const b = Buffer.from(b64, 'base64');
     return new Uint8Array(b.buffer as ArrayBuffer, b.byteOffset, b.length);
@@ -33,9 +33,9 @@ function decode(b64: string): Uint8Array<ArrayBuffer> {
 }
 
 /** build/core.wasm's bytes (the core for JavaScript hosts), embedded at build time: no node:fs, no fetch, loadable synchronously. */
-export function coreWasm(): Uint8Array<ArrayBuffer> { return decode(CORE_WASM_BASE64); }
+export function coreWasm(): Uint8Array<ArrayBuffer> { return decodeBase64(CORE_WASM_BASE64); }
 /** build/core-none.wasm's bytes: the core with host/none compiled in (no host imports at all). */
-export function coreNoneWasm(): Uint8Array<ArrayBuffer> { return decode(CORE_NONE_WASM_BASE64); }
+export function coreNoneWasm(): Uint8Array<ArrayBuffer> { return decodeBase64(CORE_NONE_WASM_BASE64); }
 
 let wasmModule: WebAssembly.Module | null = null;
 function coreModule(): WebAssembly.Module {
@@ -133,10 +133,11 @@ export class Core {
     const abort = (m: number, f: number, l: number, col: number) => { throw this.abandon(this.abortText(m, f, l, col)); };
     // A host compiled into the core (host/none) comes with its own module and imports nothing;
     // a JavaScript host supplies the ABI's imports to the JavaScript-host core.
-    const instance = host === NO_HOST
-      ? new WebAssembly.Instance(noneModule ??= new WebAssembly.Module(coreNoneWasm()), { env: { memory: this.memory }, host: { abort } })
+    const instance = isCompiledHost(host)
+      ? new WebAssembly.Instance(host.coreModule(), { env: { memory: this.memory }, host: { abort } })
       : new WebAssembly.Instance(coreModule(), { env: { memory: this.memory }, host: { ...withStubs(host.imports(this.memory)), abort } });
     this.x = instance.exports as unknown as CoreExports;
+    if (isCompiledHost(host)) host.setup(instance.exports as Record<string, unknown>);
     this.x.core_init();
     this.renew();
     this.OUT = this.x.core_layout(L_OUT);
@@ -317,11 +318,13 @@ export class Core {
  * (build/core-none.wasm): every capability absent, no import. struct, the errno table, the
  * option table and the decoders run on such a core; a socket never does (hostCore()).
  */
-class NoHost implements Host {
+class NoHost implements CompiledHost {
   readonly name = 'no host';
   readonly capabilities: ReadonlySet<Capability> = new Set();
   /** Never asked: the core with host/none compiled in imports nothing (Core's constructor). */
   imports(): HostImports { throw new SystemError('wasock: host/none is compiled into its core'); }
+  coreModule(): WebAssembly.Module { return noneModule ??= new WebAssembly.Module(coreNoneWasm()); }
+  setup(): void { /* host/none declares its (empty) capability set itself */ }
 }
 const NO_HOST = new NoHost();
 

@@ -5,6 +5,7 @@
 import { core, type Core } from './core.js';
 import * as C from './generated/contract.js';
 import { ERR_BASE, E_NOT_AVAILABLE } from './generated/contract.js';
+import type { CompiledHost } from '../host/types.js';
 
 export * from './exceptions.js';
 import { OSError, BlockingIOError, ChildProcessError, BrokenPipeError, ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError, FileExistsError, FileNotFoundError, InterruptedError, IsADirectoryError, NotADirectoryError, PermissionError, ProcessLookupError, TimeoutError, gaierror, NotAvailableError, ValueError, SystemError, OverflowError } from './exceptions.js';
@@ -101,7 +102,14 @@ export function fromErrno(errno: number): OSError {
 
 /** The exception for a negative core result; `fn` names the method (messages, NotAvailable). */
 export function errorFor(code: number, fn: string, c: Core = core()): Error {
-  if (code > -ERR_BASE) return fromErrno(-code);
+  if (code > -ERR_BASE) {
+    const h = c.host as Partial<CompiledHost>;
+    if (h.explain !== undefined) {
+      const own = h.explain(-code, fn, c.x as unknown as Record<string, unknown>);
+      if (own !== null) return own;
+    }
+    return fromErrno(-code);
+  }
   const e = -code - ERR_BASE;
   if (e >= E_NOT_AVAILABLE) {
     const cap = c.str(c.x.core_cap_name(e - E_NOT_AVAILABLE));

@@ -4,7 +4,7 @@
 // two networks share no state (default timeout, socket table).
 import * as api from './api.js';
 import type { Host } from '../host/types.js';
-import { ownCore } from './core.js';
+import { ownCore, type Core } from './core.js';
 import { socket } from './socket.js';
 import { Binding, socketpair, fromfd, create_connection, create_server, getdefaulttimeout, setdefaulttimeout } from './functions.js';
 
@@ -28,7 +28,14 @@ export type Network = Omit<typeof api, keyof Bound | 'useHost'> & Bound;
 
 /** The module API on `host`, with its own core (`maxPages`: its memory limit, 64 KiB pages). */
 export function bindNetwork(host: Host, maxPages?: number): Network {
-  const own = ownCore(host, maxPages);
+  return networkOn(ownCore(host, maxPages), host);
+}
+
+/**
+ * The module API on the core `own` returns (a network's own core, or one shared by several
+ * views of the same network: the emulated network's machines).
+ */
+export function networkOn(own: () => Core, host: Host): Network {
   // A socket class per network: its constructor takes the network's core (socket._core),
   // and `instanceof net.socket` holds for what the network's functions make.
   class NetSocket extends socket {

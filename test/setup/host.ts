@@ -4,6 +4,7 @@
 // cases that need them (test/host-param.test.ts pins that).
 import { useHost, LinuxHost } from '../../src/index.js';
 import { CAPABILITIES, type Capability } from '../../host/types.js';
+import { EmulatedHost, emulatedCoreModule } from '../../src/emulated.js';
 
 const name = process.env.WASOCK_TEST_HOST ?? 'linux';
 if (name.startsWith('linux-without:')) {
@@ -11,6 +12,8 @@ if (name.startsWith('linux-without:')) {
   for (const c of without) if (!(CAPABILITIES as readonly string[]).includes(c)) throw new Error(`WASOCK_TEST_HOST: unknown capability '${c}'`);
   const linux = [...new LinuxHost().capabilities];
   useHost(new LinuxHost(linux.filter((c: Capability) => !without.has(c)), name));
+} else if (name === 'emulated' || name === 'emulated-windows') {
+  useHost(new EmulatedHost(emulatedCoreModule, { seed: 1, profile: name === 'emulated' ? 'linux' : 'windows' }));
 } else if (name !== 'linux') {
-  throw new Error(`WASOCK_TEST_HOST: unknown host '${name}' (hosts: linux, linux-without:<capabilities>)`);
+  throw new Error(`WASOCK_TEST_HOST: unknown host '${name}' (hosts: linux, linux-without:<capabilities>, emulated, emulated-windows)`);
 }

@@ -1,0 +1,42 @@
+// Linux's numbers, as the emulated kernel speaks them (the host ABI's numbering is Linux's
+// throughout: assembly/bindings/host.ts).
+
+export const AF_UNIX: i32 = 1, AF_INET: i32 = 2, AF_INET6: i32 = 10;
+export const SOCK_STREAM: i32 = 1, SOCK_DGRAM: i32 = 2, SOCK_RAW: i32 = 3, SOCK_SEQPACKET: i32 = 5;
+export const SOCK_NONBLOCK: i32 = 0o4000, SOCK_CLOEXEC: i32 = 0o2000000;
+export const IPPROTO_IP: i32 = 0, IPPROTO_TCP: i32 = 6, IPPROTO_UDP: i32 = 17, IPPROTO_IPV6: i32 = 41;
+export const SOL_SOCKET: i32 = 1;
+
+export const EPERM: i32 = 1, ENOENT: i32 = 2, EINTR: i32 = 4, EBADF: i32 = 9, EAGAIN: i32 = 11,
+  ENOMEM: i32 = 12, EFAULT: i32 = 14, EINVAL: i32 = 22, EMFILE: i32 = 24, EPIPE: i32 = 32,
+  EDEADLK: i32 = 35, ENOSYS: i32 = 38, ENOTSOCK: i32 = 88, EDESTADDRREQ: i32 = 89, EMSGSIZE: i32 = 90,
+  EPROTOTYPE: i32 = 91, ENOPROTOOPT: i32 = 92, EPROTONOSUPPORT: i32 = 93, ESOCKTNOSUPPORT: i32 = 94,
+  EOPNOTSUPP: i32 = 95, EAFNOSUPPORT: i32 = 97, EADDRINUSE: i32 = 98, EADDRNOTAVAIL: i32 = 99,
+  ENETUNREACH: i32 = 101, ECONNABORTED: i32 = 103, ECONNRESET: i32 = 104, ENOBUFS: i32 = 105,
+  EISCONN: i32 = 106, ENOTCONN: i32 = 107, ETIMEDOUT: i32 = 110, ECONNREFUSED: i32 = 111,
+  EHOSTUNREACH: i32 = 113, EALREADY: i32 = 114, EINPROGRESS: i32 = 115;
+
+export const MSG_OOB: i32 = 1, MSG_PEEK: i32 = 2, MSG_DONTROUTE: i32 = 4, MSG_TRUNC: i32 = 0x20,
+  MSG_DONTWAIT: i32 = 0x40, MSG_EOR: i32 = 0x80, MSG_WAITALL: i32 = 0x100, MSG_NOSIGNAL: i32 = 0x4000,
+  MSG_MORE: i32 = 0x8000, MSG_CMSG_CLOEXEC: i32 = 0x40000000;
+
+export const POLLIN: i32 = 1, POLLPRI: i32 = 2, POLLOUT: i32 = 4, POLLERR: i32 = 8, POLLHUP: i32 = 16,
+  POLLNVAL: i32 = 32, POLLRDNORM: i32 = 0x40, POLLWRNORM: i32 = 0x100, POLLRDHUP: i32 = 0x2000;
+
+export const SHUT_RD: i32 = 0, SHUT_WR: i32 = 1, SHUT_RDWR: i32 = 2;
+
+export const F_DUPFD: i32 = 0, F_GETFD: i32 = 1, F_SETFD: i32 = 2, F_GETFL: i32 = 3, F_SETFL: i32 = 4,
+  F_DUPFD_CLOEXEC: i32 = 1030, FD_CLOEXEC: i32 = 1, O_RDWR: i32 = 2, O_NONBLOCK: i32 = 0o4000,
+  O_APPEND: i32 = 0o2000, O_ASYNC: i32 = 0o20000, O_DIRECT: i32 = 0o40000, O_NOATIME: i32 = 0o1000000;
+
+export const FIONREAD: u32 = 0x541b, SIOCOUTQ: u32 = 0x5411, SIOCOUTQNSD: u32 = 0x894b,
+  FIONBIO: u32 = 0x5421, SIOCATMARK: u32 = 0x8905, FIOCLEX: u32 = 0x5451, FIONCLEX: u32 = 0x5450,
+  FIOASYNC: u32 = 0x5452;
+
+// tcpi_state values (include/net/tcp_states.h): also the stream state machine's states.
+export const TCP_ESTABLISHED: i32 = 1, TCP_SYN_SENT: i32 = 2, TCP_SYN_RECV: i32 = 3,
+  TCP_FIN_WAIT1: i32 = 4, TCP_FIN_WAIT2: i32 = 5, TCP_TIME_WAIT: i32 = 6, TCP_CLOSE: i32 = 7,
+  TCP_CLOSE_WAIT: i32 = 8, TCP_LAST_ACK: i32 = 9, TCP_LISTEN: i32 = 10, TCP_CLOSING: i32 = 11;
+
+export const NS: i64 = 1_000_000_000;
+export const MS: i64 = 1_000_000;
