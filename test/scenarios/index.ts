@@ -1,6 +1,9 @@
 // Every scenario, by the name its tests carry. Add a scenario here and it runs on every
 // network of test/helpers/networks.ts.
 import type { Scenario } from './transcript.js';
+import { tcpCloseUnreadRst, tcpLingerZeroRst, tcpHalfClose, tcpShutRd, tcpSendAfterPeerClosed } from './tcp-close.js';
+import { tcpRefused } from './tcp-refused.js';
+import { tcpAddrInUse, tcpTimeWait } from './tcp-addrinuse.js';
 import { tcpBacklog0, tcpBacklog1, tcpNonBlockingConnect } from './tcp-backlog.js';
 
 export type { Scenario };
@@ -9,4 +12,12 @@ export const SCENARIOS: Record<string, Scenario> = {
   'tcp: listen(0) queue full': tcpBacklog0,
   'tcp: listen(1) queue full': tcpBacklog1,
   'tcp: non-blocking connect with room': tcpNonBlockingConnect,
+  'tcp: close() with unread data sends RST': tcpCloseUnreadRst,
+  'tcp: SO_LINGER {1, 0} close sends RST': tcpLingerZeroRst,
+  'tcp: half-close with SHUT_WR': tcpHalfClose,
+  'tcp: SHUT_RD': tcpShutRd,
+  'tcp: send after the peer closed': tcpSendAfterPeerClosed,
+  'tcp: ECONNREFUSED on a closed port': tcpRefused,
+  'tcp: EADDRINUSE with SO_REUSEADDR and SO_REUSEPORT': tcpAddrInUse,
+  'tcp: TIME_WAIT and rebinding': tcpTimeWait,
 };

@@ -14,7 +14,7 @@ export type Scenario = (net: Network, env: Env) => string[];
  * The normalisation rule. Two correct Linux-shaped networks may differ only in the names the
  * kernel picks (ephemeral ports, autobound abstract names) and the names the test picks to
  * avoid colliding with other processes (the temporary directory, the abstract-name prefix).
- * So: each distinct port becomes P1, P2, ... in order of appearance; paths under `dir` are
+ * So: each distinct port but 0 becomes P1, P2, ... in order of appearance; paths under `dir` are
  * shown as `$DIR/...`; abstract names made by `abstract()` as `\x00@name`; kernel-autobound
  * abstract names as `\x00@auto1`, ... Nothing else is normalised: not errors, not values,
  * not sizes. A scenario shows every address through `addr()` (or a port through `port()`).
@@ -47,6 +47,7 @@ export function makeEnv(): Env {
     path: (name) => join(dir, name),
     abstract: (name) => new TextEncoder().encode(`\0${prefix}${name}`),
     port(p) {
+      if (p === 0) return '0';          // no port: nothing the kernel picked
       let n = ports.get(p);
       if (n === undefined) ports.set(p, n = `P${ports.size + 1}`);
       return n;
@@ -121,6 +122,13 @@ export class Transcript {
     }
     this.lines.push(`${label} -> ${show(v)}`);
     return v;
+  }
+
+  /** As do(), for a call whose result is None: whether it succeeded. */
+  ok(label: string, fn: () => void): boolean {
+    const before = this.lines.length;
+    this.do(label, fn);
+    return this.lines[before].endsWith(' -> None');
   }
 
   /** A value read without a call worth recording as one: `label = value`. */
