@@ -4,6 +4,10 @@ import type { Scenario } from './transcript.js';
 import { tcpCloseUnreadRst, tcpLingerZeroRst, tcpHalfClose, tcpShutRd, tcpSendAfterPeerClosed } from './tcp-close.js';
 import { tcpRefused } from './tcp-refused.js';
 import { tcpAddrInUse, tcpTimeWait } from './tcp-addrinuse.js';
+import { tcpRecvFlags, tcpIoctlStates } from './tcp-recv.js';
+import { tcpBackpressure } from './tcp-backpressure.js';
+import { tcpAcceptInherits, tcpStateMatrix } from './tcp-options.js';
+import { tcpInfoStates } from './tcp-states.js';
 import { tcpBacklog0, tcpBacklog1, tcpNonBlockingConnect } from './tcp-backlog.js';
 
 export type { Scenario };
@@ -20,4 +24,10 @@ export const SCENARIOS: Record<string, Scenario> = {
   'tcp: ECONNREFUSED on a closed port': tcpRefused,
   'tcp: EADDRINUSE with SO_REUSEADDR and SO_REUSEPORT': tcpAddrInUse,
   'tcp: TIME_WAIT and rebinding': tcpTimeWait,
+  'tcp: MSG_PEEK, MSG_DONTWAIT, MSG_WAITALL, recv_into, SIOCINQ/SIOCOUTQ': tcpRecvFlags,
+  'tcp: SIOCINQ/SIOCOUTQ by state': tcpIoctlStates,
+  'tcp: backpressure at SO_RCVBUF/SO_SNDBUF 4096': tcpBackpressure,
+  'tcp: accept() inherits the listener options': tcpAcceptInherits,
+  'sockets: read-only options by state': tcpStateMatrix,
+  'tcp: TCP_INFO tcpi_state through a connection': tcpInfoStates,
 };
