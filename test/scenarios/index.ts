@@ -8,6 +8,8 @@ import { tcpRecvFlags, tcpIoctlStates } from './tcp-recv.js';
 import { tcpBackpressure } from './tcp-backpressure.js';
 import { tcpAcceptInherits, tcpStateMatrix } from './tcp-options.js';
 import { tcpInfoStates } from './tcp-states.js';
+import { udpDatagrams, udpConnectedFilter, udpRefused } from './udp.js';
+import { unixStreamPath, unixStreamAbstract, unixDgram, unixSocketpair } from './unix.js';
 import { tcpBacklog0, tcpBacklog1, tcpNonBlockingConnect } from './tcp-backlog.js';
 
 export type { Scenario };
@@ -30,4 +32,11 @@ export const SCENARIOS: Record<string, Scenario> = {
   'tcp: accept() inherits the listener options': tcpAcceptInherits,
   'sockets: read-only options by state': tcpStateMatrix,
   'tcp: TCP_INFO tcpi_state through a connection': tcpInfoStates,
+  'udp: datagram boundaries, truncation, empty datagrams, MSG_PEEK': udpDatagrams,
+  'udp: a connected socket filters other peers': udpConnectedFilter,
+  'udp: ECONNREFUSED after sending to a closed port': udpRefused,
+  'unix: stream on a path': unixStreamPath,
+  'unix: stream on abstract names and autobind': unixStreamAbstract,
+  'unix: datagrams': unixDgram,
+  'unix: socketpair stream, dgram, seqpacket': unixSocketpair,
 };
