@@ -60,6 +60,5 @@ export function tcpBackpressure(net: Network, env: Env): string[] {
   t.do('c.shutdown(SHUT_WR)', () => c.shutdown(net.SHUT_WR));
   t.do('p.recv(10)', () => p.recv(10));
   for (const s of [c, p, l]) s.close();
-  void env;
   return t.lines;
 }

@@ -146,6 +146,5 @@ export function tcpSendAfterPeerClosed(net: Network, env: Env): string[] {
   t.do("c3.send(b'b')", () => c3.send(bytes('b')));
   c3.close();
   for (const s of [l, l2, l3]) s.close();
-  void env;
   return t.lines;
 }

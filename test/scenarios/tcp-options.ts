@@ -54,7 +54,6 @@ export function tcpAcceptInherits(net: Network, env: Env): string[] {
   t.do('listener gettimeout()', () => l.gettimeout());
   t.do('accepted gettimeout()', () => p.gettimeout());
   for (const s of [c, p, l]) s.close();
-  void env;
   return t.lines;
 }
 
@@ -115,6 +114,5 @@ export function tcpStateMatrix(net: Network, env: Env): string[] {
   const x = new net.socket(net.AF_UNIX, net.SOCK_STREAM);
   t.do('unix getsockopt(IPPROTO_TCP, TCP_INFO, 8)', () => x.getsockopt(net.IPPROTO_TCP, net.TCP_INFO, 8));
   x.close();
-  void env;
   return t.lines;
 }

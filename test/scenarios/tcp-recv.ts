@@ -62,7 +62,6 @@ export function tcpRecvFlags(net: Network, env: Env): string[] {
   t.do('p.recv(10, MSG_PEEK)', () => p.recv(10, net.MSG_PEEK));
   t.value('p SIOCINQ', inq());
   p.close(); l.close();
-  void env;
   return t.lines;
 }
 
@@ -81,6 +80,5 @@ export function tcpIoctlStates(net: Network, env: Env): string[] {
   t.do('fcntl.ioctl(s, FIONREAD, 0)  # an int is passed by value: EFAULT', () => net.fcntl.ioctl(ro, net.fcntl.FIONREAD, 0));
   t.do('fcntl.ioctl(s, FIONREAD, readonly(4 bytes))', () => net.fcntl.ioctl(ro, net.fcntl.FIONREAD, net.fcntl.readonly(new Uint8Array(4))));
   ro.close();
-  void env;
   return t.lines;
 }

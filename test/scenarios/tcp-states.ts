@@ -66,6 +66,5 @@ export function tcpInfoStates(net: Network, env: Env): string[] {
   t.do('c.recv(10)', () => c.recv(10));
   t.do('c.recv(10)', () => c.recv(10));
   for (const s of [c, p, late, l]) s.close();
-  void env;
   return t.lines;
 }
