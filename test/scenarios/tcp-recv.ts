@@ -1,6 +1,7 @@
 // Reading a TCP stream: MSG_PEEK, MSG_DONTWAIT, MSG_WAITALL with the data already there,
 // recv_into, and the queue sizes ioctl reports (SIOCINQ = FIONREAD: unread bytes;
-// SIOCOUTQ: bytes not yet acknowledged, which loopback acknowledges before send returns).
+// SIOCOUTQ: bytes sent or queued but not yet acknowledged; loopback acknowledges what fits
+// the window before send returns, so it reads 0 here; see tcp-backpressure.ts for a full one).
 //
 // CPython's rule for a socket with a timeout shows here: it waits for readiness itself
 // (poll) before calling recv, so MSG_DONTWAIT on an empty socket with timeout 0.05 is a
