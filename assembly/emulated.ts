@@ -17,3 +17,4 @@ export function emu_now(): f64 { return EMU_now(); }
 export function emu_advance(ns: f64): void { EMU_advance(ns); }
 export function emu_why_op(): i32 { return EMU_why_op(); }
 export function emu_open_fds(): i32 { return EMU_open_fds(); }
+export function emu_unlink(sa: usize, len: i32): i32 { return EMU_unlink(sa, len); }

@@ -5,6 +5,7 @@
 import { EmulatedHost, EMULATED_CAPS, type EmulatedHostOptions, type EmuExports, type MachineSpec } from '../host/emulated/index.js';
 import { decodeBase64, ownCore, type Core } from './core.js';
 import { networkOn, type Network } from './network.js';
+import { fromErrno } from './errors.js';
 import { CORE_EMULATED_WASM_BASE64 } from './core-emulated-wasm.generated.js';
 import type { socket } from './socket.js';
 
@@ -53,6 +54,11 @@ export interface Clock {
 
 export interface EmulatedNetwork extends Network {
   host: EmulatedHost;
+  /**
+   * os.unlink() for the network's AF_UNIX paths: a path stays after its socket closes, as a
+   * socket file does on Linux, until it is unlinked. FileNotFoundError when there is none.
+   */
+  unlink(path: string | Uint8Array): void;
   /** The module API making sockets on machine `name` of the same network ("local" is this one). */
   machine(name: string): EmulatedNetwork;
   faults: Faults;
@@ -98,6 +104,17 @@ export function network(options: EmulatedNetworkOptions = {}): EmulatedNetwork {
     now: () => emu().emu_now() / NS,
     advance: (s) => emu().emu_advance(s * NS),
   };
+  const unlink = (path: string | Uint8Array): void => {
+    const c = own();
+    const name = typeof path === 'string' ? new TextEncoder().encode(path) : path;
+    if (name.length === 0 || name.length > 107) throw fromErrno(name.length === 0 ? 2 : 36);
+    const u8 = c.u8;
+    u8[c.ADDR] = 1; u8[c.ADDR + 1] = 0;
+    u8.set(name, c.ADDR + 2);
+    u8[c.ADDR + 2 + name.length] = 0;
+    const r = (c.x as unknown as EmuExports & { emu_unlink(sa: number, len: number): number }).emu_unlink(c.ADDR, name.length + 3);
+    if (r < 0) throw fromErrno(-r);
+  };
   const views = new Map<number, EmulatedNetwork>();
   const view = (m: number): EmulatedNetwork => {
     let v = views.get(m);
@@ -105,7 +122,7 @@ export function network(options: EmulatedNetworkOptions = {}): EmulatedNetwork {
     // Every view sets its machine before the core makes a socket: one core, several machines.
     const on = (): Core => { const c = own(); (c.x as unknown as EmuExports).emu_use_machine(m); return c; };
     v = Object.assign(networkOn(on, host), {
-      host, faults, clock,
+      host, faults, clock, unlink,
       machine: (name: string) => view(host.machine(name)),
     }) as EmulatedNetwork;
     views.set(m, v);

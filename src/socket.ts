@@ -415,9 +415,10 @@ export class socket {
     const b = writableBuffer(fn, given, buffer);
     const c = this._c, h = this._h;
     const nb = cSsize(nbytes), fl = cInt(flags);
-    const p = recvPtr(c, b, nb > 0 && nb < b.length ? nb : b.length), js = c.jsb !== null ? 1 : 0;
+    const want = nb > 0 && nb < b.length ? nb : b.length;
+    const p = recvPtr(c, b, want), js = c.jsb !== null ? 1 : 0;
     const r = recvDone(c, b, p, fn === 'recv_into'
-      ? c.x.sock_recv_into(h, p, b.length, nb, fl, js) : c.x.sock_recvfrom_into(h, p, b.length, nb, fl, js));
+      ? c.x.sock_recv_into(h, p, b.length, nb, fl, js) : c.x.sock_recvfrom_into(h, p, b.length, nb, fl, js), want);
     if (r < 0) fail(r, fn, this._c);
     return r;
   }
@@ -652,9 +653,13 @@ function recvPtr(c: Core, buf: Uint8Array, want: number): number {
   return j !== null ? j.lend(buf) : c.area(want);
 }
 
-/** A receive's result `r`; through core memory (no js_buffers), its bytes at `at` go into `buf`. */
-function recvDone(c: Core, buf: Uint8Array, at: number, r: number): number {
-  if (r > 0 && c.jsb === null) buf.set(c.u8.subarray(at, at + r));
+/**
+ * A receive's result `r`; through core memory (no js_buffers), its bytes at `at` go into `buf`,
+ * at most `room` of them: with MSG_TRUNC a datagram's result is its whole length, beyond what
+ * was received (test/linux-behaviours.test.ts, the UDP truncation scenario).
+ */
+function recvDone(c: Core, buf: Uint8Array, at: number, r: number, room: number = buf.length): number {
+  if (r > 0 && c.jsb === null) buf.set(c.u8.subarray(at, at + Math.min(r, room)));
   return r;
 }
 

@@ -12,6 +12,7 @@ import { runUntil, whyOp, whySock, waitFor, W_READ } from "./kernel/wait";
 import { getsockopt, setsockopt } from "./kernel/opts";
 import { seed, addMachine, useMachine, addAddress, setLatency, setBandwidth, setUdpFaults, machineOf } from "./kernel/net";
 import { fault, injectReset } from "./kernel/faults";
+import { unixUnlink } from "./kernel/unix";
 import { dgLen, front } from "./kernel/dgram";
 import {
   EBADF, EINVAL, ENOTTY_, F_GETFL, F_SETFL, F_GETFD, F_SETFD, F_DUPFD, F_DUPFD_CLOEXEC, FD_CLOEXEC,
@@ -127,3 +128,5 @@ export function EMU_advance(ns: f64): void { runUntil(now + <i64>ns); }
 /** What the last EDEADLK was waiting for (0 read, 1 write, 2 accept, 3 connect) and on which fd's socket. */
 export function EMU_why_op(): i32 { return whyOp; }
 export function EMU_open_fds(): i32 { return openFds; }
+/** unlink() of an AF_UNIX path: the sockaddr_un at sa (len bytes). */
+export function EMU_unlink(sa: usize, len: i32): i32 { return unixUnlink(sa, len); }

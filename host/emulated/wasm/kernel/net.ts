@@ -166,7 +166,7 @@ export function conflicts(s: Sock, port: i32): bool {
       return true;
     }
     if (s.o.reuseaddr && e.o.reuseaddr && e.state != TCP_LISTEN) continue;
-    if (s.o.reuseport && e.o.reuseport && (e.state == TCP_TIME_WAIT || s.state != TCP_LISTEN || e.state == TCP_LISTEN)) continue;
+    if (s.o.reuseport && e.o.reuseport) continue;   // same user: every socket here is one user's
     return true;
   }
   return false;

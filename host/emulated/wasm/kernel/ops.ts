@@ -8,7 +8,7 @@ import { now } from "./clock";
 import { current, machineOf, isLocal, portOf, setPort, ipForm, formIsAny, conflicts, ephemeral,
          addBinding, removeBinding, isCut, isCrashed, machinePid, anyFaults } from "./net";
 import { optsInit } from "./opts";
-import { waitFor, deadlineAfter, W_READ, W_WRITE, W_ACCEPT, W_CONNECT, FOREVER } from "./wait";
+import { waitFor, deadlineAfter, W_READ, W_WRITE, W_ACCEPT, W_CONNECT, W_DRAIN, FOREVER } from "./wait";
 import * as st from "./stream";
 import * as dg from "./dgram";
 import { unixBind, unixFind, unixUnbind, unixAutobind } from "./unix";
@@ -30,7 +30,7 @@ function checkKind(family: i32, type: i32, proto: i32): i32 {
   if (type != SOCK_STREAM && type != SOCK_DGRAM && type != SOCK_SEQPACKET && type != SOCK_RAW && type != 4 && type != 10) return -EINVAL;
   if (family == AF_UNIX) {
     if (proto != 0 && proto != 1) return -EPROTONOSUPPORT;
-    if (type != SOCK_STREAM && type != SOCK_DGRAM) return -ESOCKTNOSUPPORT;
+    if (type != SOCK_STREAM && type != SOCK_DGRAM && type != SOCK_SEQPACKET) return -ESOCKTNOSUPPORT;
     return 0;
   }
   if (type == SOCK_RAW) return -EPERM;      // raw sockets need CAP_NET_RAW
@@ -136,15 +136,17 @@ export function bind(fd: i32, addr: usize, len: i32): i32 {
   if (s.family == AF_INET) memory.fill(s.local + 8, 0, 8);
   else { store<u32>(s.local + 4, 0); if (!scopeNeeded(s.local)) store<u32>(s.local + 24, 0); }
   s.localLen = addrLenFor(s.family);
+  let err = 0;
   if (port == 0) {
     port = ephemeral(s, false);
-    if (port == 0) return -EADDRINUSE;
-  } else if (port < 1024 && port != 0) {
+    if (port == 0) err = EADDRINUSE;
+  } else if (port < 1024) {
     // Binding a privileged port needs CAP_NET_BIND_SERVICE: the emulated process has none.
-    return -13;   // EACCES
+    err = 13;   // EACCES
   } else if (conflicts(s, port)) {
-    return -EADDRINUSE;
+    err = EADDRINUSE;
   }
+  if (err != 0) { memory.fill(s.local, 0, ADDR_MAX); s.localLen = 0; return -err; }
   setPort(s.local, port);
   s.bound = true;
   st.markAutoBound(s, false);
@@ -220,6 +222,7 @@ export function getpeername(fd: i32, addr: usize, lenptr: usize): i32 {
   if (s === null) return -EBADF;
   const connected = s.type == SOCK_DGRAM ? s.state == TCP_ESTABLISHED : (st.connectedState(s.state) || s.state == TCP_CLOSE && s.remoteLen > 0 && s.family == AF_UNIX && false);
   if (!connected || s.remoteLen == 0) return -ENOTCONN;
+  if (s.family != AF_UNIX && portOf(s.remote) == 0) return -ENOTCONN;
   const room = load<i32>(lenptr);
   memory.copy(addr, s.remote, <usize>min(room, s.remoteLen));
   store<i32>(lenptr, s.remoteLen);
@@ -307,7 +310,7 @@ export function connect(fd: i32, addr: usize, len: i32): i32 {
   if (s.connecting) {
     // A non-blocking connect that has finished: its outcome once, then a fresh start.
     s.connecting = false;
-    if (st.connectedState(s.state)) return -EISCONN;
+    if (st.connectedState(s.state)) return 0;
     const e = s.err; s.err = 0;
     return e != 0 ? -e : -ECONNABORTED;
   }
@@ -444,6 +447,7 @@ function streamRecv(s: Sock, fd: i32, buf: usize, len: i32, flags: i32): i32 {
   if (s.state == TCP_CLOSE && !s.reset && s.err == 0 && s.rq.len == 0 && !s.finIn && s.family != AF_UNIX) return -ENOTCONN;
   if (s.family == AF_UNIX && s.state == TCP_CLOSE && s.peer < 0 && !s.finIn && s.rq.len == 0 && s.err == 0) return -EINVAL;
   const nb = nonblocking(fd) || (flags & MSG_DONTWAIT) != 0;
+  if (s.type == SOCK_SEQPACKET) return seqRecv(s, buf, len, flags, nb);
   const peek = (flags & MSG_PEEK) != 0;
   const all = (flags & MSG_WAITALL) != 0 && !peek;
   let got = 0;
@@ -460,6 +464,9 @@ function streamRecv(s: Sock, fd: i32, buf: usize, len: i32, flags: i32): i32 {
     }
     if (len == 0) return 0;
     if (got > 0 && !all) return got;
+    // TCP: EOF comes before a pending error (tcp_recvmsg checks SOCK_DONE first); AF_UNIX
+    // streams report the error first (unix_stream_read_generic: sock_error, then shutdown).
+    if (s.finIn && s.family != AF_UNIX) return got;
     if (s.err != 0) { if (got > 0) return got; const e = s.err; s.err = 0; return -e; }
     if (s.finIn || s.rdShut || s.reset || s.state == TCP_CLOSE) return got;
     if (nb) return got > 0 ? got : -EAGAIN;
@@ -467,6 +474,24 @@ function streamRecv(s: Sock, fd: i32, buf: usize, len: i32, flags: i32): i32 {
     if (w < 0) return got > 0 ? got : w;
   }
   return -EINVAL;   // never reached: the loop returns
+}
+
+/** SOCK_SEQPACKET: one record per call; what does not fit is discarded (MSG_TRUNC: its length). */
+function seqRecv(s: Sock, buf: usize, len: i32, flags: i32, nb: bool): i32 {
+  const deadline = deadlineAfter(s.o.rcvtimeo);
+  while (s.dqLen() == 0) {
+    if (s.err != 0) { const e = s.err; s.err = 0; return -e; }
+    if (s.finIn || s.rdShut || s.peer < 0) return 0;
+    if (nb) return -EAGAIN;
+    const w = waitFor(s, W_READ, deadline);
+    if (w < 0) return w;
+  }
+  const b = dg.front(s);
+  const n = dg.dgLen(b);
+  const copy = min(n, len);
+  memory.copy(buf, dg.dgData(b), <usize>copy);
+  if ((flags & MSG_PEEK) == 0) { dg.dropFront(s); }
+  return (flags & MSG_TRUNC) != 0 ? n : copy;
 }
 
 function dgramRecv(s: Sock, fd: i32, buf: usize, len: i32, flags: i32, addr: usize, lenptr: usize): i32 {
@@ -500,7 +525,7 @@ function dgramRecv(s: Sock, fd: i32, buf: usize, len: i32, flags: i32, addr: usi
 export function sendto(fd: i32, buf: usize, len: i32, flags: i32, addr: usize, alen: i32): i32 {
   const s = sockOf(fd);
   if (s === null) return -EBADF;
-  if (s.type == SOCK_DGRAM) return dgramSend(s, buf, len, addr, alen);
+  if (s.type == SOCK_DGRAM) return dgramSend(s, buf, len, addr, alen, nonblocking(fd) || (flags & MSG_DONTWAIT) != 0);
   if (s.state == TCP_LISTEN || s.state == TCP_CLOSE && !s.reset && s.err == 0 && s.family == AF_UNIX) return s.family == AF_UNIX ? -ENOTCONN : -EPIPE;
   if (addr != 0 && s.family != AF_UNIX && st.connectedState(s.state)) return -EISCONN;
   if (flags & MSG_OOB && s.family == AF_UNIX) return -EOPNOTSUPP;
@@ -512,16 +537,16 @@ function streamSend(s: Sock, fd: i32, buf: usize, len: i32, flags: i32): i32 {
   const deadline = deadlineAfter(s.o.sndtimeo);
   let sent = 0;
   for (;;) {
-    if (s.err != 0) { if (sent > 0) return sent; const e = s.err; s.err = 0; return -e; }
-    if (s.wrShut || s.state == TCP_CLOSE || s.peer < 0) {
-      if (sent > 0) return sent;
-      return -EPIPE;
-    }
     if (s.state == TCP_SYN_SENT) {
       if (nb) return -EAGAIN;
       const w = waitFor(s, W_CONNECT, deadline);
       if (w < 0) return w;
       continue;
+    }
+    if (s.err != 0) { if (sent > 0) return sent; const e = s.err; s.err = 0; return -e; }
+    if (s.wrShut || s.state == TCP_CLOSE || s.peer < 0) {
+      if (sent > 0) return sent;
+      return -EPIPE;
     }
     const p = sockAt(s.peer);
     if (p.files == 0 && p.listener < 0 && p.family != AF_UNIX) {
@@ -532,6 +557,20 @@ function streamSend(s: Sock, fd: i32, buf: usize, len: i32, flags: i32): i32 {
       return sent + n;
     }
     if (p.rdShut && p.family == AF_UNIX) return sent > 0 ? sent : -EPIPE;
+    if (s.type == SOCK_SEQPACKET) {
+      // A record: whole or not at all, while the peer's queue has room.
+      if (p.dqBytes + len + dg.DGRAM_OVERHEAD <= p.o.rcvbuf || p.dqLen() == 0) {
+        store<u16>(s.remote + 64, 0);
+        const b = dg.makeDatagram(buf, len, s.local, 0);
+        dg.enqueue(p, b);
+        s.bytesSent += <u64>len;
+        return len;
+      }
+      if (nb) return -EAGAIN;
+      const w = waitFor(s, W_WRITE, deadline);
+      if (w < 0) return w;
+      continue;
+    }
     if (len == 0) return 0;
     const n = st.streamWrite(s, buf + <usize>sent, len - sent);
     sent += n;
@@ -543,10 +582,10 @@ function streamSend(s: Sock, fd: i32, buf: usize, len: i32, flags: i32): i32 {
   return -EINVAL;   // never reached: the loop returns
 }
 
-function dgramSend(s: Sock, buf: usize, len: i32, addr: usize, alen: i32): i32 {
+function dgramSend(s: Sock, buf: usize, len: i32, addr: usize, alen: i32, nb: bool): i32 {
   if (s.err != 0) { const e = s.err; s.err = 0; return -e; }
   if (s.wrShut) return -EPIPE;
-  if (s.family == AF_UNIX) return unixDgramSend(s, buf, len, addr, alen);
+  if (s.family == AF_UNIX) return unixDgramSend(s, buf, len, addr, alen, nb);
   let dest = addr;
   if (dest == 0) {
     if (s.state != TCP_ESTABLISHED) return -EDESTADDRREQ;
@@ -586,10 +625,19 @@ function dgramSend(s: Sock, buf: usize, len: i32, addr: usize, alen: i32): i32 {
 
 function setSourceOnly(s: Sock, dest: usize): void { setSource(s, dest); }
 
-function unixDgramSend(s: Sock, buf: usize, len: i32, addr: usize, alen: i32): i32 {
+/** net.unix.max_dgram_qlen: a unix datagram queue is full past this many (unix_recvq_full). */
+const MAX_DGRAM_QLEN: i32 = 10;
+
+function unixDgramSend(s: Sock, buf: usize, len: i32, addr: usize, alen: i32, nb: bool): i32 {
   let t: i32;
+  if (addr == 0 && s.peer >= 0 && !sockAt(s.peer).live) s.peer = -1;
   if (addr == 0) {
-    if (s.peer < 0) return s.state == TCP_ESTABLISHED ? -ECONNREFUSED : -ENOTCONN;
+    if (s.peer < 0) {
+      // The peer closed: ECONNREFUSED once, then the socket is disconnected (unix_dgram_sendmsg).
+      if (s.state != TCP_ESTABLISHED) return -ENOTCONN;
+      s.state = TCP_CLOSE;
+      return -ECONNREFUSED;
+    }
     t = s.peer;
   } else {
     t = unixFind(addr, alen, SOCK_DGRAM);
@@ -598,7 +646,15 @@ function unixDgramSend(s: Sock, buf: usize, len: i32, addr: usize, alen: i32): i
   const r = sockAt(t);
   if (!r.live) return -ECONNREFUSED;
   if (r.state == TCP_ESTABLISHED && r.peer >= 0 && r.peer != s.id) return -EPERM;
-  if (len > r.o.sndbuf - 32) return -EMSGSIZE;
+  if (len > s.o.sndbuf - 32) return -EMSGSIZE;
+  // A full queue makes the sender wait (or EAGAIN), as unix_dgram_sendmsg does.
+  const deadline = deadlineAfter(s.o.sndtimeo);
+  while (r.dqLen() > MAX_DGRAM_QLEN) {
+    if (nb) return -EAGAIN;
+    const w = waitFor(r, W_DRAIN, deadline);
+    if (w < 0) return w;
+    if (!r.live) return -ECONNREFUSED;
+  }
   const nameLen = s.localLen;
   const b = dg.makeDatagram(buf, len, s.local, nameLen);
   if (nameLen == 0) { store<u16>(dg.dgFrom(b), <u16>AF_UNIX); store<i32>(b + 4, 0); }
@@ -636,6 +692,7 @@ export function revents(s: Sock): i32 {
   }
   if (s.state == TCP_LISTEN) return s.acceptqLen() > 0 ? POLLIN : 0;
   if (s.state == TCP_SYN_SENT) return m;
+  if (s.dqLen() > 0) m |= POLLIN;
   if ((s.rdShut && s.wrShut) || s.state == TCP_CLOSE) m |= POLLHUP;
   if (s.finIn || s.rdShut) m |= POLLIN | POLLRDHUP;
   if (s.rq.len > 0) m |= POLLIN;

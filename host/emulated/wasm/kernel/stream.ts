@@ -35,6 +35,7 @@ const RETRIES2_NS: i64 = 924_600_000_000;
 
 export function readable(s: Sock): bool {
   if (s.state == TCP_LISTEN) return s.acceptqLen() > 0;
+  if (s.type == 5 && s.dqLen() > 0) return true;
   return s.rq.len >= s.o.rcvlowat || s.rq.len > 0 && (s.finIn || s.rdShut) || s.finIn || s.err != 0 || s.rdShut
     || !connectedState(s.state) && s.state != TCP_SYN_SENT;
 }
@@ -49,13 +50,21 @@ export function writable(s: Sock): bool {
 export function acceptable(s: Sock): bool { return s.state != TCP_LISTEN || s.acceptqLen() > 0; }
 export function connectDone(s: Sock): bool { return s.state != TCP_SYN_SENT; }
 
+/**
+ * The payload a receive queue holds: half of SO_RCVBUF (Linux advertises about half its buffer
+ * as window, the rest covers skb overhead). AF_UNIX streams take the whole of it.
+ */
+@inline export function rcvWindow(p: Sock): i32 { return p.family == AF_UNIX ? p.o.rcvbuf : p.o.rcvbuf >> 1; }
+/** The payload a send queue holds: three quarters of SO_SNDBUF (skb overhead takes the rest). */
+@inline export function sndSpace(s: Sock): i32 { return s.family == AF_UNIX ? s.o.sndbuf : s.o.sndbuf - (s.o.sndbuf >> 2); }
+
 /** The peer's free window plus room in our send queue. */
 export function sendRoom(s: Sock): i32 {
-  let room = s.o.sndbuf - s.sq.len;
+  let room = sndSpace(s) - s.sq.len;
   if (room < 0) room = 0;
   if (s.peer >= 0 && s.sq.len == 0) {
     const p = sockAt(s.peer);
-    const w = p.o.rcvbuf - p.rq.len;
+    const w = rcvWindow(p) - p.rq.len;
     if (w > 0) room += w;
   }
   return room;
@@ -156,7 +165,11 @@ export function failConnect(c: Sock, err: i32): void {
 export let autoBound = new Array<bool>();
 export function unbindIfAuto(s: Sock): void {
   while (autoBound.length <= s.id) autoBound.push(false);
-  if (autoBound[s.id]) { removeBinding(s); s.bound = false; s.localLen = 0; autoBound[s.id] = false; }
+  if (autoBound[s.id]) {
+    removeBinding(s); s.bound = false; autoBound[s.id] = false;
+    // getsockname still shows the port, on the wildcard address (Linux keeps inet_sport).
+    if (s.family == 2) store<u32>(s.local + 4, 0); else memory.fill(s.local + 8, 0, 16);
+  }
 }
 export function markAutoBound(s: Sock, on: bool): void {
   while (autoBound.length <= s.id) autoBound.push(false);
@@ -171,10 +184,11 @@ export function pushData(s: Sock): void {
   const p = sockAt(s.peer);
   if (!linkUp(s, p)) { armRetransmit(s); return; }
   if (s.machine != p.machine && flightAt.length > s.id && flightAt[s.id] > now) return;
-  let w = p.o.rcvbuf - p.rq.len;
+  let w = rcvWindow(p) - p.rq.len;
   if (w <= 0) return;
   const n = p.rq.take(s.sq, w);
   if (n > 0) delivered(s, p, n);
+  if (s.sq.len == 0 && s.finPending) { s.finPending = false; finSent(s); }
 }
 
 function delivered(s: Sock, p: Sock, n: i32): void {
@@ -196,14 +210,14 @@ export function streamWrite(s: Sock, src: usize, n: i32): i32 {
   const p = sockAt(s.peer);
   let done = 0;
   if (s.sq.len == 0 && s.machine == p.machine && linkUp(s, p)) {
-    let w = p.o.rcvbuf - p.rq.len;
+    let w = rcvWindow(p) - p.rq.len;
     if (w > 0) {
       done = min(w, n);
       p.rq.push(src, done);
       delivered(s, p, done);
     }
   }
-  let room = s.o.sndbuf - s.sq.len;
+  let room = sndSpace(s) - s.sq.len;
   const rest = min(n - done, room > 0 ? room : 0);
   if (rest > 0) {
     s.sq.push(src + <usize>done, rest);
@@ -324,10 +338,9 @@ function finTo(s: Sock): void {
   if (p.state == TCP_ESTABLISHED) p.state = TCP_CLOSE_WAIT;
   else if (p.state == TCP_FIN_WAIT1 || p.state == TCP_FIN_WAIT2) {
     // Both sides have sent FIN: the one that sent first waits out TIME_WAIT.
-    p.state = p.family == AF_UNIX ? TCP_CLOSE : TCP_TIME_WAIT;
-    if (p.state == TCP_TIME_WAIT) schedule(now + TIME_WAIT_NS, EV_TIME_WAIT, p.id, p.gen, 0);
     p.peer = -1; s.peer = -1;
-    if (p.files == 0 && p.family == AF_UNIX) freeSock(p);
+    if (p.family == AF_UNIX) { p.state = TCP_CLOSE; if (p.files == 0) freeSock(p); }
+    else enterTimeWait(p);
   }
 }
 
@@ -335,9 +348,16 @@ function finTo(s: Sock): void {
 export function sendFin(s: Sock): void {
   if (s.wrShut) return;
   s.wrShut = true;
-  if (s.state == TCP_ESTABLISHED) s.state = s.family == AF_UNIX ? TCP_ESTABLISHED : TCP_FIN_WAIT2;
+  if (s.state == TCP_ESTABLISHED) s.state = s.family == AF_UNIX ? TCP_ESTABLISHED : TCP_FIN_WAIT1;
   else if (s.state == TCP_CLOSE_WAIT) s.state = TCP_LAST_ACK;
   pushData(s);
+  if (s.sq.len > 0) { s.finPending = true; return; }
+  finSent(s);
+}
+
+/** The FIN left (nothing was queued before it) and is acknowledged at once. */
+function finSent(s: Sock): void {
+  if (s.state == TCP_FIN_WAIT1) s.state = TCP_FIN_WAIT2;
   finTo(s);
   if (s.state == TCP_LAST_ACK) {
     // The peer acknowledges at once: the connection is closed on this side.
@@ -365,7 +385,7 @@ export function closeStream(s: Sock): void {
     if (s.peer >= 0) {
       const p = sockAt(s.peer);
       // unix_release_sock: unread data here is ECONNRESET there; else the peer reads EOF.
-      if (s.rq.len > 0) p.err = ECONNRESET;
+      if (s.rq.len > 0 || s.dqLen() > 0) p.err = ECONNRESET;
       p.finIn = true;
       p.peer = -1;
       p.state = p.state == TCP_ESTABLISHED ? TCP_ESTABLISHED : p.state;
@@ -393,6 +413,28 @@ export function orphanReceives(o: Sock, from: Sock): void {
   if (from.peer == o.id) from.peer = -1;
   receiveReset(from);
   removeBinding(o); freeSock(o);
+}
+
+/**
+ * tcp_time_wait(): a small TIME_WAIT socket takes over the port for 60 s; the socket itself,
+ * if anyone still holds it, is closed (getsockopt's tcpi_state reads CLOSE).
+ */
+function enterTimeWait(p: Sock): void {
+  if (p.files == 0 && p.listener < 0) {
+    p.state = TCP_TIME_WAIT;
+    schedule(now + TIME_WAIT_NS, EV_TIME_WAIT, p.id, p.gen, 0);
+    return;
+  }
+  const g = newSock();
+  g.family = p.family; g.type = p.type; g.proto = p.proto; g.machine = p.machine;
+  memory.copy(g.local, p.local, 128); g.localLen = p.localLen;
+  memory.copy(g.remote, p.remote, 128); g.remoteLen = p.remoteLen;
+  optsInherit(p, g);
+  g.state = TCP_TIME_WAIT; g.bound = true;
+  removeBinding(p); p.bound = false;
+  addBinding(g);
+  p.state = TCP_CLOSE;
+  schedule(now + TIME_WAIT_NS, EV_TIME_WAIT, g.id, g.gen, 0);
 }
 
 export function onTimeWait(s: Sock): void {

@@ -1,12 +1,24 @@
 // AF_UNIX names: paths and abstract names in a table of the network's own (no file system is
-// touched). A path's name is freed when its socket closes, as if the file were unlinked at
-// once (docs/decisions.md: the emulated network has no files to unlink).
+// touched). As on Linux, a path stays after its socket closes (a stale socket file: connect is
+// refused, bind is EADDRINUSE) until it is unlinked (EMU_unlink: net.unlink(path)); an abstract
+// name goes with its socket. There are no directories: every path's directory exists
+// (docs/decisions.md).
 
 import { Sock, sockAt } from "./sock";
 import { randBelow } from "./net";
 import { AF_UNIX, EINVAL, EADDRINUSE, ENOENT, ECONNREFUSED, EPROTOTYPE } from "./defs";
 
 const named = new Array<i32>();
+/** Stale path names (their socket is closed): heap blocks of [length i32][sockaddr bytes]. */
+const stale = new Array<usize>();
+
+function staleAt(addr: usize, n: i32): i32 {
+  for (let i = 0; i < stale.length; i++) {
+    const b = stale[i];
+    if (load<i32>(b) == n && memory.compare(b + 6, addr + 2, <usize>(n - 3)) == 0) return i;
+  }
+  return -1;
+}
 
 /** The length Linux keeps for a name given with len bytes (unix_mkname): paths end at their NUL, plus one. */
 function nameLen(addr: usize, len: i32): i32 {
@@ -29,7 +41,7 @@ export function unixBind(s: Sock, addr: usize, len: i32): i32 {
   if (s.bound) return -EINVAL;
   if (len == 2) return unixAutobind(s);
   const n = nameLen(addr, len);
-  if (find(addr, n) >= 0) return -EADDRINUSE;
+  if (find(addr, n) >= 0 || (load<u8>(addr + 2) != 0 && staleAt(addr, n) >= 0)) return -EADDRINUSE;
   memory.fill(s.local, 0, 128);
   memory.copy(s.local, addr, <usize>min(n, len));
   s.localLen = n;
@@ -60,7 +72,26 @@ export function unixAutobind(s: Sock): i32 {
 export function unixUnbind(s: Sock): void {
   if (!s.bound) return;
   const i = named.indexOf(s.id);
-  if (i >= 0) { named[i] = named[named.length - 1]; named.pop(); }
+  if (i < 0) return;     // unlinked while open
+  named[i] = named[named.length - 1]; named.pop();
+  if (load<u8>(s.local + 2) != 0) {
+    const b = heap.alloc(4 + <usize>s.localLen);
+    store<i32>(b, s.localLen);
+    memory.copy(b + 4, s.local, <usize>s.localLen);
+    stale.push(b);
+  }
+}
+
+/** unlink(path): the name goes (a live socket keeps working, unreachable by it); -ENOENT when there is none. */
+export function unixUnlink(addr: usize, len: i32): i32 {
+  const n = nameLen(addr, len);
+  const j = staleAt(addr, n);
+  if (j >= 0) { heap.free(stale[j]); stale[j] = stale[stale.length - 1]; stale.pop(); return 0; }
+  const id = find(addr, n);
+  if (id < 0 || load<u8>(addr + 2) == 0) return -ENOENT;
+  const i = named.indexOf(id);
+  named[i] = named[named.length - 1]; named.pop();
+  return 0;
 }
 
 /** The socket bound to the name at addr; -ENOENT (a path) or -ECONNREFUSED (abstract) when none is. */
@@ -68,7 +99,7 @@ export function unixFind(addr: usize, len: i32, type: i32): i32 {
   if (len <= 2) return -EINVAL;
   const n = nameLen(addr, len);
   const id = find(addr, n);
-  if (id < 0) return load<u8>(addr + 2) == 0 ? -ECONNREFUSED : -ENOENT;
+  if (id < 0) return load<u8>(addr + 2) == 0 || staleAt(addr, n) >= 0 ? -ECONNREFUSED : -ENOENT;
   if (sockAt(id).type != type) return -EPROTOTYPE;
   return id;
 }

@@ -14,6 +14,8 @@ import { onDatagram, dgramReadable } from "./dgram";
 import { onFault } from "./faults";
 
 export const W_READ: i32 = 0, W_WRITE: i32 = 1, W_ACCEPT: i32 = 2, W_CONNECT: i32 = 3;
+/** A unix datagram receiver's queue has room again. */
+export const W_DRAIN: i32 = 4;
 
 /** Why the last call failed with EDEADLK: the operation's code (W_*) and the socket id. */
 export let whyOp: i32 = -1;
@@ -26,6 +28,7 @@ function ready(s: Sock, what: i32): bool {
     case W_READ: return s.type == 2 ? dgramReadable(s) : readable(s);
     case W_WRITE: return s.type == 2 ? true : writable(s);
     case W_ACCEPT: return acceptable(s);
+    case W_DRAIN: return s.dqLen() <= 10 || !s.live;
   }
   return connectDone(s);
 }
