@@ -8,7 +8,7 @@
 import { Sock, sockAt, newSock, freeSock } from "./sock";
 import { now, schedule, EV_SYN_RETRY, EV_TIME_WAIT, EV_KEEPALIVE, EV_DELIVER, EV_RETRANSMIT } from "./clock";
 import { isCut, isCrashed, arrival, removeBinding, addBinding, anyFaults, machinePid } from "./net";
-import { optsInherit } from "./opts";
+import { optsInherit, optsEstablished } from "./opts";
 import {
   AF_UNIX, TCP_ESTABLISHED, TCP_SYN_SENT, TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_TIME_WAIT, TCP_CLOSE,
   TCP_CLOSE_WAIT, TCP_LAST_ACK, TCP_LISTEN, TCP_CLOSING, ECONNRESET, EPIPE, ECONNREFUSED, ETIMEDOUT, NS,
@@ -94,6 +94,7 @@ export function handshake(c: Sock, l: Sock, dest: usize, destLen: i32): bool {
   a.lastSeen = now; c.lastSeen = now;
   c.segsOut += 2; c.segsIn += 1; a.segsIn += 2; a.segsOut += 1;
   l.acceptq.push(a.id);
+  optsEstablished(c); optsEstablished(a);
   armKeepalive(c); armKeepalive(a);
   return true;
 }
