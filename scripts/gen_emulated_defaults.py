@@ -115,9 +115,13 @@ def sockets(kind, state):
 
 def read(s, row):
     try:
-        return s.getsockopt(row.level_value, row.value, row.size)
+        v = s.getsockopt(row.level_value, row.value, row.size)
     except OSError as e:
         return -e.errno
+    if row.name == "SO_PEERPIDFD":     # a new pidfd in this process: close it, keep no number
+        os.close(int.from_bytes(v[:4], "little"))
+        return bytes(len(v))
+    return v
 
 
 class Open:
@@ -146,7 +150,7 @@ class Open:
 def probe_gets():
     """{(kind, state): {row index: bytes | -errno}}, with VARIES rows found by reading twice."""
     out, varies = {}, set()
-    rows = [(i, r) for i, r in enumerate(T.ROWS) if r.get and r.name != "SO_PEERPIDFD"]
+    rows = [(i, r) for i, r in enumerate(T.ROWS) if r.get]
     for kind in KINDS:
         for state in STATES:
             if not valid(kind, state):

@@ -132,7 +132,12 @@ export class Scene {
         s.close();
       } catch { /* already closed by the case */ }
     }
-    if (this.detachedFd >= 0) closeSync(this.detachedFd);
+    if (this.detachedFd >= 0) {
+      // A host compiled into its core (the emulated network) numbers fds of its own: close it
+      // there (adopted by a socket), never as one of this process's fds.
+      if ('coreModule' in hostCore().host) new this.api.socket(-1, -1, -1, this.detachedFd).close();
+      else closeSync(this.detachedFd);
+    }
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
 }

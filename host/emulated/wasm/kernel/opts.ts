@@ -159,6 +159,8 @@ const tmpl = new StaticArray<i32>(DEF_KINDS * OPT_COUNT);
 const ovIx = new StaticArray<i16>(OPT_COUNT * DEF_KINDS * 5);
 /** Rows with any state override. */
 const hasOv = new StaticArray<bool>(OPT_COUNT);
+/** Per (row, kind): some state overrides the fresh answer. */
+const hasOvK = new StaticArray<bool>(OPT_COUNT * DEF_KINDS);
 /** Int rows read straight from iv (not derived, no state override, no rule of their own below). */
 const hot = new StaticArray<bool>(OPT_COUNT);
 /** (level, option) of int rows that special() answers from fields of their own. */
@@ -181,6 +183,7 @@ function initTables(): void {
     const r = DEF_OV[j * 6], k = DEF_OV[j * 6 + 1], c = DEF_OV[j * 6 + 2];
     ovIx[(r * DEF_KINDS + k) * 5 + c] = <i16>j;
     hasOv[r] = true;
+    hasOvK[r * DEF_KINDS + k] = true;
   }
   for (let r = 0; r < OPT_COUNT; r++) hot[r] = OPT_KIND[r] <= 1 && DEF_STATUS[r] != ST_DERIVED && !hasOv[r];
   for (let j = 0; j < OWN_RULE.length; j += 2) hot[rowOf(OWN_RULE[j], OWN_RULE[j + 1])] = false;
@@ -357,7 +360,7 @@ export function getsockopt(s: Sock, level: i32, opt: i32, val: usize, lenptr: us
   // The hot path: an int row kept in iv, with no state-dependent default.
   if (unchecked(hot[r]) && e == 0) return putInt(val, lenptr, unchecked(o.iv[r]), level == IPPROTO_IP);
   // A kind that has no such option (unix at IPPROTO_IP, UDP at IPPROTO_TCP, ...).
-  if ((e == EOPNOTSUPP || e == ENOPROTOOPT) && !unchecked(hasOv[r])) return -e;
+  if ((e == EOPNOTSUPP || e == ENOPROTOOPT) && !unchecked(hasOvK[i])) return -e;
   const kind = unchecked(OPT_KIND[r]);
   const status = unchecked(DEF_STATUS[r]);
   if (status == ST_DERIVED) {
@@ -421,6 +424,9 @@ function special(s: Sock, level: i32, opt: i32, val: usize, lenptr: usize, k: i3
   }
   if (level == IPPROTO_IP) {
     if (opt == 4) return put(val, lenptr, o.ipopt, o.ipoptLen);   // IP_OPTIONS
+    if (opt == 41) return len < 16 ? -EINVAL : -EADDRNOTAVAIL;    // IP_MSFILTER: no such group
+    if (opt == 48) return len < 144 ? -EINVAL : -EADDRNOTAVAIL;   // MCAST_MSFILTER
+    if (opt == 80 && len < 16) return -EINVAL;                    // SO_ORIGINAL_DST
     return 1;
   }
   if (level == IPPROTO_TCP) {
@@ -448,6 +454,7 @@ function special(s: Sock, level: i32, opt: i32, val: usize, lenptr: usize, k: i3
         if (!o.repair) return -EPERM;
         return put(val, lenptr, o.repairWin, 20);
       }
+      case 35: return -EINVAL;   // TCP_ZEROCOPY_RECEIVE: no mapped receive area
       case 33: {   // TCP_FASTOPEN_KEY: the socket's (a listener's), else the network's
         if (o.foKeyLen > 0) return put(val, lenptr, o.foKey, o.foKeyLen);
         return put(val, lenptr, netKey, netKeyLen);
@@ -461,6 +468,9 @@ function special(s: Sock, level: i32, opt: i32, val: usize, lenptr: usize, k: i3
       if (o.ext == 0) { store<i32>(lenptr, 0); return 0; }
       return put(val, lenptr, o.ext + <usize>(x * 256), o.extLen[x]);
     }
+    if (opt == 48) return len < 144 ? -EINVAL : -EADDRNOTAVAIL;   // MCAST_MSFILTER
+    if (opt == 32) return -EINVAL;                                 // IPV6_FLOWLABEL_MGR: no GET request
+    if (opt == 80 && len < 28) return -EINVAL;                     // IP6T_SO_ORIGINAL_DST
     if (opt == 72) {   // IPV6_ADDR_PREFERENCES
       let v = (o.srcprefs & 1) != 0 ? 1 : (o.srcprefs & 2) != 0 ? 2 : 0x100;
       v |= (o.srcprefs & 4) != 0 ? 4 : 0x400;
@@ -545,7 +555,8 @@ function derived(s: Sock, level: i32, opt: i32, val: usize, lenptr: usize, k: i3
   }
   if (level == IPPROTO_IP) {
     switch (opt) {
-      case 14: return routed(s) ? putInt(val, lenptr, mtuOf(s), true) : -ENOTCONN;   // IP_MTU
+      case 14: return routed(s) ? putInt(val, lenptr, s.family == AF_INET ? min(mtuOf(s), 65535) : mtuOf(s), true) : -ENOTCONN;   // IP_MTU (IPv4: at most IP_MAX_MTU)
+      case 80: if (len < 16) return -EINVAL; return 1;   // SO_ORIGINAL_DST: no conntrack entry (the default's ENOENT)
       case 52: {   // IP_PROTOCOL: inet_num, the local port once bound
         const port = s.localLen > 0 && s.bound ? <i32>bswap<u16>(load<u16>(s.local + 2)) : 0;
         return putInt(val, lenptr, port, true);
@@ -577,6 +588,7 @@ function derived(s: Sock, level: i32, opt: i32, val: usize, lenptr: usize, k: i3
         return put(val, lenptr, SCR, 32);
       }
       case 1: return routed(s) ? putInt(val, lenptr, s.family, false) : -ENOTCONN;   // IPV6_ADDRFORM
+      case 80: if (len < 28) return -EINVAL; return 1;   // IP6T_SO_ORIGINAL_DST
     }
     return 1;
   }
@@ -641,8 +653,10 @@ export function setsockopt(s: Sock, level: i32, opt: i32, val: usize, len: i32):
     if (val == 0) return -EFAULT;
   }
   if (r < 0) return unknownErr(k, level, true);
+  // A kind without the option: what setting the default back gave on the real kernel. For struct
+  // rows (probed with zero bytes) only when it is the level's own refusal (an unknown option's).
   const refuse = <i32>unchecked(DEF_SETERR[r * DEF_KINDS + k]);
-  if (refuse == ENOPROTOOPT || refuse == EOPNOTSUPP) return -refuse;
+  if ((refuse == ENOPROTOOPT || refuse == EOPNOTSUPP) && (OPT_KIND[r] <= 1 || refuse == -unknownErr(k, level, true))) return -refuse;
   if (unchecked(DEF_STATUS[r]) == ST_ABSENT) return refuse != 0 ? -refuse : -ENOPROTOOPT;
   if (val == 0 && len > 0 && !(level == IPPROTO_IPV6 && len < 4)) return -EFAULT;
   let res: i32;
