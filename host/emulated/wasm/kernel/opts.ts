@@ -626,7 +626,8 @@ function tcpInfo(s: Sock, val: usize, lenptr: usize, k: i32): i32 {
     store<u32>(SCR + 72, 25);                    // tcpi_rttvar
     store<u32>(SCR + 148, 50);                   // tcpi_min_rtt
     store<u64>(SCR + 128, s.bytesRecv);          // tcpi_bytes_received
-    store<u64>(SCR + 120, s.bytesSent);          // tcpi_bytes_acked (all acknowledged on arrival)
+    // tcpi_bytes_acked: all acknowledged on arrival, plus the client's SYN
+    store<u64>(SCR + 120, s.bytesSent + (o.accepted ? 0 : 1));
     store<u32>(SCR + 136, s.segsOut);
     store<u32>(SCR + 140, s.segsIn);
   } else {

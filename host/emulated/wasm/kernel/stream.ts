@@ -92,7 +92,9 @@ export function handshake(c: Sock, l: Sock, dest: usize, destLen: i32): bool {
   c.state = TCP_ESTABLISHED;
   c.connecting = c.connecting;   // a non-blocking connect reports through poll and SO_ERROR
   a.lastSeen = now; c.lastSeen = now;
-  c.segsOut += 2; c.segsIn += 1; a.segsIn += 2; a.segsOut += 1;
+  // As tcp_info counts them: the client sent SYN and ACK and got the SYN-ACK; the accepted
+  // socket counts SYN and ACK in, and nothing out (its request socket sent the SYN-ACK).
+  c.segsOut += 2; c.segsIn += 1; a.segsIn += 2;
   l.acceptq.push(a.id);
   optsEstablished(c); optsEstablished(a);
   armKeepalive(c); armKeepalive(a);
