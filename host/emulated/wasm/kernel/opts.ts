@@ -29,7 +29,7 @@ import {
 } from "./defs";
 
 const ENODEV: i32 = 19, EACCES: i32 = 13, EDOM: i32 = 33, ENODATA: i32 = 61, EPROTO: i32 = 71;
-const ST_ABSENT: u8 = 0, ST_DERIVED: u8 = 3;
+const ST_ABSENT: u8 = 0, ST_APPLIED: u8 = 2, ST_DERIVED: u8 = 3;
 
 /** Linux's constants the rules below use. */
 const SOCK_MIN_SNDBUF: i32 = 4608, SOCK_MIN_RCVBUF: i32 = 2304;
@@ -181,6 +181,9 @@ function initTables(): void {
   for (let i = 0; i < ovIx.length; i++) ovIx[i] = -1;
   for (let j = 0; j < DEF_OV_COUNT; j++) {
     const r = DEF_OV[j * 6], k = DEF_OV[j * 6 + 1], c = DEF_OV[j * 6 + 2];
+    // Applied rows follow the emulated kernel's own rules (optsEstablished, optsBound), not
+    // the machine the defaults were read on (its SO_SNDBUF came from its tcp_metrics cache).
+    if (DEF_STATUS[r] == ST_APPLIED) continue;
     ovIx[(r * DEF_KINDS + k) * 5 + c] = <i16>j;
     hasOv[r] = true;
     hasOvK[r * DEF_KINDS + k] = true;
