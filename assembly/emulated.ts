@@ -3,6 +3,7 @@
 export * from "./index";
 
 export function emu_set_caps(bits: i32): void { EMU_set_caps(bits); }
+export function emu_set_privileged(on: i32): void { EMU_set_privileged(on); }
 export function emu_seed(hi: u32, lo: u32): void { EMU_seed(hi, lo); }
 export function emu_add_machine(pid: i32): i32 { return EMU_add_machine(pid); }
 export function emu_use_machine(m: i32): void { EMU_use_machine(m); }

@@ -29,6 +29,11 @@ export interface EmulatedHostOptions {
   machines?: Record<string, MachineSpec>;
   /** The process id SO_PEERCRED reports for each machine's sockets (default 1000 + machine index). */
   pid?: number;
+  /**
+   * Whether the emulated process holds CAP_NET_ADMIN and CAP_NET_RAW and runs as uid 0 (default
+   * false: privileged socket options answer EPERM/EACCES as for an unprivileged Linux process).
+   */
+  privileged?: boolean;
 }
 
 /** What an EDEADLK wait was for (kernel/wait.ts W_*). */
@@ -69,6 +74,7 @@ export class EmulatedHost implements CompiledHost {
   setup(x: Record<string, unknown>): void {
     const e = x as unknown as EmuExports;
     e.emu_set_caps(capBits(this.capabilities));
+    e.emu_set_privileged(this.options.privileged ? 1 : 0);
     e.emu_seed(Number(this.seed >> 32n), Number(this.seed & 0xffffffffn));
     const pid = this.options.pid ?? 1000;
     for (const a of this.options.addresses ?? []) this.addAddress(e, 0, a);
@@ -87,6 +93,9 @@ export class EmulatedHost implements CompiledHost {
     if (r < 0) throw new TypeError(`wasock: '${text}' is not an IPv4 or IPv6 address`);
     e.emu_add_address(m, addr);
   }
+
+  /** The pid SO_PEERCRED reports for sockets made on the default machine ("local"). */
+  get peerPid(): number { return 1000; }
 
   /** The index of machine `name`. */
   machine(name: string): number {
@@ -109,6 +118,7 @@ export interface EmuExports {
   core_layout(which: number): number;
   addr_encode(family: number, n: number, port: number, flowinfo: number, scope: number): number;
   emu_set_caps(bits: number): void;
+  emu_set_privileged(on: number): void;
   emu_seed(hi: number, lo: number): void;
   emu_add_machine(pid: number): number;
   emu_use_machine(m: number): void;

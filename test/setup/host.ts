@@ -13,7 +13,9 @@ if (name.startsWith('linux-without:')) {
   const linux = [...new LinuxHost().capabilities];
   useHost(new LinuxHost(linux.filter((c: Capability) => !without.has(c)), name));
 } else if (name === 'emulated' || name === 'emulated-windows') {
-  useHost(new EmulatedHost(emulatedCoreModule, { seed: 1, profile: name === 'emulated' ? 'linux' : 'windows' }));
+  // privileged: the fixtures are root's answers (scripts/optiontable.py: generated as root), so
+  // the emulated process holds CAP_NET_ADMIN / CAP_NET_RAW and runs as uid 0 here.
+  useHost(new EmulatedHost(emulatedCoreModule, { seed: 1, profile: name === 'emulated' ? 'linux' : 'windows', privileged: true }));
 } else if (name !== 'linux') {
   throw new Error(`WASOCK_TEST_HOST: unknown host '${name}' (hosts: linux, linux-without:<capabilities>, emulated, emulated-windows)`);
 }

@@ -9,7 +9,7 @@ import { capBits, setCapBits } from "./kernel/caps";
 import { sockOf, fdValid, fileFlagsOf, setFileFlags, cloexecOf, setCloexec, dupFd, socks, sockAt, openFds } from "./kernel/sock";
 import { now, advanceTo } from "./kernel/clock";
 import { runUntil, whyOp, whySock, waitFor, W_READ } from "./kernel/wait";
-import { getsockopt, setsockopt } from "./kernel/opts";
+import { getsockopt, setsockopt, setPrivileged } from "./kernel/opts";
 import { seed, addMachine, useMachine, addAddress, setLatency, setBandwidth, setUdpFaults, machineOf } from "./kernel/net";
 import { fault, injectReset } from "./kernel/faults";
 import { unixUnlink } from "./kernel/unix";
@@ -110,6 +110,8 @@ export function HOST_ioctl_js(_fd: i32, _request: u32, _id: i32): i32 { return -
 // ------------------------------------------------------------------ the embedder's controls
 
 export function EMU_set_caps(bits: i32): void { setCapBits(bits); }
+/** Whether the emulated process holds CAP_NET_ADMIN and CAP_NET_RAW (and is uid 0). */
+export function EMU_set_privileged(on: i32): void { setPrivileged(on != 0); }
 export function EMU_seed(hi: u32, lo: u32): void { seed((<u64>hi << 32) | <u64>lo); }
 export function EMU_add_machine(pid: i32): i32 { return addMachine(pid); }
 export function EMU_use_machine(m: i32): void { useMachine(m); }

@@ -7,7 +7,7 @@ import { Sock, sockAt, newSock, freeSock, sockOf, openFd, closeFd, dupFd, fdVali
 import { now } from "./clock";
 import { current, machineOf, isLocal, portOf, setPort, ipForm, formIsAny, conflicts, ephemeral,
          addBinding, removeBinding, isCut, isCrashed, machinePid, anyFaults } from "./net";
-import { optsInit } from "./opts";
+import { optsInit, optsBound, procUid } from "./opts";
 import { waitFor, deadlineAfter, W_READ, W_WRITE, W_ACCEPT, W_CONNECT, W_DRAIN, FOREVER } from "./wait";
 import * as st from "./stream";
 import * as dg from "./dgram";
@@ -44,7 +44,7 @@ function make(family: i32, type: i32, proto: i32): Sock {
   s.family = family; s.type = type;
   s.proto = family == AF_UNIX ? 0 : (proto != 0 ? proto : (type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP));
   s.machine = current;
-  s.pid = machinePid[current]; s.uid = 1000; s.gid = 1000;
+  s.pid = machinePid[current]; s.uid = procUid(); s.gid = procUid();
   optsInit(s);
   return s;
 }
@@ -151,6 +151,7 @@ export function bind(fd: i32, addr: usize, len: i32): i32 {
   s.bound = true;
   st.markAutoBound(s, false);
   addBinding(s);
+  optsBound(s);
   return 0;
 }
 

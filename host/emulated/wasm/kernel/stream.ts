@@ -8,7 +8,7 @@
 import { Sock, sockAt, newSock, freeSock } from "./sock";
 import { now, schedule, EV_SYN_RETRY, EV_TIME_WAIT, EV_KEEPALIVE, EV_DELIVER, EV_RETRANSMIT } from "./clock";
 import { isCut, isCrashed, arrival, removeBinding, addBinding, anyFaults, machinePid } from "./net";
-import { optsInherit } from "./opts";
+import { optsInherit, optsEstablished } from "./opts";
 import {
   AF_UNIX, TCP_ESTABLISHED, TCP_SYN_SENT, TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_TIME_WAIT, TCP_CLOSE,
   TCP_CLOSE_WAIT, TCP_LAST_ACK, TCP_LISTEN, TCP_CLOSING, ECONNRESET, EPIPE, ECONNREFUSED, ETIMEDOUT, NS,
@@ -101,8 +101,11 @@ export function handshake(c: Sock, l: Sock, dest: usize, destLen: i32): bool {
   c.state = TCP_ESTABLISHED;
   c.connecting = c.connecting;   // a non-blocking connect reports through poll and SO_ERROR
   a.lastSeen = now; c.lastSeen = now;
-  c.segsOut += 2; c.segsIn += 1; a.segsIn += 2; a.segsOut += 1;
+  // As tcp_info counts them: the client sent SYN and ACK and got the SYN-ACK; the accepted
+  // socket counts SYN and ACK in, and nothing out (its request socket sent the SYN-ACK).
+  c.segsOut += 2; c.segsIn += 1; a.segsIn += 2;
   l.acceptq.push(a.id);
+  optsEstablished(c); optsEstablished(a);
   armKeepalive(c); armKeepalive(a);
   return true;
 }
