@@ -18,7 +18,7 @@ import {
   DEF_ROWS as OPT_COUNT, DEF_ROWKIND as OPT_KIND, DEF_ROWSIZE as OPT_SIZE,
   DEF_KINDS, DEF_BLOB, DEF_ERR, DEF_LEN, DEF_OFF, DEF_SETERR, DEF_OV_COUNT, DEF_OV, DEF_UNKNOWN,
   DEF_STATUS, DEF_ROWIX, RMEM_MAX, WMEM_MAX, TCP_WMEM_MAX, TCP_RMEM_MAX,
-  R_SO_REUSEADDR, R_SO_REUSEPORT, R_SO_SNDBUF, R_SO_RCVBUF, R_SO_KEEPALIVE, R_SO_RCVLOWAT, R_SO_BROADCAST,
+  R_SO_REUSEADDR, R_SO_REUSEPORT, R_SO_PRIORITY, R_SO_SNDBUF, R_SO_RCVBUF, R_SO_KEEPALIVE, R_SO_RCVLOWAT, R_SO_BROADCAST,
   R_TCP_NODELAY, R_TCP_KEEPIDLE, R_TCP_KEEPINTVL, R_TCP_KEEPCNT, R_IPV6_V6ONLY, R_TCP_MAXSEG,
   R_SO_INCOMING_CPU, R_SO_TXTIME,
 } from "./generated/defaults";
@@ -266,6 +266,8 @@ export function optsInherit(from: Sock, to: Sock): void {
   for (let i = 0; i < 4; i++) b.extLen[i] = 0;
   b.groups.length = 0;
   b.lingerOn = a.lingerOn; b.lingerSecs = a.lingerSecs;
+  // The accepted socket's priority is not the listener's (test/scenarios/tcp-options.ts: 0 on Linux).
+  b.iv[R_SO_PRIORITY] = 0;
   sync(b);
 }
 
@@ -439,7 +441,8 @@ function special(s: Sock, level: i32, opt: i32, val: usize, lenptr: usize, k: i3
         const ov = ovOf(s, R_TCP_MAXSEG, k);
         let mss = ov >= 0 ? load<i32>(DEF_BLOB + <usize>DEF_OV[ov * 6 + 5]) : o.iv[R_TCP_MAXSEG];
         if (mtuOf(s) != LOOPBACK_MTU) mss = LINK_MTU - (s.family == AF_INET ? 52 : 72);
-        if (o.userMss != 0 && o.userMss < mss) mss = o.userMss;
+        // A connection's MSS excludes its TCP options: the timestamps' 12 bytes (test/scenarios/tcp-options.ts).
+        if (o.userMss != 0 && o.userMss - 12 < mss) mss = o.userMss - 12;
         return putInt(val, lenptr, mss, false);
       }
       case 13: {   // TCP_CONGESTION
@@ -847,6 +850,9 @@ function setSol(s: Sock, opt: i32, r: i32, val: usize, len: i32): i32 {
   return store1(o, r, OPT_KIND[r] == 1 ? boolOf(v) : v);
 }
 
+/** ip_tos2prio: the priority an IP_TOS value implies (TC_PRIO_*), by (tos & IPTOS_TOS_MASK) >> 1. */
+const TOS2PRIO: StaticArray<i32> = [0, 0, 0, 0, 2, 2, 2, 2, 6, 6, 6, 6, 4, 4, 4, 4];
+
 /** do_ip_setsockopt's int: 4 bytes, or one when shorter, or 0 when none. */
 @inline function ipVal(val: usize, len: i32): i32 { return len >= 4 ? load<i32>(val) : (len >= 1 ? <i32>load<u8>(val) : 0); }
 
@@ -855,8 +861,11 @@ function setIp(s: Sock, opt: i32, r: i32, val: usize, len: i32): i32 {
   const v = ipVal(val, len);
   const stream = s.type == SOCK_STREAM;
   switch (opt) {
-    case 1:   // IP_TOS: TCP keeps its ECN bits
-      return store1(o, r, stream ? ((v & ~3) | (o.iv[r] & 3)) & 0xff : v & 0xff);
+    case 1: {   // IP_TOS: TCP keeps its ECN bits; the priority follows (rt_tos2priority)
+      const tos = stream ? ((v & ~3) | (o.iv[r] & 3)) & 0xff : v & 0xff;
+      o.iv[R_SO_PRIORITY] = TOS2PRIO[(tos & 0x1e) >> 1];
+      return store1(o, r, tos);
+    }
     case 2:   // IP_TTL
       if (len < 1) return -EINVAL;
       if (v != -1 && (v < 1 || v > 255)) return -EINVAL;
