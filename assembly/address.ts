@@ -98,7 +98,7 @@ function putDec(p: usize, v: u32): usize {
   return p;
 }
 
-function putIPv4(p: usize, a: usize): usize {
+export function putIPv4(p: usize, a: usize): usize {
   for (let i = 0; i < 4; i++) {
     if (i) store<u8>(p++, 46);
     p = putDec(p, <u32>load<u8>(a + i));
@@ -117,7 +117,7 @@ function putHex(p: usize, v: u32): usize {
 
 /** glibc's inet_ntop6: longest run (>= 2) of zero words as "::", first on ties;
  *  "::ffff:a.b.c.d" and "::a.b.c.d" keep their dotted tail. */
-function putIPv6(p: usize, a: usize): usize {
+export function putIPv6(p: usize, a: usize): usize {
   let bestBase = -1, bestLen = 0, curBase = -1, curLen = 0;
   for (let i = 0; i < 8; i++) {
     const w = (<u32>load<u8>(a + 2 * i) << 8) | load<u8>(a + 2 * i + 1);

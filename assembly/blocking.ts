@@ -22,6 +22,8 @@ export const OP_RECVFROM: i32 = 2;
 export const OP_SENDTO: i32 = 3;
 export const OP_ACCEPT: i32 = 4;
 export const OP_CONNECT: i32 = 5;   // the wait after an asynchronous connect: SO_ERROR
+export const OP_PEEKFROM: i32 = 6;  // the policy's look at the next datagram's sender (policy.ts screened)
+const MSG_PEEK: i32 = 2, MSG_DONTWAIT: i32 = 0x40;
 
 // The operation's arguments (the core is single-threaded: set right before call()). `aBuf`
 // is a core pointer, or with `aJs` the id of a buffer lent to the host (js_buffers: the
@@ -56,6 +58,12 @@ function run(op: i32, fd: i32): i32 {
       memory.fill(SCR_ADDR, 0, 128);
       store<i32>(SCR_ADDRLEN, 128);
       return host_accept(fd, SCR_ADDR, SCR_ADDRLEN, SOCK_CLOEXEC);
+    case OP_PEEKFROM:
+      // Length 0 with MSG_PEEK: the sender's address, the datagram left queued (and the
+      // caller's MSG_DONTWAIT kept, so a non-blocking receive stays one).
+      memory.fill(SCR_ADDR, 0, 128);
+      store<i32>(SCR_ADDRLEN, 128);
+      return host_recvfrom(fd, SCR_VAL, 0, MSG_PEEK | (aFlags & MSG_DONTWAIT), SCR_ADDR, SCR_ADDRLEN);
   }
   // sock_connect_impl: the connection's outcome is SO_ERROR (EISCONN counts as success).
   store<i32>(SCR_VAL, 0); store<i32>(SCR_LEN, 4);

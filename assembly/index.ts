@@ -24,12 +24,17 @@ import { SCR_OUT, SCR_VAL, SCR_VAL_SIZE, SCR_LEN, SCR_ADDR, SCR_ADDRLEN, SCR_STR
 import * as table from "./sockets";
 import { L_OUT, L_VAL, L_LEN, L_ADDR, L_ADDRLEN, L_STR, L_VAL_SIZE } from "./generated/contract";
 import { defaultTimeoutNs, setDefaultTimeout, parse as parseTimeout, parsedNs, seconds } from "./timeout";
-import { call, setArgs, now, OP_RECV, OP_SEND, OP_RECVFROM, OP_SENDTO, OP_ACCEPT, OP_CONNECT } from "./blocking";
+import { call, setArgs, now, OP_RECV, OP_SEND, OP_RECVFROM, OP_SENDTO, OP_ACCEPT, OP_CONNECT, OP_PEEKFROM } from "./blocking";
+import * as policy from "./policy";
+import { POL_REQ } from "./policy";
+import { L_POLICY, PU_BIND, PU_CONNECT, PU_SEND, PA_SOCKET, PA_SOCKETPAIR, PA_FROMFD, PA_BIND, PA_CONNECT,
+         PA_CONNECT_EX, PA_ACCEPT, PA_SENDTO, PA_RECV, PA_RECV_INTO, PA_RECVFROM, PA_RECVFROM_INTO } from "./generated/contract";
 import { encodeAddr, decodeAddr, resolveHost, AF_UNIX, AF_INET, AF_INET6 } from "./address";
 
 export { opt_count, opt_find, opt_level, opt_value, opt_kind, opt_size, opt_flags,
          opt_name, opt_format, opt_decoder, opt_families, opt_alias_count, opt_alias_name,
          opt_alias_row } from "./options";
+export { pol_install, pol_parse, pol_rule, pol_option } from "./policy";
 export { errno_max, errno_name, errno_text, errno_class, errno_class_name } from "./errno";
 export { fd_fcntl_int, fd_fcntl_buf, fd_ioctl_int, fd_ioctl_buf, sock_ioctl_kind, sock_ioctl } from "./fcntl";
 
@@ -47,6 +52,7 @@ const EINPROGRESS: i32 = 115;
 const ECONNRESET: i32 = 104;
 const EBADF: i32 = 9;
 const ENOTSOCK: i32 = 88;
+const EPERM: i32 = 1;
 
 
 @inline function notAvailable(cap: i32): i32 { return fail(E_NOT_AVAILABLE + cap); }
@@ -64,6 +70,7 @@ export function core_layout(which: i32): usize {
     case L_ADDRLEN: return SCR_ADDRLEN;
     case L_STR: return SCR_STR;
     case L_VAL_SIZE: return <usize>SCR_VAL_SIZE;
+    case L_POLICY: return POL_REQ;
   }
   return 0;
 }
@@ -182,6 +189,10 @@ export function sock_new(family: i32, type: i32, proto: i32): i32 {
   if (!hasCap(CAP_SOCKET)) return notAvailable(CAP_SOCKET);
   const fc = familyCap(family);
   if (fc >= 0) return notAvailable(fc);
+  if (policy.active) {
+    const d = policy.checkCreate(PA_SOCKET, family, type, proto);
+    if (d < 0) return d;
+  }
   const fd = host_socket(family, type | SOCK_CLOEXEC, proto);
   if (fd < 0) return fd;
   const h = adopt(fd, family, type, proto);
@@ -203,6 +214,8 @@ export function sock_new(family: i32, type: i32, proto: i32): i32 {
  * a platform without SO_TYPE / SO_PROTOCOL).
  */
 export function sock_adopt(fd: i32, family: i32, type: i32, proto: i32): i32 {
+  const api = adoptApi;
+  adoptApi = PA_SOCKET;
   if (fd < 0) return fail(E_NEGATIVE_FD);
   if (hasCap(CAP_SOCKNAME)) {
     memory.fill(SCR_ADDR, 0, 128);
@@ -228,12 +241,25 @@ export function sock_adopt(fd: i32, family: i32, type: i32, proto: i32): i32 {
       proto = load<i32>(SCR_VAL);
     }
   }
+  // Under a policy an adopted fd is a socket of its protocol like any other (what it is was
+  // read from the fd above; nothing else reached the host).
+  if (policy.active) {
+    const d = policy.checkCreate(api, family, type, proto);
+    if (d < 0) return d;
+  }
   return adopt(fd, family, type, proto);
 }
+
+/** The API sock_adopt's policy check names: socket(fileno=), or fromfd() for one call. */
+let adoptApi: i32 = PA_SOCKET;
 
 /** socketpair(family, type, proto): returns the first handle, the second in SCR_OUT[3]. */
 export function sock_pair(family: i32, type: i32, proto: i32): i32 {
   if (!hasCap(CAP_SOCKETPAIR)) return notAvailable(CAP_SOCKETPAIR);
+  if (policy.active) {
+    const d = policy.checkCreate(PA_SOCKETPAIR, family, type, proto);
+    if (d < 0) return d;
+  }
   const r = host_socketpair(family, type | SOCK_CLOEXEC, proto, SCR_OUT);
   if (r < 0) return r;
   const fd0 = load<i32>(SCR_OUT), fd1 = load<i32>(SCR_OUT + 4);
@@ -241,6 +267,7 @@ export function sock_pair(family: i32, type: i32, proto: i32): i32 {
   if (a < 0) { host_close(fd0); host_close(fd1); return a; }
   const b = adopt(fd1, family, type, proto);
   if (b < 0) { table.free(a); host_close(fd0); host_close(fd1); return b; }
+  if (policy.active) { policy.markConnected(a); policy.markConnected(b); }
   store<i32>(SCR_OUT + 12, b);
   return a;
 }
@@ -253,6 +280,7 @@ export function sock_fromfd(fd: i32, family: i32, type: i32, proto: i32): i32 {
   if (!hasCap(CAP_DUP)) return notAvailable(CAP_DUP);
   const nfd = host_dup(fd);
   if (nfd < 0) return nfd;
+  adoptApi = PA_FROMFD;
   const h = sock_adopt(nfd, family, type, proto);
   if (h < 0) host_close(nfd);    // nothing leaks when the adoption fails
   return h;
@@ -269,6 +297,7 @@ export function sock_dup(h: i32): i32 {
   if (r < 0) { table.free(n); host_close(fd); return r; }
   // A duplicate shares the open file description, so it is shared with Node as well.
   table.setFlags(n, table.flagsOf(n) | (table.flagsOf(h) & table.F_SHARED));
+  if (policy.active) policy.copyState(h, n);
   return identify(n);
 }
 
@@ -414,6 +443,10 @@ export function sock_getsockopt_js(h: i32, level: i32, opt: i32, buflen: i32, id
 /** setsockopt(level, opt, int): the value as a 4-byte C int. */
 export function sock_setsockopt_int(h: i32, level: i32, opt: i32, value: i32): i32 {
   if (!hasCap(CAP_SETSOCKOPT)) return notAvailable(CAP_SETSOCKOPT);
+  if (policy.active) {
+    const d = policy.checkOption(h, level, opt, 1, value, 4);
+    if (d < 0) return d;
+  }
   store<i32>(SCR_VAL, value);
   return host_setsockopt(table.fdOf(h), level, opt, SCR_VAL, 4);
 }
@@ -421,12 +454,20 @@ export function sock_setsockopt_int(h: i32, level: i32, opt: i32, value: i32): i
 /** setsockopt(level, opt, bytes): `len` bytes at `ptr` (from core_stage). */
 export function sock_setsockopt_buf(h: i32, level: i32, opt: i32, ptr: usize, len: i32): i32 {
   if (!hasCap(CAP_SETSOCKOPT)) return notAvailable(CAP_SETSOCKOPT);
+  if (policy.active) {
+    const d = policy.checkOption(h, level, opt, 2, <i32>ptr, len);
+    if (d < 0) return d;
+  }
   return host_setsockopt(table.fdOf(h), level, opt, ptr, len);
 }
 
 /** setsockopt(level, opt, None, optlen): a NULL value pointer with optlen (unsigned). */
 export function sock_setsockopt_null(h: i32, level: i32, opt: i32, optlen: i32): i32 {
   if (!hasCap(CAP_SETSOCKOPT)) return notAvailable(CAP_SETSOCKOPT);
+  if (policy.active) {
+    const d = policy.checkOption(h, level, opt, 3, 0, optlen);
+    if (d < 0) return d;
+  }
   return host_setsockopt(table.fdOf(h), level, opt, 0, optlen);
 }
 
@@ -453,7 +494,12 @@ export function sock_bind(h: i32, family: i32, n: i32, port: i32, flowinfo: u32,
   if (!hasCap(CAP_BIND)) return notAvailable(CAP_BIND);
   const len = encodeAddr(family, n, port, flowinfo, scope);
   if (len < 0) return len;
-  return host_bind(table.fdOf(h), SCR_ADDR, len);
+  if (!policy.active) return host_bind(table.fdOf(h), SCR_ADDR, len);
+  const d = policy.checkAddress(PA_BIND, PU_BIND, h, SCR_ADDR, len);
+  if (d < 0) return d;
+  const r = host_bind(table.fdOf(h), SCR_ADDR, len);
+  if (r >= 0) policy.markBound(h, SCR_ADDR, len);
+  return r;
 }
 
 /**
@@ -465,13 +511,23 @@ export function sock_connect(h: i32, family: i32, n: i32, port: i32, flowinfo: u
   if (!hasCap(CAP_CONNECT)) return notAvailable(CAP_CONNECT);
   const len = encodeAddr(family, n, port, flowinfo, scope);
   if (len < 0) return len;
+  if (policy.active) {
+    // The destination, then the implicit bind. connect_ex reports a denial as connect(2)
+    // would report a firewall's: EPERM, returned rather than raised.
+    const api = ex != 0 ? PA_CONNECT_EX : PA_CONNECT;
+    let d = policy.checkAddress(api, PU_CONNECT, h, SCR_ADDR, len);
+    if (d >= 0) d = policy.checkImplicitBind(api, h);
+    if (d < 0) return ex != 0 ? -EPERM : d;
+  }
   const fd = table.fdOf(h), timeout = table.timeoutOf(h);
   const r = host_connect(fd, SCR_ADDR, len);
+  if (r >= 0 || r == -EINPROGRESS) { if (policy.active) policy.markConnected(h); }
   if (r >= 0) return r;
   const wait = r == -EINTR ? timeout != 0 : timeout > 0 && r == -EINPROGRESS;
   if (!wait) return r;
   if (timeout > 0 && !hasCap(CAP_POLL)) return notAvailable(CAP_POLL);
   const w = call(fd, OP_CONNECT, true, true, timeout);
+  if (w >= 0 && policy.active) policy.markConnected(h);
   return ex != 0 && w == fail(E_TIMEOUT) ? -EAGAIN : w;
 }
 
@@ -482,6 +538,10 @@ export function sock_connect(h: i32, family: i32, n: i32, port: i32, flowinfo: u
 export function sock_listen(h: i32, backlog: i32, given: i32): i32 {
   if (!hasCap(CAP_LISTEN)) return notAvailable(CAP_LISTEN);
   if (!given) backlog = 128;
+  if (policy.active) {
+    const d = policy.checkListen(h);
+    if (d < 0) return d;
+  }
   return host_listen(table.fdOf(h), backlog < 0 ? 0 : backlog);
 }
 
@@ -492,11 +552,13 @@ export function sock_listen(h: i32, backlog: i32, given: i32): i32 {
  */
 export function sock_accept(h: i32): i32 {
   if (!hasCap(CAP_ACCEPT)) return notAvailable(CAP_ACCEPT);
-  const fd = timed(h, OP_ACCEPT, false);
+  // Under a policy a refused peer is reset and never returned: accept waits for the next.
+  const fd = policy.active ? screened(h, PA_ACCEPT, OP_ACCEPT) : timed(h, OP_ACCEPT, false);
   if (fd < 0) return fd;
   const family = table.familyOf(h), type = table.typeOf(h), proto = table.protoOf(h);
   const n = adopt(fd, family, type, proto);
   if (n < 0) { host_close(fd); return n; }
+  if (policy.active) policy.markConnected(n);
   // socket.py: if getdefaulttimeout() is None and self.gettimeout(): sock.setblocking(True)
   if (defaultTimeoutNs < 0 && table.timeoutOf(h) != 0) {
     const r = setBlocking(fd, true);
@@ -551,14 +613,14 @@ export function sock_recv(h: i32, buf: usize, off: i32, len: f64, flags: i32, js
   const c = dataCheck(js);
   if (c < 0) return c;
   setArgs(buf, off, rw(len), flags, 0, js != 0);
-  return timed(h, OP_RECV, false);
+  return receive(h, OP_RECV, PA_RECV);
 }
 
 /** recv_into(buffer, nbytes): nbytes 0 means the whole buffer (bufLen); 0 bytes is no call. */
 export function sock_recv_into(h: i32, buf: usize, bufLen: f64, nbytes: f64, flags: i32, js: i32): i32 {
   const n = intoLen(bufLen, nbytes, E_RECVINTO_NEGATIVE, E_RECVINTO_SMALL);
   if (n <= 0) return <i32>n;
-  return intoCall(h, buf, n, flags, js, OP_RECV);
+  return intoCall(h, buf, n, flags, js, OP_RECV, PA_RECV_INTO);
 }
 
 /** The _into calls' nbytes rule: negative and too-big are errors (as negative f64), 0 is the whole buffer. */
@@ -568,11 +630,11 @@ function intoLen(bufLen: f64, nbytes: f64, negative: i32, tooBig: i32): f64 {
   return nbytes > bufLen ? <f64>fail(tooBig) : nbytes;
 }
 
-function intoCall(h: i32, buf: usize, n: f64, flags: i32, js: i32, op: i32): i32 {
+function intoCall(h: i32, buf: usize, n: f64, flags: i32, js: i32, op: i32, api: i32): i32 {
   const c = dataCheck(js);
   if (c < 0) return c;
   setArgs(buf, 0, rw(n), flags, 0, js != 0);
-  return timed(h, op, false);
+  return receive(h, op, api);
 }
 
 /**
@@ -583,7 +645,7 @@ function intoCall(h: i32, buf: usize, n: f64, flags: i32, js: i32, op: i32): i32
 export function sock_recvfrom_into(h: i32, buf: usize, bufLen: f64, nbytes: f64, flags: i32, js: i32): i32 {
   const n = intoLen(bufLen, nbytes, E_RECVFROMINTO_NEGATIVE, E_RECVFROMINTO_SMALL);
   if (n < 0) return <i32>n;
-  return intoCall(h, buf, n, flags, js, OP_RECVFROM);
+  return intoCall(h, buf, n, flags, js, OP_RECVFROM, PA_RECVFROM_INTO);
 }
 
 /** recvfrom: the count; the sender's address in SCR_ADDR, its length in SCR_ADDRLEN. */
@@ -592,7 +654,7 @@ export function sock_recvfrom(h: i32, buf: usize, off: i32, len: f64, flags: i32
   const c = dataCheck(js);
   if (c < 0) return c;
   setArgs(buf, off, rw(len), flags, 0, js != 0);
-  return timed(h, OP_RECVFROM, false);
+  return receive(h, OP_RECVFROM, PA_RECVFROM);
 }
 
 export function sock_send(h: i32, buf: usize, off: i32, len: f64, flags: i32, js: i32): i32 {
@@ -632,8 +694,33 @@ export function sock_sendall(h: i32, buf: usize, off: i32, len: f64, flags: i32,
 export function sock_sendto(h: i32, buf: usize, off: i32, len: f64, flags: i32, alen: i32, js: i32): i32 {
   const c = dataCheck(js);
   if (c < 0) return c;
+  if (policy.active) {
+    let d = policy.checkAddress(PA_SENDTO, PU_SEND, h, SCR_ADDR, alen);
+    if (d >= 0) d = policy.checkImplicitBind(PA_SENDTO, h);
+    if (d < 0) return d;
+  }
   setArgs(buf, off, rw(len), flags, alen, js != 0);
-  return timed(h, OP_SENDTO, true);
+  const r = timed(h, OP_SENDTO, true);
+  if (r >= 0 && policy.active) policy.markImplicit(h);
+  return r;
+}
+
+/**
+ * A receive (`op`, its arguments set) under the socket's timeout. Under a policy, a datagram
+ * socket's senders are screened first (policy.ts): a refused datagram is dropped, and the
+ * call waits on for the next, the deadline covering the whole call.
+ */
+function receive(h: i32, op: i32, api: i32): i32 {
+  if (!policy.active || !policy.screensReceive(h)) return timed(h, op, false);
+  const s = screened(h, api, OP_PEEKFROM);
+  if (s < 0) return s;
+  return call(table.fdOf(h), op, false, false, policy.left);
+}
+
+/** policy.screened() (accept, a datagram's sender) under the capability rule timed() applies. */
+function screened(h: i32, api: i32, op: i32): i32 {
+  if (table.timeoutOf(h) > 0 && !hasCap(CAP_POLL)) return notAvailable(CAP_POLL);
+  return policy.screened(h, api, op);
 }
 
 /** Runs a data or accept operation under the socket's timeout (blocking.ts). */

@@ -50,6 +50,9 @@ CORE_ERRORS = (
     ("E_IOCTL_COMMAND", 25, "ValueError('invalid ioctl command <u32>'), control in SCR_OUT[0]"),
     # 40: numbered apart from the run above when it was added; kept, codes are never reused.
     ("E_SHARED_BLOCKING", 40, "ValueError('<fn>(): a socket shared with Node cannot be blocking')"),
+    # The sandbox policy (assembly/policy.ts): the details are in the policy request area.
+    ("E_POLICY_DENIED", 41, "PermissionError(1, '<use> to <address> port <port> denied by policy: <reason>')"),
+    ("E_POLICY_ADDRESS", 42, "ValueError('invalid policy address ...'): not a CIDR, an IP, a unix path or name"),
 )
 # Codes whose message quotes the number the core leaves in SCR_OUT[0].
 CORE_ERRORS_WITH_DETAIL = ("E_FILDES_NEGATIVE", "E_IOCTL_COMMAND")
@@ -205,7 +208,48 @@ LAYOUT_AREAS = (
     ("L_ADDRLEN", 4, "SCR_ADDRLEN: its length"),
     ("L_STR", 5, "SCR_STR: strings (host names, struct formats)"),
     ("L_VAL_SIZE", 6, "SCR_VAL's size in bytes"),
+    ("L_POLICY", 7, "the policy request area (POLICY_REQUEST)"),
 )
+
+# ------------------------------------------------------------------------------ the policy
+# A policy decision's use (the index is the code): the six address uses of allow(), then the
+# protocol decision at socket creation and the option decision of setsockopt.
+POLICY_USES = ("bind", "listen", "accept", "connect", "send", "receive", "socket", "setsockopt")
+# The Python call a decision was made for (the index is the code): what audit hooks see as `api`.
+POLICY_APIS = ("socket", "socketpair", "fromfd", "bind", "connect", "connect_ex", "listen", "accept",
+               "sendto", "recv", "recv_into", "recvfrom", "recvfrom_into", "setsockopt")
+# Why the core decided as it did (src/policy.ts words each one).
+POLICY_REASONS = (
+    ("PR_ALLOWED", 0, "a rule allows it"),
+    ("PR_PROTOCOL", 1, "the socket's protocol is not allowed"),
+    ("PR_NO_RULE", 2, "no rule allows this use of the address"),
+    ("PR_OPTION", 3, "the (level, option) pair is not allowed"),
+    ("PR_BOUNDS", 4, "the value is outside the option's bounds"),
+    ("PR_CHECK", 5, "the check callback refused (its reason is src/'s)"),
+)
+# The policy request area (core_layout(L_POLICY)): what the core decided about, for the check
+# callback, the audit hook and the PermissionError. i32 fields at these byte offsets; f64 at
+# Q_MIN/Q_MAX; the address text (an IP, or a unix path's bytes) from Q_TEXT, Q_TEXTLEN bytes.
+POLICY_REQUEST = (
+    ("Q_USE", 0, "POLICY_USES index"),
+    ("Q_API", 4, "POLICY_APIS index"),
+    ("Q_FAMILY", 8, "address family (socket, or the address's)"),
+    ("Q_TYPE", 12, "socket type"),
+    ("Q_PROTO", 16, "socket protocol"),
+    ("Q_PORT", 20, "port, -1 for none"),
+    ("Q_LEVEL", 24, "setsockopt level"),
+    ("Q_OPTION", 28, "setsockopt option"),
+    ("Q_VKIND", 32, "setsockopt value: 0 none, 1 int, 2 bytes, 3 NULL with optlen"),
+    ("Q_VALUE", 36, "the int, or the bytes' address in core memory"),
+    ("Q_VLEN", 40, "the bytes' length, or optlen"),
+    ("Q_REASON", 44, "POLICY_REASONS code"),
+    ("Q_IMPLICIT", 48, "1: an implicit bind (connect, sendto or listen on an unbound socket)"),
+    ("Q_TEXTLEN", 52, "address text length, -1 for no address"),
+    ("Q_MIN", 56, "f64: the option's lower bound"),
+    ("Q_MAX", 64, "f64: the option's upper bound"),
+    ("Q_TEXT", 72, "the address text (up to 128 bytes)"),
+)
+POLICY_REQUEST_SIZE = 200
 
 # -------------------------------------------------------------------- timeout argument kinds
 # What a timeout argument is, as src/args.ts classifies the JS value (DESIGN.md's mapping).
@@ -221,7 +265,7 @@ def _check():
     """Names unique, codes unique within their group (a reused code would mean two messages)."""
     names = set()
     groups = (CORE_ERRORS, STRUCT_ERRORS, OPTION_FLAGS, TAPE_TAGS, VALUE_KINDS, IOCTL_MODES,
-              WIN_OPTION_KINDS, TIMEOUT_ARGS, SOCKET_FLAGS, LAYOUT_AREAS)
+              WIN_OPTION_KINDS, TIMEOUT_ARGS, SOCKET_FLAGS, LAYOUT_AREAS, POLICY_REASONS, POLICY_REQUEST)
     for g in groups:
         codes = [c for _, c, _ in g]
         assert len(codes) == len(set(codes)), g
@@ -234,6 +278,9 @@ def _check():
     for n, cap, gates in CAPABILITIES:
         assert n not in names and gates, n
         names.add(n)
+    assert len(POLICY_USES) <= 31 and len(set(POLICY_USES)) == len(POLICY_USES)
+    assert len(set(POLICY_APIS)) == len(POLICY_APIS)
+    assert max(o for _, o, _ in POLICY_REQUEST) + 128 <= POLICY_REQUEST_SIZE
     for n in CORE_ERRORS_WITH_DETAIL:
         assert any(n == e for e, _, _ in CORE_ERRORS), n
 

@@ -73,6 +73,12 @@ def _groups():
         + [(n, v, "i32", doc) for n, v, doc in C.LAYOUT_AREAS])
     yield "Timeout argument kinds (sock_settimeout, core_setdefaulttimeout).", (
         [(n, v, "i32", doc) for n, v, doc in C.TIMEOUT_ARGS])
+    yield "The policy: uses, APIs, reasons, the request area's offsets.", (
+        [("PU_" + u.upper(), i, "i32", "") for i, u in enumerate(C.POLICY_USES)]
+        + [("PA_" + a.upper(), i, "i32", "") for i, a in enumerate(C.POLICY_APIS)]
+        + [(n, v, "i32", doc) for n, v, doc in C.POLICY_REASONS]
+        + [(n, v, "usize", doc) for n, v, doc in C.POLICY_REQUEST]
+        + [("POLICY_REQUEST_SIZE", C.POLICY_REQUEST_SIZE, "i32", "")])
 
 
 def _ts_str(s: str) -> str:
@@ -137,6 +143,9 @@ def render_src() -> str:
             if m:
                 out.append(f"  {m.group(1)}: {_ts_str(name)},\n")
     out.append("};\n")
+    out.append("\n/** Policy uses and APIs by code (PU_*, PA_*). */\n")
+    out.append("export const POLICY_USES = [" + ", ".join(_ts_str(u) for u in C.POLICY_USES) + "] as const;\n")
+    out.append("export const POLICY_APIS = [" + ", ".join(_ts_str(a) for a in C.POLICY_APIS) + "] as const;\n")
     out.append("\n/** Option kinds by OPT_KIND value. */\n")
     out.append("export const OPTION_KINDS = [" + ", ".join(_ts_str(k) for k in C.KINDS) + "] as const;\n")
     out.append("export type OptionKind = (typeof OPTION_KINDS)[number];\n")

@@ -22,4 +22,5 @@ export type { Address } from './address.js';
 export type { Capability, Host, NodeFd, NodeKind } from '../host/types.js';
 export { CAPABILITIES } from '../host/types.js';
 export { useHost } from './core.js';
+export { policy, Policy, type PolicyUse, type PolicyRequest, type PolicyDecision, type PolicyCheck, type PolicyAudit, type OptionBounds } from './policy.js';
 export { DECODERS, decode, encodeLinger, encodeTimeval, encodeIpMreq, encodeIpMreqn, encodeIpv6Mreq, type Decoder, type DecoderName, type Linger, type Timeval, type Ucred, type TcpInfo, type TcpBbrInfo, type Meminfo, type IpMreq, type IpMreqn, type IpMreqSource, type Ipv6Mreq, type InPktinfo, type In6Pktinfo, type Sockaddr, type Cmsg, type TlvOption } from './decoders.js';

@@ -7,7 +7,8 @@ import type { Capability, CompiledHost, Host, HostImports, JsBufferHost } from '
 import { HOST_IMPORT_ARITY, OPTIONAL_IMPORTS, isCompiledHost } from '../host/types.js';
 import { MemoryError, SystemError, NotAvailableError } from './exceptions.js';
 import type { CoreExports } from './generated/core-exports.js';
-import { ARG_FLOAT, CAP_JS_BUFFERS, L_OUT, L_VAL, L_ADDR, L_ADDRLEN, L_STR } from './generated/contract.js';
+import type { InstalledPolicy } from './policy.js';
+import { ARG_FLOAT, CAP_JS_BUFFERS, L_OUT, L_VAL, L_ADDR, L_ADDRLEN, L_STR, L_POLICY } from './generated/contract.js';
 import { CORE_WASM_BASE64, CORE_NONE_WASM_BASE64 } from './core-wasm.generated.js';
 import { defaultHostFactory, HOSTS } from './hosts.js';
 
@@ -111,6 +112,12 @@ export class Core {
   /** Scratch addresses (assembly/layout.ts). */
   readonly OUT: number; readonly VAL: number; readonly ADDR: number;
   readonly ADDRLEN: number; readonly STR: number;
+  /** The policy request area (assembly/policy.ts POL_REQ). */
+  readonly POL: number;
+  /** The policy this core checks (a network's), or null: no policy, nothing denied by one. */
+  readonly policy: InstalledPolicy | null;
+  /** Why the last check callback refused (src/policy.ts words the PermissionError with it). */
+  policyReason = '';
   private _u8!: Uint8Array;     // the views: renew() makes them, in the constructor and after growth
   private _i32!: Int32Array;
   private _u32!: Uint32Array;
@@ -125,17 +132,24 @@ export class Core {
   private _small32 = new Int32Array(0);
   private _smallOff = SMALL_POOL;
 
-  /** `maxPages`: the most 64 KiB pages core memory may grow to (an embedder's memory limit). */
-  constructor(host: Host, maxPages = 65536) {
+  /**
+   * `maxPages`: the most 64 KiB pages core memory may grow to (an embedder's memory limit).
+   * `policy`: a network's sandbox policy, loaded into the core before anything else runs.
+   */
+  constructor(host: Host, maxPages = 65536, policy: InstalledPolicy | null = null) {
     this.host = host;
+    this.policy = policy;
     this.memory = new WebAssembly.Memory({ initial: 4, maximum: maxPages });
     // abort is the core's own, not the host's: an internal error is a core matter.
     const abort = (m: number, f: number, l: number, col: number) => { throw this.abandon(this.abortText(m, f, l, col)); };
+    // The policy import: called only while a policy with check callbacks or audit hooks is
+    // installed (assembly/bindings/policy.ts), so without one it is never reached.
+    const pol = { decide: (allowed: number) => (this.policy === null ? allowed : this.policy.decide(this, allowed)) };
     // A host compiled into the core (host/none) comes with its own module and imports nothing;
     // a JavaScript host supplies the ABI's imports to the JavaScript-host core.
     const instance = isCompiledHost(host)
-      ? new WebAssembly.Instance(host.coreModule(), { env: { memory: this.memory }, host: { abort } })
-      : new WebAssembly.Instance(coreModule(), { env: { memory: this.memory }, host: { ...withStubs(host.imports(this.memory)), abort } });
+      ? new WebAssembly.Instance(host.coreModule(), { env: { memory: this.memory }, host: { abort }, policy: pol })
+      : new WebAssembly.Instance(coreModule(), { env: { memory: this.memory }, host: { ...withStubs(host.imports(this.memory)), abort }, policy: pol });
     this.x = instance.exports as unknown as CoreExports;
     if (isCompiledHost(host)) host.setup(instance.exports as Record<string, unknown>);
     this.x.core_init();
@@ -145,12 +159,14 @@ export class Core {
     this.ADDR = this.x.core_layout(L_ADDR);
     this.ADDRLEN = this.x.core_layout(L_ADDRLEN);
     this.STR = this.x.core_layout(L_STR);
+    this.POL = this.x.core_layout(L_POLICY);
     let jsb: JsBufferHost | null = null;
     if (this.x.core_has_cap(CAP_JS_BUFFERS) === 1) {
       if (typeof (host as Partial<JsBufferHost>).lend !== 'function') throw new TypeError(`wasock: host ${host.name} declares js_buffers but has no lend()`);
       jsb = host as JsBufferHost;
     }
     this.jsb = jsb;
+    if (policy !== null) policy.load(this);
   }
 
   /**
@@ -370,17 +386,17 @@ export function hostCore(): Core {
 }
 
 function successor(old: Core, host: Host = old.host, t: number = old.lastDefaultTimeout): Core {
-  const c = new Core(host);
+  const c = new Core(host, undefined, old.policy);
   if (t >= 0) c.x.core_setdefaulttimeout(ARG_FLOAT /* seconds */, t);
   return c;
 }
 
 /**
  * A core of its own on `host` (a network's, src/network.ts), replaced after an internal
- * error as core() replaces the default one.
+ * error as core() replaces the default one; `policy` is loaded into each.
  */
-export function ownCore(host: Host, maxPages?: number): () => Core {
-  let c = new Core(host, maxPages);
+export function ownCore(host: Host, maxPages?: number, policy: InstalledPolicy | null = null): () => Core {
+  let c = new Core(host, maxPages, policy);
   return () => (c.broken === null ? c : (c = successor(c)));
 }
 

@@ -4,7 +4,7 @@
 // one network (`machines`, net.machine(name)); faults are injected through net.faults.
 import { EmulatedHost, EMULATED_CAPS, type EmulatedHostOptions, type EmuExports, type MachineSpec } from '../host/emulated/index.js';
 import { decodeBase64, ownCore, type Core } from './core.js';
-import { networkOn, type Network } from './network.js';
+import { networkOn, type Network, type NetworkOptions } from './network.js';
 import { fromErrno } from './errors.js';
 import { CORE_EMULATED_WASM_BASE64 } from './core-emulated-wasm.generated.js';
 import type { socket } from './socket.js';
@@ -18,10 +18,7 @@ export function emulatedCoreModule(): WebAssembly.Module {
   return emulatedModule ??= new WebAssembly.Module(decodeBase64(CORE_EMULATED_WASM_BASE64));
 }
 
-export interface EmulatedNetworkOptions extends EmulatedHostOptions {
-  /** The most 64 KiB pages the network's core memory may grow to. */
-  maxPages?: number;
-}
+export interface EmulatedNetworkOptions extends EmulatedHostOptions, NetworkOptions {}
 
 /** When a fault takes effect: now, or at a virtual time in seconds. */
 export interface When { at?: number }
@@ -71,7 +68,7 @@ const NS = 1e9;
 /** The module API on an emulated network of its own: `const net = network({ seed: 1 }); new net.socket()`. */
 export function network(options: EmulatedNetworkOptions = {}): EmulatedNetwork {
   const host = new EmulatedHost(emulatedCoreModule, options);
-  const own = ownCore(host, options.maxPages);
+  const own = ownCore(host, options.maxPages, options.policy ? options.policy._install() : null);
   const emu = (): EmuExports => own().x as unknown as EmuExports;
   const at = (w?: When): number => (w?.at === undefined ? 0 : w.at * NS);
   const faults: Faults = {

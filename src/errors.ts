@@ -4,7 +4,8 @@
 // need no core, and src/core.ts raises some), re-exported here.
 import { core, type Core } from './core.js';
 import * as C from './generated/contract.js';
-import { ERR_BASE, E_NOT_AVAILABLE } from './generated/contract.js';
+import { ERR_BASE, E_NOT_AVAILABLE, E_POLICY_DENIED } from './generated/contract.js';
+import { policyError } from './policy.js';
 import type { CompiledHost } from '../host/types.js';
 
 export * from './exceptions.js';
@@ -49,6 +50,9 @@ export const CORE_ERRORS: Readonly<Record<number, (fn: string, detail: number) =
   [C.E_FCNTL_ARG_LONG]: () => new ValueError('fcntl string arg too long'),
   [C.E_IOCTL_ARG_LONG]: () => new ValueError('ioctl string arg too long'),
   [C.E_IOCTL_COMMAND]: (_, control) => new ValueError(`invalid ioctl command ${control >>> 0}`),
+  // errorFor() words a denial from the core's policy request (src/policy.ts); this is the bare form.
+  [C.E_POLICY_DENIED]: (fn) => new PermissionError(1, `${fn} denied by policy`),
+  [C.E_POLICY_ADDRESS]: () => new ValueError('invalid policy address'),
 };
 
 /** Codes whose message quotes SCR_OUT[0]. */
@@ -116,6 +120,7 @@ export function errorFor(code: number, fn: string, c: Core = core()): Error {
     const hint = CAPABILITY_HINTS[cap];
     return new NotAvailableError(`${fn} is not available on ${c.host.name} (it needs the '${cap}' capability)${hint ? `: ${hint}` : ''}`, cap, c.host.name);
   }
+  if (e === E_POLICY_DENIED) return policyError(c);
   const make = CORE_ERRORS[e];
   return make ? make(fn, WITH_DETAIL.has(e) ? c.i32[c.OUT >> 2] : 0) : new SystemError(`wasock core: unknown error code ${e}`);
 }

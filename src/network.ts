@@ -5,6 +5,7 @@
 import * as api from './api.js';
 import type { Host } from '../host/types.js';
 import { ownCore, type Core } from './core.js';
+import type { Policy } from './policy.js';
 import { socket } from './socket.js';
 import { Binding, socketpair, fromfd, create_connection, create_server, getdefaulttimeout, setdefaulttimeout } from './functions.js';
 
@@ -26,9 +27,20 @@ interface Bound {
 /** The module API bound to one host. useHost() stays the top level's own. */
 export type Network = Omit<typeof api, keyof Bound | 'useHost'> & Bound;
 
-/** The module API on `host`, with its own core (`maxPages`: its memory limit, 64 KiB pages). */
-export function bindNetwork(host: Host, maxPages?: number): Network {
-  return networkOn(ownCore(host, maxPages), host);
+/** What every host entry's network() takes besides its host's own options. */
+export interface NetworkOptions {
+  /** The most 64 KiB pages the network's core memory may grow to. */
+  maxPages?: number;
+  /**
+   * A sandbox policy (policy() from 'wasock'): deny by default, checked in the core before
+   * any host call. The network keeps a copy of it as it is now.
+   */
+  policy?: Policy;
+}
+
+/** The module API on `host`, with its own core (and its limits and policy: NetworkOptions). */
+export function bindNetwork(host: Host, options: NetworkOptions = {}): Network {
+  return networkOn(ownCore(host, options.maxPages, options.policy ? options.policy._install() : null), host);
 }
 
 /**

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as w from '../src/index.js';
 import { LinuxHost } from '../host/linux/index.js';
-import { HOST_IMPORT_ARITY, OPTIONAL_IMPORTS, type Capability, type HostImports } from '../host/types.js';
+import { HOST_IMPORT_ARITY, OPTIONAL_IMPORTS, type Capability } from '../host/types.js';
+import { CountingHost } from './helpers/counting-host.js';
 
 /** Every `@external("host", name)` declaration of the bindings file, with its parameter count. */
 function declaredImports(): Map<string, number> {
@@ -21,21 +22,6 @@ function declaredImports(): Map<string, number> {
 }
 
 const all = w.CAPABILITIES.filter((c) => c !== 'ioctl.windows') as Capability[];
-
-/** A Linux host that counts the imports the core calls (and can lack capabilities). */
-class CountingHost extends LinuxHost {
-  readonly counts: Record<string, number> = {};
-  override imports(memory: WebAssembly.Memory): HostImports {
-    const real = super.imports(memory) as unknown as Record<string, (...a: unknown[]) => unknown>;
-    const out: Record<string, unknown> = {};
-    for (const [k, f] of Object.entries(real)) {
-      // Same arity as the real function: the ABI test below reads it from here as well.
-      out[k] = Object.defineProperty((...a: unknown[]) => { this.counts[k] = (this.counts[k] ?? 0) + 1; return f(...a); }, 'length', { value: f.length });
-    }
-    return out as unknown as HostImports;
-  }
-  reset(): void { for (const k of Object.keys(this.counts)) delete this.counts[k]; }
-}
 
 let restore: w.Host | null = null;
 afterEach(() => { if (restore) w.useHost(restore); restore = null; });

@@ -27,10 +27,11 @@ describe('a host compiled into the core (host/none)', () => {
     expect([...none.entries()].sort()).toEqual([...bindings().entries()].sort());
   });
 
-  it('makes a self-contained core: memory and abort are its only imports; the JavaScript-host core imports the whole ABI', () => {
+  it('makes a self-contained core: memory, abort and the policy hook are its only imports; the JavaScript-host core imports the whole ABI', () => {
     const imports = (b: Uint8Array<ArrayBuffer>) => WebAssembly.Module.imports(new WebAssembly.Module(b)).map((i) => `${i.module}.${i.name}`).sort();
-    expect(imports(coreNoneWasm())).toEqual(['env.memory', 'host.abort']);
-    expect(imports(coreWasm())).toEqual(['env.memory', 'host.abort', ...Object.keys(HOST_IMPORT_ARITY).map((n) => `host.${n}`)].sort());
+    // policy.decide: the sandbox policy's call out to its check callbacks and audit hooks (src/policy.ts).
+    expect(imports(coreNoneWasm())).toEqual(['env.memory', 'host.abort', 'policy.decide']);
+    expect(imports(coreWasm())).toEqual(['env.memory', 'host.abort', 'policy.decide', ...Object.keys(HOST_IMPORT_ARITY).map((n) => `host.${n}`)].sort());
     // What is embedded is what asc built.
     expect(Buffer.compare(Buffer.from(coreNoneWasm()), readFileSync(new URL('../build/core-none.wasm', import.meta.url)))).toBe(0);
   });

@@ -43,7 +43,14 @@ const printed: { name: string; marker: string; lines: string[] }[] = [
   { name: 'node', marker: 'fromNode(', lines: ['30', '1', 'hello from Node'] },
   { name: 'streams', marker: 'toReadable(', lines: ['hello w\u00f6rld'] },
   { name: 'fcntl', marker: 'fcntl.ioctl(', lines: ['10', '[10,0,0,0]', '2050 null', 'true'] },
-  { name: 'network', marker: 'network(', lines: ['2 null', 'true', 'getsockopt is not available on no-getsockopt'] },
+  { name: 'network', marker: 'net.setdefaulttimeout(2)', lines: ['2 null', 'true', 'getsockopt is not available on no-getsockopt'] },
+  { name: 'policy', marker: 'policy()', lines: [
+    'true [Errno 1] socket(AF_INET, SOCK_DGRAM) denied by policy: udp sockets are not allowed',
+    'true [Errno 1] connect to 10.0.0.1 port 80 denied by policy: no rule allows connect to this address',
+    'true [Errno 1] connect to 127.0.0.1 port 6379 denied by policy: no redis here',
+    'true [Errno 1] setsockopt(SOL_SOCKET, SO_RCVBUF, 16777216) denied by policy: value 16777216 is outside [-Infinity, 1048576]',
+    '4 1',
+  ] },
 ];
 
 describe('README ts blocks', () => {

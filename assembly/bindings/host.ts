@@ -1,7 +1,8 @@
 // The host ABI: every operating-system operation the core may ask for, and nothing else.
-// This is the only file that names an import (AssemblyScript's std keeps the same rule in
-// std/assembly/bindings/). Numbering is Linux's throughout: families, types, levels,
-// options and errno; a host with other numbering translates at its edge.
+// This is the only file that names a host import (AssemblyScript's std keeps the same rule in
+// std/assembly/bindings/); bindings/policy.ts names the one other import, the policy hook.
+// Numbering is Linux's throughout: families, types, levels, options and errno; a host with
+// other numbering translates at its edge.
 //
 // Conventions shared by every import:
 // - a result >= 0 is success (an fd, a byte count, 0); a negative result is -errno;

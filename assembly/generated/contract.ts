@@ -31,6 +31,8 @@ export const E_FCNTL_ARG_LONG: i32 = 23;  // ValueError('fcntl string arg too lo
 export const E_IOCTL_ARG_LONG: i32 = 24;  // ValueError('ioctl string arg too long')
 export const E_IOCTL_COMMAND: i32 = 25;  // ValueError('invalid ioctl command <u32>'), control in SCR_OUT[0]
 export const E_SHARED_BLOCKING: i32 = 40;  // ValueError('<fn>(): a socket shared with Node cannot be blocking')
+export const E_POLICY_DENIED: i32 = 41;  // PermissionError(1, '<use> to <address> port <port> denied by policy: <reason>')
+export const E_POLICY_ADDRESS: i32 = 42;  // ValueError('invalid policy address ...'): not a CIDR, an IP, a unix path or name
 
 // struct's error codes: a result of -(S_BASE + code).
 export const S_BASE: i32 = 8192;
@@ -140,12 +142,61 @@ export const L_ADDR: i32 = 3;  // SCR_ADDR: a sockaddr
 export const L_ADDRLEN: i32 = 4;  // SCR_ADDRLEN: its length
 export const L_STR: i32 = 5;  // SCR_STR: strings (host names, struct formats)
 export const L_VAL_SIZE: i32 = 6;  // SCR_VAL's size in bytes
+export const L_POLICY: i32 = 7;  // the policy request area (POLICY_REQUEST)
 
 // Timeout argument kinds (sock_settimeout, core_setdefaulttimeout).
 export const ARG_NONE: i32 = 0;  // None: blocking
 export const ARG_FLOAT: i32 = 1;  // a non-integral number, NaN, +-Infinity, -0
 export const ARG_INT: i32 = 2;  // an integral number or bigint within +-2**53 (value exact)
 export const ARG_BIG_INT: i32 = 3;  // an int beyond that (always out of range here)
+
+// The policy: uses, APIs, reasons, the request area's offsets.
+export const PU_BIND: i32 = 0;
+export const PU_LISTEN: i32 = 1;
+export const PU_ACCEPT: i32 = 2;
+export const PU_CONNECT: i32 = 3;
+export const PU_SEND: i32 = 4;
+export const PU_RECEIVE: i32 = 5;
+export const PU_SOCKET: i32 = 6;
+export const PU_SETSOCKOPT: i32 = 7;
+export const PA_SOCKET: i32 = 0;
+export const PA_SOCKETPAIR: i32 = 1;
+export const PA_FROMFD: i32 = 2;
+export const PA_BIND: i32 = 3;
+export const PA_CONNECT: i32 = 4;
+export const PA_CONNECT_EX: i32 = 5;
+export const PA_LISTEN: i32 = 6;
+export const PA_ACCEPT: i32 = 7;
+export const PA_SENDTO: i32 = 8;
+export const PA_RECV: i32 = 9;
+export const PA_RECV_INTO: i32 = 10;
+export const PA_RECVFROM: i32 = 11;
+export const PA_RECVFROM_INTO: i32 = 12;
+export const PA_SETSOCKOPT: i32 = 13;
+export const PR_ALLOWED: i32 = 0;  // a rule allows it
+export const PR_PROTOCOL: i32 = 1;  // the socket's protocol is not allowed
+export const PR_NO_RULE: i32 = 2;  // no rule allows this use of the address
+export const PR_OPTION: i32 = 3;  // the (level, option) pair is not allowed
+export const PR_BOUNDS: i32 = 4;  // the value is outside the option's bounds
+export const PR_CHECK: i32 = 5;  // the check callback refused (its reason is src/'s)
+export const Q_USE: usize = 0;  // POLICY_USES index
+export const Q_API: usize = 4;  // POLICY_APIS index
+export const Q_FAMILY: usize = 8;  // address family (socket, or the address's)
+export const Q_TYPE: usize = 12;  // socket type
+export const Q_PROTO: usize = 16;  // socket protocol
+export const Q_PORT: usize = 20;  // port, -1 for none
+export const Q_LEVEL: usize = 24;  // setsockopt level
+export const Q_OPTION: usize = 28;  // setsockopt option
+export const Q_VKIND: usize = 32;  // setsockopt value: 0 none, 1 int, 2 bytes, 3 NULL with optlen
+export const Q_VALUE: usize = 36;  // the int, or the bytes' address in core memory
+export const Q_VLEN: usize = 40;  // the bytes' length, or optlen
+export const Q_REASON: usize = 44;  // POLICY_REASONS code
+export const Q_IMPLICIT: usize = 48;  // 1: an implicit bind (connect, sendto or listen on an unbound socket)
+export const Q_TEXTLEN: usize = 52;  // address text length, -1 for no address
+export const Q_MIN: usize = 56;  // f64: the option's lower bound
+export const Q_MAX: usize = 64;  // f64: the option's upper bound
+export const Q_TEXT: usize = 72;  // the address text (up to 128 bytes)
+export const POLICY_REQUEST_SIZE: i32 = 200;
 
 // Capability names in bit order: what NotAvailableError and isAvailable() say.
 export const CAP_NAMES: StaticArray<string> = [

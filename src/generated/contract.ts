@@ -31,6 +31,8 @@ export const E_FCNTL_ARG_LONG = 23;  // ValueError('fcntl string arg too long')
 export const E_IOCTL_ARG_LONG = 24;  // ValueError('ioctl string arg too long')
 export const E_IOCTL_COMMAND = 25;  // ValueError('invalid ioctl command <u32>'), control in SCR_OUT[0]
 export const E_SHARED_BLOCKING = 40;  // ValueError('<fn>(): a socket shared with Node cannot be blocking')
+export const E_POLICY_DENIED = 41;  // PermissionError(1, '<use> to <address> port <port> denied by policy: <reason>')
+export const E_POLICY_ADDRESS = 42;  // ValueError('invalid policy address ...'): not a CIDR, an IP, a unix path or name
 
 // struct's error codes: a result of -(S_BASE + code).
 export const S_BASE = 8192;
@@ -140,12 +142,61 @@ export const L_ADDR = 3;  // SCR_ADDR: a sockaddr
 export const L_ADDRLEN = 4;  // SCR_ADDRLEN: its length
 export const L_STR = 5;  // SCR_STR: strings (host names, struct formats)
 export const L_VAL_SIZE = 6;  // SCR_VAL's size in bytes
+export const L_POLICY = 7;  // the policy request area (POLICY_REQUEST)
 
 // Timeout argument kinds (sock_settimeout, core_setdefaulttimeout).
 export const ARG_NONE = 0;  // None: blocking
 export const ARG_FLOAT = 1;  // a non-integral number, NaN, +-Infinity, -0
 export const ARG_INT = 2;  // an integral number or bigint within +-2**53 (value exact)
 export const ARG_BIG_INT = 3;  // an int beyond that (always out of range here)
+
+// The policy: uses, APIs, reasons, the request area's offsets.
+export const PU_BIND = 0;
+export const PU_LISTEN = 1;
+export const PU_ACCEPT = 2;
+export const PU_CONNECT = 3;
+export const PU_SEND = 4;
+export const PU_RECEIVE = 5;
+export const PU_SOCKET = 6;
+export const PU_SETSOCKOPT = 7;
+export const PA_SOCKET = 0;
+export const PA_SOCKETPAIR = 1;
+export const PA_FROMFD = 2;
+export const PA_BIND = 3;
+export const PA_CONNECT = 4;
+export const PA_CONNECT_EX = 5;
+export const PA_LISTEN = 6;
+export const PA_ACCEPT = 7;
+export const PA_SENDTO = 8;
+export const PA_RECV = 9;
+export const PA_RECV_INTO = 10;
+export const PA_RECVFROM = 11;
+export const PA_RECVFROM_INTO = 12;
+export const PA_SETSOCKOPT = 13;
+export const PR_ALLOWED = 0;  // a rule allows it
+export const PR_PROTOCOL = 1;  // the socket's protocol is not allowed
+export const PR_NO_RULE = 2;  // no rule allows this use of the address
+export const PR_OPTION = 3;  // the (level, option) pair is not allowed
+export const PR_BOUNDS = 4;  // the value is outside the option's bounds
+export const PR_CHECK = 5;  // the check callback refused (its reason is src/'s)
+export const Q_USE = 0;  // POLICY_USES index
+export const Q_API = 4;  // POLICY_APIS index
+export const Q_FAMILY = 8;  // address family (socket, or the address's)
+export const Q_TYPE = 12;  // socket type
+export const Q_PROTO = 16;  // socket protocol
+export const Q_PORT = 20;  // port, -1 for none
+export const Q_LEVEL = 24;  // setsockopt level
+export const Q_OPTION = 28;  // setsockopt option
+export const Q_VKIND = 32;  // setsockopt value: 0 none, 1 int, 2 bytes, 3 NULL with optlen
+export const Q_VALUE = 36;  // the int, or the bytes' address in core memory
+export const Q_VLEN = 40;  // the bytes' length, or optlen
+export const Q_REASON = 44;  // POLICY_REASONS code
+export const Q_IMPLICIT = 48;  // 1: an implicit bind (connect, sendto or listen on an unbound socket)
+export const Q_TEXTLEN = 52;  // address text length, -1 for no address
+export const Q_MIN = 56;  // f64: the option's lower bound
+export const Q_MAX = 64;  // f64: the option's upper bound
+export const Q_TEXT = 72;  // the address text (up to 128 bytes)
+export const POLICY_REQUEST_SIZE = 200;
 
 // Codes whose message quotes the number the core leaves in SCR_OUT[0].
 export const CORE_ERRORS_WITH_DETAIL: readonly number[] = [E_FILDES_NEGATIVE, E_IOCTL_COMMAND];
@@ -178,6 +229,8 @@ export const CORE_ERROR_NAMES: Readonly<Record<number, string>> = {
   24: 'E_IOCTL_ARG_LONG',
   25: 'E_IOCTL_COMMAND',
   40: 'E_SHARED_BLOCKING',
+  41: 'E_POLICY_DENIED',
+  42: 'E_POLICY_ADDRESS',
 };
 
 /** struct error code -> its name (S_*). */
@@ -288,6 +341,10 @@ export const METHOD_CAPABILITY: Readonly<Record<string, Capability>> = {
   getsockname: 'sockname',
   getpeername: 'sockname',
 };
+
+/** Policy uses and APIs by code (PU_*, PA_*). */
+export const POLICY_USES = ['bind', 'listen', 'accept', 'connect', 'send', 'receive', 'socket', 'setsockopt'] as const;
+export const POLICY_APIS = ['socket', 'socketpair', 'fromfd', 'bind', 'connect', 'connect_ex', 'listen', 'accept', 'sendto', 'recv', 'recv_into', 'recvfrom', 'recvfrom_into', 'setsockopt'] as const;
 
 /** Option kinds by OPT_KIND value. */
 export const OPTION_KINDS = ['int', 'bool', 'struct', 'string', 'bytes'] as const;

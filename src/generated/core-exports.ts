@@ -18,6 +18,10 @@ export interface CoreExports {
   opt_alias_count(): number;
   opt_alias_name(i: number): number;
   opt_alias_row(i: number): number;
+  pol_install(protos: number, hookBits: number): number;
+  pol_parse(n: number): number;
+  pol_rule(uses: number, n: number, lo: number, hi: number): number;
+  pol_option(level: number, option: number, bounded: number, min: number, max: number): number;
   errno_max(): number;
   errno_name(n: number): number;
   errno_text(n: number): number;
