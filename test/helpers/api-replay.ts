@@ -8,6 +8,7 @@ import { expect } from 'vitest';
 import * as w from '../../src/index.js';
 import { jsArg, hex, unhex, type Arg, type Result } from './replay.js';
 import { rethrowUnavailable } from './hosts.js';
+import { hostCore } from '../../src/core.js';
 
 export interface ApiMask {
   why: string;
@@ -91,6 +92,8 @@ export class ApiScene {
   readonly extra: w.socket[] = [];
   readonly fds = new Map<string, number>();
   readonly ownedFds = new Set<number>();
+  /** fds of a host compiled into its core (detached sockets), closed through that host. */
+  readonly hostFds = new Set<number>();
   readonly refused = new Map<string, w.socket>();
   readonly tmp: string;
   readonly abstractPrefix: string;
@@ -165,16 +168,26 @@ export class ApiScene {
     const known = this.fds.get(kind);
     if (known !== undefined) return known;
     let n: number;
+    // A host compiled into its core (the emulated network) numbers fds of its own: its fds
+    // 0-2 are the emulated process's standard streams (open, not sockets), 1023 is never open,
+    // and a detached socket's fd is closed there, never as one of this process's fds.
+    const compiled = 'coreModule' in hostCore().host;
     if (kind === 'closed-fd') {
-      n = openSync('/dev/null', 'r');
-      closeSync(n);
+      if (compiled) n = 1023;
+      else {
+        n = openSync('/dev/null', 'r');
+        closeSync(n);
+      }
     } else if (kind === 'devnull') {
-      n = openSync('/dev/null', 'r');
-      this.ownedFds.add(n);
+      if (compiled) n = 0;
+      else {
+        n = openSync('/dev/null', 'r');
+        this.ownedFds.add(n);
+      }
     } else {
       const [fam, typ] = kind.split('-') as ['inet' | 'inet6' | 'unix', 'stream' | 'dgram'];
       n = new w.socket(FAMILY[fam], TYPE[typ]).detach();
-      this.ownedFds.add(n);
+      if (compiled) this.hostFds.add(n); else this.ownedFds.add(n);
     }
     this.fds.set(kind, n);
     return n;
@@ -224,6 +237,9 @@ export class ApiScene {
     }
     for (const n of this.ownedFds) {
       try { closeSync(n); } catch { /* already closed */ }
+    }
+    for (const n of this.hostFds) {
+      try { new w.socket(-1, -1, -1, n).close(); } catch { /* already closed */ }
     }
     rmSync(this.tmp, { recursive: true, force: true });
   }
@@ -372,7 +388,7 @@ function runStep(scene: ApiScene, c: ApiCase, st: ApiStep, i: number): void {
     if (value instanceof w.socket) scene.extra.push(value);
     if (Array.isArray(value)) for (const x of value) if (x instanceof w.socket) scene.extra.push(x);
     if (st.call === 'socket' && args[3] !== undefined && args[3] !== null) scene.ownedFds.delete(args[3] as number);
-    if (st.call === 'detach' && typeof value === 'number' && value >= 0) scene.ownedFds.add(value);
+    if (st.call === 'detach' && typeof value === 'number' && value >= 0) ('coreModule' in hostCore().host ? scene.hostFds : scene.ownedFds).add(value);
     if (st.save) {
       const names = Array.isArray(st.save) ? st.save : [st.save];
       const vals = Array.isArray(st.save) ? (value as unknown[]) : [value];

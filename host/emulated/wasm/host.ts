@@ -6,7 +6,7 @@
 
 import * as ops from "./kernel/ops";
 import { capBits, setCapBits } from "./kernel/caps";
-import { sockOf, fdValid, fileFlagsOf, setFileFlags, cloexecOf, setCloexec, dupFd, socks, sockAt, openFds } from "./kernel/sock";
+import { sockOf, badFd, fdValid, fileFlagsOf, setFileFlags, cloexecOf, setCloexec, dupFd, socks, sockAt, openFds } from "./kernel/sock";
 import { now, advanceTo } from "./kernel/clock";
 import { runUntil, whyOp, whySock, waitFor, W_READ } from "./kernel/wait";
 import { getsockopt, setsockopt, setPrivileged } from "./kernel/opts";
@@ -31,11 +31,11 @@ export function HOST_listen(fd: i32, backlog: i32): i32 { return ops.listen(fd, 
 export function HOST_accept(fd: i32, addr: usize, lenptr: usize, flags: i32): i32 { return ops.accept(fd, addr, lenptr, flags); }
 export function HOST_getsockopt(fd: i32, level: i32, opt: i32, val: usize, lenptr: usize): i32 {
   const s = sockOf(fd);
-  return s === null ? -EBADF : getsockopt(s, level, opt, val, lenptr);
+  return s === null ? badFd(fd) : getsockopt(s, level, opt, val, lenptr);
 }
 export function HOST_setsockopt(fd: i32, level: i32, opt: i32, val: usize, len: i32): i32 {
   const s = sockOf(fd);
-  return s === null ? -EBADF : setsockopt(s, level, opt, val, len);
+  return s === null ? badFd(fd) : setsockopt(s, level, opt, val, len);
 }
 export function HOST_getsockname(fd: i32, addr: usize, lenptr: usize): i32 { return ops.getsockname(fd, addr, lenptr); }
 export function HOST_getpeername(fd: i32, addr: usize, lenptr: usize): i32 { return ops.getpeername(fd, addr, lenptr); }

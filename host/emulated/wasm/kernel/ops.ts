@@ -2,12 +2,12 @@
 // Arguments and results follow the host ABI (assembly/bindings/host.ts): pointers into core
 // memory, results >= 0 or -errno.
 
-import { Sock, sockAt, newSock, freeSock, sockOf, openFd, closeFd, dupFd, fdValid, nonblocking,
+import { Sock, sockAt, newSock, freeSock, sockOf, badFd, openFd, closeFd, dupFd, fdValid, nonblocking,
          fileFlagsOf, setFileFlags, cloexecOf, setCloexec, ADDR_MAX } from "./sock";
 import { now } from "./clock";
 import { current, machineOf, isLocal, portOf, setPort, ipForm, formIsAny, conflicts, ephemeral,
-         addBinding, removeBinding, isCut, isCrashed, machinePid, anyFaults } from "./net";
-import { optsInit, optsBound, procUid } from "./opts";
+         addBinding, removeBinding, isCut, isCrashed, machinePid, anyFaults, machineCount } from "./net";
+import { optsInit, optsBound, procUid, privileged } from "./opts";
 import { waitFor, deadlineAfter, W_READ, W_WRITE, W_ACCEPT, W_CONNECT, W_DRAIN, FOREVER } from "./wait";
 import * as st from "./stream";
 import * as dg from "./dgram";
@@ -25,21 +25,26 @@ const SOMAXCONN: i32 = 4096;
 
 // ------------------------------------------------------------------ creation
 
+/** __sock_create's, inet_create's and unix_create's checks, in Linux's order. */
 function checkKind(family: i32, type: i32, proto: i32): i32 {
+  if (family < 0 || family >= 46) return -EAFNOSUPPORT;           // NPROTO
+  if (type < 0 || type >= 11) return -EINVAL;                    // SOCK_MAX
   if (family != AF_UNIX && family != AF_INET && family != AF_INET6) return -EAFNOSUPPORT;
-  if (type != SOCK_STREAM && type != SOCK_DGRAM && type != SOCK_SEQPACKET && type != SOCK_RAW && type != 4 && type != 10) return -EINVAL;
   if (family == AF_UNIX) {
     if (proto != 0 && proto != 1) return -EPROTONOSUPPORT;
-    if (type != SOCK_STREAM && type != SOCK_DGRAM && type != SOCK_SEQPACKET) return -ESOCKTNOSUPPORT;
+    if (type != SOCK_STREAM && type != SOCK_DGRAM && type != SOCK_SEQPACKET && type != SOCK_RAW) return -ESOCKTNOSUPPORT;
     return 0;
   }
-  if (type == SOCK_RAW) return -EPERM;      // raw sockets need CAP_NET_RAW
+  if (proto < 0 || proto >= 263) return -EINVAL;                   // IPPROTO_MAX
   if (type == SOCK_STREAM) return proto == 0 || proto == IPPROTO_TCP ? 0 : -EPROTONOSUPPORT;
   if (type == SOCK_DGRAM) return proto == 0 || proto == IPPROTO_UDP ? 0 : -EPROTONOSUPPORT;
+  // Raw sockets need CAP_NET_RAW, which the emulated process lacks.
+  if (type == SOCK_RAW) return proto == 0 ? -EPROTONOSUPPORT : -EPERM;
   return -ESOCKTNOSUPPORT;
 }
 
 function make(family: i32, type: i32, proto: i32): Sock {
+  if (family == AF_UNIX && type == SOCK_RAW) type = SOCK_DGRAM;
   const s = newSock();
   s.family = family; s.type = type;
   s.proto = family == AF_UNIX ? 0 : (proto != 0 ? proto : (type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP));
@@ -115,7 +120,7 @@ function addrLenFor(family: i32): i32 { return family == AF_INET ? 16 : 28; }
 
 export function bind(fd: i32, addr: usize, len: i32): i32 {
   const s = sockOf(fd);
-  if (s === null) return -EBADF;
+  if (s === null) return badFd(fd);
   if (s.family == AF_UNIX) return unixBind(s, addr, len);
   if (len < 2) return -EINVAL;
   const fam = <i32>load<u16>(addr);
@@ -127,8 +132,10 @@ export function bind(fd: i32, addr: usize, len: i32): i32 {
     if (fam != AF_INET6) return -EINVAL;
   }
   if (s.bound) return -EINVAL;
-  // An address of another machine (or none) cannot be bound: EADDRNOTAVAIL.
-  if (!isLocal(addr, s.machine)) return -EADDRNOTAVAIL;
+  // An address of another machine (or none) cannot be bound: EADDRNOTAVAIL. The limited
+  // broadcast address is every machine's (inet_addr_type: RTN_BROADCAST may be bound).
+  const bcast = s.family == AF_INET && load<u32>(addr + 4) == 0xffffffff;
+  if (!bcast && !isLocal(addr, s.machine)) return -EADDRNOTAVAIL;
   if (s.family == AF_INET6 && <i32>load<u32>(addr + 16) == 0xffff0000 && load<u64>(addr + 8) == 0 && s.o.v6only) return -EINVAL;
   let port = portOf(addr);
   memory.fill(s.local, 0, ADDR_MAX);
@@ -140,8 +147,8 @@ export function bind(fd: i32, addr: usize, len: i32): i32 {
   if (port == 0) {
     port = ephemeral(s, false);
     if (port == 0) err = EADDRINUSE;
-  } else if (port < 1024) {
-    // Binding a privileged port needs CAP_NET_BIND_SERVICE: the emulated process has none.
+  } else if (port < 1024 && !privileged) {
+    // Binding a privileged port needs CAP_NET_BIND_SERVICE (network({ privileged })).
     err = 13;   // EACCES
   } else if (conflicts(s, port)) {
     err = EADDRINUSE;
@@ -201,7 +208,7 @@ export function setSourceFns(v4: (m: i32) => u32, v6: (m: i32, dst: usize) => vo
 
 export function getsockname(fd: i32, addr: usize, lenptr: usize): i32 {
   const s = sockOf(fd);
-  if (s === null) return -EBADF;
+  if (s === null) return badFd(fd);
   let n = s.localLen;
   if (n == 0) {
     // Unbound: the family's wildcard (inet) or an unnamed unix socket.
@@ -220,7 +227,7 @@ export function getsockname(fd: i32, addr: usize, lenptr: usize): i32 {
 
 export function getpeername(fd: i32, addr: usize, lenptr: usize): i32 {
   const s = sockOf(fd);
-  if (s === null) return -EBADF;
+  if (s === null) return badFd(fd);
   const connected = s.type == SOCK_DGRAM ? s.state == TCP_ESTABLISHED : (st.connectedState(s.state) || s.state == TCP_CLOSE && s.remoteLen > 0 && s.family == AF_UNIX && false);
   if (!connected || s.remoteLen == 0) return -ENOTCONN;
   if (s.family != AF_UNIX && portOf(s.remote) == 0) return -ENOTCONN;
@@ -234,13 +241,13 @@ export function getpeername(fd: i32, addr: usize, lenptr: usize): i32 {
 
 export function listen(fd: i32, backlog: i32): i32 {
   const s = sockOf(fd);
-  if (s === null) return -EBADF;
+  if (s === null) return badFd(fd);
   if (s.type != SOCK_STREAM) return -EOPNOTSUPP;
   if (s.state != TCP_CLOSE && s.state != TCP_LISTEN) return -EINVAL;
   if (backlog > SOMAXCONN || backlog < 0 && false) backlog = SOMAXCONN;
   if (<u32>backlog > <u32>SOMAXCONN) backlog = SOMAXCONN;
   if (s.family == AF_UNIX) {
-    if (!s.bound) { const r = unixAutobind(s); if (r < 0) return r; }
+    if (!s.bound) return -EINVAL;      // unix_listen: an unnamed socket cannot listen
   } else if (!s.bound) {
     const r = autobind(s, 0, false);
     if (r < 0) return r;
@@ -256,7 +263,7 @@ export function listen(fd: i32, backlog: i32): i32 {
 
 export function accept(fd: i32, addr: usize, lenptr: usize, flags: i32): i32 {
   const s = sockOf(fd);
-  if (s === null) return -EBADF;
+  if (s === null) return badFd(fd);
   if (s.type != SOCK_STREAM) return -EOPNOTSUPP;
   if (s.state != TCP_LISTEN) return -EINVAL;
   if (s.acceptqLen() == 0) {
@@ -286,19 +293,34 @@ function findListener(c: Sock): Sock | null {
   return st.listenerAt(c, m, port);
 }
 
+/** Whether two sockaddrs hold the same IP (ipForm's buffer is one: read the first out). */
+function sameIp(a: usize, b: usize): bool {
+  const f = ipForm(a);
+  const hi = load<u64>(f), lo = load<u64>(f + 8);
+  const g = ipForm(b);
+  return load<u64>(g) == hi && load<u64>(g + 8) == lo;
+}
+
 /** A SYN (first or retried): 1 established, 0 unanswered, -errno refused. */
 function trySyn(c: Sock): i32 {
   const m = machineOf(c.remote, c.machine);
   if (m < 0) return 0;
   if (anyFaults && (isCut(c.machine, m) || isCut(m, c.machine) || isCrashed(m))) return 0;
   const l = findListener(c);
-  if (l === null) return -ECONNREFUSED;
+  if (l === null) {
+    // Connecting to its own name is TCP's simultaneous open: it connects to itself.
+    if (m == c.machine && c.localLen == c.remoteLen && portOf(c.local) == portOf(c.remote) && sameIp(c.local, c.remote)) {
+      c.peer = c.id; c.state = TCP_ESTABLISHED; c.lastSeen = now;
+      return 1;
+    }
+    return -ECONNREFUSED;
+  }
   return st.handshake(c, l, c.remote, c.remoteLen) ? 1 : 0;
 }
 
 export function connect(fd: i32, addr: usize, len: i32): i32 {
   const s = sockOf(fd);
-  if (s === null) return -EBADF;
+  if (s === null) return badFd(fd);
   if (s.family == AF_UNIX) return unixConnect(s, fd, addr, len);
   if (len < 2) return -EINVAL;
   const fam = <i32>load<u16>(addr);
@@ -405,7 +427,7 @@ function unixConnect(s: Sock, fd: i32, addr: usize, len: i32): i32 {
 
 export function shutdown(fd: i32, how: i32): i32 {
   const s = sockOf(fd);
-  if (s === null) return -EBADF;
+  if (s === null) return badFd(fd);
   if (how < SHUT_RD || how > SHUT_RDWR) return -EINVAL;
   if (s.type == SOCK_DGRAM) {
     if (s.state != TCP_ESTABLISHED) return -ENOTCONN;
@@ -419,9 +441,8 @@ export function shutdown(fd: i32, how: i32): i32 {
     st.closeListenerQueue(s);
     return 0;
   }
-  if (!st.connectedState(s.state) && s.state != TCP_SYN_SENT) {
-    if (s.family == AF_UNIX && s.state == TCP_ESTABLISHED) {} else return -ENOTCONN;
-  }
+  // unix_shutdown takes any state; TCP needs a connection (inet_shutdown).
+  if (s.family != AF_UNIX && !st.connectedState(s.state) && s.state != TCP_SYN_SENT) return -ENOTCONN;
   if (how != SHUT_WR) { s.rdShut = true; if (s.family == AF_UNIX && s.peer >= 0) sockAt(s.peer).wrShutByPeer(); }
   if (how != SHUT_RD) {
     if (s.family == AF_UNIX) { s.wrShut = true; if (s.peer >= 0) sockAt(s.peer).finIn = true; }
@@ -434,7 +455,7 @@ export function shutdown(fd: i32, how: i32): i32 {
 
 export function recvfrom(fd: i32, buf: usize, len: i32, flags: i32, addr: usize, lenptr: usize): i32 {
   const s = sockOf(fd);
-  if (s === null) return -EBADF;
+  if (s === null) return badFd(fd);
   if (s.type == SOCK_DGRAM) return dgramRecv(s, fd, buf, len, flags, addr, lenptr);
   if (flags & MSG_OOB) return -EINVAL;
   const r = streamRecv(s, fd, buf, len, flags);
@@ -525,10 +546,11 @@ function dgramRecv(s: Sock, fd: i32, buf: usize, len: i32, flags: i32, addr: usi
 
 export function sendto(fd: i32, buf: usize, len: i32, flags: i32, addr: usize, alen: i32): i32 {
   const s = sockOf(fd);
-  if (s === null) return -EBADF;
+  if (s === null) return badFd(fd);
   if (s.type == SOCK_DGRAM) return dgramSend(s, buf, len, addr, alen, nonblocking(fd) || (flags & MSG_DONTWAIT) != 0);
+  // unix_stream_sendmsg refuses an address (EISCONN when connected, else EOPNOTSUPP); TCP ignores it.
+  if (addr != 0 && s.family == AF_UNIX) return s.peer >= 0 || s.state == TCP_ESTABLISHED ? -EISCONN : -EOPNOTSUPP;
   if (s.state == TCP_LISTEN || s.state == TCP_CLOSE && !s.reset && s.err == 0 && s.family == AF_UNIX) return s.family == AF_UNIX ? -ENOTCONN : -EPIPE;
-  if (addr != 0 && s.family != AF_UNIX && st.connectedState(s.state)) return -EISCONN;
   if (flags & MSG_OOB && s.family == AF_UNIX) return -EOPNOTSUPP;
   return streamSend(s, fd, buf, len, flags);
 }
@@ -589,7 +611,8 @@ function dgramSend(s: Sock, buf: usize, len: i32, addr: usize, alen: i32, nb: bo
   if (s.family == AF_UNIX) return unixDgramSend(s, buf, len, addr, alen, nb);
   let dest = addr;
   if (dest == 0) {
-    if (s.state != TCP_ESTABLISHED) return -EDESTADDRREQ;
+    // inet_send_prepare autobinds before udp_sendmsg finds no destination.
+    if (s.state != TCP_ESTABLISHED) { const r = autobind(s, 0, false); return r < 0 ? r : -EDESTADDRREQ; }
     dest = s.remote;
   } else {
     if (alen < 2) return -EINVAL;
@@ -598,16 +621,28 @@ function dgramSend(s: Sock, buf: usize, len: i32, addr: usize, alen: i32, nb: bo
     if (s.family == AF_INET6 && alen < 24) return -EINVAL;
     if (s.family == AF_INET6 && fam != AF_INET6) return -EAFNOSUPPORT;
   }
+  if (portOf(dest) == 0) return -EINVAL;            // udp_sendmsg: no port 0
   if (len > (s.family == AF_INET ? 65507 : 65527)) return -EMSGSIZE;
   const r = autobind(s, 0, false);
   if (r < 0) return r;
-  const m = machineOf(dest, s.machine);
+  const broadcast = s.family == AF_INET && load<u32>(dest + 4) == 0xffffffff;
+  if (broadcast && !s.o.broadcast) return -13;     // EACCES without SO_BROADCAST
+  const m = broadcast ? s.machine : machineOf(dest, s.machine);
   if (m < 0) return -ENETUNREACH;
   // The sender's name as the receiver sees it: the source address for this destination.
   const from = heap.alloc(ADDR_MAX);
   memory.copy(from, s.local, ADDR_MAX);
   const save = s.local;
   s.local = from; setSourceOnly(s, dest); s.local = save;
+  if (broadcast) {
+    // The limited broadcast reaches every machine's sockets on the port (one broadcast domain).
+    for (let k = 0; k < machineCount; k++) {
+      const r = st.udpTarget(s, k, dest, from);
+      if (r !== null) dg.deliver(s, r, dg.makeDatagram(buf, len, from, s.localLen));
+    }
+    heap.free(from);
+    return len;
+  }
   const t = st.udpTarget(s, m, dest, from);
   if (t === null) {
     heap.free(from);

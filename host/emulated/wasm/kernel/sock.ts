@@ -5,7 +5,7 @@
 
 import { Ring } from "./ring";
 import { Opts } from "./opts";
-import { TCP_CLOSE, EBADF, EMFILE } from "./defs";
+import { TCP_CLOSE, EBADF, EMFILE, ENOTSOCK } from "./defs";
 
 /** sockaddr bytes: sockaddr_storage's size. */
 export const ADDR_MAX: i32 = 128;
@@ -133,14 +133,18 @@ export function freeSock(s: Sock): void {
 // Linux's three layers: an fd refers to an open file description (shared by dup, holding
 // O_NONBLOCK), which refers to the socket. Close-on-exec is the fd's own.
 
-const fileSock = new Array<i32>();
-const fileFlags = new Array<i32>();
-const fileRefs = new Array<i32>();
+const fileSock: Array<i32> = [-1, -1, -1];
+const fileFlags: Array<i32> = [0o2, 0o2, 0o2];
+const fileRefs: Array<i32> = [1, 1, 1];
 const freeFiles = new Array<i32>();
 
-/** fd -> file, -1 when the fd is not open. fds 0..2 are never given out (stdio's). */
-const fdFile = new Array<i32>();
-const fdCloexec = new Array<bool>();
+/**
+ * fd -> file, -1 when the fd is not open. fds 0, 1 and 2 are the emulated process's standard
+ * streams: open files that are not sockets (their file's socket is -1), so socket calls on them
+ * are ENOTSOCK and dup/fromfd works on them as on Linux.
+ */
+const fdFile: Array<i32> = [0, 1, 2];
+const fdCloexec: Array<bool> = [false, false, false];
 let lowestFree: i32 = 3;
 /** RLIMIT_NOFILE's soft limit, as a fresh Linux process has it. */
 export let FD_LIMIT: i32 = 1024;
@@ -199,7 +203,8 @@ export function sockOf(fd: i32): Sock | null {
   if (fd < 0 || fd >= fdFile.length) return null;
   const f = unchecked(fdFile[fd]);
   if (f < 0) return null;
-  return unchecked(socks[unchecked(fileSock[f])]);
+  const id = unchecked(fileSock[f]);
+  return id < 0 ? null : unchecked(socks[id]);
 }
 
 export function fdValid(fd: i32): bool { return fd >= 0 && fd < fdFile.length && fdFile[fd] >= 0; }
@@ -220,8 +225,9 @@ export function closeFd(fd: i32): Sock | null {
   openFds--;
   if (fd < lowestFree) lowestFree = fd;
   if (--fileRefs[f] > 0) return null;
-  const s = socks[fileSock[f]];
   freeFiles.push(f);
+  if (fileSock[f] < 0) return null;      // a standard stream
+  const s = socks[fileSock[f]];
   if (--s.files > 0) return null;
   return s;
 }
@@ -229,3 +235,6 @@ export function closeFd(fd: i32): Sock | null {
 /** Every open fd, for a crash of the whole network (EMU reset): lowest first. */
 export function fdCount(): i32 { return fdFile.length; }
 export { EBADF };
+
+/** The error for an fd with no socket: open but not a socket (the standard streams) ENOTSOCK, else EBADF. */
+export function badFd(fd: i32): i32 { return fdValid(fd) ? -ENOTSOCK : -EBADF; }
