@@ -27,6 +27,8 @@ export interface EmulatedHostOptions {
   addresses?: string[];
   /** More machines, by name. */
   machines?: Record<string, MachineSpec>;
+  /** RLIMIT_NOFILE of the emulated process: how many fds it may hold (default 1024, a fresh Linux process's soft limit). */
+  fdLimit?: number;
   /** The process id SO_PEERCRED reports for each machine's sockets (default 1000 + machine index). */
   pid?: number;
   /**
@@ -76,6 +78,7 @@ export class EmulatedHost implements CompiledHost {
     e.emu_set_caps(capBits(this.capabilities));
     e.emu_set_privileged(this.options.privileged ? 1 : 0);
     e.emu_seed(Number(this.seed >> 32n), Number(this.seed & 0xffffffffn));
+    if (this.options.fdLimit !== undefined) e.emu_set_fd_limit(this.options.fdLimit);
     const pid = this.options.pid ?? 1000;
     for (const a of this.options.addresses ?? []) this.addAddress(e, 0, a);
     for (const [name, spec] of Object.entries(this.options.machines ?? {})) {
@@ -132,4 +135,5 @@ export interface EmuExports {
   emu_advance(ns: number): void;
   emu_why_op(): number;
   emu_open_fds(): number;
+  emu_set_fd_limit(n: number): void;
 }

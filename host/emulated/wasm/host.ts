@@ -6,7 +6,7 @@
 
 import * as ops from "./kernel/ops";
 import { capBits, setCapBits } from "./kernel/caps";
-import { sockOf, badFd, fdValid, fileFlagsOf, setFileFlags, cloexecOf, setCloexec, dupFd, socks, sockAt, openFds } from "./kernel/sock";
+import { setFdLimit, sockOf, badFd, fdValid, fileFlagsOf, setFileFlags, cloexecOf, setCloexec, dupFd, socks, sockAt, openFds } from "./kernel/sock";
 import { now, advanceTo } from "./kernel/clock";
 import { runUntil, whyOp, whySock, waitFor, W_READ } from "./kernel/wait";
 import { getsockopt, setsockopt, setPrivileged } from "./kernel/opts";
@@ -132,3 +132,5 @@ export function EMU_why_op(): i32 { return whyOp; }
 export function EMU_open_fds(): i32 { return openFds; }
 /** unlink() of an AF_UNIX path: the sockaddr_un at sa (len bytes). */
 export function EMU_unlink(sa: usize, len: i32): i32 { return unixUnlink(sa, len); }
+/** RLIMIT_NOFILE of the emulated process (default 1024, a fresh Linux process's soft limit). */
+export function EMU_set_fd_limit(n: i32): void { setFdLimit(n); }

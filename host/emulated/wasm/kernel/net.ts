@@ -134,15 +134,97 @@ export function addBinding(s: Sock): void {
   const k = portKey(s.machine, s.type == SOCK_DGRAM, portOf(s.local));
   let a: Array<i32>;
   if (ports.has(k)) a = ports.get(k); else { a = new Array<i32>(); ports.set(k, a); }
+  s.bindSlot = a.length;
   a.push(s.id);
+}
+
+/** Removes entry `id` at slot j of a (swap with the last; the moved entry learns its slot). */
+function dropAt(a: Array<i32>, j: i32): void {
+  const last = a.pop();
+  if (j >= a.length) return;
+  a[j] = last;
+  if (last >= 0) sockAt(last).bindSlot = j; else twSlot[-1 - last] = j;
 }
 
 export function removeBinding(s: Sock): void {
   if (!s.bound || s.family == AF_UNIX) return;
   const a = boundAt(s.machine, s.type == SOCK_DGRAM, portOf(s.local));
   if (a === null) return;
-  const i = a.indexOf(s.id);
-  if (i >= 0) { a[i] = a[a.length - 1]; a.pop(); }
+  let j = s.bindSlot;
+  if (j < 0 || j >= a.length || a[j] != s.id) j = a.indexOf(s.id);
+  if (j >= 0) dropAt(a, j);
+  s.bindSlot = -1;
+}
+
+// ------------------------------------------------------------------ TIME_WAIT records
+// A connection in TIME_WAIT is a small record (Linux's inet_timewait_sock), not a socket: it
+// holds its port for 60 s, conflicts with binds as Linux's does, and is never read or written.
+// It sits in the bind table as id -1 - index. Records are reused; a steady churn of
+// connections allocates nothing.
+const twMachine = new Array<i32>();
+const twFamily = new Array<i32>();
+const twPort = new Array<i32>();
+const twHi = new Array<u64>();
+const twLo = new Array<u64>();
+const twFlags = new Array<i32>();      // 1 SO_REUSEADDR, 2 SO_REUSEPORT, 4 IPV6_V6ONLY
+export const twGen = new Array<i32>();
+const twSlot = new Array<i32>();
+const twFree = new Array<i32>();
+export let twCount: i32 = 0;
+/** net.ipv4.tcp_max_tw_buckets: past it a closing connection skips TIME_WAIT (Linux logs "time wait bucket table overflow"). */
+export const TW_MAX: i32 = 131072;
+
+/** A TIME_WAIT record for s's name (s itself may then go); returns its index, or -1 over TW_MAX. */
+export function twAdd(s: Sock): i32 {
+  if (twCount >= TW_MAX) return -1;
+  let i: i32;
+  if (twFree.length > 0) i = twFree.pop();
+  else { i = twMachine.length; twMachine.push(0); twFamily.push(0); twPort.push(0); twHi.push(0); twLo.push(0); twFlags.push(0); twGen.push(0); twSlot.push(0); }
+  const f = ipForm(s.local);
+  twMachine[i] = s.machine; twFamily[i] = s.family; twPort[i] = portOf(s.local);
+  twHi[i] = load<u64>(f); twLo[i] = load<u64>(f + 8);
+  twFlags[i] = (s.o.reuseaddr ? 1 : 0) | (s.o.reuseport ? 2 : 0) | (s.o.v6only ? 4 : 0);
+  twGen[i]++;
+  twCount++;
+  const k = portKey(s.machine, false, twPort[i]);
+  let a: Array<i32>;
+  if (ports.has(k)) a = ports.get(k); else { a = new Array<i32>(); ports.set(k, a); }
+  twSlot[i] = a.length;
+  a.push(-1 - i);
+  return i;
+}
+
+/** TIME_WAIT ended (its timer; gen guards a reused record). */
+export function twExpire(i: i32, gen: i32): void {
+  if (twGen[i] != gen) return;
+  twGen[i]++;
+  const a = boundAt(twMachine[i], false, twPort[i]);
+  if (a !== null) {
+    let j = twSlot[i];
+    if (j < 0 || j >= a.length || a[j] != -1 - i) j = a.indexOf(-1 - i);
+    if (j >= 0) dropAt(a, j);
+  }
+  twFree.push(i);
+  twCount--;
+}
+
+/** Whether s's name overlaps TIME_WAIT record i's (the rules of overlaps()). */
+function twOverlaps(s: Sock, i: i32): bool {
+  const fa = ipForm(s.local);
+  const aAny = formIsAny(fa), aMapped = isMapped(fa);
+  const hi = twHi[i], lo = twLo[i];
+  store<u64>(form, hi); store<u64>(form + 8, lo);
+  const bAny = formIsAny(form), bMapped = isMapped(form);
+  if (s.family != twFamily[i]) {
+    const v6only = s.family == AF_INET6 ? s.o.v6only : (twFlags[i] & 4) != 0;
+    const v6any = s.family == AF_INET6 ? aAny : bAny;
+    const v6mapped = s.family == AF_INET6 ? aMapped : bMapped;
+    if (v6only) return false;
+    if (!v6any && !v6mapped) return false;
+  }
+  if (aAny || bAny) return true;
+  const f2 = ipForm(s.local);
+  return load<u64>(f2) == hi && load<u64>(f2 + 8) == lo;
 }
 
 /**
@@ -157,7 +239,17 @@ export function conflicts(s: Sock, port: i32): bool {
   const a = boundAt(s.machine, dgram, port);
   if (a === null) return false;
   for (let i = 0, n = a.length; i < n; i++) {
-    const e = sockAt(unchecked(a[i]));
+    const id = unchecked(a[i]);
+    if (id < 0) {
+      // A TIME_WAIT record: SO_REUSEADDR on both, or SO_REUSEPORT on both, lets the bind through.
+      const t = -1 - id;
+      if (!twOverlaps(s, t)) continue;
+      const fl = unchecked(twFlags[t]);
+      if (s.o.reuseaddr && (fl & 1) != 0) continue;
+      if (s.o.reuseport && (fl & 2) != 0) continue;
+      return true;
+    }
+    const e = sockAt(id);
     if (e.id == s.id) continue;
     if (!overlaps(s, e)) continue;
     if (dgram) {
@@ -170,6 +262,30 @@ export function conflicts(s: Sock, port: i32): bool {
     return true;
   }
   return false;
+}
+
+// (machine, port) -> listening sockets: what a SYN looks up (Linux's listening hash), apart from
+// the bind table, where every accepted connection and TIME_WAIT socket of the port also sits.
+// Entries go stale when a socket stops listening; lookups skip and drop them.
+const listening = new Map<i32, Array<i32>>();
+
+export function addListener(s: Sock): void {
+  const k = portKey(s.machine, false, portOf(s.local));
+  let a: Array<i32>;
+  if (listening.has(k)) a = listening.get(k); else { a = new Array<i32>(); listening.set(k, a); }
+  if (a.indexOf(s.id) < 0) a.push(s.id);
+}
+
+/** The listeners on (m, port), stale entries dropped first. */
+export function listenersAt(m: i32, port: i32): Array<i32> | null {
+  const k = portKey(m, false, port);
+  if (!listening.has(k)) return null;
+  const a = listening.get(k);
+  for (let i = a.length - 1; i >= 0; i--) {
+    const l = sockAt(a[i]);   // (only sockets are ever listeners)
+    if (!l.live || l.state != TCP_LISTEN || l.machine != m || portOf(l.local) != port) { a[i] = a[a.length - 1]; a.pop(); }
+  }
+  return a;
 }
 
 // Linux's ip_local_port_range default.
@@ -203,7 +319,8 @@ function portBusy(s: Sock, port: i32, forConnect: bool): bool {
   if (a === null || a.length == 0) return false;
   if (!forConnect) return true;
   for (let i = 0, n = a.length; i < n; i++) {
-    if (sockAt(unchecked(a[i])).state != TCP_TIME_WAIT) return true;
+    const id = unchecked(a[i]);
+    if (id >= 0 && sockAt(id).state != TCP_TIME_WAIT) return true;
   }
   return false;
 }

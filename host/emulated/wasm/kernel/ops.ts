@@ -6,7 +6,7 @@ import { Sock, sockAt, newSock, freeSock, sockOf, badFd, openFd, closeFd, dupFd,
          fileFlagsOf, setFileFlags, cloexecOf, setCloexec, ADDR_MAX } from "./sock";
 import { now } from "./clock";
 import { current, machineOf, isLocal, portOf, setPort, ipForm, formIsAny, conflicts, ephemeral,
-         addBinding, removeBinding, isCut, isCrashed, machinePid, anyFaults, machineCount } from "./net";
+         addBinding, removeBinding, isCut, isCrashed, machinePid, anyFaults, machineCount, addListener } from "./net";
 import { optsInit, optsBound, procUid, privileged } from "./opts";
 import { waitFor, deadlineAfter, W_READ, W_WRITE, W_ACCEPT, W_CONNECT, W_DRAIN, FOREVER } from "./wait";
 import * as st from "./stream";
@@ -258,6 +258,7 @@ export function listen(fd: i32, backlog: i32): i32 {
   }
   s.state = TCP_LISTEN;
   s.backlog = backlog;
+  if (s.family != AF_UNIX) addListener(s);
   return 0;
 }
 

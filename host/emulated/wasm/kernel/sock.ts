@@ -74,6 +74,8 @@ export class Sock {
   /** A generation count, bumped when the Sock is reused: events name (id, gen). */
   gen: i32 = 0;
   peerRdShut: bool = false;
+  /** Where it sits in its port's bind-table array (net.ts: O(1) removal). */
+  bindSlot: i32 = -1;
   /** shutdown/close queued a FIN behind unsent bytes: it leaves when they have. */
   finPending: bool = false;
   /** The creator's credentials, for SO_PEERCRED (net.ts's of its machine). */

@@ -6,8 +6,8 @@
 // counted in payload bytes (docs/decisions.md).
 
 import { Sock, sockAt, newSock, freeSock } from "./sock";
-import { now, schedule, EV_SYN_RETRY, EV_TIME_WAIT, EV_KEEPALIVE, EV_DELIVER, EV_RETRANSMIT } from "./clock";
-import { isCut, isCrashed, arrival, removeBinding, addBinding, anyFaults, machinePid } from "./net";
+import { now, schedule, EV_SYN_RETRY, EV_TIME_WAIT, EV_KEEPALIVE, EV_DELIVER, EV_RETRANSMIT, EV_TW_END } from "./clock";
+import { isCut, isCrashed, arrival, removeBinding, addBinding, anyFaults, machinePid, twAdd, twGen } from "./net";
 import { optsInherit, optsEstablished } from "./opts";
 import {
   AF_UNIX, TCP_ESTABLISHED, TCP_SYN_SENT, TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_TIME_WAIT, TCP_CLOSE,
@@ -423,21 +423,12 @@ export function orphanReceives(o: Sock, from: Sock): void {
  * if anyone still holds it, is closed (getsockopt's tcpi_state reads CLOSE).
  */
 function enterTimeWait(p: Sock): void {
-  if (p.files == 0 && p.listener < 0) {
-    p.state = TCP_TIME_WAIT;
-    schedule(now + TIME_WAIT_NS, EV_TIME_WAIT, p.id, p.gen, 0);
-    return;
-  }
-  const g = newSock();
-  g.family = p.family; g.type = p.type; g.proto = p.proto; g.machine = p.machine;
-  memory.copy(g.local, p.local, 128); g.localLen = p.localLen;
-  memory.copy(g.remote, p.remote, 128); g.remoteLen = p.remoteLen;
-  optsInherit(p, g);
-  g.state = TCP_TIME_WAIT; g.bound = true;
+  const i = twAdd(p);
+  if (i >= 0) schedule(now + TIME_WAIT_NS, EV_TW_END, -1, twGen[i], i);
   removeBinding(p); p.bound = false;
-  addBinding(g);
   p.state = TCP_CLOSE;
-  schedule(now + TIME_WAIT_NS, EV_TIME_WAIT, g.id, g.gen, 0);
+  // Nobody holds it: the socket goes now (the record keeps the port).
+  if (p.files == 0 && p.listener < 0) finish(p);
 }
 
 export function onTimeWait(s: Sock): void {
@@ -459,7 +450,7 @@ export { TCP_CLOSING, TCP_FIN_WAIT1, machinePid };
 
 // ------------------------------------------------------------------ who receives
 
-import { boundAt, ipForm as _ipForm, formIsAny as _formIsAny } from "./net";
+import { boundAt, listenersAt, ipForm as _ipForm, formIsAny as _formIsAny } from "./net";
 import { accepts as dgAccepts } from "./dgram";
 
 const fL: usize = memory.data(16, 8);
@@ -481,7 +472,7 @@ function matchDest(l: Sock, dest: usize): i32 {
 
 /** The listener for a connection to `port` on machine m (exact address before wildcard; SO_REUSEPORT groups by the 4-tuple's hash). */
 export function listenerAt(c: Sock, m: i32, port: i32): Sock | null {
-  const a = boundAt(m, false, port);
+  const a = listenersAt(m, port);
   if (a === null) return null;
   let best: Sock | null = null, score = 0, ties = 0;
   for (let i = 0; i < a.length; i++) {

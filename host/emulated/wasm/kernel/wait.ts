@@ -6,12 +6,13 @@
 // `why` tells the embedder which call and why (EMU_why).
 
 import { now, nextAt, popNext, advanceTo, firedKind, firedSock, firedGen, firedArg,
-         EV_SYN_RETRY, EV_TIME_WAIT, EV_KEEPALIVE, EV_DELIVER, EV_DATAGRAM, EV_FAULT, EV_RETRANSMIT } from "./clock";
+         EV_SYN_RETRY, EV_TIME_WAIT, EV_KEEPALIVE, EV_DELIVER, EV_DATAGRAM, EV_FAULT, EV_RETRANSMIT, EV_TW_END } from "./clock";
 import { Sock, sockAt } from "./sock";
 import { EAGAIN, EDEADLK } from "./defs";
 import { onSynRetry, onTimeWait, onKeepalive, onDeliver, onRetransmit, readable, writable, acceptable, connectDone } from "./stream";
 import { onDatagram, dgramReadable } from "./dgram";
 import { onFault } from "./faults";
+import { twExpire } from "./net";
 
 export const W_READ: i32 = 0, W_WRITE: i32 = 1, W_ACCEPT: i32 = 2, W_CONNECT: i32 = 3;
 /** A unix datagram receiver's queue has room again. */
@@ -36,6 +37,7 @@ function ready(s: Sock, what: i32): bool {
 /** Fires the earliest timer. */
 export function fireNext(): void {
   popNext();
+  if (firedKind == EV_TW_END) { twExpire(<i32>firedArg, firedGen); return; }
   const s = sockAt(firedSock);
   if (firedKind == EV_FAULT) { onFault(<i32>firedArg); return; }
   if (firedKind == EV_DATAGRAM) { onDatagram(firedSock, firedGen, <usize>firedArg); return; }
