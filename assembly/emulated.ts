@@ -20,3 +20,4 @@ export function emu_why_op(): i32 { return EMU_why_op(); }
 export function emu_open_fds(): i32 { return EMU_open_fds(); }
 export function emu_unlink(sa: usize, len: i32): i32 { return EMU_unlink(sa, len); }
 export function emu_set_fd_limit(n: i32): void { EMU_set_fd_limit(n); }
+export function emu_host_calls(): i32 { return EMU_host_calls(); }

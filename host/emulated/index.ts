@@ -136,4 +136,5 @@ export interface EmuExports {
   emu_why_op(): number;
   emu_open_fds(): number;
   emu_set_fd_limit(n: number): void;
+  emu_host_calls(): number;
 }

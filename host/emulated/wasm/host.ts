@@ -20,33 +20,39 @@ import {
   SIOCATMARK, FIOCLEX, FIONCLEX, TCP_LISTEN, SOCK_DGRAM,
 } from "./kernel/host-defs";
 
+/** How many host calls the core has made (the policy tests count them: a denial makes none). */
+let hostCalls: i32 = 0;
+
 export function HOST_caps(): i32 { return capBits(); }
-export function HOST_socket(family: i32, type: i32, proto: i32): i32 { return ops.socket(family, type, proto); }
-export function HOST_socketpair(family: i32, type: i32, proto: i32, out: usize): i32 { return ops.socketpair(family, type, proto, out); }
-export function HOST_close(fd: i32): i32 { return ops.close(fd); }
-export function HOST_dup(fd: i32): i32 { return ops.dup(fd); }
-export function HOST_bind(fd: i32, addr: usize, len: i32): i32 { return ops.bind(fd, addr, len); }
-export function HOST_connect(fd: i32, addr: usize, len: i32): i32 { return ops.connect(fd, addr, len); }
-export function HOST_listen(fd: i32, backlog: i32): i32 { return ops.listen(fd, backlog); }
-export function HOST_accept(fd: i32, addr: usize, lenptr: usize, flags: i32): i32 { return ops.accept(fd, addr, lenptr, flags); }
+export function HOST_socket(family: i32, type: i32, proto: i32): i32 { hostCalls++; return ops.socket(family, type, proto); }
+export function HOST_socketpair(family: i32, type: i32, proto: i32, out: usize): i32 { hostCalls++; return ops.socketpair(family, type, proto, out); }
+export function HOST_close(fd: i32): i32 { hostCalls++; return ops.close(fd); }
+export function HOST_dup(fd: i32): i32 { hostCalls++; return ops.dup(fd); }
+export function HOST_bind(fd: i32, addr: usize, len: i32): i32 { hostCalls++; return ops.bind(fd, addr, len); }
+export function HOST_connect(fd: i32, addr: usize, len: i32): i32 { hostCalls++; return ops.connect(fd, addr, len); }
+export function HOST_listen(fd: i32, backlog: i32): i32 { hostCalls++; return ops.listen(fd, backlog); }
+export function HOST_accept(fd: i32, addr: usize, lenptr: usize, flags: i32): i32 { hostCalls++; return ops.accept(fd, addr, lenptr, flags); }
 export function HOST_getsockopt(fd: i32, level: i32, opt: i32, val: usize, lenptr: usize): i32 {
+  hostCalls++;
   const s = sockOf(fd);
   return s === null ? badFd(fd) : getsockopt(s, level, opt, val, lenptr);
 }
 export function HOST_setsockopt(fd: i32, level: i32, opt: i32, val: usize, len: i32): i32 {
+  hostCalls++;
   const s = sockOf(fd);
   return s === null ? badFd(fd) : setsockopt(s, level, opt, val, len);
 }
-export function HOST_getsockname(fd: i32, addr: usize, lenptr: usize): i32 { return ops.getsockname(fd, addr, lenptr); }
-export function HOST_getpeername(fd: i32, addr: usize, lenptr: usize): i32 { return ops.getpeername(fd, addr, lenptr); }
-export function HOST_recv(fd: i32, buf: usize, len: i32, flags: i32): i32 { return ops.recvfrom(fd, buf, len, flags, 0, 0); }
-export function HOST_send(fd: i32, buf: usize, len: i32, flags: i32): i32 { return ops.sendto(fd, buf, len, flags, 0, 0); }
-export function HOST_recvfrom(fd: i32, buf: usize, len: i32, flags: i32, addr: usize, lenptr: usize): i32 { return ops.recvfrom(fd, buf, len, flags, addr, lenptr); }
-export function HOST_sendto(fd: i32, buf: usize, len: i32, flags: i32, addr: usize, alen: i32): i32 { return ops.sendto(fd, buf, len, flags, addr, alen); }
-export function HOST_shutdown(fd: i32, how: i32): i32 { return ops.shutdown(fd, how); }
+export function HOST_getsockname(fd: i32, addr: usize, lenptr: usize): i32 { hostCalls++; return ops.getsockname(fd, addr, lenptr); }
+export function HOST_getpeername(fd: i32, addr: usize, lenptr: usize): i32 { hostCalls++; return ops.getpeername(fd, addr, lenptr); }
+export function HOST_recv(fd: i32, buf: usize, len: i32, flags: i32): i32 { hostCalls++; return ops.recvfrom(fd, buf, len, flags, 0, 0); }
+export function HOST_send(fd: i32, buf: usize, len: i32, flags: i32): i32 { hostCalls++; return ops.sendto(fd, buf, len, flags, 0, 0); }
+export function HOST_recvfrom(fd: i32, buf: usize, len: i32, flags: i32, addr: usize, lenptr: usize): i32 { hostCalls++; return ops.recvfrom(fd, buf, len, flags, addr, lenptr); }
+export function HOST_sendto(fd: i32, buf: usize, len: i32, flags: i32, addr: usize, alen: i32): i32 { hostCalls++; return ops.sendto(fd, buf, len, flags, addr, alen); }
+export function HOST_shutdown(fd: i32, how: i32): i32 { hostCalls++; return ops.shutdown(fd, how); }
 
 /** fcntl on a socket's fd, with Linux's rules for the commands a socket answers. */
 export function HOST_fcntl(fd: i32, cmd: i32, arg: i32): i32 {
+  hostCalls++;
   if (!fdValid(fd)) return -EBADF;
   switch (cmd) {
     case F_GETFL: return O_RDWR | fileFlagsOf(fd);
@@ -59,10 +65,11 @@ export function HOST_fcntl(fd: i32, cmd: i32, arg: i32): i32 {
   }
   return -EINVAL;
 }
-export function HOST_fcntl_ptr(fd: i32, _cmd: i32, _ptr: usize): i32 { return fdValid(fd) ? -EINVAL : -EBADF; }
+export function HOST_fcntl_ptr(fd: i32, _cmd: i32, _ptr: usize): i32 { hostCalls++; return fdValid(fd) ? -EINVAL : -EBADF; }
 
 /** The socket ioctls Linux answers (sock_ioctl, tcp_ioctl, udp_ioctl); others are ENOTTY. */
 export function HOST_ioctl(fd: i32, request: u32, ptr: usize): i32 {
+  hostCalls++;
   const s = sockOf(fd);
   if (s === null) return -EBADF;
   switch (request) {
@@ -85,27 +92,29 @@ export function HOST_ioctl(fd: i32, request: u32, ptr: usize): i32 {
   return -ENOTTY_;
 }
 export function HOST_ioctl_int(fd: i32, request: u32, arg: i32): i32 {
+  hostCalls++;
   if (!fdValid(fd)) return -EBADF;
   if (request == FIOCLEX || request == FIONCLEX) return HOST_ioctl(fd, request, 0);
   // The int is taken as an address by requests that write: nothing valid lives there.
   if (request == FIONREAD || request == SIOCOUTQ || request == SIOCOUTQNSD || request == FIONBIO || request == SIOCATMARK) return -14;
   return -ENOTTY_;
 }
-export function HOST_win_ioctl(fd: i32, code: u32, ptr: usize, len: i32): i32 { return fdValid(fd) ? -EINVAL : -EBADF; }
+export function HOST_win_ioctl(fd: i32, code: u32, ptr: usize, len: i32): i32 { hostCalls++; return fdValid(fd) ? -EINVAL : -EBADF; }
 export function HOST_set_nonblocking(fd: i32, on: i32): i32 {
+  hostCalls++;
   if (!fdValid(fd)) return -EBADF;
   setFileFlags(fd, on != 0 ? fileFlagsOf(fd) | O_NONBLOCK : fileFlagsOf(fd) & ~O_NONBLOCK);
   return 0;
 }
-export function HOST_poll(fd: i32, events: i32, timeoutMs: i32): i32 { return ops.poll(fd, events, timeoutMs); }
+export function HOST_poll(fd: i32, events: i32, timeoutMs: i32): i32 { hostCalls++; return ops.poll(fd, events, timeoutMs); }
 /** The network's virtual clock. */
 export function HOST_now_ns(): i64 { return now; }
-export function HOST_recv_js(_fd: i32, _id: i32, _off: i32, _len: i32, _flags: i32): i32 { return -38; }
-export function HOST_send_js(_fd: i32, _id: i32, _off: i32, _len: i32, _flags: i32): i32 { return -38; }
-export function HOST_recvfrom_js(_fd: i32, _id: i32, _off: i32, _len: i32, _flags: i32, _addr: usize, _lenptr: usize): i32 { return -38; }
-export function HOST_sendto_js(_fd: i32, _id: i32, _off: i32, _len: i32, _flags: i32, _addr: usize, _alen: i32): i32 { return -38; }
-export function HOST_getsockopt_js(_fd: i32, _level: i32, _opt: i32, _id: i32, _off: i32, _lenptr: usize): i32 { return -38; }
-export function HOST_ioctl_js(_fd: i32, _request: u32, _id: i32): i32 { return -38; }
+export function HOST_recv_js(_fd: i32, _id: i32, _off: i32, _len: i32, _flags: i32): i32 { hostCalls++; return -38; }
+export function HOST_send_js(_fd: i32, _id: i32, _off: i32, _len: i32, _flags: i32): i32 { hostCalls++; return -38; }
+export function HOST_recvfrom_js(_fd: i32, _id: i32, _off: i32, _len: i32, _flags: i32, _addr: usize, _lenptr: usize): i32 { hostCalls++; return -38; }
+export function HOST_sendto_js(_fd: i32, _id: i32, _off: i32, _len: i32, _flags: i32, _addr: usize, _alen: i32): i32 { hostCalls++; return -38; }
+export function HOST_getsockopt_js(_fd: i32, _level: i32, _opt: i32, _id: i32, _off: i32, _lenptr: usize): i32 { hostCalls++; return -38; }
+export function HOST_ioctl_js(_fd: i32, _request: u32, _id: i32): i32 { hostCalls++; return -38; }
 
 // ------------------------------------------------------------------ the embedder's controls
 
@@ -134,3 +143,5 @@ export function EMU_open_fds(): i32 { return openFds; }
 export function EMU_unlink(sa: usize, len: i32): i32 { return unixUnlink(sa, len); }
 /** RLIMIT_NOFILE of the emulated process (default 1024, a fresh Linux process's soft limit). */
 export function EMU_set_fd_limit(n: i32): void { setFdLimit(n); }
+/** The host calls made so far (HOST_* but caps and the clock). */
+export function EMU_host_calls(): i32 { return hostCalls; }

@@ -46,7 +46,7 @@ export function addMachine(pid: i32): i32 {
 }
 export function useMachine(m: i32): void { current = m; }
 export function isCrashed(m: i32): bool { return crashed[m]; }
-export function setCrashed(m: i32, on: bool): void { crashed[m] = on; }
+export function setCrashed(m: i32, on: bool): void { crashed[m] = on; anyFaults = true; }
 
 /** Scratch for address forms. */
 const form: usize = memory.data(16, 8);
@@ -87,6 +87,19 @@ export function machineOf(sa: usize, from: i32): i32 {
     if (unchecked(addrHi[i]) == hi && unchecked(addrLo[i]) == lo) return unchecked(addrMachine[i]);
   }
   return -1;
+}
+
+/** Machine m's first address of a family into dst (IPv4: 4 bytes; IPv6: 16), or false when it has none. */
+export function firstAddress(m: i32, v6: bool, dst: usize): bool {
+  for (let i = 0, n = addrHi.length; i < n; i++) {
+    if (unchecked(addrMachine[i]) != m) continue;
+    const hi = unchecked(addrHi[i]), lo = unchecked(addrLo[i]);
+    const mapped = hi == 0 && <u32>lo == 0xffff0000;
+    if (v6 == mapped) continue;
+    if (v6) { store<u64>(dst, hi); store<u64>(dst + 8, lo); } else store<u32>(dst, <u32>(lo >> 32));
+    return true;
+  }
+  return false;
 }
 
 /** Whether machine m may bind the IP of `sa` (its own address, loopback or the wildcard). */

@@ -6,7 +6,7 @@ import { Sock, sockAt, newSock, freeSock, sockOf, badFd, openFd, closeFd, dupFd,
          fileFlagsOf, setFileFlags, cloexecOf, setCloexec, ADDR_MAX } from "./sock";
 import { now } from "./clock";
 import { current, machineOf, isLocal, portOf, setPort, ipForm, formIsAny, conflicts, ephemeral,
-         addBinding, removeBinding, isCut, isCrashed, machinePid, anyFaults, machineCount, addListener } from "./net";
+         addBinding, removeBinding, isCut, isCrashed, machinePid, anyFaults, machineCount, addListener, firstAddress } from "./net";
 import { optsInit, optsBound, procUid, privileged } from "./opts";
 import { waitFor, deadlineAfter, W_READ, W_WRITE, W_ACCEPT, W_CONNECT, W_DRAIN, FOREVER } from "./wait";
 import * as st from "./stream";
@@ -182,29 +182,26 @@ function autobind(s: Sock, dest: usize, forConnect: bool): i32 {
   return 0;
 }
 
-/** A socket bound to the wildcard takes the source address of its route to dest on connect. */
+/**
+ * A socket bound to the wildcard takes the source address of its route to dest on connect:
+ * loopback destinations leave from loopback (127.0.0.1, ::1), another machine's from this
+ * machine's first address of the family (127.0.0.1 / ::1 when it has none).
+ */
 function setSource(s: Sock, dest: usize): void {
   const f = ipForm(s.local);
   if (!formIsAny(f)) return;
   const df = ipForm(dest);
-  const toSelf = machineOf(dest, s.machine) == s.machine;
-  const destIsLoop = toSelf;
+  const destMapped = load<u32>(df + 8) == 0xffff0000 && load<u64>(df) == 0;
+  const local = machineOf(dest, s.machine) == s.machine;
   if (s.family == AF_INET) {
-    // Loopback destinations leave from 127.0.0.1; another machine's from this machine's first address.
-    store<u32>(s.local + 4, destIsLoop ? 0x0100007f : firstV4(s.machine));
-  } else if (load<u32>(df + 8) == 0xffff0000 && load<u64>(df) == 0) {
+    if (local || !firstAddress(s.machine, false, s.local + 4)) store<u32>(s.local + 4, 0x0100007f);
+  } else if (destMapped) {
     store<u64>(s.local + 8, 0); store<u32>(s.local + 16, 0xffff0000);
-    store<u32>(s.local + 20, destIsLoop ? 0x0100007f : firstV4(s.machine));
-  } else if (destIsLoop) {
+    if (local || !firstAddress(s.machine, false, s.local + 20)) store<u32>(s.local + 20, 0x0100007f);
+  } else if (local || !firstAddress(s.machine, true, s.local + 8)) {
     store<u64>(s.local + 8, 0); store<u64>(s.local + 16, 0x0100000000000000);
-  } else {
-    firstV6Into(s.machine, s.local + 8);
   }
 }
-
-export let firstV4: (m: i32) => u32 = (m: i32): u32 => 0x0100007f;
-export let firstV6Into: (m: i32, dst: usize) => void = (m: i32, dst: usize): void => {};
-export function setSourceFns(v4: (m: i32) => u32, v6: (m: i32, dst: usize) => void): void { firstV4 = v4; firstV6Into = v6; }
 
 export function getsockname(fd: i32, addr: usize, lenptr: usize): i32 {
   const s = sockOf(fd);
@@ -318,6 +315,9 @@ function trySyn(c: Sock): i32 {
   }
   return st.handshake(c, l, c.remote, c.remoteLen) ? 1 : 0;
 }
+
+// A SYN retried by its timer (stream.ts) goes through the same lookup as the first.
+st.setRetryConnect(trySyn);
 
 export function connect(fd: i32, addr: usize, len: i32): i32 {
   const s = sockOf(fd);

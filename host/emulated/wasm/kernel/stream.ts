@@ -259,8 +259,15 @@ export function onRetransmit(s: Sock): void {
 // ------------------------------------------------------------------ keep-alive
 
 export function armKeepalive(s: Sock): void {
+  if (s.probes > 0 && s.kaAt >= now) return;     // probing already
   if (!s.o.keepalive || s.family == AF_UNIX || !connectedState(s.state)) return;
-  schedule(s.lastSeen + <i64>s.o.keepidle * NS, EV_KEEPALIVE, s.id, s.gen, 0);
+  kaTimer(s, max(now, s.lastSeen + <i64>s.o.keepidle * NS));
+}
+
+/** Sets s's one keep-alive timer (any earlier one is superseded). */
+function kaTimer(s: Sock, at: i64): void {
+  s.kaAt = at;
+  schedule(at, EV_KEEPALIVE, s.id, s.gen, 0);
 }
 
 /**
@@ -269,9 +276,10 @@ export function armKeepalive(s: Sock): void {
  * healthy link answers: the timer is set again from the last segment.
  */
 export function onKeepalive(s: Sock): void {
+  if (now != s.kaAt) return;       // superseded
   if (!s.o.keepalive || !connectedState(s.state)) return;
   const idleEnd = s.lastSeen + <i64>s.o.keepidle * NS;
-  if (s.probes == 0 && now < idleEnd) { schedule(idleEnd, EV_KEEPALIVE, s.id, s.gen, 0); return; }
+  if (s.probes == 0 && now < idleEnd) { kaTimer(s, idleEnd); return; }
   const p = s.peer >= 0 ? sockAt(s.peer) : null;
   if (p !== null && linkUp(s, p) && linkUp(p, s)) {
     // Answered: the connection is alive. The next timer is set only when a partition or a
@@ -280,9 +288,11 @@ export function onKeepalive(s: Sock): void {
     s.lastSeen = now; s.probes = 0;
     return;
   }
-  s.probes++;
+  // tcp_keepalive_timer: TCP_KEEPCNT probes unanswered and the next timer gives up, at
+  // idle + intvl x cnt (test/emulated-network.test.ts measures it in virtual time).
   if (s.probes >= s.o.keepcnt) { abortConnection(s, ETIMEDOUT); return; }
-  schedule(now + <i64>s.o.keepintvl * NS, EV_KEEPALIVE, s.id, s.gen, 0);
+  s.probes++;
+  kaTimer(s, now + <i64>s.o.keepintvl * NS);
 }
 
 // ------------------------------------------------------------------ teardown
