@@ -1,5 +1,13 @@
 // wasock's entry where there is no Node (package.json's "browser" and "default" conditions):
-// the same module API, with no host registered. struct, the constants, the errors and the
-// decoders work; making a socket raises NotAvailableError naming the hosts there are (the
-// emulated network will be this entry's default host). Loads no Buffer, node: module or FFI.
+// the same module API, on the emulated network (wasock/emulated's network, seed 0): a page
+// has no sockets of its own, so its sockets live in a deterministic network inside the core.
+// Loads no Buffer, node: module or FFI. For more machines, faults or another seed, import
+// network() from 'wasock/emulated'.
+import { registerDefaultHost } from './hosts.js';
+import { EmulatedHost } from '../host/emulated/index.js';
+import { emulatedCoreModule } from './emulated.js';
+
 export * from './api.js';
+export { network } from './emulated.js';
+
+registerDefaultHost(() => new EmulatedHost(emulatedCoreModule));

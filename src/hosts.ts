@@ -17,4 +17,4 @@ export function defaultHostFactory(): (() => Host) | null {
 }
 
 /** The hosts wasock has, named in the error raised where no host is registered. */
-export const HOSTS = "'wasock/linux' (Node on Linux); an embedder's own through useHost(); the emulated network is planned";
+export const HOSTS = "'wasock/linux' (Node on Linux); 'wasock/emulated' (anywhere: the default in a browser); an embedder's own through useHost()";

@@ -1,7 +1,7 @@
 // The browser entry in a real browser (issue 10): headless Debian Chromium, driven by
 // playwright-core, imports dist/src/browser.js over http (plain relative ES modules, no
-// bundler), packs and unpacks a struct, and gets the no-host NotAvailableError from new
-// socket(). Chromium comes from Debian's package (.ci/run installs it); when it is missing
+// bundler), packs and unpacks a struct, and runs a client/server exchange on the entry's
+// default host, the emulated network (issue 11). Chromium comes from Debian's package (.ci/run installs it); when it is missing
 // this test fails rather than skips, so CI cannot pass without it.
 import { createServer, type Server } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
@@ -43,7 +43,7 @@ it('Debian chromium is installed (.ci/run installs it) and dist/ is built', () =
   expectFreshDist();
 });
 
-it('the browser entry packs a struct and refuses a socket with the hosts named, in headless Chromium', async () => {
+it('the browser entry packs a struct and runs a TCP and a UDP exchange on the emulated network, in headless Chromium', async () => {
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     // The machine's network is closed: without these, Chromium's own connections fail at start.
@@ -59,9 +59,29 @@ it('the browser entry packs a struct and refuses a socket with the hosts named, 
   const got = await page.evaluate(`(async () => {
     const w = await import('${origin}/dist/src/browser.js');
     const packed = w.struct.pack('<hi', -2, 70000);
+    // A client/server exchange on the default host: the emulated network, in the page.
+    const enc = new TextEncoder(), dec = new TextDecoder();
+    const srv = new w.socket(w.AF_INET, w.SOCK_STREAM);
+    srv.bind(['127.0.0.1', 8080]);
+    srv.listen();
+    const cli = w.create_connection(['127.0.0.1', 8080]);
+    const [conn, peer] = srv.accept();
+    cli.sendall(enc.encode('GET / HTTP/1.0\\r\\n\\r\\n'));
+    const request = dec.decode(conn.recv(100));
+    conn.sendall(enc.encode('HTTP/1.0 200 OK\\r\\n\\r\\nhello'));
+    conn.close();
+    let reply = '';
+    for (let b = cli.recv(4); b.length > 0; b = cli.recv(4)) reply += dec.decode(b);
+    cli.close();
     let error = null;
-    try { new w.socket(); } catch (e) { error = e; }
+    try { cli.recv(1); } catch (e) { error = e; }
+    const u = new w.socket(w.AF_INET, w.SOCK_DGRAM);
+    u.bind(['127.0.0.1', 0]);
+    u.sendto(enc.encode('ping'), u.getsockname());
+    const [dgram] = u.recvfrom(10);
+    u.close(); srv.close();
     return {
+      exchange: [request, reply, peer[0], dec.decode(dgram), srv.fileno()],
       // No Node in the page: the entry must have done without Buffer and process.
       node: [typeof globalThis.Buffer, typeof globalThis.process],
       packed: Array.from(packed),
@@ -70,7 +90,7 @@ it('the browser entry packs a struct and refuses a socket with the hosts named, 
       calcsize: w.struct.calcsize('<hi'),
       long: Array.from(w.struct.pack('<20i', ...Array.from({ length: 20 }, (_x, i) => i - 10))).slice(0, 8),
       linger: w.DECODERS.linger.decode(w.struct.pack('ii', 1, 5)),
-      error: error === null ? null : [error.constructor.name, error instanceof w.OSError, error.capability, error.message],
+      error: error === null ? null : [error.constructor.name, error instanceof w.OSError, error.errno, error.message],
     };
   })()`);
   expect(failed).toEqual([]);
@@ -82,7 +102,7 @@ it('the browser entry packs a struct and refuses a socket with the hosts named, 
     calcsize: 6,
     long: [0xf6, 0xff, 0xff, 0xff, 0xf7, 0xff, 0xff, 0xff],
     linger: { onoff: 1, linger: 5 },
-    error: ['NotAvailableError', true, 'socket.create',
-      "no socket host in this environment; hosts: 'wasock/linux' (Node on Linux); an embedder's own through useHost(); the emulated network is planned"],
+    exchange: ['GET / HTTP/1.0\r\n\r\n', 'HTTP/1.0 200 OK\r\n\r\nhello', '127.0.0.1', 'ping', -1],
+    error: ['OSError', true, 9, '[Errno 9] Bad file descriptor'],
   });
 }, 90_000);
