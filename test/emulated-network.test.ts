@@ -85,7 +85,7 @@ describe('virtual time', () => {
     c.setsockopt(net.IPPROTO_TCP, net.TCP_KEEPCNT, 3);
     c.connect(['10.0.0.2', 5432]);
     const [a] = l.accept();
-    expect(c.getsockname()[0]).toBe('10.0.0.1');
+    expect((c.getsockname() as [string, number])[0]).toBe('10.0.0.1');
     expect(a.getpeername()).toEqual(c.getsockname());
     net.faults.partition('local', 'db');
     const t0 = net.clock.now();

@@ -622,7 +622,7 @@ function dgramSend(s: Sock, buf: usize, len: i32, addr: usize, alen: i32, nb: bo
     if (s.family == AF_INET6 && alen < 24) return -EINVAL;
     if (s.family == AF_INET6 && fam != AF_INET6) return -EAFNOSUPPORT;
   }
-  if (portOf(dest) == 0) return -EINVAL;            // udp_sendmsg: no port 0
+  if (addr != 0 && portOf(dest) == 0) return -EINVAL;   // udp_sendmsg: no port 0 in a given address
   if (len > (s.family == AF_INET ? 65507 : 65527)) return -EMSGSIZE;
   const r = autobind(s, 0, false);
   if (r < 0) return r;
