@@ -258,3 +258,33 @@ describe('several machines, names', () => {
     t.close();
   });
 });
+
+describe('the windows profile (ioctl.windows)', () => {
+  it("socket.ioctl's three controls take effect: SIO_KEEPALIVE_VALS drives keep-alive, SIO_LOOPBACK_FAST_PATH only before connect, SIO_RCVALL refused on a non-raw socket", () => {
+    const net = network({ seed: 1, profile: 'windows', addresses: ['10.0.0.1'], machines: { db: { addresses: ['10.0.0.2'] } } });
+    expect(net.host.capabilities.has('ioctl.windows')).toBe(true);
+    const db = net.machine('db');
+    const l = new db.socket(); l.bind(['10.0.0.2', 8080]); l.listen();
+    const c = new net.socket();
+    expect(c.ioctl(net.SIO_LOOPBACK_FAST_PATH, 1)).toBe(0);
+    c.connect(['10.0.0.2', 8080]);
+    const [a] = l.accept();
+    const winError = (f: () => unknown) => { try { f(); } catch (e) { return [(e as Error).message, (e as OSError).errno, (e as { winerror?: number }).winerror]; } return null; };
+    expect(winError(() => c.ioctl(net.SIO_LOOPBACK_FAST_PATH, 1))).toEqual(['[WinError 10022] An invalid argument was supplied', 22, 10022]);
+    expect(winError(() => c.ioctl(net.SIO_RCVALL, net.RCVALL_ON))).toEqual(['[WinError 10022] An invalid argument was supplied', 22, 10022]);
+    expect(c.ioctl(net.SIO_KEEPALIVE_VALS, [1, 3000, 500])).toBe(0);
+    expect(c.getsockopt(net.SOL_SOCKET, net.SO_KEEPALIVE)).toBe(1);
+    net.faults.partition('local', 'db');
+    const t0 = net.clock.now();
+    expect(() => c.recv(1)).toThrow('[Errno 110] Connection timed out');
+    expect(net.clock.now() - t0).toBeCloseTo(3 + 0.5 * 10, 9);      // Windows sends 10 probes
+    for (const s of [c, a, l]) s.close();
+  });
+
+  it('the default (linux) profile has no socket.ioctl, as CPython on Linux', () => {
+    const net = network({ seed: 1 });
+    const s = new net.socket();
+    expect(() => s.ioctl(net.SIO_KEEPALIVE_VALS, [1, 3000, 500])).toThrow("ioctl is not available on emulated (it needs the 'ioctl.windows' capability)");
+    s.close();
+  });
+});

@@ -38,6 +38,13 @@ export interface EmulatedHostOptions {
   privileged?: boolean;
 }
 
+/** Winsock's errors for the errnos the windows profile's socket.ioctl returns: [WSA code, FormatMessage text]. */
+const WSA_ERRORS: Record<number, [number, string]> = {
+  22: [10022, 'An invalid argument was supplied'],
+  95: [10045, 'The attempted operation is not supported for the type of object referenced'],
+  9: [10038, 'An operation was attempted on something that is not a socket'],
+};
+
 /** What an EDEADLK wait was for (kernel/wait.ts W_*). */
 const WAITS = [
   'no other party in the emulated network can send to this socket',
@@ -108,6 +115,17 @@ export class EmulatedHost implements CompiledHost {
   }
 
   explain(errno: number, fn: string, x: Record<string, unknown>): Error | null {
+    if (fn === 'ioctl' && this.profile === 'windows') {
+      // socket.ioctl is WSAIoctl: CPython on Windows raises OSError(errno, strerror, None,
+      // winerror), shown as [WinError N]; errno is what winerror_to_errno() maps it to.
+      const w = WSA_ERRORS[errno];
+      if (w !== undefined) {
+        const e = new OSError(errno, w[1]);
+        e.message = `[WinError ${w[0]}] ${w[1]}`;
+        (e as OSError & { winerror?: number }).winerror = w[0];
+        return e;
+      }
+    }
     if (errno !== 35) return null;
     const why = WAITS[(x as unknown as EmuExports).emu_why_op()] ?? 'nothing in the emulated network can make it ready';
     // OSError(EDEADLK): Python's class for it is OSError itself; the text says which call and why.

@@ -12,6 +12,7 @@ import { runUntil, whyOp, whySock, waitFor, W_READ } from "./kernel/wait";
 import { getsockopt, setsockopt, setPrivileged } from "./kernel/opts";
 import { seed, addMachine, useMachine, addAddress, setLatency, setBandwidth, setUdpFaults, machineOf } from "./kernel/net";
 import { fault, injectReset } from "./kernel/faults";
+import { armKeepalive } from "./kernel/stream";
 import { unixUnlink } from "./kernel/unix";
 import { dgLen, front } from "./kernel/dgram";
 import {
@@ -99,7 +100,34 @@ export function HOST_ioctl_int(fd: i32, request: u32, arg: i32): i32 {
   if (request == FIONREAD || request == SIOCOUTQ || request == SIOCOUTQNSD || request == FIONBIO || request == SIOCATMARK) return -14;
   return -ENOTTY_;
 }
-export function HOST_win_ioctl(fd: i32, code: u32, ptr: usize, len: i32): i32 { hostCalls++; return fdValid(fd) ? -EINVAL : -EBADF; }
+/**
+ * socket.ioctl (the windows profile: only its capability set lets the core call this). Errors
+ * are Linux errnos; the JavaScript host shows them as Windows' (host/emulated/index.ts).
+ */
+export function HOST_win_ioctl(fd: i32, code: u32, ptr: usize, len: i32): i32 {
+  hostCalls++;
+  const s = sockOf(fd);
+  if (s === null) return badFd(fd);
+  switch (code) {
+    case 0x98000001:    // SIO_RCVALL: a raw IPPROTO_IP socket only (there are none here): WSAEINVAL
+      return -EINVAL;
+    case 0x98000010:    // SIO_LOOPBACK_FAST_PATH: a TCP socket, before it connects
+      if (s.type != 1 || s.family == 1) return -95;     // WSAEOPNOTSUPP
+      return s.state == 7 && s.peer < 0 ? 0 : -EINVAL;
+    case 0x98000004: {  // SIO_KEEPALIVE_VALS: onoff, keepalivetime (ms), keepaliveinterval (ms)
+      if (s.type != 1 || s.family == 1) return -95;
+      const on = load<u32>(ptr), idle = load<u32>(ptr + 4), intvl = load<u32>(ptr + 8);
+      store<i32>(ptr + 16, on != 0 ? 1 : 0);
+      const r = setsockopt(s, 1, 9, ptr + 16, 4);          // SO_KEEPALIVE, as Windows sets it
+      if (r < 0) return r;
+      s.winKaIdle = on != 0 ? <i64>max<u32>(idle, 1) * 1_000_000 : 0;
+      s.winKaIntvl = <i64>max<u32>(intvl, 1) * 1_000_000;
+      if (on != 0) armKeepalive(s);
+      return 0;
+    }
+  }
+  return -EINVAL;
+}
 export function HOST_set_nonblocking(fd: i32, on: i32): i32 {
   hostCalls++;
   if (!fdValid(fd)) return -EBADF;

@@ -261,8 +261,16 @@ export function onRetransmit(s: Sock): void {
 export function armKeepalive(s: Sock): void {
   if (s.probes > 0 && s.kaAt >= now) return;     // probing already
   if (!s.o.keepalive || s.family == AF_UNIX || !connectedState(s.state)) return;
-  kaTimer(s, max(now, s.lastSeen + <i64>s.o.keepidle * NS));
+  kaTimer(s, max(now, s.lastSeen + kaIdle(s)));
 }
+
+/**
+ * Keep-alive's idle time, probe interval (ns) and probe count: SIO_KEEPALIVE_VALS's when the
+ * windows profile set them (Windows sends 10 probes), else TCP_KEEPIDLE/INTVL/CNT's.
+ */
+@inline function kaIdle(s: Sock): i64 { return s.winKaIdle > 0 ? s.winKaIdle : <i64>s.o.keepidle * NS; }
+@inline function kaIntvl(s: Sock): i64 { return s.winKaIdle > 0 ? s.winKaIntvl : <i64>s.o.keepintvl * NS; }
+@inline function kaCount(s: Sock): i32 { return s.winKaIdle > 0 ? 10 : s.o.keepcnt; }
 
 /** Sets s's one keep-alive timer (any earlier one is superseded). */
 function kaTimer(s: Sock, at: i64): void {
@@ -278,7 +286,7 @@ function kaTimer(s: Sock, at: i64): void {
 export function onKeepalive(s: Sock): void {
   if (now != s.kaAt) return;       // superseded
   if (!s.o.keepalive || !connectedState(s.state)) return;
-  const idleEnd = s.lastSeen + <i64>s.o.keepidle * NS;
+  const idleEnd = s.lastSeen + kaIdle(s);
   if (s.probes == 0 && now < idleEnd) { kaTimer(s, idleEnd); return; }
   const p = s.peer >= 0 ? sockAt(s.peer) : null;
   if (p !== null && linkUp(s, p) && linkUp(p, s)) {
@@ -290,9 +298,9 @@ export function onKeepalive(s: Sock): void {
   }
   // tcp_keepalive_timer: TCP_KEEPCNT probes unanswered and the next timer gives up, at
   // idle + intvl x cnt (test/emulated-network.test.ts measures it in virtual time).
-  if (s.probes >= s.o.keepcnt) { abortConnection(s, ETIMEDOUT); return; }
+  if (s.probes >= kaCount(s)) { abortConnection(s, ETIMEDOUT); return; }
   s.probes++;
-  kaTimer(s, now + <i64>s.o.keepintvl * NS);
+  kaTimer(s, now + kaIntvl(s));
 }
 
 // ------------------------------------------------------------------ teardown
