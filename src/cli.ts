@@ -9,19 +9,28 @@ import * as w from './index.js';
 import { optionTable, type OptionRow } from './options.js';
 import { DECODERS, formatDecoded, jsonDecoded, type Decoder } from './decoders.js';
 import { CAPABILITIES, CAPABILITY_GATES } from './generated/contract.js';
+import { EMULATED_OPTIONS } from './generated/emulated-options.js';
+import { network as emulatedNetwork, EMULATED_CAPS } from './emulated.js';
 
-const USAGE = `usage: wasock probe [--family inet|inet6|unix] [--type stream|dgram]
+/** The module API a probe runs on: the top level (the Linux host) or an emulated network. */
+type Api = Pick<typeof w, 'socket' | 'socketpair' | 'AF_INET' | 'AF_INET6' | 'AF_UNIX' | 'SOCK_STREAM' | 'SOCK_DGRAM'>;
+
+const USAGE = `usage: wasock probe [--host linux|emulated] [--family inet|inet6|unix] [--type stream|dgram]
                     [--state fresh|listening|connected] [--json]
-       wasock caps [--without cap,cap...] [--json]
+       wasock caps [--host linux|emulated|emulated-windows] [--without cap,cap...] [--options] [--json]
        wasock --help | --version
 
-probe   open a socket of that kind on the kernel (connected: over loopback) and read
-        every option of the option table as Python's getsockopt would; a table, or JSON
-        with --json. Defaults: --family inet --type stream --state fresh.
+probe   open a socket of that kind on the host (the Linux kernel, or the emulated network;
+        connected: over loopback) and read every option of the option table as Python's
+        getsockopt would; a table, or JSON with --json. Defaults: --host linux
+        --family inet --type stream --state fresh.
         An option's value may follow an '=': --family=inet6.
-caps    the Linux host's capability set, without trying anything: each capability, whether
-        the host has it, and the calls that need it (NotAvailableError without it).
-        --without takes capabilities away, as network({ capabilities }) does.`;
+caps    capability sets, without trying anything: each capability, whether each host has it,
+        and the calls that need it (NotAvailableError without it). Without --host, the
+        matrix of every host; --host one host; --without takes capabilities away, as
+        network({ capabilities }) does. --options adds each option's status per host:
+        applied (reaches the OS, or has its effect), stored (kept and reported, no effect),
+        derived (computed from the socket's state), absent (the host's errno).`;
 
 interface Probe {
   level: string; name: string; kind: string; format: string;
@@ -35,10 +44,26 @@ interface Probe {
 /** A command line we cannot run: its message goes to stderr with the usage, status 2. */
 class UsageError extends Error {}
 
-interface ProbeArgs { family: string; type: string; state: string; json: boolean; help: boolean }
+interface ProbeArgs { host: string; family: string; type: string; state: string; json: boolean; help: boolean }
+
+/** The hosts `caps` and `probe` know, by name. */
+const HOSTS = ['linux', 'emulated', 'emulated-windows'] as const;
+type HostName = typeof HOSTS[number];
+
+/** A host's capability set, from its own declaration (nothing is loaded or tried). */
+function hostCaps(name: HostName): ReadonlySet<string> {
+  if (name === 'linux') return new w.LinuxHost().capabilities;
+  return new Set(name === 'emulated' ? EMULATED_CAPS : [...EMULATED_CAPS, 'ioctl.windows']);
+}
+
+/** What an option row is on a host: the Linux host hands every option to the kernel. */
+function optionStatus(host: HostName, row: OptionRow, shared: boolean): string {
+  if (host === 'linux') return 'applied';
+  return EMULATED_OPTIONS[shared ? `${row.levelName}/${row.name}` : row.name] ?? 'absent';
+}
 
 function parseArgs(argv: string[]): ProbeArgs {
-  const o = { family: 'inet', type: 'stream', state: 'fresh', json: false, help: false };
+  const o = { host: 'linux', family: 'inet', type: 'stream', state: 'fresh', json: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     // --name=value is --name value, as for any getopt_long program.
     const eq = argv[i].startsWith('--') ? argv[i].indexOf('=') : -1;
@@ -54,12 +79,14 @@ function parseArgs(argv: string[]): ProbeArgs {
       return true;
     };
     if (a === '--json') o.json = flag();
+    else if (a === '--host') o.host = val();
     else if (a === '--family') o.family = val();
     else if (a === '--type') o.type = val();
     else if (a === '--state') o.state = val();
     else if (a === '-h' || a === '--help') o.help = flag();
     else throw new UsageError(`unknown argument ${argv[i]}`);
   }
+  if (!['linux', 'emulated'].includes(o.host)) throw new UsageError(`unknown host ${o.host} (probe: linux or emulated)`);
   if (!['inet', 'inet6', 'unix'].includes(o.family)) throw new UsageError(`unknown family ${o.family}`);
   if (!['stream', 'dgram'].includes(o.type)) throw new UsageError(`unknown type ${o.type}`);
   if (!['fresh', 'listening', 'connected'].includes(o.state)) throw new UsageError(`unknown state ${o.state}`);
@@ -79,7 +106,7 @@ function version(): string {
 }
 
 /** Opens the socket to probe; `others` collects every helper socket to close afterwards. */
-function open(family: string, type: string, state: string, others: w.socket[], tmp: () => string): w.socket {
+function open(w: Api, family: string, type: string, state: string, others: w.socket[], tmp: () => string): w.socket {
   const fam = family === 'inet' ? w.AF_INET : family === 'inet6' ? w.AF_INET6 : w.AF_UNIX;
   const typ = type === 'stream' ? w.SOCK_STREAM : w.SOCK_DGRAM;
   const addr = (n: number): w.Address => (fam === w.AF_UNIX ? `${tmp()}/probe${n}.sock` : fam === w.AF_INET ? ['127.0.0.1', 0] : ['::1', 0, 0, 0]);
@@ -175,35 +202,70 @@ function writeError(e: Error): void {
 process.stdout.on('error', writeError);
 
 /**
- * `wasock caps`: the capability set of the Linux host (less --without's), answered from the
- * set itself and the generated contract's list of what each capability gates: no socket is
- * made and no FFI loads.
+ * `wasock caps`: capability sets, answered from each host's declaration and the generated
+ * contract's list of what each capability gates: no socket is made and no FFI loads. One
+ * host (--host, the old single-host shape), or the matrix of every host.
  */
 function caps(argv: string[]): number {
-  let without: string[] = [], json = false;
+  let without: string[] = [], json = false, options = false;
+  let only: HostName | null = null;
   for (let i = 0; i < argv.length; i++) {
     const eq = argv[i].startsWith('--') ? argv[i].indexOf('=') : -1;
     const a = eq < 0 ? argv[i] : argv[i].slice(0, eq);
-    if (a === '--json' && eq < 0) json = true;
-    else if (a === '--without') {
+    const val = () => {
       const v = eq < 0 ? argv[++i] : argv[i].slice(eq + 1);
-      if (v === undefined) throw new UsageError('--without needs a value');
-      without = v.split(',').filter((x) => x !== '');
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--json' && eq < 0) json = true;
+    else if (a === '--options' && eq < 0) options = true;
+    else if (a === '--without') without = val().split(',').filter((x) => x !== '');
+    else if (a === '--host') {
+      const h = val();
+      if (!(HOSTS as readonly string[]).includes(h)) throw new UsageError(`unknown host ${h} (hosts: ${HOSTS.join(', ')})`);
+      only = h as HostName;
     } else if ((a === '-h' || a === '--help') && eq < 0) { say(USAGE); return 0; }
     else throw new UsageError(`unknown argument ${argv[i]}`);
   }
   for (const c of without) if (!(CAPABILITIES as readonly string[]).includes(c)) throw new UsageError(`unknown capability ${c}`);
-  const linux = new w.LinuxHost();
-  const has = new Set([...linux.capabilities].filter((c) => !without.includes(c)));
-  const name = without.length ? `linux without ${without.join(', ')}` : 'linux';
-  const rows = CAPABILITIES.map((c) => ({ capability: c, available: has.has(c), gates: CAPABILITY_GATES[c] }));
-  if (json) {
-    say(JSON.stringify({ host: name, capabilities: rows }, null, 2));
-  } else {
+  const hosts = only === null ? [...HOSTS] : [only];
+  const label = (h: string) => (without.length ? `${h} without ${without.join(', ')}` : h);
+  const has = new Map(hosts.map((h) => [h, new Set([...hostCaps(h)].filter((c) => !without.includes(c)))]));
+  const rows = optionTable();
+  const shared = new Set(rows.filter((r) => rows.some((q) => q !== r && q.name === r.name)).map((r) => r.name));
+  const optionRows = () => rows.map((r) => ({
+    option: r.name, level: r.levelName,
+    status: Object.fromEntries(hosts.map((h) => [h, optionStatus(h, r, shared.has(r.name))])),
+  }));
+  if (only !== null) {
+    const set = has.get(only)!;
+    const capRows = CAPABILITIES.map((c) => ({ capability: c, available: set.has(c), gates: CAPABILITY_GATES[c] }));
+    if (json) {
+      say(JSON.stringify({ host: label(only), capabilities: capRows, ...(options ? { options: optionRows().map((o) => ({ ...o, status: o.status[only] })) } : {}) }, null, 2));
+      return 0;
+    }
     const width = Math.max(...CAPABILITIES.map((c) => c.length));
-    say([`wasock caps: host ${name}, ${has.size} of ${CAPABILITIES.length} capabilities`, '',
-      ...rows.map((r) => `${r.capability.padEnd(width)}  ${r.available ? 'yes' : 'no '}  ${r.gates.join(', ')}`)].join('\n'));
+    say([`wasock caps: host ${label(only)}, ${set.size} of ${CAPABILITIES.length} capabilities`, '',
+      ...capRows.map((r) => `${r.capability.padEnd(width)}  ${r.available ? 'yes' : 'no '}  ${r.gates.join(', ')}`),
+      ...(options ? ['', ...optionRows().map((o) => `${`${o.level}.${o.option}`.padEnd(40)}  ${o.status[only]}`)] : [])].join('\n'));
+    return 0;
   }
+  const matrix = CAPABILITIES.map((c) => ({ capability: c, gates: CAPABILITY_GATES[c], available: Object.fromEntries(hosts.map((h) => [h, has.get(h)!.has(c)])) }));
+  if (json) {
+    say(JSON.stringify({ hosts: hosts.map(label), capabilities: matrix, ...(options ? { options: optionRows() } : {}) }, null, 2));
+    return 0;
+  }
+  const width = Math.max(...CAPABILITIES.map((c) => c.length));
+  const cols = hosts.map((h) => Math.max(h.length, 8));
+  const head = `${'capability'.padEnd(width)}  ${hosts.map((h, i) => h.padEnd(cols[i])).join('  ')}  gates`;
+  const lines = [`wasock caps: ${hosts.length} hosts`, '', head,
+    ...matrix.map((m) => `${m.capability.padEnd(width)}  ${hosts.map((h, i) => (m.available[h] ? 'yes' : 'no').padEnd(cols[i])).join('  ')}  ${m.gates.join(', ')}`)];
+  if (options) {
+    const ow = 44;
+    lines.push('', `${'option'.padEnd(ow)}  ${hosts.map((h, i) => h.padEnd(cols[i])).join('  ')}`);
+    for (const o of optionRows()) lines.push(`${`${o.level}.${o.option}`.padEnd(ow)}  ${hosts.map((h, i) => o.status[h].padEnd(cols[i])).join('  ')}`);
+  }
+  say(lines.join('\n'));
   return 0;
 }
 
@@ -240,16 +302,19 @@ function main(argv: string[]): number {
   const others: w.socket[] = [];
   let s: w.socket | null = null;
   try {
-    s = open(o.family, o.type, o.state, others, tmpDir);
+    // The emulated network has its own names for unix paths: no directory is made for it.
+    const api: Api = o.host === 'emulated' ? emulatedNetwork({ seed: 0 }) : w;
+    s = open(api, o.family, o.type, o.state, others, o.host === 'emulated' ? () => '/wasock-probe' : tmpDir);
     // Every readable row, also those meant for other socket kinds: the kernel's answer
     // (often EOPNOTSUPP or ENOPROTOOPT) is part of what the probe reports.
     const rows = optionTable().filter((r) => r.get);
     const probes = rows.map((r) => probeRow(s!, r));
     if (o.json) {
       const options = probes.map(({ shown, ...p }) => p);
-      say(JSON.stringify({ socket: { family: o.family, type: o.type, state: o.state, fd: s.fileno() }, kernel: release(), options }, null, 2));
+      say(JSON.stringify({ host: o.host, socket: { family: o.family, type: o.type, state: o.state, fd: s.fileno() }, kernel: o.host === 'linux' ? release() : 'emulated', options }, null, 2));
     } else {
-      say(table(probes, `wasock probe: ${o.family} ${o.type} ${o.state} socket (fd ${s.fileno()}), Linux ${release()}, ${probes.length} options`));
+      const where = o.host === 'linux' ? `Linux ${release()}` : 'the emulated network';
+      say(table(probes, `wasock probe: ${o.family} ${o.type} ${o.state} socket (fd ${s.fileno()}), ${where}, ${probes.length} options`));
     }
     return 0;
   } finally {

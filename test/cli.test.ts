@@ -1,5 +1,6 @@
 // The main job, end to end: `wasock probe` (the built bin) opens real sockets and prints
 // every readable option of the table, as a table or as JSON.
+import { network as emulated } from '../src/emulated.js';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -55,7 +56,7 @@ describe('wasock command line', () => {
     for (const args of [['--help'], ['-h'], [], ['probe', '--help'], ['probe', '-h']]) {
       const r = run(args);
       expect(r.status, args.join(' ')).toBe(0);
-      expect(r.stdout, args.join(' ')).toMatch(/^usage: wasock probe \[--family inet\|inet6\|unix\]/);
+      expect(r.stdout, args.join(" ")).toMatch(/^usage: wasock probe \[--host linux\|emulated\] \[--family inet\|inet6\|unix\]/);
       expect(r.stderr, args.join(' ')).toBe('');
     }
   });
@@ -131,7 +132,7 @@ describe('wasock command line', () => {
 
 describe('wasock caps', () => {
   type CapsJson = { host: string; capabilities: { capability: string; available: boolean; gates: string[] }[] };
-  const caps = (...args: string[]) => JSON.parse(execFileSync('node', [bin, 'caps', '--json', ...args], { encoding: 'utf8' })) as CapsJson;
+  const caps = (...args: string[]) => JSON.parse(execFileSync('node', [bin, 'caps', '--json', '--host', 'linux', ...args], { encoding: 'utf8' })) as CapsJson;
 
   it("lists every capability in the core's order, the Linux host's answer and what each gates", () => {
     const out = caps();
@@ -157,5 +158,32 @@ describe('wasock caps', () => {
     new net.socket(AF_INET, SOCK_STREAM).close();
     const bad = spawnSync('node', [bin, 'caps', '--without', 'teleport'], { encoding: 'utf8' });
     expect([bad.status, bad.stderr.split('\n')[0]]).toEqual([2, 'wasock: unknown capability teleport']);
+  });
+
+  it('without --host: the matrix of every host, as each host declares itself; --options: each option per host', () => {
+    type Matrix = { hosts: string[]; capabilities: { capability: string; available: Record<string, boolean> }[]; options: { option: string; level: string; status: Record<string, string> }[] };
+    const m = JSON.parse(execFileSync('node', [bin, 'caps', '--json', '--options'], { encoding: 'utf8' })) as Matrix;
+    expect(m.hosts).toEqual(['linux', 'emulated', 'emulated-windows']);
+    const hosts: Record<string, ReadonlySet<string>> = {
+      linux: new LinuxHost().capabilities,
+      emulated: emulated({ seed: 0 }).host.capabilities,
+      'emulated-windows': emulated({ seed: 0, profile: 'windows' }).host.capabilities,
+    };
+    for (const c of m.capabilities) for (const h of m.hosts) expect(c.available[h], `${h} ${c.capability}`).toBe(hosts[h].has(c.capability));
+    expect(m.options.length).toBe(238);
+    const status = (name: string, level = 'SOL_SOCKET') => m.options.find((o) => o.option === name && o.level === level)!.status;
+    expect(status('SO_TYPE')).toEqual({ linux: 'applied', emulated: 'derived', 'emulated-windows': 'derived' });
+    expect(status('SO_RCVBUF').emulated).toBe('applied');
+    expect(status('TCP_KEEPIDLE', 'IPPROTO_TCP').emulated).toBe('applied');
+    for (const o of m.options) expect(['applied', 'stored', 'derived', 'absent'], o.option).toContain(o.status.emulated);
+  });
+});
+
+describe('wasock probe --host emulated', () => {
+  it('reads every option of an emulated socket, with no system call and no temporary directory', () => {
+    const out = JSON.parse(execFileSync('node', [bin, 'probe', '--host', 'emulated', '--family', 'unix', '--state', 'listening', '--json'], { encoding: 'utf8', env: { ...process.env, TMPDIR: '/nonexistent/wasock-tmp' } })) as { host: string; kernel: string; options: { name: string; int: number | null }[] };
+    expect([out.host, out.kernel]).toEqual(['emulated', 'emulated']);
+    expect(out.options.find((o) => o.name === 'SO_ACCEPTCONN')!.int).toBe(1);
+    expect(out.options.find((o) => o.name === 'SO_DOMAIN')!.int).toBe(1);
   });
 });
