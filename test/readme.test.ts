@@ -43,6 +43,7 @@ const printed: { name: string; marker: string; lines: string[] }[] = [
   { name: 'node', marker: 'fromNode(', lines: ['30', '1', 'hello from Node'] },
   { name: 'streams', marker: 'toReadable(', lines: ['hello w\u00f6rld'] },
   { name: 'fcntl', marker: 'fcntl.ioctl(', lines: ['10', '[10,0,0,0]', '2050 null', 'true'] },
+  { name: 'emulated', marker: "faults.partition('local', 'server')", lines: ['["10.0.0.1",37282]', 'ping', '[Errno 110] Connection timed out 90', '[Errno 35] Resource deadlock avoided'] },
   { name: 'network', marker: 'net.setdefaulttimeout(2)', lines: ['2 null', 'true', 'getsockopt is not available on no-getsockopt'] },
   { name: 'policy', marker: 'policy()', lines: [
     'true [Errno 1] socket(AF_INET, SOCK_DGRAM) denied by policy: udp sockets are not allowed',
