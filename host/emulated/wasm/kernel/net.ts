@@ -3,6 +3,7 @@
 // (EMU_use_machine); every machine has its own loopback (127.0.0.0/8, ::1).
 
 import { Sock, sockAt } from "./sock";
+import { now as clockNow } from "./clock";
 import { AF_INET, AF_INET6, AF_UNIX, SOCK_DGRAM, TCP_LISTEN, TCP_TIME_WAIT } from "./defs";
 
 // ------------------------------------------------------------------ the seeded generator
@@ -143,6 +144,32 @@ export function boundAt(m: i32, dgram: bool, port: i32): Array<i32> | null {
   return ports.has(k) ? ports.get(k) : null;
 }
 
+/** The bind table's entries for a port with what has expired dropped first: for bind decisions. */
+function liveAt(m: i32, dgram: bool, port: i32): Array<i32> | null {
+  const a = boundAt(m, dgram, port);
+  if (a !== null && !dgram) sweep(a);
+  return a;
+}
+
+/** What ends an orphan whose tcp_fin_timeout passed (stream.ts installs it: net.ts imports no stream code). */
+let orphanExpired: (s: Sock) => void = (s: Sock): void => {};
+export function setOrphanExpired(f: (s: Sock) => void): void { orphanExpired = f; }
+
+/** Drops the TIME_WAIT records and orphaned FIN_WAIT sockets of a port whose time is up. */
+function sweep(a: Array<i32>): void {
+  const t = clockNow;
+  for (let i = a.length - 1; i >= 0; i--) {
+    const id = unchecked(a[i]);
+    if (id < 0) {
+      const r = -1 - id;
+      if (unchecked(twUntil[r]) <= t) { twGen[r]++; dropAt(a, i); twFree.push(r); twCount--; }
+    } else {
+      const s = sockAt(id);
+      if (s.files == 0 && s.finUntil > 0 && s.finUntil <= t && s.listener < 0) { dropAt(a, i); s.bindSlot = -1; s.bound = false; orphanExpired(s); }
+    }
+  }
+}
+
 export function addBinding(s: Sock): void {
   const k = portKey(s.machine, s.type == SOCK_DGRAM, portOf(s.local));
   let a: Array<i32>;
@@ -181,23 +208,29 @@ const twHi = new Array<u64>();
 const twLo = new Array<u64>();
 const twFlags = new Array<i32>();      // 1 SO_REUSEADDR, 2 SO_REUSEPORT, 4 IPV6_V6ONLY
 export const twGen = new Array<i32>();
+const twUntil = new Array<i64>();
 const twSlot = new Array<i32>();
 const twFree = new Array<i32>();
 export let twCount: i32 = 0;
 /** net.ipv4.tcp_max_tw_buckets: past it a closing connection skips TIME_WAIT (Linux logs "time wait bucket table overflow"). */
 export const TW_MAX: i32 = 131072;
 
-/** A TIME_WAIT record for s's name (s itself may then go); returns its index, or -1 over TW_MAX. */
-export function twAdd(s: Sock): i32 {
+/**
+ * A TIME_WAIT record for s's name until `until` (s itself may then go); returns its index, or
+ * -1 over TW_MAX. Records end lazily: a lookup of their port drops those past their time
+ * (sweep), so a steady churn of connections sets no timer at all.
+ */
+export function twAdd(s: Sock, until: i64): i32 {
   if (twCount >= TW_MAX) return -1;
   let i: i32;
   if (twFree.length > 0) i = twFree.pop();
-  else { i = twMachine.length; twMachine.push(0); twFamily.push(0); twPort.push(0); twHi.push(0); twLo.push(0); twFlags.push(0); twGen.push(0); twSlot.push(0); }
+  else { i = twMachine.length; twMachine.push(0); twFamily.push(0); twPort.push(0); twHi.push(0); twLo.push(0); twFlags.push(0); twGen.push(0); twSlot.push(0); twUntil.push(0); }
   const f = ipForm(s.local);
   twMachine[i] = s.machine; twFamily[i] = s.family; twPort[i] = portOf(s.local);
   twHi[i] = load<u64>(f); twLo[i] = load<u64>(f + 8);
   twFlags[i] = (s.o.reuseaddr ? 1 : 0) | (s.o.reuseport ? 2 : 0) | (s.o.v6only ? 4 : 0);
   twGen[i]++;
+  twUntil[i] = until;
   twCount++;
   const k = portKey(s.machine, false, twPort[i]);
   let a: Array<i32>;
@@ -249,7 +282,7 @@ function twOverlaps(s: Sock, i: i32): bool {
  */
 export function conflicts(s: Sock, port: i32): bool {
   const dgram = s.type == SOCK_DGRAM;
-  const a = boundAt(s.machine, dgram, port);
+  const a = liveAt(s.machine, dgram, port);
   if (a === null) return false;
   for (let i = 0, n = a.length; i < n; i++) {
     const id = unchecked(a[i]);
@@ -328,7 +361,7 @@ export function ephemeral(s: Sock, forConnect: bool): i32 {
 
 /** A port is busy for an ephemeral choice when any socket uses it (connect may take a TIME_WAIT one: loopback's tcp_tw_reuse). */
 function portBusy(s: Sock, port: i32, forConnect: bool): bool {
-  const a = boundAt(s.machine, s.type == SOCK_DGRAM, port);
+  const a = liveAt(s.machine, s.type == SOCK_DGRAM, port);
   if (a === null || a.length == 0) return false;
   if (!forConnect) return true;
   for (let i = 0, n = a.length; i < n; i++) {

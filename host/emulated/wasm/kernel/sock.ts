@@ -79,6 +79,8 @@ export class Sock {
   /** SIO_KEEPALIVE_VALS (the windows profile): idle and interval in ns, 0 when not set (TCP_KEEPIDLE/INTVL/CNT rule). */
   winKaIdle: i64 = 0;
   winKaIntvl: i64 = 0;
+  /** An orphan in FIN_WAIT: when tcp_fin_timeout ends it (checked lazily by port lookups). */
+  finUntil: i64 = 0;
   /** Where it sits in its port's bind-table array (net.ts: O(1) removal). */
   bindSlot: i32 = -1;
   /** shutdown/close queued a FIN behind unsent bytes: it leaves when they have. */
@@ -94,7 +96,7 @@ export class Sock {
     this.state = TCP_CLOSE; this.localLen = 0; this.bound = false; this.remoteLen = 0;
     this.peer = -1; this.rq.clear(); this.sq.clear();
     this.dq.length = 0; this.dqHead = 0; this.dqBytes = 0;
-    this.rdShut = false; this.wrShut = false; this.peerRdShut = false; this.finPending = false; this.kaAt = -1; this.winKaIdle = 0; this.winKaIntvl = 0; this.finIn = false; this.err = 0; this.reset = false;
+    this.rdShut = false; this.wrShut = false; this.peerRdShut = false; this.finPending = false; this.kaAt = -1; this.winKaIdle = 0; this.winKaIntvl = 0; this.finUntil = 0; this.finIn = false; this.err = 0; this.reset = false;
     this.backlog = 0; this.acceptq.length = 0; this.aqHead = 0; this.listener = -1;
     this.connecting = false; this.files = 0;
     this.bytesSent = 0; this.bytesRecv = 0; this.segsOut = 0; this.segsIn = 0; this.lastSeen = 0; this.probes = 0;

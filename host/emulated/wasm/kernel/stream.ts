@@ -7,7 +7,7 @@
 
 import { Sock, sockAt, newSock, freeSock } from "./sock";
 import { now, schedule, EV_SYN_RETRY, EV_TIME_WAIT, EV_KEEPALIVE, EV_DELIVER, EV_RETRANSMIT, EV_TW_END } from "./clock";
-import { isCut, isCrashed, arrival, removeBinding, addBinding, anyFaults, machinePid, twAdd, twGen } from "./net";
+import { isCut, isCrashed, arrival, removeBinding, addBinding, anyFaults, machinePid, twAdd, twGen, setOrphanExpired } from "./net";
 import { optsInherit, optsEstablished } from "./opts";
 import {
   AF_UNIX, TCP_ESTABLISHED, TCP_SYN_SENT, TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_TIME_WAIT, TCP_CLOSE,
@@ -424,7 +424,8 @@ export function closeStream(s: Sock): void {
   sendFin(s);
   if (s.state == TCP_CLOSE) { finish(s); return; }
   // Orphaned in FIN_WAIT2 until the peer closes (then TIME_WAIT) or tcp_fin_timeout.
-  if (s.state == TCP_FIN_WAIT2 || s.state == TCP_FIN_WAIT1) schedule(now + TIME_WAIT_NS, EV_TIME_WAIT, s.id, s.gen, 0);
+  // tcp_fin_timeout ends it: checked when its port is looked up (net.ts sweep), no timer.
+  if (s.state == TCP_FIN_WAIT2 || s.state == TCP_FIN_WAIT1) s.finUntil = now + TIME_WAIT_NS;
   if (s.state == TCP_TIME_WAIT) return;   // its timer is set
 }
 
@@ -441,12 +442,21 @@ export function orphanReceives(o: Sock, from: Sock): void {
  * if anyone still holds it, is closed (getsockopt's tcpi_state reads CLOSE).
  */
 function enterTimeWait(p: Sock): void {
-  const i = twAdd(p);
-  if (i >= 0) schedule(now + TIME_WAIT_NS, EV_TW_END, -1, twGen[i], i);
   removeBinding(p); p.bound = false;
+  twAdd(p, now + TIME_WAIT_NS);
   p.state = TCP_CLOSE;
   // Nobody holds it: the socket goes now (the record keeps the port).
   if (p.files == 0 && p.listener < 0) finish(p);
+}
+
+/** An orphan's tcp_fin_timeout ended (net.ts sweep: already out of the bind table). */
+setOrphanExpired(orphanExpired);
+export function orphanExpired(s: Sock): void {
+  if (s.peer >= 0) { const p = sockAt(s.peer); if (p.peer == s.id) p.peer = -1; }
+  s.peer = -1;
+  s.state = TCP_CLOSE;
+  s.rq.clear(); s.sq.clear();
+  freeSock(s);
 }
 
 export function onTimeWait(s: Sock): void {
