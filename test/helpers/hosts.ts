@@ -152,3 +152,25 @@ export function hostSleep(seconds: number): void {
   if (compiledHost()) emu().emu_advance(seconds * 1e9);
   else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, seconds * 1000);
 }
+
+/** The emulated test host's machines (test/setup/host.ts): TEST-NET-2 addresses no fixture uses. */
+export const EMULATED_ADDRESSES = { local: '198.51.100.1', peer: '198.51.100.2' } as const;
+
+/**
+ * Runs `make` with new sockets made on machine `name` of the compiled host under test (the
+ * emulated network's "peer" stands in for another process); the default machine after.
+ */
+export function onMachine<T>(name: string, make: () => T): T {
+  const host = hostCore().host as unknown as { machine(name: string): number };
+  const x = hostCore().x as unknown as { emu_use_machine(m: number): void };
+  x.emu_use_machine(host.machine(name));
+  try { return make(); } finally { x.emu_use_machine(0); }
+}
+
+/** Latency (seconds) between two machines of the compiled host, both ways. */
+export function setLatency(a: string, b: string, seconds: number): void {
+  const host = hostCore().host as unknown as { machine(name: string): number };
+  const x = hostCore().x as unknown as { emu_latency(a: number, b: number, ns: number, jitter: number): void };
+  x.emu_latency(host.machine(a), host.machine(b), seconds * 1e9, 0);
+  x.emu_latency(host.machine(b), host.machine(a), seconds * 1e9, 0);
+}

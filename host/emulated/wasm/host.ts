@@ -10,7 +10,7 @@ import { sockOf, badFd, fdValid, fileFlagsOf, setFileFlags, cloexecOf, setCloexe
 import { now, advanceTo } from "./kernel/clock";
 import { runUntil, whyOp, whySock, waitFor, W_READ } from "./kernel/wait";
 import { getsockopt, setsockopt, setPrivileged } from "./kernel/opts";
-import { seed, addMachine, useMachine, addAddress, setLatency, setBandwidth, setUdpFaults, machineOf } from "./kernel/net";
+import { seed, addMachine, useMachine, addAddress, setLatency, setBandwidth, setUdpFaults, machineOf, firstV4Of, firstV6Of } from "./kernel/net";
 import { fault, injectReset } from "./kernel/faults";
 import { unixUnlink } from "./kernel/unix";
 import { dgLen, front } from "./kernel/dgram";
@@ -19,6 +19,9 @@ import {
   O_RDWR, O_NONBLOCK, O_APPEND, O_ASYNC, O_DIRECT, O_NOATIME, FIONREAD, SIOCOUTQ, SIOCOUTQNSD, FIONBIO,
   SIOCATMARK, FIOCLEX, FIONCLEX, TCP_LISTEN, SOCK_DGRAM, AF_UNIX,
 } from "./kernel/host-defs";
+
+// A connection to another machine leaves from this machine's own address (its first one), not 127.0.0.1.
+ops.setSourceFns(firstV4Of, firstV6Of);
 
 export function HOST_caps(): i32 { return capBits(); }
 export function HOST_socket(family: i32, type: i32, proto: i32): i32 { return ops.socket(family, type, proto); }

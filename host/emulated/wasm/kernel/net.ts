@@ -69,6 +69,24 @@ export function addAddress(m: i32, sa: usize): void {
   addrHi.push(load<u64>(f)); addrLo.push(load<u64>(f + 8)); addrMachine.push(m);
 }
 
+/** Machine m's first IPv4 address (network order, as in a sockaddr_in); 127.0.0.1 when it has none. */
+export function firstV4Of(m: i32): u32 {
+  for (let i = 0, n = addrHi.length; i < n; i++) {
+    if (addrMachine[i] == m && addrHi[i] == 0 && <u32>addrLo[i] == 0xffff0000) return <u32>(addrLo[i] >> 32);
+  }
+  return 0x0100007f;
+}
+
+/** Writes machine m's first IPv6 address (16 bytes) at dst; leaves dst as it is when it has none. */
+export function firstV6Of(m: i32, dst: usize): void {
+  for (let i = 0, n = addrHi.length; i < n; i++) {
+    if (addrMachine[i] == m && !(addrHi[i] == 0 && <u32>addrLo[i] == 0xffff0000)) {
+      store<u64>(dst, addrHi[i]); store<u64>(dst + 8, addrLo[i]);
+      return;
+    }
+  }
+}
+
 @inline function isMapped(f: usize): bool { return load<u64>(f) == 0 && load<u32>(f + 8) == 0xffff0000; }
 export function formIsAny(f: usize): bool {
   return (load<u64>(f) == 0 && load<u64>(f + 8) == 0) || (isMapped(f) && load<u32>(f + 12) == 0);
