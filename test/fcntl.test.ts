@@ -3,13 +3,13 @@
 // wasock, with zero differences: values, buffers after the call, exception classes, errno
 // and messages. Then what the fixture cannot say: constants, capabilities, fd leaks, and
 // the number of host calls per fcntl/ioctl.
-import { readFileSync, openSync, closeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it, afterEach } from 'vitest';
 import * as w from '../src/index.js';
-import { fdCount, failMany } from './helpers/fds.js';
+import { failMany } from './helpers/fds.js';
 import * as generatedFcntl from '../src/generated/fcntl.js';
 import { hex, unhex, jsArg as sharedJsArg } from './helpers/replay.js';
-import { replayIt } from './helpers/hosts.js';
+import { replayIt, closeHostFd, closedHostFd, hostFdCount } from './helpers/hosts.js';
 import { core } from '../src/core.js';
 import type { HostImports } from '../host/types.js';
 
@@ -82,12 +82,8 @@ function teardown(socks: Socks): void {
   }
 }
 
-/** A number that is not an open fd: /dev/null opened and closed. */
-function closedFd(): number {
-  const fd = openSync('/dev/null', 'r');
-  closeSync(fd);
-  return fd;
-}
+/** A number that is not an open fd on the host (helpers/hosts.ts). */
+const closedFd = closedHostFd;
 
 function jsArg(a: Arg, socks: Socks, fds: Record<string, number>, forFcntl = true): unknown {
   switch (a.t) {
@@ -157,7 +153,7 @@ function runStep(c: Case, i: number, st: Step, socks: Socks, fds: Record<string,
           // a duplicate the kernel numbered: open, not the original, closed here
           expect(value as number, id).toBeGreaterThanOrEqual(0);
           expect(value, id).not.toBe(socks.sock.fileno());
-          closeSync(value as number);
+          closeHostFd(value as number);
         } else {
           expect(value, id).toBe(Number(ok.v));
         }
@@ -293,7 +289,7 @@ describe('fcntl and ioctl: capabilities and host calls', () => {
 });
 
 describe('fcntl and ioctl leak nothing', () => {
-  replayIt('10 x 1,000 failing fcntl/ioctl/socket.ioctl calls leave /proc/self/fd unchanged', () => {
+  replayIt('10 x 1,000 failing fcntl/ioctl/socket.ioctl calls leave the open fds unchanged', () => {
     const s = new w.socket();
     const l = new w.socket();
     l.bind(['127.0.0.1', 0]);
@@ -301,7 +297,7 @@ describe('fcntl and ioctl leak nothing', () => {
     const closed = new w.socket();
     closed.close();
     const big = new Uint8Array(1025);
-    const before = fdCount();
+    const before = hostFdCount();
     failMany(1000, () => w.fcntl.fcntl(s, 9999));                                   // EINVAL
     failMany(1000, () => w.fcntl.fcntl(s, w.fcntl.F_GETFL, 'x'.repeat(1025)));       // too long
     failMany(1000, () => w.fcntl.fcntl(closed, w.fcntl.F_GETFL));                    // negative fd
@@ -312,16 +308,16 @@ describe('fcntl and ioctl leak nothing', () => {
     failMany(1000, () => w.fcntl.ioctl(closed, w.fcntl.FIONREAD, big));              // negative fd
     failMany(1000, () => s.ioctl(w.SIO_RCVALL, w.RCVALL_ON));                       // Windows only
     failMany(1000, () => s.ioctl(0, 0));                                             // invalid command
-    expect(fdCount()).toBe(before);
+    expect(hostFdCount()).toBe(before);
     s.close();
     l.close();
   });
 
-  replayIt('1,000 F_DUPFD_CLOEXEC duplicates closed again leave /proc/self/fd unchanged', () => {
+  replayIt('1,000 F_DUPFD_CLOEXEC duplicates closed again leave the open fds unchanged', () => {
     const s = new w.socket();
-    const before = fdCount();
-    for (let i = 0; i < 1000; i++) closeSync(w.fcntl.fcntl(s, w.fcntl.F_DUPFD_CLOEXEC, 0) as number);
-    expect(fdCount()).toBe(before);
+    const before = hostFdCount();
+    for (let i = 0; i < 1000; i++) closeHostFd(w.fcntl.fcntl(s, w.fcntl.F_DUPFD_CLOEXEC, 0) as number);
+    expect(hostFdCount()).toBe(before);
     s.close();
   });
 });

@@ -12,11 +12,9 @@
 // A Python AttributeError (the object has no such attribute) is a JS property that is
 // undefined or a method that does not exist: JS has no AttributeError.
 import { describe, it, expect } from 'vitest';
-import { closeSync } from 'node:fs';
 import * as w from '../src/index.js';
 import { loadFixture, jsArg, hex, unhex, type Arg, type Result } from './helpers/replay.js';
-import { openSocketFds } from './helpers/api-replay.js';
-import { replayIt } from './helpers/hosts.js';
+import { replayIt, closeHostFd, socketFdMark } from './helpers/hosts.js';
 
 // The io names are looked up dynamically so this file also loads (and fails honestly, case
 // by case) while src/ does not export them yet.
@@ -71,7 +69,7 @@ class Scene {
     for (const name of ['sock', 'peer']) {
       try { (this.objs.get(name) as w.socket).close(); } catch { /* closed by the case */ }
     }
-    for (const fd of this.detached) closeSync(fd);
+    for (const fd of this.detached) closeHostFd(fd);
   }
 }
 
@@ -177,15 +175,14 @@ function runStep(scene: Scene, c: MCase, st: MStep, i: number): void {
 }
 
 function runCase(c: MCase): void {
-  const before = openSocketFds();
+  const leaks = socketFdMark();
   const scene = new Scene();
   try {
     c.steps.forEach((st, i) => runStep(scene, c, st, i));
   } finally {
     scene.close();
   }
-  const leaked = [...openSocketFds()].filter((fd) => !before.has(fd));
-  expect(leaked, `${c.id}: socket fds left open`).toEqual([]);
+  expect(leaks(), `${c.id}: socket fds left open`).toEqual([]);
 }
 
 const fixture = loadFixture('makefile.json');
@@ -382,11 +379,10 @@ function fileObjectTests(name: string, over: Partial<Variant>, extra?: (t: (titl
   const v: Variant = { ...BASE, ...over };
   describe(`test_socket.${name}`, () => {
     const t = (title: string, fn: (c: Conn) => void) => it(title, () => {
-      const before = openSocketFds();
+      const leaks = socketFdMark();
       const c = new Conn(v);
       try { fn(c); } finally { c.tearDown(); }
-      const leaked = [...openSocketFds()].filter((fd) => !before.has(fd));
-      expect(leaked, 'socket fds left open').toEqual([]);
+      expect(leaks(), 'socket fds left open').toEqual([]);
     });
 
     t('testReadAfterTimeout: TimeoutError, then OSError "cannot read from timed out object"', (c) => {

@@ -7,15 +7,14 @@
 // min(requested, available) in CPython and here alike; the results must match exactly.
 // Part 2: results stay intact (views of a shared pool must never be overwritten), mutating a
 // result changes nothing later, and megabytes through TCP from another process read back
-// byte for byte.
+// byte for byte (on the emulated network: from a socket of another machine, test/setup/host.ts).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as w from '../src/index.js';
-import { fdCount } from './helpers/fds.js';
-import { replayIt } from './helpers/hosts.js';
+import { replayIt, hostFdCount, compiledHost, onMachine, setLatency, EMULATED_ADDRESSES } from './helpers/hosts.js';
 
 type Arg = number | null;
 interface Step {
@@ -150,7 +149,7 @@ function describeWant(v: number | number[] | string | string[]): string {
 }
 
 describe(`makefile() reads over a socketpair give CPython ${fixture.python}'s results (readline-streams.json)`, () => {
-  const fdsBefore = fdCount();
+  const fdsBefore = hostFdCount();
   const cases = fixture.cases;
 
   replayIt('the fixture covers every payload kind, both modes and CPython exceptions', () => {
@@ -170,7 +169,7 @@ describe(`makefile() reads over a socketpair give CPython ${fixture.python}'s re
   }
 
   replayIt('replaying every case leaves no fd open', () => {
-    expect(fdCount()).toBe(fdsBefore);
+    expect(hostFdCount()).toBe(fdsBefore);
   });
 });
 
@@ -299,6 +298,7 @@ const SENDER = 'import socket,sys\n'
   + 's.close()\n';
 
 async function throughTcp<T>(payload: Uint8Array, read: (a: w.socket) => T): Promise<T> {
+  if (compiledHost()) return throughEmulatedTcp(payload, read);
   const dir = mkdtempSync(join(tmpdir(), 'wasock-rl-'));
   const file = join(dir, 'payload');
   writeFileSync(file, payload);
@@ -320,6 +320,36 @@ async function throughTcp<T>(payload: Uint8Array, read: (a: w.socket) => T): Pro
   } finally {
     l.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The emulated network has no other process: the sender is a socket of its machine "peer",
+ * 2 ms away. Its send queue (SO_SNDBUF 4 MiB, doubled: 6 MiB of payload) takes the whole
+ * payload at once and it closes, as the Python sender does; its kernel then delivers the
+ * bytes after the link's latency, a receive window at a time as the reader reads.
+ */
+function throughEmulatedTcp<T>(payload: Uint8Array, read: (a: w.socket) => T): T {
+  setLatency('local', 'peer', 0.002);
+  const l = new w.socket(w.AF_INET, w.SOCK_STREAM);
+  try {
+    l.bind([EMULATED_ADDRESSES.local, 0]);
+    l.listen();
+    const c = onMachine('peer', () => new w.socket(w.AF_INET, w.SOCK_STREAM));
+    try {
+      c.setsockopt(w.SOL_SOCKET, w.SO_SNDBUF, 4 << 20);
+      c.connect(l.getsockname());
+      c.sendall(payload);
+    } finally { c.close(); }
+    l.settimeout(30);
+    const [a] = l.accept();
+    try {
+      expect((a.getpeername() as [string, number])[0], 'the sender is on the other machine').toBe(EMULATED_ADDRESSES.peer);
+      a.settimeout(30);
+      return read(a);
+    } finally { a.close(); }
+  } finally {
+    l.close();
   }
 }
 

@@ -5,6 +5,9 @@
 // parsing, the (gettimeout, getblocking, O_NONBLOCK, .type) state matrix, listen backlogs as
 // `ss` reports them, and blocking calls under a timeout. O_NONBLOCK is read from
 // /proc/self/fdinfo/<fd>, exactly as the generator read it for CPython's fd.
+// On a host compiled into its core (the emulated network: test/helpers/hosts.ts) the same
+// facts are read from that host: O_NONBLOCK through fcntl(F_GETFL), a listener's backlog from
+// its TCP_INFO (tcpi_sacked, as Linux fills it), elapsed times and sleeps on its virtual clock.
 // Part 2 ports the test_socket.py cases these cover, one named test each.
 //
 // Nothing here may hang the test thread: every call that can wait runs on a socket with a
@@ -12,13 +15,12 @@
 // the fd blocking fails with EAGAIN instead of hanging), and peers that must act while the
 // test thread waits are node child processes.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, readFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as w from '../src/index.js';
 import { hex, jsArg, loadFixture, unhex, type Arg, type Result } from './helpers/replay.js';
-import { ApiScene, openSocketFds } from './helpers/api-replay.js';
-import { replayIt } from './helpers/hosts.js';
+import { ApiScene } from './helpers/api-replay.js';
+import { replayIt, compiledHost, closeHostFd, nonblockBit, socketFdMark, hostNow, hostSleep } from './helpers/hosts.js';
 
 // ------------------------------------------------------------------- the API under test
 
@@ -43,14 +45,11 @@ function resetDefault(): void {
   if (typeof mod.setdefaulttimeout === 'function') mod.setdefaulttimeout(null);
 }
 
-/** O_NONBLOCK (0o4000) of the octal `flags:` field of /proc/self/fdinfo/<fd>. */
-function nonblockBit(fd: number): boolean {
-  const m = /^flags:\s+([0-7]+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'));
-  if (!m) throw new Error(`no flags: line in /proc/self/fdinfo/${fd}`);
-  return (parseInt(m[1], 8) & 0o4000) !== 0;
-}
+/** net.core.somaxconn of the emulated kernel (kernel/ops.ts SOMAXCONN: Linux 5.4+'s default). */
+const EMULATED_SOMAXCONN = 4096;
 
 function liveSomaxconn(): number {
+  if (compiledHost()) return EMULATED_SOMAXCONN;
   return Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8').trim());
 }
 
@@ -67,7 +66,16 @@ function ssBacklog(host: string, port: number): number | null {
   return null;
 }
 
+/** TCP_INFO of a listener: tcpi_state (byte 0) is TCP_LISTEN (10) and tcpi_sacked (u32 at 28) its backlog, as Linux fills them. */
+function tcpInfoBacklog(s: w.socket): number | null {
+  const info = s.getsockopt(w.IPPROTO_TCP, w.TCP_INFO, 104) as Uint8Array;
+  if (info[0] !== 10) return null;
+  return new DataView(info.buffer, info.byteOffset, info.byteLength).getUint32(28, true);
+}
+
+/** The backlog the kernel holds for listener s (null: not listening): `ss` on Linux, TCP_INFO on a compiled host. */
 function backlogOf(s: w.socket): number | null {
+  if (compiledHost()) return tcpInfoBacklog(s);
   const [host, port] = s.getsockname() as [string, number];
   return ssBacklog(host, port);
 }
@@ -95,9 +103,8 @@ function spawnPeer(host: string, port: number, delayS: number, dataHex: string):
   return spawn(process.execPath, ['-e', PEER_SCRIPT, host, String(port), String(delayS), dataHex], { stdio: 'ignore' });
 }
 
-function sleepSync(seconds: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, seconds * 1000);
-}
+/** A sleep on the host's clock (virtual time on the emulated network: its timers run). */
+const sleepSync = hostSleep;
 
 // ------------------------------------------------------------------- fixture types
 
@@ -173,7 +180,7 @@ class Run {
     for (const p of this.peers) p.kill('SIGKILL');
     this.scene.close();
     for (const fd of this.ownedFds) {
-      try { closeSync(fd); } catch { /* taken over and closed by a socket */ }
+      try { closeHostFd(fd); } catch { /* taken over and closed by a socket */ }
     }
   }
 }
@@ -267,7 +274,7 @@ function callStep(run: Run, st: TStep, id: string): void {
   let elapsed = 0;
   try {
     args = (st.args ?? []).map((a) => run.arg(a, target));
-    const t0 = performance.now();
+    const t0 = hostNow();
     try {
       if (call === 'socket') value = new (w.socket as unknown as new (...a: unknown[]) => w.socket)(...args);
       else if (target === undefined) {
@@ -280,7 +287,7 @@ function callStep(run: Run, st: TStep, id: string): void {
         value = fn.apply(target, args);
       }
     } finally {
-      elapsed = (performance.now() - t0) / 1000;
+      elapsed = hostNow() - t0;
     }
   } catch (e) {
     threw = true;
@@ -342,6 +349,7 @@ function runStep(run: Run, st: TStep, i: number): void {
     return;
   }
   if (st.peer !== undefined) {
+    if (compiledHost()) throw new Error(`${id}: a peer process cannot reach a network compiled into the core (test/helpers/hosts.ts DIVERGES)`);
     const [host, port] = run.sock(st.peer.connect).getsockname() as [string, number];
     run.peers.push(spawnPeer(host, port, st.peer.delay, st.peer.hex));
     return;
@@ -350,7 +358,7 @@ function runStep(run: Run, st: TStep, i: number): void {
 }
 
 function runCase(c: TCase): void {
-  const before = openSocketFds();
+  const leaks = socketFdMark();
   const run = new Run(c);
   try {
     run.setup();
@@ -358,8 +366,7 @@ function runCase(c: TCase): void {
   } finally {
     try { resetDefault(); } finally { run.close(); }
   }
-  const leaked = [...openSocketFds()].filter((fd) => !before.has(fd));
-  expect(leaked, `${c.id}: socket fds left open`).toEqual([]);
+  expect(leaks(), `${c.id}: socket fds left open`).toEqual([]);
 }
 
 afterEach(() => { resetDefault(); });
@@ -528,9 +535,9 @@ describe('test_socket.py timeout and listen tests, ported', () => {
   replayIt('testAccept: non-blocking accept() with nothing pending raises BlockingIOError at once; after a connect it succeeds with timeout null', () => {
     const serv = tcpServer();
     serv.setblocking(false);
-    const t0 = performance.now();
+    const t0 = hostNow();
     expect(() => serv.accept()).toThrow(w.BlockingIOError);
-    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(hostNow() - t0).toBeLessThan(1);
     connectTo(serv);
     sleepSync(0.02);   // loopback has queued the connection already; this only makes it certain
     const [conn] = serv.accept();
@@ -569,9 +576,9 @@ describe('test_socket.py timeout and listen tests, ported', () => {
     const serv = tcpServer();
     serv.settimeout(1);
     watchdog(serv);
-    const t0 = performance.now();
+    const t0 = hostNow();
     expectTimedOut(() => serv.accept());
-    const dt = (performance.now() - t0) / 1000;
+    const dt = hostNow() - t0;
     expect(dt).toBeGreaterThanOrEqual(0.9);
     expect(dt).toBeLessThan(3.5);
   });
@@ -591,9 +598,9 @@ describe('test_socket.py timeout and listen tests, ported', () => {
     s.bind([HOST, 0]);
     s.settimeout(1);
     watchdog(s);
-    const t0 = performance.now();
+    const t0 = hostNow();
     expectTimedOut(() => s.recv(1024));
-    expect((performance.now() - t0) / 1000).toBeGreaterThanOrEqual(0.9);
+    expect(hostNow() - t0).toBeGreaterThanOrEqual(0.9);
   });
 
   replayIt('testTimeoutZero (UDP): recv() with timeout 0.0 raises an OSError that is not TimeoutError', () => {

@@ -5,6 +5,7 @@ import type { Core } from '../core.js';
 import { OSError, TimeoutError, ValueError, errorFor } from '../errors.js';
 import type { socket } from '../socket.js';
 import type { RawInternals } from './internals.js';
+import { ALLOC_MAX } from '../generated/contract.js';
 import { DEFAULT_BUFFER_SIZE, UnsupportedOperation, EAGAIN, closedFile, ssizeArg, iterLines, readlinesOf, readlineOf, concat } from './base.js';
 
 /** The part of a socket SocketIO uses (socket.ts provides it). */
@@ -67,11 +68,14 @@ export class SocketIO implements RawInternals {
     if (this._timeoutOccurred) throw new OSError('cannot read from timed out object');
     const s = this._sock!, c = s._c, j = c.jsb;
     // The core takes a C int: a window of 2**31 bytes or more asks for 2**31 - 1, which
-    // no socket receive reaches anyway (CPython's ssize_t read gets the same bytes).
+    // no socket receive reaches anyway (CPython's ssize_t read gets the same bytes). Through
+    // core memory (a host without js_buffers) the window is at most one staging block
+    // (ALLOC_MAX, 1 GiB - 4 KiB), which no receive fills either.
     const n = len > 0x7fffffff ? 0x7fffffff : len;
     // A js_buffers host receives into the pool itself; any other through core memory.
-    const at = j === null ? c.area(n) : 0;
-    const r = j !== null ? c.x.sock_recv(s._h, j.lend(pool), off, n, 0, 1) : c.x.sock_recv(s._h, at, 0, n, 0, 0);
+    const staged = n > ALLOC_MAX ? ALLOC_MAX : n;
+    const at = j === null ? c.area(staged) : 0;
+    const r = j !== null ? c.x.sock_recv(s._h, j.lend(pool), off, n, 0, 1) : c.x.sock_recv(s._h, at, 0, staged, 0, 0);
     if (r > 0 && j === null) pool.set(c.u8.subarray(at, at + r), off);
     if (r >= 0) return r;
     return this._recvFailed(errorFor(r, 'recv_into', s._c));

@@ -1,13 +1,13 @@
 // Replays the socket-API fixtures (test/fixtures/README.md, "Socket-API fixtures") through
 // wasock: placeholders, saved names, masks and result shapes as the README defines them.
-import { mkdtempSync, rmSync, openSync, closeSync, readdirSync, readlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import * as w from '../../src/index.js';
 import { jsArg, hex, unhex, type Arg, type Result } from './replay.js';
-import { rethrowUnavailable } from './hosts.js';
+import { rethrowUnavailable, socketFdMark } from './hosts.js';
 import { hostCore } from '../../src/core.js';
 
 export interface ApiMask {
@@ -417,20 +417,9 @@ function runStep(scene: ApiScene, c: ApiCase, st: ApiStep, i: number): void {
   }
 }
 
-/** The socket fds this process has open (for the leak check). */
-export function openSocketFds(): Set<number> {
-  const out = new Set<number>();
-  for (const name of readdirSync('/proc/self/fd')) {
-    try {
-      if (readlinkSync(`/proc/self/fd/${name}`).startsWith('socket:')) out.add(Number(name));
-    } catch { /* the fd of readdir itself, gone by now */ }
-  }
-  return out;
-}
-
 /** Runs one case on a fresh scene; afterwards no socket fd it opened may remain. */
 export function runApiCase(c: ApiCase): void {
-  const before = openSocketFds();
+  const leaks = socketFdMark();     // this process's socket fds, or the compiled host's
   const scene = new ApiScene();
   try {
     scene.setup(c);
@@ -438,6 +427,5 @@ export function runApiCase(c: ApiCase): void {
   } finally {
     scene.close();
   }
-  const leaked = [...openSocketFds()].filter((fd) => !before.has(fd));
-  expect(leaked, `${c.id}: socket fds left open`).toEqual([]);
+  expect(leaks(), `${c.id}: socket fds left open`).toEqual([]);
 }

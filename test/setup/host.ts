@@ -5,6 +5,7 @@
 import { useHost, LinuxHost } from '../../src/index.js';
 import { CAPABILITIES, type Capability } from '../../host/types.js';
 import { EmulatedHost, emulatedCoreModule } from '../../src/emulated.js';
+import { EMULATED_ADDRESSES } from '../helpers/hosts.js';
 
 const name = process.env.WASOCK_TEST_HOST ?? 'linux';
 if (name.startsWith('linux-without:')) {
@@ -14,8 +15,13 @@ if (name.startsWith('linux-without:')) {
   useHost(new LinuxHost(linux.filter((c: Capability) => !without.has(c)), name));
 } else if (name === 'emulated' || name === 'emulated-windows') {
   // privileged: the fixtures are root's answers (scripts/optiontable.py: generated as root), so
-  // the emulated process holds CAP_NET_ADMIN / CAP_NET_RAW and runs as uid 0 here.
-  useHost(new EmulatedHost(emulatedCoreModule, { seed: 1, profile: name === 'emulated' ? 'linux' : 'windows', privileged: true }));
+  // the emulated process holds CAP_NET_ADMIN / CAP_NET_RAW and runs as uid 0 here. A second
+  // machine, "peer", stands in for the other processes some tests start on Linux (a peer that
+  // sends while this one reads: test/helpers/hosts.ts onMachine, EMULATED_ADDRESSES).
+  useHost(new EmulatedHost(emulatedCoreModule, {
+    seed: 1, profile: name === 'emulated' ? 'linux' : 'windows', privileged: true,
+    addresses: [EMULATED_ADDRESSES.local], machines: { peer: { addresses: [EMULATED_ADDRESSES.peer] } },
+  }));
 } else if (name !== 'linux') {
   throw new Error(`WASOCK_TEST_HOST: unknown host '${name}' (hosts: linux, linux-without:<capabilities>, emulated, emulated-windows)`);
 }

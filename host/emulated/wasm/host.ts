@@ -6,7 +6,7 @@
 
 import * as ops from "./kernel/ops";
 import { capBits, setCapBits } from "./kernel/caps";
-import { setFdLimit, sockOf, badFd, fdValid, fileFlagsOf, setFileFlags, cloexecOf, setCloexec, dupFd, socks, sockAt, openFds } from "./kernel/sock";
+import { setFdLimit, sockOf, badFd, fdValid, fileFlagsOf, setFileFlags, cloexecOf, setCloexec, dupFd, socks, sockAt, openFds, FD_LIMIT } from "./kernel/sock";
 import { now, advanceTo } from "./kernel/clock";
 import { runUntil, whyOp, whySock, waitFor, W_READ } from "./kernel/wait";
 import { getsockopt, setsockopt, setPrivileged } from "./kernel/opts";
@@ -18,7 +18,7 @@ import { dgLen, front } from "./kernel/dgram";
 import {
   EBADF, EINVAL, ENOTTY_, F_GETFL, F_SETFL, F_GETFD, F_SETFD, F_DUPFD, F_DUPFD_CLOEXEC, FD_CLOEXEC,
   O_RDWR, O_NONBLOCK, O_APPEND, O_ASYNC, O_DIRECT, O_NOATIME, FIONREAD, SIOCOUTQ, SIOCOUTQNSD, FIONBIO,
-  SIOCATMARK, FIOCLEX, FIONCLEX, TCP_LISTEN, SOCK_DGRAM,
+  SIOCATMARK, FIOCLEX, FIONCLEX, TCP_LISTEN, SOCK_DGRAM, AF_UNIX,
 } from "./kernel/host-defs";
 
 /** How many host calls the core has made (the policy tests count them: a denial makes none). */
@@ -61,12 +61,17 @@ export function HOST_fcntl(fd: i32, cmd: i32, arg: i32): i32 {
     case F_GETFD: return cloexecOf(fd) ? FD_CLOEXEC : 0;
     case F_SETFD: setCloexec(fd, (arg & FD_CLOEXEC) != 0); return 0;
     case F_DUPFD: case F_DUPFD_CLOEXEC:
-      if (arg < 0) return -EINVAL;
+      // f_dupfd: the arg is unsigned long; at or above RLIMIT_NOFILE it is EINVAL.
+      if (arg < 0 || arg >= FD_LIMIT) return -EINVAL;
       return dupFd(fd, cmd == F_DUPFD_CLOEXEC, arg);
   }
   return -EINVAL;
 }
-export function HOST_fcntl_ptr(fd: i32, _cmd: i32, _ptr: usize): i32 { hostCalls++; return fdValid(fd) ? -EINVAL : -EBADF; }
+/**
+ * fcntl with a buffer (Python's bytes/str arg): the kernel gets the buffer's address as its
+ * unsigned long arg, so the int commands run with that number (F_GETFD/F_GETFL ignore it).
+ */
+export function HOST_fcntl_ptr(fd: i32, cmd: i32, ptr: usize): i32 { return HOST_fcntl(fd, cmd, <i32>ptr); }
 
 /** The socket ioctls Linux answers (sock_ioctl, tcp_ioctl, udp_ioctl); others are ENOTTY. */
 export function HOST_ioctl(fd: i32, request: u32, ptr: usize): i32 {
@@ -79,14 +84,19 @@ export function HOST_ioctl(fd: i32, request: u32, ptr: usize): i32 {
       if (s.state == TCP_LISTEN) return -EINVAL;
       store<i32>(ptr, s.rq.len); return 0;
     case SIOCOUTQ: case SIOCOUTQNSD:
+      // SIOCOUTQNSD is tcp_ioctl's alone (udp_ioctl and unix_ioctl answer SIOCOUTQ).
+      if (request == SIOCOUTQNSD && (s.type == SOCK_DGRAM || s.family == AF_UNIX)) return -ENOTTY_;
+      if (s.type == SOCK_DGRAM) { store<i32>(ptr, 0); return 0; }
       if (s.state == TCP_LISTEN) return -EINVAL;
-      store<i32>(ptr, s.type == SOCK_DGRAM ? 0 : s.sq.len); return 0;
+      store<i32>(ptr, s.sq.len); return 0;
     case FIONBIO: {
       const on = load<i32>(ptr) != 0;
       setFileFlags(fd, on ? fileFlagsOf(fd) | O_NONBLOCK : fileFlagsOf(fd) & ~O_NONBLOCK);
       return 0;
     }
-    case SIOCATMARK: store<i32>(ptr, 0); return 0;
+    case SIOCATMARK:
+      if (s.type == SOCK_DGRAM && s.family != AF_UNIX) return -ENOTTY_;   // tcp_ioctl's and unix_ioctl's, not udp_ioctl's
+      store<i32>(ptr, 0); return 0;
     case FIOCLEX: setCloexec(fd, true); return 0;
     case FIONCLEX: setCloexec(fd, false); return 0;
   }
