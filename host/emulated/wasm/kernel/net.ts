@@ -343,16 +343,29 @@ export const EPHEMERAL_HI: i32 = 60999;
  * range and steps by two, odd ports for bind(0) and even ones for connect (since 4.x), then the
  * other parity. `free(port)` says whether a candidate is usable. 0 when the range is exhausted.
  */
+// connect()'s search moves on by two from where the last one stopped, as __inet_hash_connect's
+// table_perturb offset advances: consecutive connects take consecutive even ports.
+let connectCursor: i32 = -1;
+
 export function ephemeral(s: Sock, forConnect: bool): i32 {
   const span = EPHEMERAL_HI - EPHEMERAL_LO + 1;
-  let start = EPHEMERAL_LO + <i32>randBelow(<u32>span);
+  let start: i32;
+  if (forConnect) {
+    if (connectCursor < 0) connectCursor = EPHEMERAL_LO + <i32>randBelow(<u32>span);
+    start = connectCursor;
+  } else {
+    start = EPHEMERAL_LO + <i32>randBelow(<u32>span);
+  }
   for (let pass = 0; pass < 2; pass++) {
     const odd = (pass == 0) != forConnect;
     let p = start;
     if (((p & 1) == 1) != odd) p++;
     for (let k = 0; k < span; k += 2) {
       if (p > EPHEMERAL_HI) p -= span;
-      if (((p & 1) == 1) == odd && p >= EPHEMERAL_LO && !portBusy(s, p, forConnect)) return p;
+      if (((p & 1) == 1) == odd && p >= EPHEMERAL_LO && !portBusy(s, p, forConnect)) {
+        if (forConnect) connectCursor = p + 2 > EPHEMERAL_HI ? p + 2 - span : p + 2;
+        return p;
+      }
       p += 2;
     }
   }
