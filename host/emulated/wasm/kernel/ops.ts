@@ -8,7 +8,7 @@ import { now } from "./clock";
 import { current, machineOf, isLocal, portOf, setPort, ipForm, formIsAny, conflicts, ephemeral,
          addBinding, removeBinding, isCut, isCrashed, machinePid, anyFaults, machineCount, addListener, firstAddress } from "./net";
 import { optsInit, optsBound, procUid, privileged } from "./opts";
-import { waitFor, deadlineAfter, W_READ, W_WRITE, W_ACCEPT, W_CONNECT, W_DRAIN, FOREVER } from "./wait";
+import { waitFor, deadlineAfter, W_READ, W_WRITE, W_ACCEPT, W_CONNECT, W_DRAIN, W_BACKLOG, FOREVER } from "./wait";
 import * as st from "./stream";
 import * as dg from "./dgram";
 import { unixBind, unixFind, unixUnbind, unixAutobind } from "./unix";
@@ -417,11 +417,13 @@ function unixConnect(s: Sock, fd: i32, addr: usize, len: i32): i32 {
   if (s.state == TCP_LISTEN) return -EINVAL;
   if (target.state != TCP_LISTEN) return -ECONNREFUSED;
   memory.copy(s.remote, target.local, target.localLen); s.remoteLen = target.localLen;
+  const deadline = deadlineAfter(s.o.sndtimeo);
   while (!st.handshake(s, target, s.remote, s.remoteLen)) {
-    // unix_wait_for_peer: the listener's queue is full.
+    // unix_wait_for_peer: the listener's queue is full; wait for room (or its end).
     if (nonblocking(fd)) return -EAGAIN;
-    const w = waitFor(target, W_ACCEPT, deadlineAfter(s.o.sndtimeo));
+    const w = waitFor(target, W_BACKLOG, deadline);
     if (w < 0) return w;
+    if (!target.live || target.state != TCP_LISTEN) return -ECONNREFUSED;
   }
   return 0;
 }
@@ -736,7 +738,8 @@ export function revents(s: Sock): i32 {
   if (st.connectedState(s.state) || s.family == AF_UNIX && s.peer >= 0) {
     if (!s.wrShut && st.sendRoom(s) > 0) m |= POLLOUT;
     else if (s.wrShut) m |= POLLOUT;
-  } else if (s.state == TCP_CLOSE) {
+  } else if (s.state == TCP_CLOSE || s.wrShut) {
+    // tcp_poll: SEND_SHUTDOWN is POLLOUT in any state (LAST_ACK with its FIN still queued too).
     m |= POLLOUT;
   }
   return m;

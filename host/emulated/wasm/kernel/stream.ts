@@ -42,6 +42,9 @@ export function readable(s: Sock): bool {
 
 /** Room to send: the socket's own send queue below SO_SNDBUF, or an error or end to report. */
 export function writable(s: Sock): bool {
+  // A listener never polls writable (tcp_poll, unix_poll), whatever its old shutdown or error:
+  // a wait for POLLOUT on it lasts (ops.ts's poll() would otherwise spin).
+  if (s.state == TCP_LISTEN) return false;
   if (s.err != 0 || s.wrShut || s.state == TCP_CLOSE) return true;
   if (s.state == TCP_SYN_SENT) return false;
   return sendRoom(s) > 0;
