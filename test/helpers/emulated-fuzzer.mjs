@@ -42,13 +42,13 @@ function prng(seed) {
 
 /** A stream's byte k from endpoint id e is PAT[(k + e * 977) % P]; PAT2 is PAT twice (and a tail) so any run is one subarray. */
 const P = 65521, MAXSEND = 70000;
-const PAT2 = new Uint8Array(2 * P + MAXSEND);
+export const PAT2 = new Uint8Array(2 * P + MAXSEND);
 {
   let x = 0x12345678;
   for (let i = 0; i < P; i++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; PAT2[i] = x & 255; }
   for (let i = P; i < PAT2.length; i++) PAT2[i] = PAT2[i % P];
 }
-const patAt = (e, off) => (off + e * 977) % P;
+export const patAt = (e, off) => (off + e * 977) % P;
 const streamData = (e, off, n) => { const s = patAt(e, off); return PAT2.subarray(s, s + n); };
 
 export class FuzzFailure extends Error {}
@@ -83,7 +83,7 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
   const handles = [];       // open handles
   const stats = { ops: 0, errors: 0, byClass: {}, bytes: 0, datagrams: 0, checkedStreams: 0, eofChecks: 0, faults: 0, edeadlk: 0 };
   const newEp = (m, fam, type) => {
-    const ep = { id: nextEp++, m, fam, type, stream: type === SOCK_STREAM, seq: type === SOCK_SEQPACKET, handles: 0,
+    const ep = { id: nextEp, sid: nextEp++, m, fam, type, stream: type === SOCK_STREAM, seq: type === SOCK_SEQPACKET, handles: 0,
       sent: 0, recv: 0, peer: null, lossy: false, uncertain: false, rdShut: false, wrShut: false, closed: false,
       listening: false, queue: [], created: net.clock.now(), eof: false, name: null, unixName: null };
     eps.push(ep);
@@ -151,12 +151,12 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
   // ---------------------------------------------------------------- checks
   const checkStream = (h, data, peek) => {
     const ep = h.ep;
-    if (data.length === 0) return;
+    if (data.length === 0 || ep.stale) return;
     const from = ep.peer;
     if (from === null) fail(`stream ${ep.id} received ${data.length} bytes from no known peer`);
     if (ep.recv + data.length > from.sent + (from.uncertain ? MAXSEND : 0))
       fail(`stream ${ep.id} received ${ep.recv + data.length} bytes but its peer ${from.id} sent ${from.sent}`);
-    const exp = streamData(from.id, ep.recv, data.length);
+    const exp = streamData(from.sid, ep.recv, data.length);
     for (let i = 0; i < data.length; i++) {
       if (data[i] !== exp[i]) fail(`stream ${ep.id}: byte ${ep.recv + i} from ${from.id} is ${data[i]}, expected ${exp[i]} (peek=${peek})`);
     }
@@ -165,7 +165,7 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
   /** A read of 0 bytes on a stream asked for more: EOF. Every byte sent must have arrived unless the connection was reset or cut. */
   const checkEof = (h) => {
     const ep = h.ep, from = ep.peer;
-    if (ep.rdShut || from === null) return;
+    if (ep.rdShut || from === null || ep.stale) return;
     if (ep.lossy || from.lossy || from.uncertain || crossedCut(ep, from)) return;
     stats.eofChecks++;
     if (ep.recv !== from.sent) fail(`stream ${ep.id} read EOF after ${ep.recv} bytes, its peer ${from.id} sent ${from.sent} (no reset, no partition)`);
@@ -248,8 +248,11 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
   const setTimeoutRandom = (s) => { const t = pick(TIMEOUTS); note(`settimeout ${t}`); s.settimeout(t); };
 
   // ---------------------------------------------------------------- operations
+  // A crashed machine runs no program: sockets are made on machines that are up.
+  const upMachine = () => { const up = [0, 1, 2].filter((m) => !crashed[m]); return up.length ? pick(up) : -1; };
   const opCreate = () => {
-    const m = int(3);
+    const m = upMachine();
+    if (m < 0) return;
     const [fam, type] = pick(kinds);
     const V = VIEWS[m];
     note(`create m${m} fam=${fam} type=${type}`);
@@ -258,7 +261,8 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
     if (chance(0.85)) setTimeoutRandom(s);
   };
   const opPair = () => {
-    const m = int(3), type = pick([SOCK_STREAM, SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET]);
+    const m = upMachine(), type = pick([SOCK_STREAM, SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET]);
+    if (m < 0) return;
     note(`socketpair m${m} type=${type}`);
     const [a, b] = VIEWS[m].socketpair(AF_UNIX, type);
     const ea = newEp(m, AF_UNIX, type), eb = newEp(m, AF_UNIX, type);
@@ -279,17 +283,31 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
     if (b === undefined) h.s.listen(); else h.s.listen(b);
     if (h.ep.type !== SOCK_DGRAM) { h.ep.listening = true; recordName(h); }
   };
-  const afterConnect = (h, ok) => {
+  /** A stream socket starts another connection (a TCP socket may connect again after a failed or reset one): new counters, the old peer keeps a frozen copy. */
+  const renew = (ep) => {
+    if (ep.peer !== null && ep.peer !== ep && ep.peer.peer === ep) ep.peer.peer = { ...ep, lossy: true };
+    if (ep.peer !== null || ep.sent > 0 || ep.recv > 0 || ep.uncertain || ep.lossy) {
+      // What the old connection left unread (a reset keeps the receive queue, as tcp_reset
+      // does) may still be read on the new one: this end's reads are no longer checked.
+      ep.stale = true;
+      ep.sid = nextEp++; ep.peer = null; ep.sent = 0; ep.recv = 0; ep.uncertain = false; ep.lossy = false; ep.eof = false;
+    }
+  };
+  const afterConnect = (h, ok, t) => {
     const ep = h.ep;
     if (ep.type !== SOCK_STREAM) { recordName(h); return; }
-    let name = null, peerName = null;
+    ep.listening = false;
+    // A connect in progress reports its own outcome later: the same connection.
+    if (!ep.inProgress) renew(ep);
+    ep.inProgress = !ok;
+    if (ok && ep.peer !== null) return;
+    let name = null;
     try { name = h.s.getsockname(); } catch (e) { expected(e, 'getsockname'); }
     if (ep.fam === AF_UNIX) return;
     if (name === null) return;
-    if (ok) {
-      try { peerName = h.s.getpeername(); } catch (e) { expected(e, 'getpeername'); }
-      if (peerName !== null && norm(peerName) === norm(name) && ep.peer === null) { ep.peer = ep; return; }
-    }
+    // Connecting to its own name is a simultaneous open: the socket is its own peer.
+    const self = norm(t) === norm(name) || ep.target === ep.m && (t[0] === '0.0.0.0' || t[0] === '::') && String(t[1]) === String(name[1]);
+    if (self && ep.peer === null) { ep.peer = ep; return; }
     ep.name = name;
     ep.pendingKey = `${ep.target}|${norm(name)}`;
     pending.set(ep.pendingKey, ep);
@@ -313,15 +331,16 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
       if (how === 1) r = h.s.connect_ex(t); else h.s.connect(t);
     } catch (e) {
       const errno = expected(e, 'connect');
-      if (errno === 115 || errno === 114 || e instanceof X.TimeoutError) afterConnect(h, false);
+      if (errno === 115 || errno === 114 || e instanceof X.TimeoutError) afterConnect(h, false, t);
+      else if (errno !== 106) ep.inProgress = false;
       if (how === 2) setTimeoutRandom(h.s);
       return;
     }
     if (how === 2) setTimeoutRandom(h.s);
     if (r === 0 || r === 115 || r === 114 || r === 11) {
       if (ep.fam === AF_UNIX && ep.type !== SOCK_DGRAM && r === 0) unixQueue(h, t);
-      afterConnect(h, r === 0);
-    } else if (r === 104 || r === 111 || r === 110 || r === 32) ep.lossy = true;
+      afterConnect(h, r === 0, t);
+    } else { if (r !== 106) ep.inProgress = false; if (r === 104 || r === 111 || r === 110 || r === 32) ep.lossy = true; }
   };
   const opAccept = (h) => {
     note(`accept h${h.id}/e${h.ep.id}`);
@@ -354,7 +373,7 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
       return;
     }
     if (ep.uncertain) return;
-    const data = streamData(ep.id, ep.sent, n);
+    const data = streamData(ep.sid, ep.sent, n);
     note(`${all ? 'sendall' : 'send'} h${h.id}/e${ep.id} ${n}@${ep.sent} flags=${flags}`);
     if (all) {
       try { h.s.sendall(data, flags); }
@@ -374,7 +393,7 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
       // sendto on a stream: TCP ignores the address, unix streams refuse it.
       if (ep.uncertain || ep.seq) { note(`sendto stream h${h.id}`); h.s.sendto(new Uint8Array(4), t ?? ['127.0.0.1', 1]); return; }
       const m = Math.min(n, 5000);
-      const data = streamData(ep.id, ep.sent, m);
+      const data = streamData(ep.sid, ep.sent, m);
       note(`sendto stream h${h.id}/e${ep.id} ${m}@${ep.sent} ${JSON.stringify(t)}`);
       const r = t === null ? h.s.send(data) : h.s.sendto(data, t);
       ep.sent += r;
@@ -422,7 +441,7 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
     h.s.shutdown(how);
     if (how === SHUT_RD || how === SHUT_RDWR) h.ep.rdShut = true;
     if (how === SHUT_WR || how === SHUT_RDWR) h.ep.wrShut = true;
-    if (h.ep.listening && how !== SHUT_WR) { for (const c of h.ep.queue) c.lossy = true; h.ep.queue.length = 0; }
+    if (h.ep.listening && how !== SHUT_WR) { for (const c of h.ep.queue) c.lossy = true; h.ep.queue.length = 0; h.ep.listening = false; }
   };
   const INTS = [0, 1, 1, 2, 3, 7, 255, 1024, 4096, 65536, 1 << 20, 0x7fffffff, -1, -2147483648];
   const opSetsockopt = (h) => {
@@ -465,7 +484,7 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
   };
   const checkFionread = (h, n) => {
     const ep = h.ep;
-    if (ep.type !== SOCK_STREAM || ep.listening || ep.peer === null || ep.peer.uncertain) return;
+    if (ep.type !== SOCK_STREAM || ep.listening || ep.peer === null || ep.peer.uncertain || ep.stale) return;
     if (n > ep.peer.sent - ep.recv) fail(`FIONREAD on e${ep.id} says ${n} bytes, but only ${ep.peer.sent - ep.recv} are unread`);
   };
   const opNames = (h) => {
@@ -508,7 +527,7 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
       const m = int(3);
       note(`crash ${NAMES[m]}`);
       crashed[m] = true;
-      net.faults.crash(NAMES[m], chance(0.2) ? { at: now + rnd() * 3 } : undefined);
+      net.faults.crash(NAMES[m]);
       // Its connections are reset (the peers hear of it); its sockets are dead.
       for (const e of eps) if (!e.closed && e.m === m) { e.lossy = true; if (e.peer) e.peer.lossy = true; }
       for (const e of eps) if (!e.closed && e.peer && e.peer.m === m) e.lossy = true;
@@ -594,7 +613,7 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
       checkStream(h, d, false);
     }
     const from = ep.peer;
-    if (err || ep.rdShut || ep.lossy || from.lossy || from.uncertain || crossedCut(ep, from)) continue;
+    if (err || ep.stale || ep.rdShut || ep.lossy || from.lossy || from.uncertain || crossedCut(ep, from)) continue;
     if (ep.eof && !eof) continue;     // an EOF already read: what came after was reported then
     stats.checkedStreams++;
     if (ep.recv !== from.sent) fail(`drained stream e${ep.id} (${eof ? 'EOF' : 'timeout'}) has ${ep.recv} bytes of the ${from.sent} its peer e${from.id} sent (no reset, no partition)`);

@@ -308,7 +308,7 @@ function trySyn(c: Sock): i32 {
   if (l === null) {
     // Connecting to its own name is TCP's simultaneous open: it connects to itself.
     if (m == c.machine && c.localLen == c.remoteLen && portOf(c.local) == portOf(c.remote) && sameIp(c.local, c.remote)) {
-      c.peer = c.id; c.state = TCP_ESTABLISHED; c.lastSeen = now;
+      c.peer = c.id; c.state = TCP_ESTABLISHED; c.lastSeen = now; c.wasConnected = true;
       return 1;
     }
     return -ECONNREFUSED;
@@ -338,9 +338,13 @@ export function connect(fd: i32, addr: usize, len: i32): i32 {
     const e = s.err; s.err = 0;
     return e != 0 ? -e : -ECONNABORTED;
   }
-  if (s.state != TCP_CLOSE) return -EISCONN;
+  // inet_stream_connect: a socket that was connected stays SS_CONNECTED after its connection
+  // ended (reset, timeout): EISCONN. One whose connect failed was disconnected (tcp_disconnect:
+  // queues purged, sk_shutdown 0) and starts afresh.
+  if (s.state != TCP_CLOSE || s.wasConnected) return -EISCONN;
   const m = machineOf(addr, s.machine);
   if (m < 0) return -ENETUNREACH;
+  s.rq.clear(); s.sq.clear(); s.rdShut = false; s.wrShut = false; s.finIn = false; s.reset = false; s.finPending = false; s.peerRdShut = false;
   memory.fill(s.remote, 0, ADDR_MAX);
   memory.copy(s.remote, addr, addrLenFor(s.family));
   if (s.family == AF_INET) memory.fill(s.remote + 8, 0, 8);
@@ -382,6 +386,9 @@ function disconnect(s: Sock): i32 {
     st.resetConnection(s);
   }
   s.state = TCP_CLOSE; s.remoteLen = 0;
+  // tcp_disconnect: queues purged, sk_shutdown 0, SS_UNCONNECTED (connect() may start again).
+  s.rq.clear(); s.sq.clear(); s.rdShut = false; s.wrShut = false; s.finIn = false; s.reset = false; s.finPending = false;
+  s.wasConnected = false;
   return 0;
 }
 
@@ -730,10 +737,11 @@ export function revents(s: Sock): i32 {
     return m;
   }
   if (s.state == TCP_LISTEN) return s.acceptqLen() > 0 ? POLLIN : 0;
-  if (s.state == TCP_SYN_SENT) return m;
-  if (s.dqLen() > 0) m |= POLLIN;
+  // tcp_poll: HUP and RCV_SHUTDOWN count in any state, SYN_SENT too (else a wait that readable() ends spins).
   if ((s.rdShut && s.wrShut) || s.state == TCP_CLOSE) m |= POLLHUP;
   if (s.finIn || s.rdShut) m |= POLLIN | POLLRDHUP;
+  if (s.state == TCP_SYN_SENT) return m;
+  if (s.dqLen() > 0) m |= POLLIN;
   if (s.rq.len > 0) m |= POLLIN;
   if (st.connectedState(s.state) || s.family == AF_UNIX && s.peer >= 0) {
     if (!s.wrShut && st.sendRoom(s) > 0) m |= POLLOUT;

@@ -58,6 +58,8 @@ export class Sock {
   listener: i32 = -1;
   /** A non-blocking connect whose outcome is not yet reported (EALREADY / poll). */
   connecting: bool = false;
+  /** A TCP connection was established on it (SS_CONNECTED): connect() again is EISCONN, even after it ended. */
+  wasConnected: bool = false;
   /** How many open files refer to it (close with the last one). */
   files: i32 = 0;
   /** Options, stored as Linux stores them (opts.ts). */
@@ -93,7 +95,7 @@ export class Sock {
     this.dq.length = 0; this.dqHead = 0; this.dqBytes = 0;
     this.rdShut = false; this.wrShut = false; this.peerRdShut = false; this.finPending = false; this.kaAt = -1; this.finIn = false; this.err = 0; this.reset = false;
     this.backlog = 0; this.acceptq.length = 0; this.aqHead = 0; this.listener = -1;
-    this.connecting = false; this.files = 0;
+    this.connecting = false; this.wasConnected = false; this.files = 0;
     this.bytesSent = 0; this.bytesRecv = 0; this.segsOut = 0; this.segsIn = 0; this.lastSeen = 0; this.probes = 0;
   }
 

@@ -102,6 +102,7 @@ export function handshake(c: Sock, l: Sock, dest: usize, destLen: i32): bool {
   a.listener = l.id;
   a.peer = c.id; c.peer = a.id;
   c.state = TCP_ESTABLISHED;
+  a.wasConnected = true; c.wasConnected = true;
   c.connecting = c.connecting;   // a non-blocking connect reports through poll and SO_ERROR
   a.lastSeen = now; c.lastSeen = now;
   // As tcp_info counts them: the client sent SYN and ACK and got the SYN-ACK; the accepted
