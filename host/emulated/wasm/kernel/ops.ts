@@ -597,8 +597,11 @@ function streamSend(s: Sock, fd: i32, buf: usize, len: i32, flags: i32): i32 {
         const b = dg.makeDatagram(buf, len, s.local, 0);
         dg.enqueue(p, b);
         s.bytesSent += <u64>len;
+        s.blockedOn = -1;
         return len;
       }
+      // Until the record fits, the socket does not poll writable (else a timeout spins).
+      dg.blockOn(s, p, len);
       if (nb) return -EAGAIN;
       const w = waitFor(s, W_WRITE, deadline);
       if (w < 0) return w;
@@ -671,8 +674,7 @@ function dgramSend(s: Sock, buf: usize, len: i32, addr: usize, alen: i32, nb: bo
 
 function setSourceOnly(s: Sock, dest: usize): void { setSource(s, dest); }
 
-/** net.unix.max_dgram_qlen: a unix datagram queue is full past this many (unix_recvq_full). */
-const MAX_DGRAM_QLEN: i32 = 10;
+const MAX_DGRAM_QLEN = dg.MAX_DGRAM_QLEN;
 
 function unixDgramSend(s: Sock, buf: usize, len: i32, addr: usize, alen: i32, nb: bool): i32 {
   let t: i32;
@@ -696,7 +698,7 @@ function unixDgramSend(s: Sock, buf: usize, len: i32, addr: usize, alen: i32, nb
   // A full queue makes the sender wait (or EAGAIN), as unix_dgram_sendmsg does.
   const deadline = deadlineAfter(s.o.sndtimeo);
   while (r.dqLen() > MAX_DGRAM_QLEN) {
-    if (nb) return -EAGAIN;
+    if (nb) { dg.blockOn(s, r, -1); return -EAGAIN; }
     const w = waitFor(r, W_DRAIN, deadline);
     if (w < 0) return w;
     if (!r.live) return -ECONNREFUSED;
@@ -706,6 +708,7 @@ function unixDgramSend(s: Sock, buf: usize, len: i32, addr: usize, alen: i32, nb
   if (nameLen == 0) { store<u16>(dg.dgFrom(b), <u16>AF_UNIX); store<i32>(b + 4, 0); }
   dg.enqueue(r, b);
   s.bytesSent += <u64>len;
+  s.blockedOn = -1;
   return len;
 }
 
@@ -733,7 +736,7 @@ export function revents(s: Sock): i32 {
   if (s.type == SOCK_DGRAM) {
     if (s.dqLen() > 0 || s.rdShut) m |= POLLIN;
     if (s.rdShut && s.wrShut) m |= POLLHUP;
-    m |= POLLOUT;
+    if (dg.roomAtReceiver(s)) m |= POLLOUT;
     return m;
   }
   if (s.state == TCP_LISTEN) return s.acceptqLen() > 0 ? POLLIN : 0;
@@ -744,7 +747,7 @@ export function revents(s: Sock): i32 {
   if (s.dqLen() > 0) m |= POLLIN;
   if (s.rq.len > 0) m |= POLLIN;
   if (st.connectedState(s.state) || s.family == AF_UNIX && s.peer >= 0) {
-    if (!s.wrShut && st.sendRoom(s) > 0) m |= POLLOUT;
+    if (!s.wrShut && st.sendRoom(s) > 0 && dg.roomAtReceiver(s)) m |= POLLOUT;
     else if (s.wrShut) m |= POLLOUT;
   } else if (s.state == TCP_CLOSE || s.wrShut) {
     // tcp_poll: SEND_SHUTDOWN is POLLOUT in any state (LAST_ACK with its FIN still queued too).

@@ -10,7 +10,7 @@ import { now, nextAt, popNext, advanceTo, firedKind, firedSock, firedGen, firedA
 import { Sock, sockAt } from "./sock";
 import { EAGAIN, EDEADLK, TCP_LISTEN } from "./defs";
 import { onSynRetry, onTimeWait, onKeepalive, onDeliver, onRetransmit, readable, writable, acceptable, connectDone } from "./stream";
-import { onDatagram, dgramReadable } from "./dgram";
+import { onDatagram, dgramReadable, roomAtReceiver } from "./dgram";
 import { onFault } from "./faults";
 import { twExpire } from "./net";
 
@@ -29,7 +29,7 @@ export const FOREVER: i64 = i64.MAX_VALUE;
 function ready(s: Sock, what: i32): bool {
   switch (what) {
     case W_READ: return s.type == 2 ? dgramReadable(s) : readable(s);
-    case W_WRITE: return s.type == 2 ? true : writable(s);
+    case W_WRITE: return s.type == 2 ? roomAtReceiver(s) : writable(s) && roomAtReceiver(s);
     case W_ACCEPT: return acceptable(s);
     case W_DRAIN: return s.dqLen() <= 10 || !s.live;
     case W_BACKLOG: return s.state != TCP_LISTEN || !s.live || s.acceptqLen() <= s.backlog;
