@@ -52,6 +52,7 @@ const WAITS = [
   'no other party in the emulated network can connect to this listener',
   'no other party in the emulated network can complete this connection',
   'no other party in the emulated network can read from the receiving socket to make room',
+  'no other party in the emulated network can accept from this listener to make room',
 ];
 
 export class EmulatedHost implements CompiledHost {

@@ -13,6 +13,23 @@ import { TCP_ESTABLISHED } from "./defs";
 const HDR: usize = 8 + <usize>ADDR_MAX;
 /** What a queued datagram costs against SO_RCVBUF besides its payload (an skb's truesize overhead). */
 export const DGRAM_OVERHEAD: i32 = 768;
+/** net.unix.max_dgram_qlen: a unix datagram queue is full past this many (unix_recvq_full). */
+export const MAX_DGRAM_QLEN: i32 = 10;
+
+/** A unix datagram (need -1) or record (need: its bytes) found r's queue full. */
+export function blockOn(s: Sock, r: Sock, need: i32): void { s.blockedOn = r.id; s.blockedGen = r.gen; s.blockedNeed = need; }
+
+/**
+ * Whether the receiver that last refused s has room again (or is gone). poll's POLLOUT and
+ * waits for writing use it: a sender told EAGAIN is not polled writable while the queue is
+ * still full (unix_dgram_poll), so a send with a timeout waits in virtual time, not in a spin.
+ */
+export function roomAtReceiver(s: Sock): bool {
+  if (s.blockedOn < 0) return true;
+  const r = sockAt(s.blockedOn);
+  if (!r.live || r.gen != s.blockedGen || r.dqLen() == 0) return true;
+  return s.blockedNeed < 0 ? r.dqLen() <= MAX_DGRAM_QLEN : r.dqBytes + s.blockedNeed + DGRAM_OVERHEAD <= r.o.rcvbuf;
+}
 
 export function dgramReadable(s: Sock): bool { return s.dqLen() > 0 || s.err != 0 || s.rdShut; }
 

@@ -8,7 +8,7 @@ import { now } from "./clock";
 import { current, machineOf, isLocal, portOf, setPort, ipForm, formIsAny, conflicts, ephemeral,
          addBinding, removeBinding, isCut, isCrashed, machinePid, anyFaults, machineCount, addListener, firstAddress } from "./net";
 import { optsInit, optsBound, procUid, privileged } from "./opts";
-import { waitFor, deadlineAfter, W_READ, W_WRITE, W_ACCEPT, W_CONNECT, W_DRAIN, FOREVER } from "./wait";
+import { waitFor, deadlineAfter, W_READ, W_WRITE, W_ACCEPT, W_CONNECT, W_DRAIN, W_BACKLOG, FOREVER } from "./wait";
 import * as st from "./stream";
 import * as dg from "./dgram";
 import { unixBind, unixFind, unixUnbind, unixAutobind } from "./unix";
@@ -308,7 +308,7 @@ function trySyn(c: Sock): i32 {
   if (l === null) {
     // Connecting to its own name is TCP's simultaneous open: it connects to itself.
     if (m == c.machine && c.localLen == c.remoteLen && portOf(c.local) == portOf(c.remote) && sameIp(c.local, c.remote)) {
-      c.peer = c.id; c.state = TCP_ESTABLISHED; c.lastSeen = now;
+      c.peer = c.id; c.state = TCP_ESTABLISHED; c.lastSeen = now; c.wasConnected = true;
       return 1;
     }
     return -ECONNREFUSED;
@@ -338,9 +338,13 @@ export function connect(fd: i32, addr: usize, len: i32): i32 {
     const e = s.err; s.err = 0;
     return e != 0 ? -e : -ECONNABORTED;
   }
-  if (s.state != TCP_CLOSE) return -EISCONN;
+  // inet_stream_connect: a socket that was connected stays SS_CONNECTED after its connection
+  // ended (reset, timeout): EISCONN. One whose connect failed was disconnected (tcp_disconnect:
+  // queues purged, sk_shutdown 0) and starts afresh.
+  if (s.state != TCP_CLOSE || s.wasConnected) return -EISCONN;
   const m = machineOf(addr, s.machine);
   if (m < 0) return -ENETUNREACH;
+  s.rq.clear(); s.sq.clear(); s.rdShut = false; s.wrShut = false; s.finIn = false; s.reset = false; s.finPending = false; s.peerRdShut = false;
   memory.fill(s.remote, 0, ADDR_MAX);
   memory.copy(s.remote, addr, addrLenFor(s.family));
   if (s.family == AF_INET) memory.fill(s.remote + 8, 0, 8);
@@ -382,6 +386,9 @@ function disconnect(s: Sock): i32 {
     st.resetConnection(s);
   }
   s.state = TCP_CLOSE; s.remoteLen = 0;
+  // tcp_disconnect: queues purged, sk_shutdown 0, SS_UNCONNECTED (connect() may start again).
+  s.rq.clear(); s.sq.clear(); s.rdShut = false; s.wrShut = false; s.finIn = false; s.reset = false; s.finPending = false;
+  s.wasConnected = false;
   return 0;
 }
 
@@ -417,11 +424,13 @@ function unixConnect(s: Sock, fd: i32, addr: usize, len: i32): i32 {
   if (s.state == TCP_LISTEN) return -EINVAL;
   if (target.state != TCP_LISTEN) return -ECONNREFUSED;
   memory.copy(s.remote, target.local, target.localLen); s.remoteLen = target.localLen;
+  const deadline = deadlineAfter(s.o.sndtimeo);
   while (!st.handshake(s, target, s.remote, s.remoteLen)) {
-    // unix_wait_for_peer: the listener's queue is full.
+    // unix_wait_for_peer: the listener's queue is full; wait for room (or its end).
     if (nonblocking(fd)) return -EAGAIN;
-    const w = waitFor(target, W_ACCEPT, deadlineAfter(s.o.sndtimeo));
+    const w = waitFor(target, W_BACKLOG, deadline);
     if (w < 0) return w;
+    if (!target.live || target.state != TCP_LISTEN) return -ECONNREFUSED;
   }
   return 0;
 }
@@ -444,6 +453,12 @@ export function shutdown(fd: i32, how: i32): i32 {
   }
   // unix_shutdown takes any state; TCP needs a connection (inet_shutdown).
   if (s.family != AF_UNIX && !st.connectedState(s.state) && s.state != TCP_SYN_SENT) return -ENOTCONN;
+  if (s.family != AF_UNIX && s.state == TCP_SYN_SENT) {
+    // inet_shutdown: a connect in progress is abandoned (tcp_disconnect), no shutdown flag kept.
+    s.state = TCP_CLOSE; s.connecting = false; s.err = 0; s.remoteLen = 0;
+    st.unbindIfAuto(s);
+    return 0;
+  }
   if (how != SHUT_WR) { s.rdShut = true; if (s.family == AF_UNIX && s.peer >= 0) sockAt(s.peer).wrShutByPeer(); }
   if (how != SHUT_RD) {
     if (s.family == AF_UNIX) { s.wrShut = true; if (s.peer >= 0) sockAt(s.peer).finIn = true; }
@@ -588,8 +603,11 @@ function streamSend(s: Sock, fd: i32, buf: usize, len: i32, flags: i32): i32 {
         const b = dg.makeDatagram(buf, len, s.local, 0);
         dg.enqueue(p, b);
         s.bytesSent += <u64>len;
+        s.blockedOn = -1;
         return len;
       }
+      // Until the record fits, the socket does not poll writable (else a timeout spins).
+      dg.blockOn(s, p, len);
       if (nb) return -EAGAIN;
       const w = waitFor(s, W_WRITE, deadline);
       if (w < 0) return w;
@@ -662,8 +680,7 @@ function dgramSend(s: Sock, buf: usize, len: i32, addr: usize, alen: i32, nb: bo
 
 function setSourceOnly(s: Sock, dest: usize): void { setSource(s, dest); }
 
-/** net.unix.max_dgram_qlen: a unix datagram queue is full past this many (unix_recvq_full). */
-const MAX_DGRAM_QLEN: i32 = 10;
+const MAX_DGRAM_QLEN = dg.MAX_DGRAM_QLEN;
 
 function unixDgramSend(s: Sock, buf: usize, len: i32, addr: usize, alen: i32, nb: bool): i32 {
   let t: i32;
@@ -687,7 +704,7 @@ function unixDgramSend(s: Sock, buf: usize, len: i32, addr: usize, alen: i32, nb
   // A full queue makes the sender wait (or EAGAIN), as unix_dgram_sendmsg does.
   const deadline = deadlineAfter(s.o.sndtimeo);
   while (r.dqLen() > MAX_DGRAM_QLEN) {
-    if (nb) return -EAGAIN;
+    if (nb) { dg.blockOn(s, r, -1); return -EAGAIN; }
     const w = waitFor(r, W_DRAIN, deadline);
     if (w < 0) return w;
     if (!r.live) return -ECONNREFUSED;
@@ -697,6 +714,7 @@ function unixDgramSend(s: Sock, buf: usize, len: i32, addr: usize, alen: i32, nb
   if (nameLen == 0) { store<u16>(dg.dgFrom(b), <u16>AF_UNIX); store<i32>(b + 4, 0); }
   dg.enqueue(r, b);
   s.bytesSent += <u64>len;
+  s.blockedOn = -1;
   return len;
 }
 
@@ -724,19 +742,21 @@ export function revents(s: Sock): i32 {
   if (s.type == SOCK_DGRAM) {
     if (s.dqLen() > 0 || s.rdShut) m |= POLLIN;
     if (s.rdShut && s.wrShut) m |= POLLHUP;
-    m |= POLLOUT;
+    if (dg.roomAtReceiver(s)) m |= POLLOUT;
     return m;
   }
   if (s.state == TCP_LISTEN) return s.acceptqLen() > 0 ? POLLIN : 0;
-  if (s.state == TCP_SYN_SENT) return m;
-  if (s.dqLen() > 0) m |= POLLIN;
+  // tcp_poll: HUP and RCV_SHUTDOWN count in any state, SYN_SENT too (else a wait that readable() ends spins).
   if ((s.rdShut && s.wrShut) || s.state == TCP_CLOSE) m |= POLLHUP;
   if (s.finIn || s.rdShut) m |= POLLIN | POLLRDHUP;
+  if (s.state == TCP_SYN_SENT) return m;
+  if (s.dqLen() > 0) m |= POLLIN;
   if (s.rq.len > 0) m |= POLLIN;
   if (st.connectedState(s.state) || s.family == AF_UNIX && s.peer >= 0) {
-    if (!s.wrShut && st.sendRoom(s) > 0) m |= POLLOUT;
+    if (!s.wrShut && st.sendRoom(s) > 0 && dg.roomAtReceiver(s)) m |= POLLOUT;
     else if (s.wrShut) m |= POLLOUT;
-  } else if (s.state == TCP_CLOSE) {
+  } else if (s.state == TCP_CLOSE || s.wrShut) {
+    // tcp_poll: SEND_SHUTDOWN is POLLOUT in any state (LAST_ACK with its FIN still queued too).
     m |= POLLOUT;
   }
   return m;

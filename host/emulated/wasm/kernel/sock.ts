@@ -58,6 +58,12 @@ export class Sock {
   listener: i32 = -1;
   /** A non-blocking connect whose outcome is not yet reported (EALREADY / poll). */
   connecting: bool = false;
+  /** A TCP connection was established on it (SS_CONNECTED): connect() again is EISCONN, even after it ended. */
+  wasConnected: bool = false;
+  /** AF_UNIX datagrams and records: the receiver whose full queue made the last send fail or wait (id, gen, bytes needed or -1), else -1. */
+  blockedOn: i32 = -1;
+  blockedGen: i32 = 0;
+  blockedNeed: i32 = 0;
   /** How many open files refer to it (close with the last one). */
   files: i32 = 0;
   /** Options, stored as Linux stores them (opts.ts). */
@@ -98,7 +104,7 @@ export class Sock {
     this.dq.length = 0; this.dqHead = 0; this.dqBytes = 0;
     this.rdShut = false; this.wrShut = false; this.peerRdShut = false; this.finPending = false; this.kaAt = -1; this.winKaIdle = 0; this.winKaIntvl = 0; this.finUntil = 0; this.finIn = false; this.err = 0; this.reset = false;
     this.backlog = 0; this.acceptq.length = 0; this.aqHead = 0; this.listener = -1;
-    this.connecting = false; this.files = 0;
+    this.connecting = false; this.wasConnected = false; this.blockedOn = -1; this.files = 0;
     this.bytesSent = 0; this.bytesRecv = 0; this.segsOut = 0; this.segsIn = 0; this.lastSeen = 0; this.probes = 0;
   }
 

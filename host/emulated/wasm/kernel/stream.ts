@@ -42,6 +42,9 @@ export function readable(s: Sock): bool {
 
 /** Room to send: the socket's own send queue below SO_SNDBUF, or an error or end to report. */
 export function writable(s: Sock): bool {
+  // A listener never polls writable (tcp_poll, unix_poll), whatever its old shutdown or error:
+  // a wait for POLLOUT on it lasts (ops.ts's poll() would otherwise spin).
+  if (s.state == TCP_LISTEN) return false;
   if (s.err != 0 || s.wrShut || s.state == TCP_CLOSE) return true;
   if (s.state == TCP_SYN_SENT) return false;
   return sendRoom(s) > 0;
@@ -99,6 +102,7 @@ export function handshake(c: Sock, l: Sock, dest: usize, destLen: i32): bool {
   a.listener = l.id;
   a.peer = c.id; c.peer = a.id;
   c.state = TCP_ESTABLISHED;
+  a.wasConnected = true; c.wasConnected = true;
   c.connecting = c.connecting;   // a non-blocking connect reports through poll and SO_ERROR
   a.lastSeen = now; c.lastSeen = now;
   // As tcp_info counts them: the client sent SYN and ACK and got the SYN-ACK; the accepted

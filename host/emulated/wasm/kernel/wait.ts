@@ -8,15 +8,17 @@
 import { now, nextAt, popNext, advanceTo, firedKind, firedSock, firedGen, firedArg,
          EV_SYN_RETRY, EV_TIME_WAIT, EV_KEEPALIVE, EV_DELIVER, EV_DATAGRAM, EV_FAULT, EV_RETRANSMIT, EV_TW_END } from "./clock";
 import { Sock, sockAt } from "./sock";
-import { EAGAIN, EDEADLK } from "./defs";
+import { EAGAIN, EDEADLK, TCP_LISTEN } from "./defs";
 import { onSynRetry, onTimeWait, onKeepalive, onDeliver, onRetransmit, readable, writable, acceptable, connectDone } from "./stream";
-import { onDatagram, dgramReadable } from "./dgram";
+import { onDatagram, dgramReadable, roomAtReceiver } from "./dgram";
 import { onFault } from "./faults";
 import { twExpire } from "./net";
 
 export const W_READ: i32 = 0, W_WRITE: i32 = 1, W_ACCEPT: i32 = 2, W_CONNECT: i32 = 3;
 /** A unix datagram receiver's queue has room again. */
 export const W_DRAIN: i32 = 4;
+/** A unix stream listener's accept queue has room again (unix_wait_for_peer). */
+export const W_BACKLOG: i32 = 5;
 
 /** Why the last call failed with EDEADLK: the operation's code (W_*) and the socket id. */
 export let whyOp: i32 = -1;
@@ -27,9 +29,10 @@ export const FOREVER: i64 = i64.MAX_VALUE;
 function ready(s: Sock, what: i32): bool {
   switch (what) {
     case W_READ: return s.type == 2 ? dgramReadable(s) : readable(s);
-    case W_WRITE: return s.type == 2 ? true : writable(s);
+    case W_WRITE: return s.type == 2 ? roomAtReceiver(s) : writable(s) && roomAtReceiver(s);
     case W_ACCEPT: return acceptable(s);
     case W_DRAIN: return s.dqLen() <= 10 || !s.live;
+    case W_BACKLOG: return s.state != TCP_LISTEN || !s.live || s.acceptqLen() <= s.backlog;
   }
   return connectDone(s);
 }
