@@ -151,8 +151,9 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
   // ---------------------------------------------------------------- checks
   const checkStream = (h, data, peek) => {
     const ep = h.ep;
-    if (data.length === 0 || ep.stale) return;
+    if (data.length === 0 || ep.stale || ep.dead) return;
     const from = ep.peer;
+    if (from !== null && from.dead) return;
     if (from === null) {
       // A TCP connection accepted before the model knew its client (none is left unknown on purpose).
       if (ep.fam !== AF_UNIX) fail(`stream ${ep.id} received ${data.length} bytes from no known peer`);
@@ -169,7 +170,7 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
   /** A read of 0 bytes on a stream asked for more: EOF. Every byte sent must have arrived unless the connection was reset or cut. */
   const checkEof = (h) => {
     const ep = h.ep, from = ep.peer;
-    if (ep.rdShut || from === null || ep.stale) return;
+    if (ep.rdShut || from === null || ep.stale || ep.dead || from.dead) return;
     if (ep.lossy || from.lossy || from.uncertain || crossedCut(ep, from)) return;
     stats.eofChecks++;
     if (ep.recv !== from.sent) fail(`stream ${ep.id} read EOF after ${ep.recv} bytes, its peer ${from.id} sent ${from.sent} (no reset, no partition)`);
@@ -357,6 +358,8 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
     note(`accept h${h.id}/e${h.ep.id}`);
     const [s, addr] = h.s.accept();
     const ep = newEp(h.ep.m, h.ep.fam, h.ep.type);
+    // A dead listener (its machine crashed) may listen again: what it accepts is dead too.
+    ep.dead = h.ep.dead || crashed[ep.m];
     const a = newHandle(s, ep);
     if (ep.fam === AF_UNIX) {
       const c = h.ep.queue.shift();
@@ -497,7 +500,7 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
   };
   const checkFionread = (h, n) => {
     const ep = h.ep;
-    if (ep.type !== SOCK_STREAM || ep.listening || ep.peer === null || ep.peer.uncertain || ep.stale) return;
+    if (ep.type !== SOCK_STREAM || ep.listening || ep.peer === null || ep.peer.uncertain || ep.stale || ep.dead || ep.peer.dead) return;
     if (n > ep.peer.sent - ep.recv) fail(`FIONREAD on e${ep.id} says ${n} bytes, but only ${ep.peer.sent - ep.recv} are unread`);
   };
   const opNames = (h) => {
@@ -542,7 +545,9 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
       crashed[m] = true;
       net.faults.crash(NAMES[m]);
       // Its connections are reset (the peers hear of it); its sockets are dead.
-      for (const e of eps) if (!e.closed && e.m === m) { e.lossy = true; e.listening = false; e.queue.length = 0; if (e.peer) e.peer.lossy = true; }
+      // Its sockets are dead for good; the kernel still lets them connect again (a unix name of
+      // another machine, a restart later), but bytes from or to them are not followed.
+      for (const e of eps) if (!e.closed && e.m === m) { e.lossy = true; e.dead = true; e.listening = false; e.queue.length = 0; if (e.peer) e.peer.lossy = true; }
       for (const e of eps) if (!e.closed && e.peer && e.peer.m === m) e.lossy = true;
     } else if (k === 9) {
       const m = int(3);
@@ -585,7 +590,8 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
     else open = open.filter((h) => h.open);
     const r = rnd();
     try {
-      if (open.length === 0 || r < 0.04) { if (open.length < 48) opCreate(); else closeHandle(pick(open)); }
+      if (crashed.every(Boolean)) { const m = int(3); note(`restart ${NAMES[m]}`); crashed[m] = false; net.faults.restart(NAMES[m]); }
+      else if (open.length === 0 || r < 0.04) { if (open.length < 48) opCreate(); else closeHandle(pick(open)); }
       else if (r < 0.055) opPair();
       else if (r < 0.07) opFault();
       else if (r < 0.072) opUnlink();
@@ -626,7 +632,7 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
       checkStream(h, d, false);
     }
     const from = ep.peer;
-    if (err || ep.stale || ep.rdShut || ep.lossy || from.lossy || from.uncertain || crossedCut(ep, from)) continue;
+    if (err || ep.stale || ep.dead || from.dead || ep.rdShut || ep.lossy || from.lossy || from.uncertain || crossedCut(ep, from)) continue;
     if (ep.eof && !eof) continue;     // an EOF already read: what came after was reported then
     stats.checkedStreams++;
     if (ep.recv !== from.sent) fail(`drained stream e${ep.id} (${eof ? 'EOF' : 'timeout'}) has ${ep.recv} bytes of the ${from.sent} its peer e${from.id} sent (no reset, no partition)`);
