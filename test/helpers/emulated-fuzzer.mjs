@@ -79,18 +79,20 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
   // ---------------------------------------------------------------- the model
   // An endpoint is a kernel socket (what dup()s share); a handle is one socket object.
   let nextEp = 1;
-  const eps = [];           // every endpoint ever made
+  const eps = [];           // every endpoint ever made (for debugging: fuzz({ stopAt }))
+  let liveEps = [];         // those not closed (pruned now and then)
   const handles = [];       // open handles
   const stats = { unfollowed: 0, ops: 0, errors: 0, byClass: {}, bytes: 0, datagrams: 0, checkedStreams: 0, eofChecks: 0, faults: 0, edeadlk: 0 };
   const newEp = (m, fam, type) => {
     const ep = { id: nextEp, sid: nextEp++, m, fam, type, stream: type === SOCK_STREAM, seq: type === SOCK_SEQPACKET, handles: 0,
       sent: 0, recv: 0, peer: null, lossy: false, uncertain: false, rdShut: false, wrShut: false, closed: false,
       listening: false, queue: [], created: net.clock.now(), eof: false, name: null, unixName: null };
-    eps.push(ep);
+    eps.push(ep); liveEps.push(ep);
     return ep;
   };
-  const newHandle = (s, ep) => { ep.handles++; const h = { s, ep, open: true, id: handles.length }; handles.push(h); return h; };
-  const openHandles = () => handles.filter((h) => h.open);
+  let openList = [];
+  const newHandle = (s, ep) => { ep.handles++; const h = { s, ep, open: true, id: handles.length }; handles.push(h); openList.push(h); return h; };
+  const openHandles = () => (openList = openList.filter((h) => h.open));
 
   // Faults in virtual time: partitions between machine pairs (intervals), UDP duplication ever on.
   const cuts = [];          // { a, b, from, to }
@@ -222,7 +224,7 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
   const targetFor = (h) => {
     const fam = h.ep.fam;
     const wantStream = h.ep.type;
-    const cands = eps.filter((e) => !e.closed && e.fam === fam && e.type === wantStream && e.name !== null && (h.ep.type !== SOCK_STREAM || e.listening));
+    const cands = liveEps.filter((e) => !e.closed && e.fam === fam && e.type === wantStream && e.name !== null && (h.ep.type !== SOCK_STREAM || e.listening));
     if (cands.length > 0 && chance(0.8)) {
       const t = pick(cands);
       if (fam === AF_UNIX) return t.unixName;
@@ -320,7 +322,7 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
   const unixQueue = (h, target) => {
     // A unix stream connect that succeeded joined the listener's queue.
     const path = typeof target === 'string' ? target : String(target);
-    const l = eps.filter((e) => !e.closed && e.fam === AF_UNIX && e.type === h.ep.type && e.listening && e.unixName === path);
+    const l = liveEps.filter((e) => !e.closed && e.fam === AF_UNIX && e.type === h.ep.type && e.listening && e.unixName === path);
     // The model cannot always tell which socket holds a name (a listener made dead by a crash
     // keeps it): then the connection is not followed (its ends go unchecked).
     if (l.length === 1) l[0].queue.push(h.ep);
@@ -405,7 +407,8 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
     const n = chance(0.02) ? pick([65507, 65508, 65528, 300000]) : 4 + int(chance(0.8) ? 60 : 3000);
     if (ep.type === SOCK_STREAM || ep.seq) {
       // sendto on a stream: TCP ignores the address, unix streams refuse it.
-      if (ep.uncertain || ep.seq) { note(`sendto stream h${h.id}`); h.s.sendto(new Uint8Array(4), t ?? ['127.0.0.1', 1]); return; }
+      if (ep.uncertain) return;      // its stream's offset is unknown: it sends no more
+      if (ep.seq) { note(`sendto seq h${h.id}`); h.s.sendto(new Uint8Array(4), t ?? ['127.0.0.1', 1]); return; }
       const m = Math.min(n, 5000);
       const data = streamData(ep.sid, ep.sent, m);
       note(`sendto stream h${h.id}/e${ep.id} ${m}@${ep.sent} ${JSON.stringify(t)}`);
@@ -547,8 +550,8 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
       // Its connections are reset (the peers hear of it); its sockets are dead.
       // Its sockets are dead for good; the kernel still lets them connect again (a unix name of
       // another machine, a restart later), but bytes from or to them are not followed.
-      for (const e of eps) if (!e.closed && e.m === m) { e.lossy = true; e.dead = true; e.listening = false; e.queue.length = 0; if (e.peer) e.peer.lossy = true; }
-      for (const e of eps) if (!e.closed && e.peer && e.peer.m === m) e.lossy = true;
+      for (const e of liveEps) if (!e.closed && e.m === m) { e.lossy = true; e.dead = true; e.listening = false; e.queue.length = 0; if (e.peer) e.peer.lossy = true; }
+      for (const e of liveEps) if (!e.closed && e.peer && e.peer.m === m) e.lossy = true;
     } else if (k === 9) {
       const m = int(3);
       note(`restart ${NAMES[m]}`);
@@ -586,7 +589,7 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
     if (opIndex === stopAt) return { net, handles, eps };
     stats.ops++;
     if (trace) process.stderr.write(`#${opIndex} (start, ${open.length} open)\n`);
-    if ((opIndex & 63) === 0) open = openHandles();
+    if ((opIndex & 63) === 0) { open = openHandles(); liveEps = liveEps.filter((e) => !e.closed); }
     else open = open.filter((h) => h.open);
     const r = rnd();
     try {
