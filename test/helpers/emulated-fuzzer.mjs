@@ -79,18 +79,20 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
   // ---------------------------------------------------------------- the model
   // An endpoint is a kernel socket (what dup()s share); a handle is one socket object.
   let nextEp = 1;
-  const eps = [];           // every endpoint ever made
+  const eps = [];           // every endpoint ever made (for debugging: fuzz({ stopAt }))
+  let liveEps = [];         // those not closed (pruned now and then)
   const handles = [];       // open handles
   const stats = { unfollowed: 0, ops: 0, errors: 0, byClass: {}, bytes: 0, datagrams: 0, checkedStreams: 0, eofChecks: 0, faults: 0, edeadlk: 0 };
   const newEp = (m, fam, type) => {
     const ep = { id: nextEp, sid: nextEp++, m, fam, type, stream: type === SOCK_STREAM, seq: type === SOCK_SEQPACKET, handles: 0,
       sent: 0, recv: 0, peer: null, lossy: false, uncertain: false, rdShut: false, wrShut: false, closed: false,
       listening: false, queue: [], created: net.clock.now(), eof: false, name: null, unixName: null };
-    eps.push(ep);
+    eps.push(ep); liveEps.push(ep);
     return ep;
   };
-  const newHandle = (s, ep) => { ep.handles++; const h = { s, ep, open: true, id: handles.length }; handles.push(h); return h; };
-  const openHandles = () => handles.filter((h) => h.open);
+  let openList = [];
+  const newHandle = (s, ep) => { ep.handles++; const h = { s, ep, open: true, id: handles.length }; handles.push(h); openList.push(h); return h; };
+  const openHandles = () => (openList = openList.filter((h) => h.open));
 
   // Faults in virtual time: partitions between machine pairs (intervals), UDP duplication ever on.
   const cuts = [];          // { a, b, from, to }
@@ -151,8 +153,9 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
   // ---------------------------------------------------------------- checks
   const checkStream = (h, data, peek) => {
     const ep = h.ep;
-    if (data.length === 0 || ep.stale) return;
+    if (data.length === 0 || ep.stale || ep.dead) return;
     const from = ep.peer;
+    if (from !== null && from.dead) return;
     if (from === null) {
       // A TCP connection accepted before the model knew its client (none is left unknown on purpose).
       if (ep.fam !== AF_UNIX) fail(`stream ${ep.id} received ${data.length} bytes from no known peer`);
@@ -169,7 +172,7 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
   /** A read of 0 bytes on a stream asked for more: EOF. Every byte sent must have arrived unless the connection was reset or cut. */
   const checkEof = (h) => {
     const ep = h.ep, from = ep.peer;
-    if (ep.rdShut || from === null || ep.stale) return;
+    if (ep.rdShut || from === null || ep.stale || ep.dead || from.dead) return;
     if (ep.lossy || from.lossy || from.uncertain || crossedCut(ep, from)) return;
     stats.eofChecks++;
     if (ep.recv !== from.sent) fail(`stream ${ep.id} read EOF after ${ep.recv} bytes, its peer ${from.id} sent ${from.sent} (no reset, no partition)`);
@@ -221,7 +224,7 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
   const targetFor = (h) => {
     const fam = h.ep.fam;
     const wantStream = h.ep.type;
-    const cands = eps.filter((e) => !e.closed && e.fam === fam && e.type === wantStream && e.name !== null && (h.ep.type !== SOCK_STREAM || e.listening));
+    const cands = liveEps.filter((e) => !e.closed && e.fam === fam && e.type === wantStream && e.name !== null && (h.ep.type !== SOCK_STREAM || e.listening));
     if (cands.length > 0 && chance(0.8)) {
       const t = pick(cands);
       if (fam === AF_UNIX) return t.unixName;
@@ -319,7 +322,7 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
   const unixQueue = (h, target) => {
     // A unix stream connect that succeeded joined the listener's queue.
     const path = typeof target === 'string' ? target : String(target);
-    const l = eps.filter((e) => !e.closed && e.fam === AF_UNIX && e.type === h.ep.type && e.listening && e.unixName === path);
+    const l = liveEps.filter((e) => !e.closed && e.fam === AF_UNIX && e.type === h.ep.type && e.listening && e.unixName === path);
     // The model cannot always tell which socket holds a name (a listener made dead by a crash
     // keeps it): then the connection is not followed (its ends go unchecked).
     if (l.length === 1) l[0].queue.push(h.ep);
@@ -357,6 +360,8 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
     note(`accept h${h.id}/e${h.ep.id}`);
     const [s, addr] = h.s.accept();
     const ep = newEp(h.ep.m, h.ep.fam, h.ep.type);
+    // A dead listener (its machine crashed) may listen again: what it accepts is dead too.
+    ep.dead = h.ep.dead || crashed[ep.m];
     const a = newHandle(s, ep);
     if (ep.fam === AF_UNIX) {
       const c = h.ep.queue.shift();
@@ -402,7 +407,8 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
     const n = chance(0.02) ? pick([65507, 65508, 65528, 300000]) : 4 + int(chance(0.8) ? 60 : 3000);
     if (ep.type === SOCK_STREAM || ep.seq) {
       // sendto on a stream: TCP ignores the address, unix streams refuse it.
-      if (ep.uncertain || ep.seq) { note(`sendto stream h${h.id}`); h.s.sendto(new Uint8Array(4), t ?? ['127.0.0.1', 1]); return; }
+      if (ep.uncertain) return;      // its stream's offset is unknown: it sends no more
+      if (ep.seq) { note(`sendto seq h${h.id}`); h.s.sendto(new Uint8Array(4), t ?? ['127.0.0.1', 1]); return; }
       const m = Math.min(n, 5000);
       const data = streamData(ep.sid, ep.sent, m);
       note(`sendto stream h${h.id}/e${ep.id} ${m}@${ep.sent} ${JSON.stringify(t)}`);
@@ -497,7 +503,7 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
   };
   const checkFionread = (h, n) => {
     const ep = h.ep;
-    if (ep.type !== SOCK_STREAM || ep.listening || ep.peer === null || ep.peer.uncertain || ep.stale) return;
+    if (ep.type !== SOCK_STREAM || ep.listening || ep.peer === null || ep.peer.uncertain || ep.stale || ep.dead || ep.peer.dead) return;
     if (n > ep.peer.sent - ep.recv) fail(`FIONREAD on e${ep.id} says ${n} bytes, but only ${ep.peer.sent - ep.recv} are unread`);
   };
   const opNames = (h) => {
@@ -542,8 +548,10 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
       crashed[m] = true;
       net.faults.crash(NAMES[m]);
       // Its connections are reset (the peers hear of it); its sockets are dead.
-      for (const e of eps) if (!e.closed && e.m === m) { e.lossy = true; e.listening = false; e.queue.length = 0; if (e.peer) e.peer.lossy = true; }
-      for (const e of eps) if (!e.closed && e.peer && e.peer.m === m) e.lossy = true;
+      // Its sockets are dead for good; the kernel still lets them connect again (a unix name of
+      // another machine, a restart later), but bytes from or to them are not followed.
+      for (const e of liveEps) if (!e.closed && e.m === m) { e.lossy = true; e.dead = true; e.listening = false; e.queue.length = 0; if (e.peer) e.peer.lossy = true; }
+      for (const e of liveEps) if (!e.closed && e.peer && e.peer.m === m) e.lossy = true;
     } else if (k === 9) {
       const m = int(3);
       note(`restart ${NAMES[m]}`);
@@ -581,11 +589,12 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
     if (opIndex === stopAt) return { net, handles, eps };
     stats.ops++;
     if (trace) process.stderr.write(`#${opIndex} (start, ${open.length} open)\n`);
-    if ((opIndex & 63) === 0) open = openHandles();
+    if ((opIndex & 63) === 0) { open = openHandles(); liveEps = liveEps.filter((e) => !e.closed); }
     else open = open.filter((h) => h.open);
     const r = rnd();
     try {
-      if (open.length === 0 || r < 0.04) { if (open.length < 48) opCreate(); else closeHandle(pick(open)); }
+      if (crashed.every(Boolean)) { const m = int(3); note(`restart ${NAMES[m]}`); crashed[m] = false; net.faults.restart(NAMES[m]); }
+      else if (open.length === 0 || r < 0.04) { if (open.length < 48) opCreate(); else closeHandle(pick(open)); }
       else if (r < 0.055) opPair();
       else if (r < 0.07) opFault();
       else if (r < 0.072) opUnlink();
@@ -626,7 +635,7 @@ export function fuzz({ seed = 1, ops = 10_000, trace = false, stopAt = -1 } = {}
       checkStream(h, d, false);
     }
     const from = ep.peer;
-    if (err || ep.stale || ep.rdShut || ep.lossy || from.lossy || from.uncertain || crossedCut(ep, from)) continue;
+    if (err || ep.stale || ep.dead || from.dead || ep.rdShut || ep.lossy || from.lossy || from.uncertain || crossedCut(ep, from)) continue;
     if (ep.eof && !eof) continue;     // an EOF already read: what came after was reported then
     stats.checkedStreams++;
     if (ep.recv !== from.sent) fail(`drained stream e${ep.id} (${eof ? 'EOF' : 'timeout'}) has ${ep.recv} bytes of the ${from.sent} its peer e${from.id} sent (no reset, no partition)`);

@@ -78,7 +78,7 @@ export function socketpair(family: i32, type: i32, proto: i32, out: usize): i32 
   a.remoteLen = 2; b.remoteLen = 2;
   a.state = TCP_ESTABLISHED; b.state = TCP_ESTABLISHED;
   if (base == SOCK_STREAM) { a.peer = b.id; b.peer = a.id; }
-  else { a.peer = b.id; b.peer = a.id; }
+  else { a.peer = b.id; b.peer = a.id; a.peerGen = b.gen; b.peerGen = a.gen; }
   const nb = flags & SOCK_NONBLOCK ? O_NONBLOCK : 0, ce = (flags & SOCK_CLOEXEC) != 0;
   const fa = openFd(a, nb, ce);
   if (fa < 0) { freeSock(a); freeSock(b); return fa; }
@@ -415,7 +415,7 @@ function unixConnect(s: Sock, fd: i32, addr: usize, len: i32): i32 {
   if (t < 0) return t;
   const target = sockAt(t);
   if (s.type == SOCK_DGRAM) {
-    s.peer = target.id;
+    s.peer = target.id; s.peerGen = target.gen;
     memory.copy(s.remote, target.local, target.localLen); s.remoteLen = target.localLen;
     s.state = TCP_ESTABLISHED;
     return 0;
@@ -684,7 +684,8 @@ const MAX_DGRAM_QLEN = dg.MAX_DGRAM_QLEN;
 
 function unixDgramSend(s: Sock, buf: usize, len: i32, addr: usize, alen: i32, nb: bool): i32 {
   let t: i32;
-  if (addr == 0 && s.peer >= 0 && !sockAt(s.peer).live) s.peer = -1;
+  // The peer closed (its object may since be another socket's: the generation tells).
+  if (addr == 0 && s.peer >= 0 && (!sockAt(s.peer).live || sockAt(s.peer).gen != s.peerGen)) s.peer = -1;
   if (addr == 0) {
     if (s.peer < 0) {
       // The peer closed: ECONNREFUSED once, then the socket is disconnected (unix_dgram_sendmsg).
@@ -699,7 +700,7 @@ function unixDgramSend(s: Sock, buf: usize, len: i32, addr: usize, alen: i32, nb
   }
   const r = sockAt(t);
   if (!r.live) return -ECONNREFUSED;
-  if (r.state == TCP_ESTABLISHED && r.peer >= 0 && r.peer != s.id) return -EPERM;
+  if (r.state == TCP_ESTABLISHED && r.peer >= 0 && (r.peer != s.id || r.peerGen != s.gen)) return -EPERM;
   if (len > s.o.sndbuf - 32) return -EMSGSIZE;
   // A full queue makes the sender wait (or EAGAIN), as unix_dgram_sendmsg does.
   const deadline = deadlineAfter(s.o.sndtimeo);

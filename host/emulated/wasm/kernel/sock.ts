@@ -33,6 +33,8 @@ export class Sock {
   remoteLen: i32 = 0;
   /** Streams: the other end's id while the connection exists, else -1. */
   peer: i32 = -1;
+  /** AF_UNIX datagrams: the peer's generation when connected (a closed peer's id may be reused). */
+  peerGen: i32 = 0;
   /** Received bytes (streams) not yet read. */
   rq: Ring = new Ring();
   /** Sent bytes not yet in the peer's rq (the peer's window was full, or latency). */
