@@ -394,15 +394,8 @@ function finSent(s: Sock): void {
 /** The last fd of a stream socket closed. */
 export function closeStream(s: Sock): void {
   if (s.state == TCP_LISTEN) {
-    // Connections nobody accepted are reset (inet_csk_listen_stop).
-    for (let i = s.aqHead; i < s.acceptq.length; i++) {
-      const a = sockAt(s.acceptq[i]);
-      a.listener = -1;
-      resetConnection(a);
-      removeBinding(a); freeSock(a);
-    }
-    s.acceptq.length = 0; s.aqHead = 0;
-    s.state = TCP_CLOSE;
+    // Connections nobody accepted are reset (inet_csk_listen_stop), as shutdown(SHUT_RD) does.
+    closeListenerQueue(s);
     finish(s);
     return;
   }
