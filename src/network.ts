@@ -6,7 +6,7 @@ import * as api from './api.js';
 import type { Host } from '../host/types.js';
 import { ownCore, type Core } from './core.js';
 import type { Policy } from './policy.js';
-import { socket } from './socket.js';
+import { socket, constructOn } from './socket.js';
 import { Binding, socketpair, fromfd, create_connection, create_server, getdefaulttimeout, setdefaulttimeout } from './functions.js';
 
 /** What a network has of its own; everything else is the top-level module's. */
@@ -48,11 +48,23 @@ export function bindNetwork(host: Host, options: NetworkOptions = {}): Network {
  * views of the same network: the emulated network's machines).
  */
 export function networkOn(own: () => Core, host: Host): Network {
-  // A socket class per network: its constructor takes the network's core (socket._core),
-  // and `instanceof net.socket` holds for what the network's functions make.
+  // A socket class per network: `new net.socket(...)` makes a socket on the network's core,
+  // `instanceof net.socket` holds for the network's sockets, and `class X extends net.socket`
+  // works. Its own instances are plain sockets (constructOn says why).
   class NetSocket extends socket {
+    constructor(...args: [number?, number?, number?, (number | null)?]) {
+      if (new.target === NetSocket) return constructOn(own(), args) as NetSocket;
+      super(...args);
+    }
     static override _core() { return own(); }
     static override _moduleClass(): typeof socket { return NetSocket; }
+    static override _wrap(c: Core, h: number): socket {
+      return this === NetSocket ? socket._wrap(c, h) : super._wrap(c, h);
+    }
+    static override [Symbol.hasInstance](x: unknown): boolean {
+      if (this !== NetSocket) return Function.prototype[Symbol.hasInstance].call(this, x);
+      return x instanceof socket && x._c === own();
+    }
   }
   Object.defineProperty(NetSocket, 'name', { value: 'socket' });
   const b = new Binding(own, own, NetSocket);

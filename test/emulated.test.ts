@@ -67,6 +67,15 @@ describe('a peer on another machine stands in for a peer process (timeouts.json 
 });
 
 describe('emulated kernel answers the replays on `emulated` pinned (Linux 6.x)', () => {
+  it('a network holds 64 machines: one more is a TypeError, not a core out of its tables', () => {
+    const names = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`m${i}`, { addresses: [`10.0.${i >> 8}.${(i & 255) + 1}`] }]));
+    const net = network({ machines: names(63) });
+    const s = new (net.machine('m62').socket)(w.AF_INET, w.SOCK_STREAM);
+    s.bind(['10.0.0.63', 0]);
+    s.close();
+    expect(() => network({ machines: names(64) })).toThrow('wasock: an emulated network has at most 64 machines (local and 63 more)');
+  });
+
   it("fcntl with a bytes or str argument runs the command (F_GETFD answers) and returns the buffer as it was", () => {
     const net = network({ seed: 1 });
     const s = new net.socket();

@@ -50,6 +50,29 @@ describe('network() has the module API, bound to its host', () => {
     for (const x of [top, s, a, b, server, client, peer, dup]) x.close();
   });
 
+  it('a network\'s plain sockets are plain sockets: one object shape for every network (src/socket.ts constructOn)', () => {
+    const n1 = network(), n2 = network();
+    const a = new n1.socket(w.AF_INET, w.SOCK_STREAM), b = new n2.socket(w.AF_INET, w.SOCK_STREAM);
+    const [p, q] = n1.socketpair();
+    // A prototype per network made socket.ts's methods megamorphic once a process had several networks.
+    for (const x of [a, b, p, q]) expect(Object.getPrototypeOf(x)).toBe(w.socket.prototype);
+    expect(a).toBeInstanceOf(n1.socket);
+    expect(a).not.toBeInstanceOf(n2.socket);
+    expect(b).toBeInstanceOf(n2.socket);
+    expect(() => new n1.socket(1, 2, 3, null, 5 as never)).toThrow('socket.__init__() takes from 1 to 5 positional arguments but 6 were given');
+    // A subclass keeps its own class and its network's core; dup() keeps the class.
+    class Mine extends n1.socket { hello() { return 'hi'; } }
+    const m = new Mine(w.AF_INET, w.SOCK_STREAM);
+    expect(m).toBeInstanceOf(Mine);
+    expect(m).toBeInstanceOf(n1.socket);
+    expect(a).not.toBeInstanceOf(Mine);
+    expect(m._c).toBe(a._c);
+    const md = m.dup();
+    expect(md).toBeInstanceOf(Mine);
+    expect((md as Mine).hello()).toBe('hi');
+    for (const x of [a, b, p, q, m, md]) x.close();
+  });
+
   it('carries the module names: constants, struct and errors are the top level\'s', () => {
     const net = network();
     expect(net.AF_INET).toBe(w.AF_INET);

@@ -71,6 +71,8 @@ export class EmulatedHost implements CompiledHost {
     if (this.capabilities.has('js_buffers')) throw new TypeError('wasock: the emulated network cannot take js_buffers (it is compiled into its core)');
     this.seed = BigInt.asUintN(64, BigInt(options.seed ?? 0));
     let i = 1;
+    // The kernel's link tables hold 64 machines (host/emulated/wasm/kernel/net.ts MAX_MACHINES).
+    if (Object.keys(options.machines ?? {}).length > 63) throw new TypeError('wasock: an emulated network has at most 64 machines (local and 63 more)');
     for (const name of Object.keys(options.machines ?? {})) {
       if (name === 'local') throw new TypeError("wasock: 'local' is the default machine's name; give its addresses as `addresses`");
       this.machines.set(name, i++);

@@ -15,13 +15,12 @@ const evArg = new Array<i64>();
 let seq: i64 = 0;
 
 export const EV_SYN_RETRY: i32 = 1;   // a connect's SYN retransmission (listener queue full, or a partition)
-export const EV_TIME_WAIT: i32 = 2;   // TIME_WAIT ends: the socket is freed
 export const EV_KEEPALIVE: i32 = 3;   // a keep-alive timer of a connection
 export const EV_DELIVER: i32 = 4;     // a stream's sent bytes reach the peer (latency)
 export const EV_DATAGRAM: i32 = 5;    // a datagram in flight arrives (arg: its block)
 export const EV_FAULT: i32 = 6;       // a scheduled fault starts or ends (arg: its index)
-export const EV_RETRANSMIT: i32 = 7;
-export const EV_TW_END: i32 = 8;      // a TIME_WAIT record ends (arg: its index; gen: its generation)  // unacknowledged data during a partition: tcp_retries2's timeout
+export const EV_RETRANSMIT: i32 = 7;   // unacknowledged data during a partition: tcp_retries2's timeout
+// (2 was a TIME_WAIT timer: TIME_WAIT records now end lazily, net.ts sweep.)
 
 function less(i: i32, j: i32): bool {
   const a = unchecked(evT[i]), b = unchecked(evT[j]);

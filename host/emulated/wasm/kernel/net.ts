@@ -4,7 +4,7 @@
 
 import { Sock, sockAt } from "./sock";
 import { now as clockNow } from "./clock";
-import { AF_INET, AF_INET6, AF_UNIX, SOCK_DGRAM, TCP_LISTEN, TCP_TIME_WAIT } from "./defs";
+import { AF_INET, AF_INET6, AF_UNIX, SOCK_DGRAM, TCP_LISTEN } from "./defs";
 
 // ------------------------------------------------------------------ the seeded generator
 // splitmix64: small, fast, and the same on every machine.
@@ -22,6 +22,8 @@ export function randBelow(n: u32): u32 { return <u32>((rand64() >> 32) * <u64>n 
 export function chance(p: f64): bool { return p > 0 && <f64>(rand64() >> 11) * (1.0 / 9007199254740992.0) < p; }
 
 // ------------------------------------------------------------------ machines
+/** The most machines a network has (the JS side refuses more): tables below are indexed by machine. */
+export const MAX_MACHINES: i32 = 64;
 export let machineCount: i32 = 1;
 export let current: i32 = 0;
 /** Each machine's addresses as 16-byte IPv6 forms (IPv4 as ::ffff:a.b.c.d): two u64 each. */
@@ -133,87 +135,109 @@ export function overlaps(a: Sock, b: Sock): bool {
   return load<u64>(fb) == ahi && load<u64>(fb + 8) == alo;
 }
 
-// ------------------------------------------------------------------ port tables
-// (machine, transport, port) -> the sockets bound there (listening, connected, TIME_WAIT).
-const ports = new Map<i32, Array<i32>>();
+// ------------------------------------------------------------------ the bind table
+// (machine, transport, port) -> the sockets bound there (listening, connected) and TIME_WAIT
+// records, as a chain through them (Linux's bind hash buckets): a socket id, or -1 - index of
+// a TIME_WAIT record, newest first. Per machine and transport a table of 65536 chain heads,
+// made on first use (256 KiB): a lookup is two loads, and binding allocates nothing. (A map
+// of per-port arrays cost a cache miss and an allocation for every new ephemeral port a
+// connect took: bench/emulated.mjs, connect + accept + close.)
+export const NIL: i32 = i32.MAX_VALUE;
+const portHeads = new StaticArray<StaticArray<i32> | null>(MAX_MACHINES * 2);
 
-@inline function portKey(m: i32, dgram: bool, port: i32): i32 { return (m << 17) | ((dgram ? 1 : 0) << 16) | port; }
-
-export function boundAt(m: i32, dgram: bool, port: i32): Array<i32> | null {
-  const k = portKey(m, dgram, port);
-  return ports.has(k) ? ports.get(k) : null;
+/** The first entry bound at (m, transport, port), NIL when none. */
+export function firstAt(m: i32, dgram: bool, port: i32): i32 {
+  const t = unchecked(portHeads[(m << 1) | (dgram ? 1 : 0)]);
+  return t === null ? NIL : unchecked(t[port & 0xffff]);
 }
 
-/** The bind table's entries for a port with what has expired dropped first: for bind decisions. */
-function liveAt(m: i32, dgram: bool, port: i32): Array<i32> | null {
-  const a = boundAt(m, dgram, port);
-  if (a !== null && !dgram) sweep(a);
-  return a;
+/** The entry after `id` in its port's chain. */
+@inline export function nextAt(id: i32): i32 { return id >= 0 ? sockAt(id).bindNext : load<i32>(tw(-1 - id) + TW_NEXT); }
+@inline function prevOf(id: i32): i32 { return id >= 0 ? sockAt(id).bindPrev : load<i32>(tw(-1 - id) + TW_PREV); }
+@inline function setNext(id: i32, v: i32): void { if (id >= 0) sockAt(id).bindNext = v; else store<i32>(tw(-1 - id) + TW_NEXT, v); }
+@inline function setPrev(id: i32, v: i32): void { if (id >= 0) sockAt(id).bindPrev = v; else store<i32>(tw(-1 - id) + TW_PREV, v); }
+
+function link(m: i32, dgram: bool, port: i32, id: i32): void {
+  const k = (m << 1) | (dgram ? 1 : 0);
+  let t = unchecked(portHeads[k]);
+  if (t === null) {
+    t = new StaticArray<i32>(65536);
+    for (let i = 0; i < 65536; i++) unchecked(t[i] = NIL);
+    unchecked(portHeads[k] = t);
+  }
+  const h = unchecked(t[port & 0xffff]);
+  setPrev(id, NIL); setNext(id, h);
+  if (h != NIL) setPrev(h, id);
+  unchecked(t[port & 0xffff] = id);
+}
+
+function unlink(m: i32, dgram: bool, port: i32, id: i32): void {
+  const p = prevOf(id), n = nextAt(id);
+  if (p != NIL) setNext(p, n);
+  else unchecked(portHeads[(m << 1) | (dgram ? 1 : 0)]![port & 0xffff] = n);
+  if (n != NIL) setPrev(n, p);
+}
+
+/** The first entry at a port once what has expired there is dropped: for bind decisions. */
+function liveFirst(m: i32, dgram: bool, port: i32): i32 {
+  if (!dgram) sweep(m, port);
+  return firstAt(m, dgram, port);
 }
 
 /** What ends an orphan whose tcp_fin_timeout passed (stream.ts installs it: net.ts imports no stream code). */
 let orphanExpired: (s: Sock) => void = (s: Sock): void => {};
 export function setOrphanExpired(f: (s: Sock) => void): void { orphanExpired = f; }
 
-/** Drops the TIME_WAIT records and orphaned FIN_WAIT sockets of a port whose time is up. */
-function sweep(a: Array<i32>): void {
+/** Drops the TIME_WAIT records and orphaned FIN_WAIT sockets of a TCP port whose time is up. */
+function sweep(m: i32, port: i32): void {
   const t = clockNow;
-  for (let i = a.length - 1; i >= 0; i--) {
-    const id = unchecked(a[i]);
+  for (let id = firstAt(m, false, port); id != NIL;) {
+    const next = nextAt(id);
     if (id < 0) {
       const r = -1 - id;
-      if (unchecked(twUntil[r]) <= t) { twGen[r]++; dropAt(a, i); twFree.push(r); twCount--; }
+      if (load<i64>(tw(r) + TW_UNTIL) <= t) { unlink(m, false, port, id); twFree.push(r); twCount--; }
     } else {
       const s = sockAt(id);
-      if (s.files == 0 && s.finUntil > 0 && s.finUntil <= t && s.listener < 0) { dropAt(a, i); s.bindSlot = -1; s.bound = false; orphanExpired(s); }
+      if (s.files == 0 && s.finUntil > 0 && s.finUntil <= t && s.listener < 0) {
+        unlink(m, false, port, id); s.inBind = false; s.bound = false;
+        orphanExpired(s);
+      }
     }
+    id = next;
   }
 }
 
 export function addBinding(s: Sock): void {
-  const k = portKey(s.machine, s.type == SOCK_DGRAM, portOf(s.local));
-  let a: Array<i32>;
-  if (ports.has(k)) a = ports.get(k); else { a = new Array<i32>(); ports.set(k, a); }
-  s.bindSlot = a.length;
-  a.push(s.id);
-}
-
-/** Removes entry `id` at slot j of a (swap with the last; the moved entry learns its slot). */
-function dropAt(a: Array<i32>, j: i32): void {
-  const last = a.pop();
-  if (j >= a.length) return;
-  a[j] = last;
-  if (last >= 0) sockAt(last).bindSlot = j; else twSlot[-1 - last] = j;
+  if (s.inBind) return;
+  link(s.machine, s.type == SOCK_DGRAM, portOf(s.local), s.id);
+  s.inBind = true;
 }
 
 export function removeBinding(s: Sock): void {
-  if (!s.bound || s.family == AF_UNIX) return;
-  const a = boundAt(s.machine, s.type == SOCK_DGRAM, portOf(s.local));
-  if (a === null) return;
-  let j = s.bindSlot;
-  if (j < 0 || j >= a.length || a[j] != s.id) j = a.indexOf(s.id);
-  if (j >= 0) dropAt(a, j);
-  s.bindSlot = -1;
+  if (!s.inBind) return;
+  unlink(s.machine, s.type == SOCK_DGRAM, portOf(s.local), s.id);
+  s.inBind = false;
 }
 
 // ------------------------------------------------------------------ TIME_WAIT records
 // A connection in TIME_WAIT is a small record (Linux's inet_timewait_sock), not a socket: it
 // holds its port for 60 s, conflicts with binds as Linux's does, and is never read or written.
 // It sits in the bind table as id -1 - index. Records are reused; a steady churn of
-// connections allocates nothing.
-const twMachine = new Array<i32>();
-const twFamily = new Array<i32>();
-const twPort = new Array<i32>();
-const twHi = new Array<u64>();
-const twLo = new Array<u64>();
-const twFlags = new Array<i32>();      // 1 SO_REUSEADDR, 2 SO_REUSEPORT, 4 IPV6_V6ONLY
-export const twGen = new Array<i32>();
-const twUntil = new Array<i64>();
-const twSlot = new Array<i32>();
+// connections allocates nothing. They live in pages of TW_PAGE records that never move: a
+// table of 10^5 records grows without copying (per-field arrays spent as long reallocating as
+// the rest of a connect + accept + close, bench/emulated.mjs).
+const TW_PAGE: i32 = 1024;
+const TW_SIZE: usize = 40;
+// A record: the IP's 16-byte form (hi, lo), when it ends, its family, SO_REUSE* / V6ONLY flags, and its port chain's links.
+const TW_HI: usize = 0, TW_LO: usize = 8, TW_UNTIL: usize = 16, TW_FAMILY: usize = 24, TW_FLAGS: usize = 28, TW_NEXT: usize = 32, TW_PREV: usize = 36;
+const twPages = new Array<usize>();
+let twRecords: i32 = 0;
 const twFree = new Array<i32>();
 export let twCount: i32 = 0;
 /** net.ipv4.tcp_max_tw_buckets: past it a closing connection skips TIME_WAIT (Linux logs "time wait bucket table overflow"). */
 export const TW_MAX: i32 = 131072;
+
+@inline function tw(i: i32): usize { return unchecked(twPages[i >> 10]) + <usize>(i & (TW_PAGE - 1)) * TW_SIZE; }
 
 /**
  * A TIME_WAIT record for s's name until `until` (s itself may then go); returns its index, or
@@ -224,45 +248,30 @@ export function twAdd(s: Sock, until: i64): i32 {
   if (twCount >= TW_MAX) return -1;
   let i: i32;
   if (twFree.length > 0) i = twFree.pop();
-  else { i = twMachine.length; twMachine.push(0); twFamily.push(0); twPort.push(0); twHi.push(0); twLo.push(0); twFlags.push(0); twGen.push(0); twSlot.push(0); twUntil.push(0); }
-  const f = ipForm(s.local);
-  twMachine[i] = s.machine; twFamily[i] = s.family; twPort[i] = portOf(s.local);
-  twHi[i] = load<u64>(f); twLo[i] = load<u64>(f + 8);
-  twFlags[i] = (s.o.reuseaddr ? 1 : 0) | (s.o.reuseport ? 2 : 0) | (s.o.v6only ? 4 : 0);
-  twGen[i]++;
-  twUntil[i] = until;
-  twCount++;
-  const k = portKey(s.machine, false, twPort[i]);
-  let a: Array<i32>;
-  if (ports.has(k)) a = ports.get(k); else { a = new Array<i32>(); ports.set(k, a); }
-  twSlot[i] = a.length;
-  a.push(-1 - i);
-  return i;
-}
-
-/** TIME_WAIT ended (its timer; gen guards a reused record). */
-export function twExpire(i: i32, gen: i32): void {
-  if (twGen[i] != gen) return;
-  twGen[i]++;
-  const a = boundAt(twMachine[i], false, twPort[i]);
-  if (a !== null) {
-    let j = twSlot[i];
-    if (j < 0 || j >= a.length || a[j] != -1 - i) j = a.indexOf(-1 - i);
-    if (j >= 0) dropAt(a, j);
+  else {
+    i = twRecords++;
+    if ((i & (TW_PAGE - 1)) == 0) twPages.push(heap.alloc(<usize>TW_PAGE * TW_SIZE));
   }
-  twFree.push(i);
-  twCount--;
+  const r = tw(i), f = ipForm(s.local);
+  store<u64>(r + TW_HI, load<u64>(f)); store<u64>(r + TW_LO, load<u64>(f + 8));
+  store<i64>(r + TW_UNTIL, until);
+  store<i32>(r + TW_FAMILY, s.family);
+  store<i32>(r + TW_FLAGS, (s.o.reuseaddr ? 1 : 0) | (s.o.reuseport ? 2 : 0) | (s.o.v6only ? 4 : 0));
+  twCount++;
+  link(s.machine, false, portOf(s.local), -1 - i);
+  return i;
 }
 
 /** Whether s's name overlaps TIME_WAIT record i's (the rules of overlaps()). */
 function twOverlaps(s: Sock, i: i32): bool {
   const fa = ipForm(s.local);
   const aAny = formIsAny(fa), aMapped = isMapped(fa);
-  const hi = twHi[i], lo = twLo[i];
+  const r = tw(i);
+  const hi = load<u64>(r + TW_HI), lo = load<u64>(r + TW_LO), fl = load<i32>(r + TW_FLAGS), fam = load<i32>(r + TW_FAMILY);
   store<u64>(form, hi); store<u64>(form + 8, lo);
   const bAny = formIsAny(form), bMapped = isMapped(form);
-  if (s.family != twFamily[i]) {
-    const v6only = s.family == AF_INET6 ? s.o.v6only : (twFlags[i] & 4) != 0;
+  if (s.family != fam) {
+    const v6only = s.family == AF_INET6 ? s.o.v6only : (fl & 4) != 0;
     const v6any = s.family == AF_INET6 ? aAny : bAny;
     const v6mapped = s.family == AF_INET6 ? aMapped : bMapped;
     if (v6only) return false;
@@ -282,15 +291,12 @@ function twOverlaps(s: Sock, i: i32): bool {
  */
 export function conflicts(s: Sock, port: i32): bool {
   const dgram = s.type == SOCK_DGRAM;
-  const a = liveAt(s.machine, dgram, port);
-  if (a === null) return false;
-  for (let i = 0, n = a.length; i < n; i++) {
-    const id = unchecked(a[i]);
+  for (let id = liveFirst(s.machine, dgram, port); id != NIL; id = nextAt(id)) {
     if (id < 0) {
       // A TIME_WAIT record: SO_REUSEADDR on both, or SO_REUSEPORT on both, lets the bind through.
       const t = -1 - id;
       if (!twOverlaps(s, t)) continue;
-      const fl = unchecked(twFlags[t]);
+      const fl = load<i32>(tw(t) + TW_FLAGS);
       if (s.o.reuseaddr && (fl & 1) != 0) continue;
       if (s.o.reuseport && (fl & 2) != 0) continue;
       return true;
@@ -309,6 +315,8 @@ export function conflicts(s: Sock, port: i32): bool {
   }
   return false;
 }
+
+@inline function portKey(m: i32, dgram: bool, port: i32): i32 { return (m << 17) | ((dgram ? 1 : 0) << 16) | port; }
 
 // (machine, port) -> listening sockets: what a SYN looks up (Linux's listening hash), apart from
 // the bind table, where every accepted connection and TIME_WAIT socket of the port also sits.
@@ -374,19 +382,16 @@ export function ephemeral(s: Sock, forConnect: bool): i32 {
 
 /** A port is busy for an ephemeral choice when any socket uses it (connect may take a TIME_WAIT one: loopback's tcp_tw_reuse). */
 function portBusy(s: Sock, port: i32, forConnect: bool): bool {
-  const a = liveAt(s.machine, s.type == SOCK_DGRAM, port);
-  if (a === null || a.length == 0) return false;
-  if (!forConnect) return true;
-  for (let i = 0, n = a.length; i < n; i++) {
-    const id = unchecked(a[i]);
-    if (id >= 0 && sockAt(id).state != TCP_TIME_WAIT) return true;
+  const first = liveFirst(s.machine, s.type == SOCK_DGRAM, port);
+  if (!forConnect) return first != NIL;
+  for (let id = first; id != NIL; id = nextAt(id)) {
+    if (id >= 0) return true;   // a socket; TIME_WAIT ones are records (id < 0)
   }
   return false;
 }
 
 // ------------------------------------------------------------------ links and their faults
 // Per ordered pair of machines (from * MAX + to): a partition, latency and jitter.
-export const MAX_MACHINES: i32 = 64;
 const cut = new StaticArray<bool>(MAX_MACHINES * MAX_MACHINES);
 const latency = new StaticArray<i64>(MAX_MACHINES * MAX_MACHINES);
 const jitter = new StaticArray<i64>(MAX_MACHINES * MAX_MACHINES);

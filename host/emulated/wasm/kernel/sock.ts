@@ -89,8 +89,10 @@ export class Sock {
   winKaIntvl: i64 = 0;
   /** An orphan in FIN_WAIT: when tcp_fin_timeout ends it (checked lazily by port lookups). */
   finUntil: i64 = 0;
-  /** Where it sits in its port's bind-table array (net.ts: O(1) removal). */
-  bindSlot: i32 = -1;
+  /** In its port's bind-table chain (net.ts), and its neighbours there. */
+  inBind: bool = false;
+  bindNext: i32 = 0;
+  bindPrev: i32 = 0;
   /** shutdown/close queued a FIN behind unsent bytes: it leaves when they have. */
   finPending: bool = false;
   /** The creator's credentials, for SO_PEERCRED (net.ts's of its machine). */

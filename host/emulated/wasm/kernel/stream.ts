@@ -6,11 +6,11 @@
 // counted in payload bytes (docs/decisions.md).
 
 import { Sock, sockAt, newSock, freeSock } from "./sock";
-import { now, schedule, EV_SYN_RETRY, EV_TIME_WAIT, EV_KEEPALIVE, EV_DELIVER, EV_RETRANSMIT, EV_TW_END } from "./clock";
-import { isCut, isCrashed, arrival, removeBinding, addBinding, anyFaults, machinePid, twAdd, twGen, setOrphanExpired } from "./net";
+import { now, schedule, EV_SYN_RETRY, EV_KEEPALIVE, EV_DELIVER, EV_RETRANSMIT } from "./clock";
+import { isCut, isCrashed, arrival, removeBinding, addBinding, anyFaults, machinePid, twAdd, setOrphanExpired } from "./net";
 import { optsInherit, optsEstablished } from "./opts";
 import {
-  AF_UNIX, TCP_ESTABLISHED, TCP_SYN_SENT, TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_TIME_WAIT, TCP_CLOSE,
+  AF_UNIX, TCP_ESTABLISHED, TCP_SYN_SENT, TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_CLOSE,
   TCP_CLOSE_WAIT, TCP_LAST_ACK, TCP_LISTEN, TCP_CLOSING, ECONNRESET, EPIPE, ECONNREFUSED, ETIMEDOUT, NS,
 } from "./defs";
 
@@ -319,7 +319,6 @@ function resetErrno(st: i32): i32 {
 /** A RST reached s: its error, the connection gone, no more bytes either way. */
 export function receiveReset(s: Sock): void {
   if (s.state == TCP_CLOSE || s.state == TCP_LISTEN) return;
-  if (s.state == TCP_TIME_WAIT) { finish(s); return; }
   s.err = resetErrno(s.state);
   s.reset = true;
   s.state = TCP_CLOSE;
@@ -423,7 +422,6 @@ export function closeStream(s: Sock): void {
   // Orphaned in FIN_WAIT2 until the peer closes (then TIME_WAIT) or tcp_fin_timeout.
   // tcp_fin_timeout ends it: checked when its port is looked up (net.ts sweep), no timer.
   if (s.state == TCP_FIN_WAIT2 || s.state == TCP_FIN_WAIT1) s.finUntil = now + TIME_WAIT_NS;
-  if (s.state == TCP_TIME_WAIT) return;   // its timer is set
 }
 
 /** Bytes reached a socket nobody holds any more (closed, FIN sent): it answers RST. */
@@ -456,14 +454,6 @@ export function orphanExpired(s: Sock): void {
   freeSock(s);
 }
 
-export function onTimeWait(s: Sock): void {
-  if (s.files > 0) return;
-  if (s.peer >= 0) { const p = sockAt(s.peer); if (p.peer == s.id) p.peer = -1; }
-  s.peer = -1;
-  removeBinding(s);
-  freeSock(s);
-}
-
 /** The socket's resources go: its name and its object (the caller dealt with the peer). */
 export function finish(s: Sock): void {
   if (s.family != AF_UNIX) removeBinding(s);
@@ -475,7 +465,7 @@ export { TCP_CLOSING, TCP_FIN_WAIT1, machinePid };
 
 // ------------------------------------------------------------------ who receives
 
-import { boundAt, listenersAt, ipForm as _ipForm, formIsAny as _formIsAny } from "./net";
+import { firstAt, nextAt, NIL, listenersAt, ipForm as _ipForm, formIsAny as _formIsAny } from "./net";
 import { accepts as dgAccepts } from "./dgram";
 
 const fL: usize = memory.data(16, 8);
@@ -518,11 +508,9 @@ export function listenerAt(c: Sock, m: i32, port: i32): Sock | null {
 /** The socket a datagram to `dest` on machine m reaches (connected sockets only from their peer). */
 export function udpTarget(s: Sock, m: i32, dest: usize, from: usize): Sock | null {
   const port = <i32>bswap<u16>(load<u16>(dest + 2));
-  const a = boundAt(m, true, port);
-  if (a === null) return null;
   let best: Sock | null = null, score = 0;
-  for (let i = 0; i < a.length; i++) {
-    const r = sockAt(a[i]);
+  for (let id = firstAt(m, true, port); id != NIL; id = nextAt(id)) {
+    const r = sockAt(id);
     let sc = matchDest(r, dest);
     if (sc == 0) continue;
     const fromLen = r.family == 10 && s.family == 2 ? 28 : s.localLen;

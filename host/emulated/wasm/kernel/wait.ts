@@ -6,13 +6,12 @@
 // `why` tells the embedder which call and why (EMU_why).
 
 import { now, nextAt, popNext, advanceTo, firedKind, firedSock, firedGen, firedArg,
-         EV_SYN_RETRY, EV_TIME_WAIT, EV_KEEPALIVE, EV_DELIVER, EV_DATAGRAM, EV_FAULT, EV_RETRANSMIT, EV_TW_END } from "./clock";
+         EV_SYN_RETRY, EV_KEEPALIVE, EV_DELIVER, EV_DATAGRAM, EV_FAULT, EV_RETRANSMIT } from "./clock";
 import { Sock, sockAt } from "./sock";
 import { EAGAIN, EDEADLK, TCP_LISTEN } from "./defs";
-import { onSynRetry, onTimeWait, onKeepalive, onDeliver, onRetransmit, readable, writable, acceptable, connectDone } from "./stream";
+import { onSynRetry, onKeepalive, onDeliver, onRetransmit, readable, writable, acceptable, connectDone } from "./stream";
 import { onDatagram, dgramReadable, roomAtReceiver } from "./dgram";
 import { onFault } from "./faults";
-import { twExpire } from "./net";
 
 export const W_READ: i32 = 0, W_WRITE: i32 = 1, W_ACCEPT: i32 = 2, W_CONNECT: i32 = 3;
 /** A unix datagram receiver's queue has room again. */
@@ -40,14 +39,12 @@ function ready(s: Sock, what: i32): bool {
 /** Fires the earliest timer. */
 export function fireNext(): void {
   popNext();
-  if (firedKind == EV_TW_END) { twExpire(<i32>firedArg, firedGen); return; }
   const s = sockAt(firedSock);
   if (firedKind == EV_FAULT) { onFault(<i32>firedArg); return; }
   if (firedKind == EV_DATAGRAM) { onDatagram(firedSock, firedGen, <usize>firedArg); return; }
   if (!s.live || s.gen != firedGen) return;     // the socket is gone: its timer with it
   switch (firedKind) {
     case EV_SYN_RETRY: onSynRetry(s, <i32>firedArg); break;
-    case EV_TIME_WAIT: onTimeWait(s); break;
     case EV_KEEPALIVE: onKeepalive(s); break;
     case EV_DELIVER: onDeliver(s); break;
     case EV_RETRANSMIT: onRetransmit(s); break;
