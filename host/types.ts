@@ -93,6 +93,13 @@ export interface Host {
 export interface CompiledHost extends Host {
   /** The core module with this host compiled in (it imports only env.memory and host.abort). */
   coreModule(): WebAssembly.Module;
+  /**
+   * Instantiates coreModule() itself, when the host brings imports of its own (a WASI host:
+   * wasi:sockets through jco's bindings, wasi_snapshot_preview1 through @wasmer/wasi). `imports`
+   * holds what the core imports from wasock (env.memory, host.abort, policy.decide); a module
+   * that defines its own memory exports it as `memory` and src/core.ts reads that one.
+   */
+  instantiate?(imports: WebAssembly.Imports): WebAssembly.Instance;
   /** Runs once on a new instance's exports before core_init (the capability set, the seed). */
   setup(exports: Record<string, unknown>): void;
   /**

@@ -101,7 +101,7 @@ export class Core {
   lastDefaultTimeout = -1;
   /** struct's work area in this core (src/struct.ts): address, size, and a generation bumped when it moves. */
   stBase = 0; stCap = 0; stGen = 0;
-  readonly memory: WebAssembly.Memory;
+  memory: WebAssembly.Memory;
   readonly host: Host;
   /**
    * The host when it declares js_buffers (the core's own answer, asked once here), else null:
@@ -147,9 +147,17 @@ export class Core {
     const pol = { decide: (allowed: number) => (this.policy === null ? allowed : this.policy.decide(this, allowed)) };
     // A host compiled into the core (host/none) comes with its own module and imports nothing;
     // a JavaScript host supplies the ABI's imports to the JavaScript-host core.
-    const instance = isCompiledHost(host)
-      ? new WebAssembly.Instance(host.coreModule(), { env: { memory: this.memory }, host: { abort }, policy: pol })
-      : new WebAssembly.Instance(coreModule(), { env: { memory: this.memory }, host: { ...withStubs(host.imports(this.memory)), abort }, policy: pol });
+    let instance: WebAssembly.Instance;
+    if (isCompiledHost(host)) {
+      const imports = { env: { memory: this.memory }, host: { abort }, policy: pol };
+      instance = host.instantiate ? host.instantiate(imports) : new WebAssembly.Instance(host.coreModule(), imports);
+    } else {
+      instance = new WebAssembly.Instance(coreModule(), { env: { memory: this.memory }, host: { ...withStubs(host.imports(this.memory)), abort }, policy: pol });
+    }
+    // A core that defines its memory (a component's core module: a component cannot import
+    // one) is read through that memory instead; maxPages is then the module's own limit.
+    const own = (instance.exports as Record<string, unknown>).memory;
+    if (own instanceof WebAssembly.Memory) this.memory = own;
     this.x = instance.exports as unknown as CoreExports;
     if (isCompiledHost(host)) host.setup(instance.exports as Record<string, unknown>);
     this.x.core_init();
