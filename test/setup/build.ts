@@ -28,6 +28,8 @@ function run(script: string): void {
 }
 
 export default function setup(): void {
-  if (newest('assembly') > built('build/core.wasm')) run('build:core');
+  // build:core also builds the wasi-p2 component (its host is AssemblyScript under host/wasi-p2/wasm).
+  if (newest('assembly') > built('build/core.wasm') ||
+      Math.max(newest('assembly'), newest('host/wasi-p2/wasm')) > built('host/wasi-p2/bindings.generated.ts')) run('build:core');
   if (Math.max(newest('src'), newest('host')) > built('dist/src/index.js')) run('build:ts');
 }
