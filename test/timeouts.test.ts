@@ -20,7 +20,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as w from '../src/index.js';
 import { hex, jsArg, loadFixture, unhex, type Arg, type Result } from './helpers/replay.js';
 import { ApiScene } from './helpers/api-replay.js';
-import { replayIt, compiledHost, closeHostFd, nonblockBit, socketFdMark, hostNow, hostSleep } from './helpers/hosts.js';
+import { replayIt, compiledHost, wasiP2Host, closeHostFd, nonblockBit, socketFdMark, hostNow, hostSleep } from './helpers/hosts.js';
 
 // ------------------------------------------------------------------- the API under test
 
@@ -49,7 +49,7 @@ function resetDefault(): void {
 const EMULATED_SOMAXCONN = 4096;
 
 function liveSomaxconn(): number {
-  if (compiledHost()) return EMULATED_SOMAXCONN;
+  if (compiledHost() && !wasiP2Host()) return EMULATED_SOMAXCONN;
   return Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8').trim());
 }
 
@@ -75,13 +75,17 @@ function tcpInfoBacklog(s: w.socket): number | null {
 
 /** The backlog the kernel holds for listener s (null: not listening): `ss` on Linux, TCP_INFO on a compiled host. */
 function backlogOf(s: w.socket): number | null {
-  if (compiledHost()) return tcpInfoBacklog(s);
+  // wasi-p2's sockets are this process's kernel sockets (through the runtime): `ss` sees them.
+  if (compiledHost() && !wasiP2Host()) return tcpInfoBacklog(s);
   const [host, port] = s.getsockname() as [string, number];
   return ssBacklog(host, port);
 }
 
 /** 4 s SO_RCVTIMEO/SO_SNDTIMEO: a wait that the Python timeout fails to bound ends in EAGAIN. */
 function watchdog(s: w.socket): void {
+  // wasi:sockets has no SO_RCVTIMEO (absent on wasi-p2, as in wasi-libc): there the core's own
+  // pollable + monotonic-clock wait is all there is, and these tests check it bounds the wait.
+  if (wasiP2Host()) return;
   const tv = w.encodeTimeval({ sec: 4, usec: 0 });
   s.setsockopt(w.SOL_SOCKET, w.SO_RCVTIMEO, tv);
   s.setsockopt(w.SOL_SOCKET, w.SO_SNDTIMEO, tv);
@@ -349,7 +353,8 @@ function runStep(run: Run, st: TStep, i: number): void {
     return;
   }
   if (st.peer !== undefined) {
-    if (compiledHost()) throw new Error(`${id}: a peer process cannot reach a network compiled into the core (test/helpers/hosts.ts DIVERGES)`);
+    // wasi-p2 is compiled into its core too, but its sockets are the kernel's: a peer process reaches them.
+    if (compiledHost() && !wasiP2Host()) throw new Error(`${id}: a peer process cannot reach a network compiled into the core (test/helpers/hosts.ts DIVERGES)`);
     const [host, port] = run.sock(st.peer.connect).getsockname() as [string, number];
     run.peers.push(spawnPeer(host, port, st.peer.delay, st.peer.hex));
     return;

@@ -409,7 +409,7 @@ describe('options on wasi-p2, per status (WASI_P2_OPTIONS)', () => {
     expect([s.getsockopt(IP, w.IP_TTL), s.getsockopt(T, w.TCP_KEEPINTVL), s.getsockopt(T, w.TCP_KEEPCNT), s.getsockopt(S, w.SO_RCVBUF)])
       .toEqual([1, 1, 10, 425984]);
     s.close();
-    expect(WASI_P2_PROFILE.map((p) => p.id)).toEqual(['keepidle-1000x', 'tcp-options-js-only', 'invented-defaults', 'backlog-dropped', 'shutdown-destroys', 'bind-listens']);
+    expect(WASI_P2_PROFILE.map((p) => p.id)).toEqual(['keepidle-1000x', 'tcp-options-js-only', 'invented-defaults', 'backlog-dropped', 'shutdown-destroys', 'udp-icmp-dropped', 'bind-listens']);
   });
 });
 

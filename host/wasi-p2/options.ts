@@ -79,8 +79,13 @@ export const WASI_P2_PROFILE: readonly ProfileDefect[] = [
     seen: 'after shutdown(SHUT_WR) the socket cannot receive either (recv returns b\'\' once the peer\'s data is gone)',
   },
   {
+    id: 'udp-icmp-dropped', options: [], runtime: 'preview2-shim 0.26.1',
+    what: "datagrams go through Node's dgram sockets, which never report ICMP errors (libuv sets no IP_RECVERR)",
+    seen: 'a connected UDP socket whose peer port is closed never gets ConnectionRefusedError: recv waits (EAGAIN when non-blocking)',
+  },
+  {
     id: 'bind-listens', options: ['SO_ACCEPTCONN'], runtime: 'preview2-shim 0.26.1',
     what: 'is-listening is true right after bind; connections arriving before finish-listen are destroyed',
-    seen: 'nothing through wasock: SO_ACCEPTCONN is derived from listen() (WASI_P2_OPTIONS)',
+    seen: 'connect() to a port that is bound but not listening succeeds (Linux: ConnectionRefusedError); SO_ACCEPTCONN is derived from listen() (WASI_P2_OPTIONS), so it stays right',
   },
 ];

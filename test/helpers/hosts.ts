@@ -57,6 +57,25 @@ export const DIVERGES: Readonly<Record<string, Readonly<Record<string, string>>>
     // once). test/emulated.test.ts pins the same wait with a peer across a link with latency.
     'io/recv/inet/data-during-wait': 'needs a peer process sending to 127.0.0.1 while recv() waits: the emulated network has no other process, and a peer on another emulated machine is not 127.0.0.1 (docs/decisions.md; pinned in test/emulated.test.ts)',
   },
+  // wasi:sockets 0.2 (its spec) or preview2-shim (a defect named in WASI_P2_PROFILE,
+  // host/wasi-p2/options.ts) answers these differently; test/wasi-p2.test.ts pins what it does.
+  'wasi-p2': {
+    ...Object.fromEntries(['connect/inet-stream/refused', 'connect/inet-stream/connect_ex-refused', 'connect/inet6-stream/refused',
+      'connect/inet6-stream/connect_ex-refused', 'module/create_connection/refused'].map((id) => [id,
+      "preview2-shim's bind already listens (WASI_P2_PROFILE 'bind-listens'): the bound, unlistened port this case connects to accepts the connection"])),
+    'connect/inet-dgram/connect-send-refused': "preview2-shim's UDP never reports ICMP errors (WASI_P2_PROFILE 'udp-icmp-dropped')",
+    'connect/inet-dgram/connect': 'wasi:sockets refuses a UDP remote with port 0 (udp.wit stream(): invalid-argument); Linux connects to it',
+    'bind/inet-stream/<broadcast>': 'wasi:sockets binds unicast addresses only (tcp.wit start-bind: invalid-argument for broadcast)',
+    'bind/inet6-stream/host-::ffff:127.0.0.1': 'wasi:sockets sockets are IPv6-only: an IPv4-mapped address is invalid-argument (tcp.wit start-bind)',
+    'module/create_server/inet6-dualstack': 'wasi:sockets sockets are IPv6-only: IPV6_V6ONLY 0 cannot be had (EOPNOTSUPP; WASI_P2_OPTIONS)',
+    'args/create_server/inet6/dualstack_ipv6=nan': 'wasi:sockets sockets are IPv6-only: IPV6_V6ONLY 0 cannot be had (EOPNOTSUPP; WASI_P2_OPTIONS)',
+    'module/create_server/inet': 'reads SO_REUSEPORT, absent on wasi-p2 (no wasi:sockets method: ENOPROTOOPT, as wasi-libc; WASI_P2_OPTIONS)',
+    'module/create_server/reuse_port': 'sets SO_REUSEPORT, absent on wasi-p2 (no wasi:sockets method: ENOPROTOOPT, as wasi-libc; WASI_P2_OPTIONS)',
+    'args/create_server/reuse_port=nan': 'sets SO_REUSEPORT, absent on wasi-p2 (no wasi:sockets method: ENOPROTOOPT, as wasi-libc; WASI_P2_OPTIONS)',
+    "args/create_server/reuse_port='x'": 'sets SO_REUSEPORT, absent on wasi-p2 (no wasi:sockets method: ENOPROTOOPT, as wasi-libc; WASI_P2_OPTIONS)',
+    'ctor/fileno/devnull': "wasi-p2 numbers fds of its own, all of them sockets: this process's /dev/null fd is none of them (EBADF, not ENOTSOCK)",
+    'ctor/fileno/devnull/explicit': "wasi-p2 numbers fds of its own, all of them sockets: this process's /dev/null fd is none of them (EBADF, not ENOTSOCK)",
+  },
 };
 
 /** it() for one replayed case on the host under test. */
@@ -87,6 +106,20 @@ interface EmuView { emu_open_fds(): number; emu_now(): number; emu_advance(ns: n
 export function compiledHost(): boolean {
   return 'coreModule' in hostCore().host;
 }
+/**
+ * Whether that host is wasi-p2: its fds are its own, but its sockets are the kernel's (through
+ * the runtime's wasi:sockets), its clock is real and peer processes reach it.
+ */
+export function wasiP2Host(): boolean {
+  return hostCore().host.name.startsWith('wasi-p2');
+}
+/** Whether the host's time is a virtual clock that blocking calls advance (the emulated network). */
+export function virtualClock(): boolean {
+  return compiledHost() && !wasiP2Host();
+}
+/** The wasi-p2 core's own view of its fds (assembly/wasi-p2.ts). */
+interface P2View { p2_open_fds(): number; p2_nonblocking(fd: number): number }
+function p2(): P2View { return hostCore().x as unknown as P2View; }
 function emu(): EmuView { return hostCore().x as unknown as EmuView; }
 
 /** Closes fd on the host that numbered it (a detached socket's, or a duplicate's). */
@@ -105,6 +138,8 @@ export function closedHostFd(): number {
 
 /** O_NONBLOCK of fd: /proc/self/fdinfo's flags on Linux (as the generators read CPython's), F_GETFL on a compiled host. */
 export function nonblockBit(fd: number): boolean {
+  // wasi-p2 has no fcntl: its host says what O_NONBLOCK would be.
+  if (wasiP2Host()) { const b = p2().p2_nonblocking(fd); if (b < 0) throw new Error(`fd ${fd} is not open on wasi-p2`); return b === 1; }
   if (compiledHost()) return ((w.fcntl.fcntl(fd, w.fcntl.F_GETFL) as number) & w.fcntl.O_NONBLOCK) !== 0;
   const m = /^flags:\s+([0-7]+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'));
   if (!m) throw new Error(`no flags: line in /proc/self/fdinfo/${fd}`);
@@ -113,6 +148,7 @@ export function nonblockBit(fd: number): boolean {
 
 /** How many fds the host's process has open: /proc/self/fd, or the compiled host's own count. */
 export function hostFdCount(): number {
+  if (wasiP2Host()) return p2().p2_open_fds();
   return compiledHost() ? emu().emu_open_fds() : readdirSync('/proc/self/fd').length;
 }
 
@@ -122,9 +158,10 @@ export function hostFdCount(): number {
  */
 export function socketFdMark(): () => string[] {
   if (compiledHost()) {
-    const before = emu().emu_open_fds();
+    const open = (): number => (wasiP2Host() ? p2().p2_open_fds() : emu().emu_open_fds());
+    const before = open();
     return () => {
-      const n = emu().emu_open_fds() - before;
+      const n = open() - before;
       return n === 0 ? [] : [`${n} more open fd(s) on ${hostCore().host.name}`];
     };
   }
@@ -144,12 +181,12 @@ function processSocketFds(): Set<number> {
 
 /** The host's clock in seconds: the network's virtual time on a compiled host, else wall time. */
 export function hostNow(): number {
-  return compiledHost() ? emu().emu_now() / 1e9 : performance.now() / 1000;
+  return virtualClock() ? emu().emu_now() / 1e9 : performance.now() / 1000;
 }
 
 /** Lets `seconds` pass on the host: virtual time on a compiled host (its timers fire), else a real sleep. */
 export function hostSleep(seconds: number): void {
-  if (compiledHost()) emu().emu_advance(seconds * 1e9);
+  if (virtualClock()) emu().emu_advance(seconds * 1e9);
   else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, seconds * 1000);
 }
 

@@ -127,10 +127,11 @@ export class Scene {
     // connections closed normally would exhaust loopback ports in TIME_WAIT.
     const rst = new Uint8Array(new Int32Array([1, 0]).buffer);
     for (const s of this.extra) {
+      // A host without SO_LINGER (wasi-p2: ENOPROTOOPT) still closes the socket.
       try {
         if (s.family !== w.AF_UNIX && s.type === w.SOCK_STREAM && s.fileno() >= 0) s.setsockopt(w.SOL_SOCKET, w.SO_LINGER, rst);
-        s.close();
-      } catch { /* already closed by the case */ }
+      } catch { /* already closed by the case, or no SO_LINGER on this host */ }
+      try { s.close(); } catch { /* already closed by the case */ }
     }
     if (this.detachedFd >= 0) {
       // A host compiled into its core (the emulated network) numbers fds of its own: close it

@@ -22,6 +22,13 @@ if (name.startsWith('linux-without:')) {
     seed: 1, profile: name === 'emulated' ? 'linux' : 'windows', privileged: true,
     addresses: [EMULATED_ADDRESSES.local], machines: { peer: { addresses: [EMULATED_ADDRESSES.peer] } },
   }));
+} else if (name === 'wasi-p2') {
+  // The core as a wasi:* component on preview2-shim (src/wasi-p2.ts): real kernel sockets
+  // through the shim's worker, so peers are other processes, as on linux.
+  const { WasiP2Host } = await import('../../src/wasi-p2.js');
+  const { wasiImportsOf } = await import('../../host/wasi-p2/index.js');
+  const shim = await import('@bytecodealliance/preview2-shim');
+  useHost(new WasiP2Host(wasiImportsOf(shim as never)));
 } else if (name !== 'linux') {
-  throw new Error(`WASOCK_TEST_HOST: unknown host '${name}' (hosts: linux, linux-without:<capabilities>, emulated, emulated-windows)`);
+  throw new Error(`WASOCK_TEST_HOST: unknown host '${name}' (hosts: linux, linux-without:<capabilities>, emulated, emulated-windows, wasi-p2)`);
 }

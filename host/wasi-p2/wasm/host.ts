@@ -28,7 +28,7 @@ export const EIO: i32 = 5, EBADF: i32 = 9, EAGAIN: i32 = 11, ENOMEM: i32 = 12, E
 
 // Socket states (p2's, as far as this host needs them).
 export const S_FRESH: i32 = 0, S_BOUND: i32 = 1, S_LISTEN: i32 = 2, S_CONNECTING: i32 = 3, S_CONNECTED: i32 = 4,
-  S_FAILED: i32 = 5;
+  S_FAILED: i32 = 5, S_UNLISTENED: i32 = 6;
 
 /** One socket: its p2 resources and what Linux would know about it that p2 does not say. */
 export class Sock {
@@ -230,7 +230,8 @@ function bindFlat(s: Sock): i32 {
   const r = finishBind(s);
   if (r < 0) return r;
   s.st = S_BOUND;
-  return 0;
+  // A bound UDP socket receives at once on Linux: its datagram streams exist from here on.
+  return s.tcp ? 0 : udpStreams(s, false);
 }
 
 /** The wildcard address, port 0: Linux's implicit bind (listen, UDP sendto). */
@@ -274,6 +275,8 @@ export function HOST_socket(family: i32, type: i32, proto: i32): i32 {
   const base = type & 0xf;
   if ((type & ~0xf & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) != 0) return -EINVAL;
   if (family != AF_INET && family != AF_INET6) return -EAFNOSUPPORT;
+  // inet_create: a protocol outside 0..IPPROTO_MAX-1 is EINVAL before any is looked up.
+  if (proto < 0 || proto >= 263) return -EINVAL;
   let tcp: bool;
   if (base == SOCK_STREAM) { if (proto != 0 && proto != 6) return -EPROTONOSUPPORT; tcp = true; }
   else if (base == SOCK_DGRAM) { if (proto != 0 && proto != 17) return -EPROTONOSUPPORT; tcp = false; }
@@ -362,6 +365,8 @@ function udpConnect(s: Sock, addr: usize, len: i32): i32 {
     if (b < 0) return b;
     for (let i = 0; i < 12; i++) unchecked(FLAT[i] = save[i]);
   }
+  // connect() filters what arrives from then on: a datagram already held for MSG_PEEK goes.
+  if (s.peekHave) { heap.free(s.peek); s.peek = 0; s.peekLen = 0; s.peekCap = 0; s.peekHave = false; }
   const u = udpStreams(s, true);
   if (u == 0) s.udpConnected = true;
   return u;
@@ -373,6 +378,7 @@ export function HOST_listen(fd: i32, backlog: i32): i32 {
   if (!s.tcp) return -EOPNOTSUPP;
   // p2 takes the backlog as a hint of at least 1 (Python's listen(0) is Linux's backlog 0).
   const hint = <i64>max(backlog, 1);
+  if (s.st == S_UNLISTENED) s.st = S_LISTEN;      // the p2 socket never stopped listening
   if (s.st == S_LISTEN) { p2.tcp_set_listen_backlog_size(s.h, hint, RET); return 0; }
   if (s.st != S_FRESH && s.st != S_BOUND) return -EINVAL;
   if (s.st == S_FRESH) { const b = autobind(s); if (b < 0) return b; }
@@ -511,7 +517,13 @@ function tcpRecv(s: Sock, buf: usize, len: i32, flags: i32): i32 {
     got = min(len, s.peekLen);
     memory.copy(buf, s.peek, <usize>got);
     if (!peek) { s.peekLen -= got; memory.copy(s.peek, s.peek + <usize>got, <usize>s.peekLen); }
-    if (!all || got == len) return got;
+    if (got == len) return got;
+    if (!all) {
+      // What else has arrived comes too, as one recv() copies all the queue holds.
+      if (peek || s.eof) return got;
+      const more = readSome(s, buf + <usize>got, len - got, false);
+      return more > 0 ? got + more : got;
+    }
   }
   for (;;) {
     let n: i32;
@@ -539,6 +551,7 @@ function udpReady(s: Sock, sending: bool): i32 {
     if (!sending) return -EAGAIN;
     const b = autobind(s);
     if (b < 0) return b;
+    return 0;
   }
   return udpStreams(s, false);
 }
@@ -637,6 +650,8 @@ function tcpSend(s: Sock, buf: usize, len: i32, flags: i32): i32 {
 function udpSend(s: Sock, buf: usize, len: i32, flags: i32, addr: usize, alen: i32): i32 {
   const nb = s.nb || (flags & MSG_DONTWAIT) != 0;
   let some = false;
+  // inet_sendmsg binds an unbound socket before udp_sendmsg looks at the destination.
+  if (s.st == S_FRESH) { const b = udpReady(s, true); if (b < 0) return b; }
   if (addr != 0) {
     const r = lowerSockaddr(s, addr, alen, true);
     if (r < 0) return r;
@@ -697,6 +712,9 @@ export function HOST_shutdown(fd: i32, how: i32): i32 {
   if (s === null) return -EBADF;
   if (how < 0 || how > 2) return -EINVAL;
   if (!s.tcp) return s.udpConnected ? 0 : -ENOTCONN;
+  // inet_shutdown: a listener's SHUT_RD stops it listening (SHUT_WR does nothing); p2 cannot
+  // stop a listener, so this one only stops answering as one (accept EINVAL, SO_ACCEPTCONN 0).
+  if (s.st == S_LISTEN) { if (how != 1) s.st = S_UNLISTENED; return 0; }
   if (s.st != S_CONNECTED) return -ENOTCONN;
   p2.tcp_shutdown(s.h, how, RET);
   const e = failed(R_P1);
