@@ -2,12 +2,10 @@
 // answers to getsockopt/setsockopt argument errors and edge cases, on the live kernel.
 import { describe, it } from 'vitest';
 import { loadFixture, runCase } from './helpers/replay.js';
-import { replayIt } from './helpers/hosts.js';
+import { replayOptionIt } from './helpers/hosts.js';
 
 const fixture = loadFixture('sockopt-args.json');
 
 describe('getsockopt/setsockopt arguments match CPython 3.11', () => {
-  for (const c of fixture.cases) {
-    replayIt(c.id, () => runCase(c));
-  }
+  for (const c of fixture.cases) replayOptionIt(c, () => runCase(c));
 });

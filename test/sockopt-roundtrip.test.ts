@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadFixture, runCase } from './helpers/replay.js';
 import { optionTable } from '../src/options.js';
-import { replayIt } from './helpers/hosts.js';
+import { replayOptionIt } from './helpers/hosts.js';
 
 const fixture = loadFixture('sockopt-roundtrip.json');
 const LEVELS: Record<string, number> = { SOL_SOCKET: 1, IPPROTO_IP: 0, IPPROTO_TCP: 6, IPPROTO_UDP: 17, IPPROTO_IPV6: 41 };
@@ -17,7 +17,7 @@ const noRoundtrip = new Map(
 const caseKey = (c: (typeof fixture.cases)[number]) => key(Number(c.steps[0].args[0].v), c.row!);
 
 describe('setsockopt then getsockopt round-trips as in CPython 3.11', () => {
-  for (const c of fixture.cases) replayIt(c.id, () => runCase(c));
+  for (const c of fixture.cases) replayOptionIt(c, () => runCase(c));
 });
 
 describe('option-table registry', () => {

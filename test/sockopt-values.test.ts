@@ -3,10 +3,10 @@
 // fresh, listening, connected and accepted sockets of each family and type.
 import { describe } from 'vitest';
 import { loadFixture, runCase } from './helpers/replay.js';
-import { replayIt } from './helpers/hosts.js';
+import { replayOptionIt } from './helpers/hosts.js';
 
 const fixture = loadFixture('sockopt-values.json');
 
 describe('getsockopt values match CPython 3.11 on the live kernel', () => {
-  for (const c of fixture.cases) replayIt(c.id, () => runCase(c));
+  for (const c of fixture.cases) replayOptionIt(c, () => runCase(c));
 });

@@ -10,7 +10,7 @@ import type { Capability, CompiledHost, HostImports } from '../types.js';
 import { capBits } from '../types.js';
 import { SystemError } from '../../src/exceptions.js';
 import { instantiate, CORE_MODULES_BASE64 } from './bindings.generated.js';
-import { WASI_P2_OPTIONS, WASI_P2_PROFILE, type WasiP2OptionStatus, type ProfileDefect } from './options.js';
+import { WASI_P2_OPTIONS, WASI_P2_PROFILE, wasiP2OptionStatus, type WasiP2OptionStatus, type ProfileDefect } from './options.js';
 
 export { WASI_P2_OPTIONS, WASI_P2_PROFILE, type WasiP2OptionStatus, type ProfileDefect };
 
@@ -87,6 +87,25 @@ export class WasiP2Host implements CompiledHost {
     this.capabilities = new Set(caps);
     this.profile = profile;
   }
+
+  /**
+   * Why getsockopt/setsockopt of option `name` on this kind of socket may answer otherwise
+   * than Linux here, or null: it is absent (no p2 method), p2's rule differs, or a defect of
+   * the runtime (this.profile) stands behind its value. The fixture replays skip a case that
+   * differs only when this names a reason (test/helpers/hosts.ts replayOptionIt).
+   */
+  optionDivergence(name: string, type: 'tcp' | 'udp', family: 'inet' | 'inet6'): string | null {
+    const status = wasiP2OptionStatus(name, type);
+    if (status === 'absent') return `${name} is absent on wasi-p2: wasi:sockets 0.2 has no method for it (ENOPROTOOPT, as wasi-libc answers; WASI_P2_OPTIONS)`;
+    if (name === 'IP_TTL' && family === 'inet6') return 'IP_TTL on an IPv6 socket: p2 has one hop limit per socket, IPV6_UNICAST_HOPS there (absent, as in wasi-libc)';
+    if (name === 'IPV6_V6ONLY') return 'wasi:sockets sockets are IPv6-only: IPV6_V6ONLY reads 1 and 0 cannot be set (WASI_P2_OPTIONS)';
+    const defects = this.profile.filter((p) => p.options.includes(name) && p.types.includes(type));
+    const said = defects.length ? `${this.runtime} ${defects.map((d) => `'${d.id}' (${d.seen})`).join('; ')} (WASI_P2_PROFILE)` : '';
+    if (name === 'IPV6_UNICAST_HOPS') return `IPV6_UNICAST_HOPS 0 is p2's invalid-argument (Linux takes it)${said ? `; ${said}` : ''}`;
+    return said ? `${name}: ${said}` : null;
+  }
+
+  private get runtime(): string { return this.profile[0]?.runtime ?? 'the runtime'; }
 
   imports(): HostImports { throw new TypeError('wasock: the wasi-p2 host is compiled into its core'); }
 

@@ -42,6 +42,8 @@ export interface ProfileDefect {
   id: string;
   /** The options it concerns (empty: an operation). */
   options: readonly string[];
+  /** The socket kinds it concerns. */
+  types: readonly ('tcp' | 'udp')[];
   runtime: string;
   what: string;
   seen: string;
@@ -54,37 +56,42 @@ export interface ProfileDefect {
  */
 export const WASI_P2_PROFILE: readonly ProfileDefect[] = [
   {
-    id: 'keepidle-1000x', options: ['TCP_KEEPIDLE'], runtime: 'preview2-shim 0.26.1',
+    id: 'keepidle-1000x', options: ['TCP_KEEPIDLE'], types: ['tcp'], runtime: 'preview2-shim 0.26.1',
     what: 'set-keep-alive-idle-time: the worker turns ns into seconds and hands them to Node\'s setKeepAlive(), whose unit is ms; a change while keep-alive is off reaches nothing',
     seen: 'getsockopt reads back what was set; the kernel idles 1000x shorter (7200 s -> 7 s)',
   },
   {
-    id: 'tcp-options-js-only', options: ['TCP_KEEPINTVL', 'TCP_KEEPCNT', 'IP_TTL', 'IPV6_UNICAST_HOPS', 'SO_RCVBUF', 'SO_SNDBUF'], runtime: 'preview2-shim 0.26.1',
+    id: 'tcp-options-js-only', options: ['TCP_KEEPINTVL', 'TCP_KEEPCNT', 'IP_TTL', 'IPV6_UNICAST_HOPS', 'SO_RCVBUF', 'SO_SNDBUF'], types: ['tcp'], runtime: 'preview2-shim 0.26.1',
     what: 'TCP keep-alive interval and count, hop limit and buffer sizes are JavaScript fields ("NOT configurable in Node.js")',
     seen: 'getsockopt reads back what was set; the kernel never sees it (TCP sockets; UDP hop limit and buffers are applied)',
   },
   {
-    id: 'invented-defaults', options: ['IP_TTL', 'IPV6_UNICAST_HOPS', 'SO_RCVBUF', 'SO_SNDBUF', 'TCP_KEEPINTVL', 'TCP_KEEPCNT'], runtime: 'preview2-shim 0.26.1',
+    id: 'invented-defaults', options: ['IP_TTL', 'IPV6_UNICAST_HOPS', 'SO_RCVBUF', 'SO_SNDBUF', 'TCP_KEEPINTVL', 'TCP_KEEPCNT'], types: ['tcp'], runtime: 'preview2-shim 0.26.1',
     what: "a TCP socket's getters start from constants: hop limit 1, keep-alive interval 1 s and count 10, buffer sizes from a throw-away UDP socket (212992)",
     seen: 'IP_TTL / IPV6_UNICAST_HOPS 1 (Linux 64), TCP_KEEPINTVL 1 (75), TCP_KEEPCNT 10 (9), SO_RCVBUF / SO_SNDBUF 425984 (212992 doubled; Linux 131072 / 16384)',
   },
   {
-    id: 'backlog-dropped', options: [], runtime: 'preview2-shim 0.26.1',
+    id: 'backlog-dropped', options: [], types: ['tcp'], runtime: 'preview2-shim 0.26.1',
     what: "bind already listens (Node's server.listen with backlog 128); set-listen-backlog-size after bind is kept and never applied",
     seen: 'listen(n) queues 128 connections whatever n is',
   },
   {
-    id: 'shutdown-destroys', options: [], runtime: 'preview2-shim 0.26.1',
+    id: 'shutdown-destroys', options: [], types: ['tcp'], runtime: 'preview2-shim 0.26.1',
     what: 'shutdown(receive|send|both) calls socket.destroy(): both directions end, whatever was asked',
     seen: 'after shutdown(SHUT_WR) the socket cannot receive either (recv returns b\'\' once the peer\'s data is gone)',
   },
   {
-    id: 'udp-icmp-dropped', options: [], runtime: 'preview2-shim 0.26.1',
+    id: 'udp-buffers-doubled', options: ['SO_RCVBUF', 'SO_SNDBUF'], types: ['udp'], runtime: 'preview2-shim 0.26.1',
+    what: "a UDP socket's buffer sizes, until one is set, are Node's getRecvBufferSize()/getSendBufferSize(): the kernel's SO_RCVBUF/SO_SNDBUF, Linux's doubled value, where p2 means the size asked for (wasmtime halves it back); once set, the size set",
+    seen: 'read back through wasock (which doubles, as Linux reports), a fresh UDP buffer is 425984 (Linux 212992); after a set it is right; set before bind, the two sizes reach the kernel swapped (wasi-hosts.md E2)',
+  },
+  {
+    id: 'udp-icmp-dropped', options: [], types: ['udp'], runtime: 'preview2-shim 0.26.1',
     what: "datagrams go through Node's dgram sockets, which never report ICMP errors (libuv sets no IP_RECVERR)",
     seen: 'a connected UDP socket whose peer port is closed never gets ConnectionRefusedError: recv waits (EAGAIN when non-blocking)',
   },
   {
-    id: 'bind-listens', options: ['SO_ACCEPTCONN'], runtime: 'preview2-shim 0.26.1',
+    id: 'bind-listens', options: ['SO_ACCEPTCONN'], types: ['tcp'], runtime: 'preview2-shim 0.26.1',
     what: 'is-listening is true right after bind; connections arriving before finish-listen are destroyed',
     seen: 'connect() to a port that is bound but not listening succeeds (Linux: ConnectionRefusedError); SO_ACCEPTCONN is derived from listen() (WASI_P2_OPTIONS), so it stays right',
   },

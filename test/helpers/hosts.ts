@@ -73,6 +73,8 @@ export const DIVERGES: Readonly<Record<string, Readonly<Record<string, string>>>
     'module/create_server/reuse_port': 'sets SO_REUSEPORT, absent on wasi-p2 (no wasi:sockets method: ENOPROTOOPT, as wasi-libc; WASI_P2_OPTIONS)',
     'args/create_server/reuse_port=nan': 'sets SO_REUSEPORT, absent on wasi-p2 (no wasi:sockets method: ENOPROTOOPT, as wasi-libc; WASI_P2_OPTIONS)',
     "args/create_server/reuse_port='x'": 'sets SO_REUSEPORT, absent on wasi-p2 (no wasi:sockets method: ENOPROTOOPT, as wasi-libc; WASI_P2_OPTIONS)',
+    ...Object.fromEntries(['getsockopt/optname=True/int', 'getsockopt/optname=True/buflen=4', 'setsockopt/optname=True/int'].map((id) => [id,
+      'optname True is SO_DEBUG, absent on wasi-p2 (no wasi:sockets method: ENOPROTOOPT, as wasi-libc; WASI_P2_OPTIONS)'])),
     'ctor/fileno/devnull': "wasi-p2 numbers fds of its own, all of them sockets: this process's /dev/null fd is none of them (EBADF, not ENOTSOCK)",
     'ctor/fileno/devnull/explicit': "wasi-p2 numbers fds of its own, all of them sockets: this process's /dev/null fd is none of them (EBADF, not ENOTSOCK)",
   },
@@ -83,6 +85,37 @@ export function replayIt(name: string, run: () => void | Promise<void>, timeout?
   const why = DIVERGES[TEST_HOST]?.[name];
   if (why !== undefined) { it(name, (ctx) => ctx.skip(`diverges on ${TEST_HOST} by design: ${why}`)); return; }
   it(name, (ctx) => onHost(ctx, run), timeout);
+}
+
+/** A case about one option-table row (sockopt-values, -args, -roundtrip). */
+export interface OptionCase { id: string; row: string | null; sock: { family: string; type: string } }
+
+/** The reason the host under test gives for answering `c`'s option otherwise than Linux, or null. */
+function optionDivergence(c: OptionCase): string | null {
+  const host = hostCore().host as { optionDivergence?(name: string, type: string, family: string): string | null };
+  if (c.row === null || typeof host.optionDivergence !== 'function' || c.sock.family === 'unix') return null;
+  return host.optionDivergence(c.row, c.sock.type === 'stream' ? 'tcp' : 'udp', c.sock.family);
+}
+
+/**
+ * replayIt() for a case about one option: where the host names a reason its answer for that
+ * option differs (wasi-p2: absent there, p2's own rule, a runtime defect of its profile), a
+ * case that differs is skipped with that reason; a case that agrees passes, and a difference
+ * without a named reason fails.
+ */
+export function replayOptionIt(c: OptionCase, run: () => void | Promise<void>): void {
+  const why = DIVERGES[TEST_HOST]?.[c.id];
+  if (why !== undefined) { it(c.id, (ctx) => ctx.skip(`diverges on ${TEST_HOST} by design: ${why}`)); return; }
+  it(c.id, async (ctx) => {
+    try {
+      await onHost(ctx, run);
+    } catch (e) {
+      if ((e as { code?: string })?.code === 'VITEST_PENDING') throw e;    // onHost's own skip
+      const reason = optionDivergence(c);
+      if (reason === null) throw e;
+      ctx.skip(`diverges on ${TEST_HOST}: ${reason}`);
+    }
+  });
 }
 
 /**

@@ -58,7 +58,8 @@ function fromResult(at: usize, kind: i32): i64 {
 }
 
 export function getOption(s: Sock, level: i32, opt: i32, val: usize, lenptr: usize): i32 {
-  if (!levelApplies(s, level)) return -EOPNOTSUPP;
+  // ip_getsockopt says EOPNOTSUPP for a level it does not know, ipv6_getsockopt ENOPROTOOPT.
+  if (!levelApplies(s, level)) return s.family == AF_INET6 ? -ENOPROTOOPT : -EOPNOTSUPP;
   let v: i64 = 0;
   if (level == SOL_SOCKET) {
     switch (opt) {
@@ -121,11 +122,10 @@ export function setOption(s: Sock, level: i32, opt: i32, val: usize, len: i32): 
   if (!levelApplies(s, level)) return -ENOPROTOOPT;
   if (!known(s, level, opt)) return -ENOPROTOOPT;
   // Every option here is an int: Linux wants at least 4 bytes (IP_TTL takes 1, ip_setsockopt).
-  if (val == 0 && len > 0) return -14;     // EFAULT
-  let v: i32;
-  if (len >= 4) v = load<i32>(val);
-  else if (level == IPPROTO_IP && len >= 1) v = <i32>load<u8>(val);
-  else return -EINVAL;
+  // The length is checked before the value is read (a NULL value of too short a length is EINVAL).
+  if (len < 4 && !(level == IPPROTO_IP && len >= 1)) return -EINVAL;
+  if (val == 0) return -14;     // EFAULT
+  const v: i32 = len >= 4 ? load<i32>(val) : <i32>load<u8>(val);
   if (level == SOL_SOCKET) {
     switch (opt) {
       case SO_REUSEADDR: s.reuseaddr = v != 0 ? 1 : 0; return 0;
@@ -161,9 +161,9 @@ export function setOption(s: Sock, level: i32, opt: i32, val: usize, len: i32): 
   if (level == IPPROTO_IP || opt == IPV6_UNICAST_HOPS) {
     // Linux: -1 restores the default (64, ip_default_ttl), 1..255 otherwise (0 too for IPv6,
     // which p2 cannot express: hop limit 0 is its invalid-argument).
-    if (v == -1) v = 64;
-    if (v < (level == IPPROTO_IP ? 1 : 0) || v > 255) return -EINVAL;
-    if (s.tcp) p2.tcp_set_hop_limit(s.h, v, RET); else p2.udp_set_unicast_hop_limit(s.h, v, RET);
+    const hops = v == -1 ? 64 : v;
+    if (hops < (level == IPPROTO_IP ? 1 : 0) || hops > 255) return -EINVAL;
+    if (s.tcp) p2.tcp_set_hop_limit(s.h, hops, RET); else p2.udp_set_unicast_hop_limit(s.h, hops, RET);
     return setResult();
   }
   // IPV6_V6ONLY: p2 sockets are IPv6-only, so 1 is what they already are and 0 cannot be had.
