@@ -81,6 +81,11 @@ export const WASI_P2_PROFILE: readonly ProfileDefect[] = [
     seen: 'after shutdown(SHUT_WR) the socket cannot receive either (recv returns b\'\' once the peer\'s data is gone)',
   },
   {
+    id: 'writes-16k', options: [], types: ['tcp'], runtime: 'preview2-shim 0.26.1',
+    what: "check-write is Node's writableHighWaterMark (16 KiB) less what Node still holds: the kernel's send buffer is behind Node's",
+    seen: 'a non-blocking send() moves at most 16 KiB; send buffers fill only after many calls',
+  },
+  {
     id: 'udp-buffers-doubled', options: ['SO_RCVBUF', 'SO_SNDBUF'], types: ['udp'], runtime: 'preview2-shim 0.26.1',
     what: "a UDP socket's buffer sizes, until one is set, are Node's getRecvBufferSize()/getSendBufferSize(): the kernel's SO_RCVBUF/SO_SNDBUF, Linux's doubled value, where p2 means the size asked for (wasmtime halves it back); once set, the size set",
     seen: 'read back through wasock (which doubles, as Linux reports), a fresh UDP buffer is 425984 (Linux 212992); after a set it is right; set before bind, the two sizes reach the kernel swapped (wasi-hosts.md E2)',
