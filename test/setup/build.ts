@@ -28,6 +28,7 @@ function run(script: string): void {
 }
 
 export default function setup(): void {
-  if (newest('assembly') > built('build/core.wasm')) run('build:core');
+  // The hosts compiled into a core of their own count too (host/wasi-p1/wasm: its core).
+  if (Math.max(newest('assembly'), newest('host/wasi-p1/wasm')) > Math.min(built('build/core.wasm'), built('build/core-wasi-p1.wasm'))) run('build:core');
   if (Math.max(newest('src'), newest('host')) > built('dist/src/index.js')) run('build:ts');
 }
