@@ -83,8 +83,12 @@ export class P1Sockets {
    * guest's (read on every call: it may grow).
    */
   imports(base: P1Imports, memory: () => WebAssembly.Memory): P1Imports {
-    const u8 = (): Uint8Array => new Uint8Array(memory().buffer);
-    const dv = (): DataView => new DataView(memory().buffer);
+    // Views of guest memory, made again only when it grew (a new ArrayBuffer): the data calls
+    // are the hot path (bench/wasi-p1.mjs) and allocate nothing else they can avoid.
+    let buf: ArrayBuffer | null = null, u8c = new Uint8Array(0), dvc = new DataView(new ArrayBuffer(0));
+    const renew = (): void => { const b = memory().buffer as ArrayBuffer; if (b !== buf) { buf = b; u8c = new Uint8Array(b); dvc = new DataView(b); } };
+    const u8 = (): Uint8Array => { renew(); return u8c; };
+    const dv = (): DataView => { renew(); return dvc; };
     const call = (f: () => void): number => { try { f(); return ESUCCESS; } catch (e) { return wasiErrno(e); } };
     const orig = (name: string) => base[name] as (...a: number[]) => number;
     /** The iovecs at ptr (n of them) as views of guest memory. */
@@ -114,11 +118,13 @@ export class P1Sockets {
         if (e === undefined) return orig('sock_recv')(fd, iovs, n, riflags, datalen, roflags);
         if ((riflags & ~(RIFLAGS_PEEK | RIFLAGS_WAITALL)) !== 0) return EINVAL;
         const flags = (riflags & RIFLAGS_PEEK ? MSG_PEEK : 0) | (riflags & RIFLAGS_WAITALL ? MSG_WAITALL : 0);
-        return call(() => {
-          const bufs = iovecs(iovs, n);
+        try {
           let got: number;
-          if (bufs.length === 1) got = e.sock.recv_into(bufs[0], 0, flags);
-          else {
+          if (n === 1) {
+            const d = dv(), at = d.getUint32(iovs, true), len = d.getUint32(iovs + 4, true);
+            got = e.sock.recv_into(u8c.subarray(at, at + len), 0, flags);
+          } else {
+            const bufs = iovecs(iovs, n);
             // Scatter: one receive of the total, spread over the vectors (a datagram stays whole).
             const total = bufs.reduce((s, b) => s + b.length, 0);
             const tmp = new Uint8Array(total);
@@ -129,24 +135,28 @@ export class P1Sockets {
           const d = dv();
           d.setUint32(datalen, got, true);
           d.setUint16(roflags, 0, true);
-        });
+          return ESUCCESS;
+        } catch (err) { return wasiErrno(err); }
       },
       sock_send: (fd: number, iovs: number, n: number, siflags: number, datalen: number): number => {
         const e = this.fds.get(fd);
         if (e === undefined) return orig('sock_send')(fd, iovs, n, siflags, datalen);
         if (siflags !== 0) return EINVAL;
-        return call(() => {
-          const bufs = iovecs(iovs, n);
+        try {
           let data: Uint8Array;
-          if (bufs.length === 1) data = bufs[0];
-          else {
+          if (n === 1) {
+            const d = dv(), at = d.getUint32(iovs, true), len = d.getUint32(iovs + 4, true);
+            data = u8c.subarray(at, at + len);
+          } else {
+            const bufs = iovecs(iovs, n);
             data = new Uint8Array(bufs.reduce((s, b) => s + b.length, 0));
             let off = 0;
             for (const b of bufs) { data.set(b, off); off += b.length; }
           }
           const sent = e.sock.send(data);
           dv().setUint32(datalen, sent, true);
-        });
+          return ESUCCESS;
+        } catch (err) { return wasiErrno(err); }
       },
       sock_shutdown: (fd: number, how: number): number => {
         const e = this.fds.get(fd);
