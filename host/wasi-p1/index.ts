@@ -11,17 +11,11 @@ import { WASI, init } from '@wasmer/wasi';
 import type { Capability, CompiledHost, HostImports } from '../types.js';
 import { CAPABILITIES, capBits } from '../types.js';
 import { P1Sockets, type P1Imports } from './p1-sockets.js';
+import { WASI_P1_CAPS } from './caps.js';
+
+export { WASI_P1_CAPS };
 
 await init();
-
-/**
- * Preview 1's socket calls: sock_accept, sock_recv/sock_send, sock_shutdown,
- * fd_fdstat_set_flags (O_NONBLOCK) and poll_oneoff. Not socket.create, bind, connect, listen,
- * getsockopt, setsockopt, dup, socketpair, sockname (preview 1 has no call behind them;
- * Python: "Availability: not WASI"), nor fcntl and ioctl (the fcntl module is "not WASI"
- * too), nor af_unix / af_inet6 (creation capabilities), nor js_buffers (compiled in).
- */
-export const WASI_P1_CAPS: readonly Capability[] = ['accept', 'sendrecv', 'shutdown', 'nonblocking', 'poll'];
 
 export interface WasiP1HostOptions {
   /** Sockets of another wasock host (Linux, emulated) that become guest fds 3, 4, …; the host owns them from then on. */
