@@ -6,8 +6,9 @@
 //
 // @wasmer/wasi loads its own Wasm asynchronously (init()): this module waits for it at its
 // top level, so importing wasock/wasi-p1 is what takes the time, and network() stays
-// synchronous like every other host's.
-import { WASI, init } from '@wasmer/wasi';
+// synchronous like every other host's. It is an optional peer dependency (docs/decisions.md):
+// only this entry needs it, so a missing one is said here, by name.
+import type { WASI as WasiClass } from '@wasmer/wasi';
 import type { Capability, CompiledHost, HostImports } from '../types.js';
 import { CAPABILITIES, capBits } from '../types.js';
 import { P1Sockets, type P1Imports } from './p1-sockets.js';
@@ -15,7 +16,14 @@ import { WASI_P1_CAPS } from './caps.js';
 
 export { WASI_P1_CAPS };
 
-await init();
+let wasmer: typeof import('@wasmer/wasi');
+try {
+  wasmer = await import('@wasmer/wasi');
+} catch (e) {
+  throw new Error(`wasock/wasi-p1 needs @wasmer/wasi, an optional peer dependency that is not installed (npm install @wasmer/wasi@^1.2.2): ${(e as Error).message}`);
+}
+const { WASI } = wasmer;
+await wasmer.init();
 
 export interface WasiP1HostOptions {
   /** Sockets of another wasock host (Linux, emulated) that become guest fds 3, 4, …; the host owns them from then on. */
@@ -27,7 +35,7 @@ export interface WasiP1HostOptions {
 }
 
 /** An instance of `module` in @wasmer/wasi, its p1 socket functions those of `sockets`. */
-export function instantiateP1(module: WebAssembly.Module, sockets: P1Sockets, extra: WebAssembly.Imports = {}, wasi = new WASI({ args: [], env: {} })): { instance: WebAssembly.Instance; wasi: WASI } {
+export function instantiateP1(module: WebAssembly.Module, sockets: P1Sockets, extra: WebAssembly.Imports = {}, wasi: WasiClass = new WASI({ args: [], env: {} })): { instance: WebAssembly.Instance; wasi: WasiClass } {
   // Passing our functions to wasi.instantiate() only fills imports wasmer lacks (its own
   // sock_recv would win with EBADF): the import object is built from getImports() with ours
   // laid over it, and wasmer is handed the finished instance.
