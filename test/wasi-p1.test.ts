@@ -248,19 +248,27 @@ describe('poll_oneoff over several socket fds', () => {
     sa.close(); sb.close();
   });
 
-  it('emulated: several fds are polled without waiting; a wait on more than one is ENOTSUP (its kernel polls one fd)', () => {
-    const E = emulated({ seed: 2 });
-    const lst = keep(new E.socket()); lst.bind(['127.0.0.1', 0]); lst.listen();
+  it('emulated: its kernel waits on several fds in virtual time: the clock fires, or the one a delayed peer writes to', () => {
+    const E = emulated({ seed: 2, addresses: ['10.0.0.1'], machines: { peer: { addresses: ['10.0.0.2'] } } });
+    const lst = keep(new E.socket()); lst.bind(['10.0.0.1', 0]); lst.listen();
     const addr = lst.getsockname() as [string, number];
-    const a = keep(new E.socket()); a.connect(addr);
-    const b2 = keep(new E.socket()); b2.connect(addr);
+    const P = E.machine('peer');
+    const a = keep(new P.socket()); a.connect(addr);
+    const b2 = keep(new P.socket()); b2.connect(addr);
     const [sa] = lst.accept(); const [sb] = lst.accept();
     const table = new P1Sockets([sa, sb]);
     const f = table.imports(base, () => memory);
-    expect(poll(f, [3, 4], 1_000_000n).errno).toBe(58);
-    a.sendall(enc('x'));
-    expect(poll(f, [3, 4], 1_000_000n)).toEqual({ errno: 0, events: [{ userdata: 100n, type: 1, error: 0 }] });
-    expect(poll(f, [4], 5_000_000n)).toEqual({ errno: 0, events: [{ userdata: 999n, type: 0, error: 0 }] });
+    let t = E.clock.now();
+    expect(poll(f, [3, 4], 5_000_000n)).toEqual({ errno: 0, events: [{ userdata: 999n, type: 0, error: 0 }] });
+    expect(E.clock.now() - t).toBeCloseTo(0.005, 6);
+    E.faults.latency('local', 'peer', 0.002);
+    b2.sendall(enc('x'));                                  // arrives 2 ms from now
+    t = E.clock.now();
+    expect(poll(f, [3, 4], 1_000_000_000n)).toEqual({ errno: 0, events: [{ userdata: 101n, type: 1, error: 0 }] });
+    expect(E.clock.now() - t).toBeCloseTo(0.002, 6);
+    // Nothing left that could make either ready, and no clock: EDEADLK (WASI 16), not a hang.
+    sb.recv(1);
+    expect(poll(f, [3, 4], null).errno).toBe(16);
     sa.close(); sb.close();
   });
 

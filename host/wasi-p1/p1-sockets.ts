@@ -46,8 +46,8 @@ export function wasiErrno(e: unknown): number {
 
 interface Entry { sock: socket; nonblocking: boolean }
 
-/** The emulated core's poll of one fd (assembly/emulated.ts emu_poll). */
-interface EmuPoll { emu_poll(fd: number, events: number, ms: number): number }
+/** The emulated core's poll(2) of n pollfds in its memory (assembly/emulated.ts emu_poll). */
+interface EmuPoll { emu_poll(fds: number, n: number, ms: number): number }
 
 export class P1Sockets {
   private readonly fds = new Map<number, Entry>();
@@ -253,25 +253,28 @@ export class P1Sockets {
 
   /**
    * poll() over the backing sockets: revents for each (0: not ready), after at most `ms`
-   * milliseconds (-1: no limit). Linux-backed sockets wait in poll(2) together; an emulated
-   * network's socket waits in its kernel (emu_poll, on its virtual clock), one at a time.
+   * milliseconds (-1: no limit). Linux-backed sockets wait in one poll(2); an emulated
+   * network's in its kernel's poll (emu_poll, on the network's virtual clock). Sockets of
+   * different networks cannot be waited on together.
    */
   private wait(waits: { sock: socket; events: number }[], ms: number): number[] {
-    const hosts = new Set(waits.map((w) => w.sock._c));
-    if (hosts.size !== 1) throw new OSError(95, 'Operation not supported');
+    const cores = new Set(waits.map((w) => w.sock._c));
+    if (cores.size !== 1) throw new OSError(95, 'Operation not supported');
     const c = waits[0].sock._c;
     const emu = c.x as unknown as Partial<EmuPoll>;
     if (typeof emu.emu_poll === 'function') {
-      if (waits.length === 1) {
-        const r = emu.emu_poll(waits[0].sock.fileno(), waits[0].events, ms);
-        if (r < 0) throw new OSError(-r, 'poll');
-        return [r & (waits[0].events | POLLERR | POLLHUP)];
-      }
-      // Several sockets of an emulated network: each is asked without waiting; a wait on more
-      // than one at a time is not implemented (its kernel's poll takes one fd).
-      const out = waits.map((w) => { const r = emu.emu_poll!(w.sock.fileno(), w.events, 0); return r < 0 ? POLLERR : r; });
-      if (out.some((r) => r !== 0) || ms === 0) return out;
-      throw new OSError(95, 'Operation not supported');
+      // The pollfds go in the emulated core's staging area (nothing else runs meanwhile).
+      const at = c.area(waits.length * 8);
+      let v = new DataView(c.memory.buffer);
+      waits.forEach((w, i) => {
+        v.setInt32(at + 8 * i, w.sock.fileno(), true);
+        v.setInt16(at + 8 * i + 4, w.events, true);
+        v.setInt16(at + 8 * i + 6, 0, true);
+      });
+      const r = emu.emu_poll(at, waits.length, ms);
+      if (r < 0) throw new OSError(-r, 'poll');
+      v = new DataView(c.memory.buffer);
+      return waits.map((_, i) => v.getInt16(at + 8 * i + 6, true) & 0xffff);
     }
     if (!isNodeFdSource(c.host)) throw new OSError(95, 'Operation not supported');
     const lc = libc();
