@@ -31,6 +31,7 @@ export class UdpSocket implements Waitable {
   /** @internal */ _p: Provider;
   /** @internal */ _family: IpAddressFamily;
   /** @internal streams of the latest stream() call: older ones are closed */ _gen = 0;
+  /** @internal the address given to bind (a disconnect may have to bind its port again) */ _bound: IpSocketAddress | null = null;
 
   /** @internal */
   constructor(p: Provider, family: IpAddressFamily, s: socket) { this._p = p; this._family = family; this._s = s; }
@@ -57,6 +58,7 @@ export class UdpSocket implements Waitable {
     const bad = checkLocal(this._family, localAddress);
     if (bad !== null) throw bad;
     try { this._s.bind(toWasock(localAddress)); } catch (e) { fail(e); }
+    this._bound = localAddress;
     this._state = 'bind-started';
   }
 
@@ -73,10 +75,21 @@ export class UdpSocket implements Waitable {
       try { this._s.connect(toWasock(remoteAddress)); } catch (e) { fail(e); }
       this._remote = remoteAddress;
     } else if (this._remote !== null) {
+      let before: IpSocketAddress;
+      try { before = fromWasock(this._s.getsockname()); } catch (e) { return fail(e); }
       const r = this._p.b.disconnect(this._s);
-      // Linux answers connect(AF_UNSPEC) with 0; an error is the kernel's.
       if (r < 0) throw codeOfErrno(-r);
       this._remote = null;
+      // Linux's __udp_disconnect unhashes a socket whose port the kernel chose (no
+      // SOCK_BINDPORT_LOCK): it would be unbound, and p2's stream(none) keeps it bound. It
+      // gets the same port back on the address it was bound to.
+      try {
+        const after = fromWasock(this._s.getsockname());
+        if (after.val.port === 0 && this._bound !== null) {
+          const again = { ...this._bound, val: { ...this._bound.val, port: before.val.port } } as IpSocketAddress;
+          this._s.bind(toWasock(again));
+        }
+      } catch (e) { fail(e); }
     }
     const gen = ++this._gen;
     return [new IncomingDatagramStream(this, gen), new OutgoingDatagramStream(this, gen)];
