@@ -1,0 +1,122 @@
+// What the wasi:sockets provider needs from the network it serves besides wasock's module
+// API: readiness of several sockets at once, a monotonic clock and a way to let time pass,
+// and a UDP socket's disconnect (connect(AF_UNSPEC), which Python's socket API cannot say).
+// Two backings: the Linux host (libc poll over the kernel fds, the process's monotonic clock,
+// a real sleep) and the emulated network (its kernel's poll, waiting in virtual time; its
+// virtual clock; letting time pass fires its timers). Everything else goes through the
+// module API, so the core's capability and policy checks apply to the guest's calls.
+import type { Network } from '../../src/network.js';
+import type { socket } from '../../src/socket.js';
+import type { EmuExports } from '../emulated/index.js';
+import { libc } from '../linux/libc.js';
+import { LinuxHost } from '../linux/index.js';
+
+export const POLLIN = 1, POLLOUT = 4, POLLERR = 8, POLLHUP = 16, POLLNVAL = 32;
+const EDEADLK = 35;
+
+export interface Backend {
+  readonly net: Network;
+  readonly kind: 'linux' | 'emulated';
+  /** Monotonic time in nanoseconds (the emulated network's virtual time there). */
+  now(): bigint;
+  /**
+   * poll(2) over fds[0..n) with events[i]; revents[i] filled in. timeoutMs < 0 waits without
+   * limit. Returns how many are ready (0 on timeout).
+   */
+  poll(fds: Int32Array, events: Int32Array, revents: Int32Array, n: number, timeoutMs: number): number;
+  /** Lets `ns` nanoseconds pass (a sleep; on the emulated network, the clock advances). */
+  sleep(ns: bigint): void;
+  /** connect(AF_UNSPEC) on the socket: 0 or -errno. */
+  disconnect(s: socket): number;
+}
+
+/** A trap: an error the component model turns into a trap, never into an error-code. */
+export class WasiTrap extends Error {
+  constructor(message: string) { super(`wasock/wasi-sockets: ${message}`); this.name = 'WasiTrap'; }
+}
+
+class LinuxBackend implements Backend {
+  readonly kind = 'linux' as const;
+  private pfd = new Uint8Array(8 * 16);
+  private pfd32 = new Int32Array(this.pfd.buffer);
+  private pfd16 = new Int16Array(this.pfd.buffer);
+  private unspec = new Uint8Array(16);
+  private sleeper = new Int32Array(new SharedArrayBuffer(4));
+  constructor(readonly net: Network) {}
+  now(): bigint { return process.hrtime.bigint(); }
+  poll(fds: Int32Array, events: Int32Array, revents: Int32Array, n: number, timeoutMs: number): number {
+    if (this.pfd.length < 8 * n) {
+      this.pfd = new Uint8Array(8 * n * 2);
+      this.pfd32 = new Int32Array(this.pfd.buffer);
+      this.pfd16 = new Int16Array(this.pfd.buffer);
+    }
+    const p32 = this.pfd32, p16 = this.pfd16;
+    for (let i = 0; i < n; i++) { p32[2 * i] = fds[i]; p16[4 * i + 2] = events[i]; p16[4 * i + 3] = 0; }
+    const lc = libc();
+    for (;;) {
+      const r = lc.pollJs(this.pfd, n, timeoutMs) as number;
+      if (r < 0) {
+        const e = lc.errno();
+        if (e === 4) continue;   // EINTR: poll again (the timeout restarts; good enough for a wait)
+        throw new WasiTrap(`poll failed with errno ${e}`);
+      }
+      for (let i = 0; i < n; i++) revents[i] = p16[4 * i + 3];
+      return r;
+    }
+  }
+  sleep(ns: bigint): void {
+    if (ns <= 0n) return;
+    Atomics.wait(this.sleeper, 0, 0, Number(ns) / 1e6);
+  }
+  disconnect(s: socket): number {
+    const r = libc().connectJs(s.fileno(), this.unspec, 16) as number;
+    return r < 0 ? -libc().errno() : 0;
+  }
+}
+
+class EmulatedBackend implements Backend {
+  readonly kind = 'emulated' as const;
+  constructor(readonly net: Network, private readonly x: () => EmuExports) {}
+  now(): bigint { return BigInt(this.x().emu_now()); }
+  poll(fds: Int32Array, events: Int32Array, revents: Int32Array, n: number, timeoutMs: number): number {
+    const x = this.x();
+    const once = (ms: number): number => {
+      let ready = 0;
+      for (let i = 0; i < n; i++) {
+        const r = x.emu_poll_fd(fds[i], events[i], i === 0 ? ms : 0);
+        if (r === -EDEADLK) throw new WasiTrap('this wait could only last forever: no other party in the emulated network can make these sockets ready');
+        revents[i] = r < 0 ? POLLERR : r;
+        if (revents[i] !== 0) ready++;
+      }
+      return ready;
+    };
+    if (n === 1 || timeoutMs === 0) return once(timeoutMs);
+    // Several sockets: the kernel waits on one fd at a time, so time passes in steps (virtual
+    // time: a step costs no real time), each followed by a look at every fd.
+    let step = 1, waited = 0;
+    for (;;) {
+      const ms = timeoutMs < 0 ? step : Math.min(step, timeoutMs - waited);
+      const r = once(ms);
+      if (r > 0) return r;
+      waited += ms;
+      if (timeoutMs >= 0 && waited >= timeoutMs) return 0;
+      if (timeoutMs < 0 && waited > 600_000) throw new WasiTrap('poll waited 10 minutes of virtual time with nothing ready on the emulated network');
+      step = Math.min(step * 2, 1000);
+    }
+  }
+  sleep(ns: bigint): void { if (ns > 0n) this.x().emu_advance(Number(ns)); }
+  disconnect(s: socket): number { return this.x().emu_disconnect(s.fileno()); }
+}
+
+/** The backend serving `net`: the emulated network's own when it is one, else the Linux host's. */
+export function backendFor(net: Network): Backend {
+  const n = net as Network & { clock?: unknown; faults?: unknown };
+  if (n.clock !== undefined && n.faults !== undefined) {
+    const cls = net.socket as unknown as { _core(): { x: unknown } };
+    return new EmulatedBackend(net, () => cls._core().x as EmuExports);
+  }
+  if (!(net.host instanceof LinuxHost)) {
+    throw new TypeError(`wasock/wasi-sockets: a network on the Linux host or the emulated network is needed (this one is on ${net.host.name})`);
+  }
+  return new LinuxBackend(net);
+}
