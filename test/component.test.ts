@@ -2,7 +2,9 @@
 // it: transpiled by jco 1.11.3 with `--instantiation sync` (test/helpers/component.ts), the
 // host supplied at run time (host/component/index.ts) — real kernel sockets through the Linux
 // host, then the emulated network. Values and messages are CPython's (test/fixtures).
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { componentWit } from 'jco-1-11';
 import { LinuxHost } from '../host/linux/index.js';
@@ -89,6 +91,35 @@ function errors(s: Sockets): void {
   s.close(h);
   // A handle after close names a closed socket: EBADF, as CPython's calls on a closed socket.
   expect(failure(() => s.getsockopt(h, SOL_SOCKET, SO_TYPE))).toMatchObject({ exception: 'OSError', errno: 9, message: '[Errno 9] Bad file descriptor' });
+}
+
+/** `size` bytes one way through sendall and recv of 150,000 bytes at a time, then EOF. */
+function transfer(s: Sockets, size: number): void {
+  const { cli, conn, srv } = pair(s);
+  const data = new Uint8Array(size).map((_, i) => (i * 7) & 0xff);
+  s.sendall(cli, data, 0);
+  s.shutdown(cli, 1);
+  const got = new Uint8Array(size + 1);
+  let n = 0;
+  for (;;) {
+    const chunk = s.recv(conn, 150_000n, 0);
+    if (chunk.length === 0) break;
+    got.set(chunk, n);
+    n += chunk.length;
+  }
+  expect(n).toBe(size);
+  expect(got.subarray(0, n)).toEqual(data);
+  for (const h of [cli, conn, srv]) s.close(h);
+}
+
+/** A connected TCP pair on loopback. */
+function pair(s: Sockets): { srv: number; cli: number; conn: number } {
+  const srv = s.socket(AF_INET, SOCK_STREAM, 0);
+  s.bind(srv, loopback(0));
+  s.listen(srv);
+  const cli = s.socket(AF_INET, SOCK_STREAM, 0);
+  s.connect(cli, s.getsockname(srv));
+  return { srv, cli, conn: s.accept(srv).socket };
 }
 
 beforeAll(async () => { await loadComponent(); }, 60_000);
@@ -179,6 +210,69 @@ describe('the component on the Linux host (real kernel sockets)', () => {
   });
 });
 
+describe('the component\'s addresses and buffers (each case of the canonical ABI by hand)', () => {
+  it('inet6: bind, getsockname as (host, port, flowinfo, scope_id), connect and accept; flowinfo out of range is CPython\'s OverflowError', () => {
+    const s = instantiate(componentHost(new LinuxHost()));
+    const srv = s.socket(10, SOCK_STREAM, 0);
+    s.bind(srv, { tag: 'inet6', val: { host: '::1', port: 0, flowinfo: 0, scopeId: 0 } });
+    s.listen(srv);
+    const name = s.getsockname(srv) as Extract<Address, { tag: 'inet6' }>;
+    expect(name).toMatchObject({ tag: 'inet6', val: { host: '::1', flowinfo: 0, scopeId: 0 } });
+    const cli = s.socket(10, SOCK_STREAM, 0);
+    expect(s.connectEx(cli, name)).toBe(0);
+    const { socket: conn, address } = s.accept(srv);
+    expect(address).toEqual(s.getsockname(cli));
+    const bad = raised('bind/inet6-stream/flowinfo=1048576');
+    const h = s.socket(10, SOCK_STREAM, 0);
+    expect(failure(() => s.bind(h, { tag: 'inet6', val: { host: '::1', port: 0, flowinfo: 1048576, scopeId: 0 } })))
+      .toMatchObject({ exception: bad.type, message: bad.message });
+    for (const x of [h, conn, cli, srv]) s.close(x);
+  });
+
+  it('unix paths and the abstract namespace (bytes with the leading NUL, as CPython returns them)', () => {
+    const s = instantiate(componentHost(new LinuxHost()));
+    const dir = mkdtempSync(join(tmpdir(), 'wasock-component-unix-'));
+    const a = s.socket(1, SOCK_STREAM, 0);
+    s.bind(a, { tag: 'unix', val: join(dir, 'sock') });
+    expect(s.getsockname(a)).toEqual({ tag: 'unix', val: join(dir, 'sock') });
+    const b = s.socket(1, SOCK_STREAM, 0);
+    const abstract = new TextEncoder().encode(`\0wasock-component-${process.pid}`);
+    s.bind(b, { tag: 'unix-abstract', val: abstract });
+    expect(s.getsockname(b)).toEqual({ tag: 'unix-abstract', val: abstract });
+    expect(failure(() => s.bind(s.socket(1, SOCK_STREAM, 0), { tag: 'unix', val: 'x'.repeat(200) })))
+      .toMatchObject({ exception: 'OSError', message: 'AF_UNIX path too long' });
+    s.close(a); s.close(b);
+    rmSync(dir, { recursive: true });
+  });
+
+  it('connect_ex returns the errno; a host name that needs a lookup and an address of no family fail as the core decides', () => {
+    const s = instantiate(componentHost(new LinuxHost()));
+    const idle = s.socket(AF_INET, SOCK_STREAM, 0);
+    s.bind(idle, loopback(0));
+    const h = s.socket(AF_INET, SOCK_STREAM, 0);
+    expect(s.connectEx(h, s.getsockname(idle))).toBe(111);
+    expect(failure(() => s.bind(h, { tag: 'inet', val: { host: 'no-such-host.invalid', port: 0 } })))
+      .toMatchObject({ exception: 'gaierror', errno: -2, message: '[Errno -2] Name or service not known' });
+    expect(failure(() => s.bind(h, { tag: 'none' }))).toMatchObject({ exception: 'OSError', message: 'bind(): bad family' });
+    s.close(h); s.close(idle);
+  });
+
+  it('setsockopt with bytes and getsockopt\'s bytes form round-trip struct linger', () => {
+    const s = instantiate(componentHost(new LinuxHost()));
+    const h = s.socket(AF_INET, SOCK_STREAM, 0);
+    const linger = new Uint8Array([1, 0, 0, 0, 5, 0, 0, 0]);
+    s.setsockoptBytes(h, SOL_SOCKET, SO_LINGER, linger);
+    expect(s.getsockoptBytes(h, SOL_SOCKET, SO_LINGER, 8)).toEqual(linger);
+    // buflen 4: the kernel writes (and reports) only what was offered.
+    expect(s.getsockoptBytes(h, SOL_SOCKET, SO_LINGER, 4)).toEqual(linger.subarray(0, 4));
+    s.close(h);
+  });
+
+  it('a transfer larger than every scratch area (core staging, the host\'s own memory) arrives intact', () => {
+    transfer(instantiate(componentHost(new LinuxHost())), 200_000);
+  });
+});
+
 describe('the component on the emulated network (supplied at run time)', () => {
   it('the same scenario: CPython option values, handshake, 4 bytes each way; every fd closed', () => {
     const emu = emulatedComponentHost();
@@ -189,6 +283,12 @@ describe('the component on the emulated network (supplied at run time)', () => {
   it('the same errors, with CPython\'s messages', () => {
     const emu = emulatedComponentHost();
     errors(instantiate(emu.imports));
+    expect(emu.openFds()).toBe(0);
+  });
+
+  it('a transfer larger than the adapter\'s first scratch area, within the network\'s windows', () => {
+    const emu = emulatedComponentHost();
+    transfer(instantiate(emu.imports), 60_000);
     expect(emu.openFds()).toBe(0);
   });
 
