@@ -133,6 +133,11 @@ describe('the component', () => {
     expect(lines.filter((l) => l.startsWith('export '))).toEqual(['export wasock:core/sockets;']);
   });
 
+  it('docs/embedding.md quotes wit/core.wit verbatim', () => {
+    const doc = readFileSync(new URL('../docs/embedding.md', import.meta.url), 'utf8');
+    expect(doc).toContain('```wit\n' + readFileSync(new URL('../wit/core.wit', import.meta.url), 'utf8') + '```');
+  });
+
   it('its core error table is generated from src/errors.ts and current (npm run build:component regenerates nothing by hand)', async () => {
     expect(readFileSync(OUT, 'utf8')).toBe(await render());
   });
