@@ -133,6 +133,16 @@ describe('the component', () => {
     expect(lines.filter((l) => l.startsWith('export '))).toEqual(['export wasock:core/sockets;']);
   });
 
+  it('jco 1.35 runs it too (the same scenario through its bindings)', async () => {
+    const { transpile: transpile135 } = await import('@bytecodealliance/jco');
+    try {
+      await loadComponent(readFileSync(COMPONENT_PATH), transpile135 as never);
+      scenario(instantiate(emulatedComponentHost().imports));
+    } finally {
+      await loadComponent();
+    }
+  }, 60_000);
+
   it('docs/embedding.md quotes wit/core.wit verbatim', () => {
     const doc = readFileSync(new URL('../docs/embedding.md', import.meta.url), 'utf8');
     expect(doc).toContain('```wit\n' + readFileSync(new URL('../wit/core.wit', import.meta.url), 'utf8') + '```');

@@ -55,11 +55,17 @@ export interface CoreError { code: number; errno: number; exception: string; mes
 
 type Instantiate = (getCoreModule: (path: string) => WebAssembly.Module, imports: Record<string, unknown>) => Record<string, unknown>;
 
-let loaded: { instantiate: Instantiate; modules: Map<string, WebAssembly.Module> } | null = null;
+interface Loaded { instantiate: Instantiate; modules: Map<string, WebAssembly.Module> }
+let loaded: Loaded | null = null;
 
-/** Transpiles the component once per process (jco 1.11.3, sync instantiation). */
-export async function loadComponent(bytes: Uint8Array = readFileSync(COMPONENT_PATH)): Promise<void> {
-  const { files } = await transpile(bytes, { name: 'wasock', instantiation: 'sync' });
+type Transpile = (bytes: Uint8Array, opts: { name: string; instantiation: 'sync' }) => Promise<{ files: Record<string, Uint8Array> }>;
+
+/**
+ * Transpiles the component (jco 1.11.3 unless another jco's transpile is given; sync
+ * instantiation) and makes it the one instantiate() uses.
+ */
+export async function loadComponent(bytes: Uint8Array = readFileSync(COMPONENT_PATH), jco: Transpile = transpile): Promise<void> {
+  const { files } = await jco(bytes, { name: 'wasock', instantiation: 'sync' });
   const dir = mkdtempSync(join(tmpdir(), 'wasock-component-'));
   const modules = new Map<string, WebAssembly.Module>();
   for (const [name, data] of Object.entries(files as Record<string, Uint8Array>)) {
