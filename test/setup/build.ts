@@ -29,8 +29,10 @@ function run(script: string): void {
 }
 
 export default function setup(): void {
-  // The hosts compiled into a core of their own count too (host/wasi-p1/wasm: its core).
-  if (Math.max(newest('assembly'), newest('host/wasi-p1/wasm')) > Math.min(built('build/core.wasm'), built('build/core-wasi-p1.wasm'))) run('build:core');
+  // The hosts compiled into a core of their own count too (host/wasi-p1/wasm: its core; build:core
+  // also builds the wasi-p2 component, whose host is AssemblyScript under host/wasi-p2/wasm).
+  if (Math.max(newest('assembly'), newest('host/wasi-p1/wasm')) > Math.min(built('build/core.wasm'), built('build/core-wasi-p1.wasm')) ||
+      Math.max(newest('assembly'), newest('host/wasi-p2/wasm')) > built('host/wasi-p2/bindings.generated.ts')) run('build:core');
   // The component (build:core builds it too): its WIT and its build script count as sources.
   else if (Math.max(newest('assembly'), newest('wit', '.wit'), built('scripts/build-component.mjs')) > built('build/wasock.component.wasm')) run('build:component');
   if (Math.max(newest('src'), newest('host')) > built('dist/src/index.js')) run('build:ts');
