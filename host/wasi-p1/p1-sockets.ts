@@ -32,6 +32,7 @@ const SDFLAGS_RD = 1, SDFLAGS_WR = 2;
 const EVENTTYPE_CLOCK = 0, EVENTTYPE_FD_READ = 1, EVENTTYPE_FD_WRITE = 2;
 const SUBCLOCKFLAGS_ABSTIME = 1;
 const EVENTRWFLAGS_HANGUP = 1;
+const CLOCKID_MONOTONIC = 1;
 /** fd_read, fd_fdstat_set_flags, fd_write, poll_fd_readwrite, sock_shutdown, sock_accept. */
 const SOCKET_RIGHTS = 2n | 8n | 64n | (1n << 27n) | (1n << 28n) | (1n << 29n);
 // Linux numbers.
@@ -46,8 +47,8 @@ export function wasiErrno(e: unknown): number {
 
 interface Entry { sock: socket; nonblocking: boolean }
 
-/** The emulated core's poll(2) of n pollfds in its memory (assembly/emulated.ts emu_poll). */
-interface EmuPoll { emu_poll(fds: number, n: number, ms: number): number }
+/** The emulated core's poll(2) of n pollfds in its memory, and its virtual clock (assembly/emulated.ts). */
+interface EmuPoll { emu_poll(fds: number, n: number, ms: number): number; emu_now(): number }
 
 export class P1Sockets {
   private readonly fds = new Map<number, Entry>();
@@ -189,6 +190,13 @@ export class P1Sockets {
         this.fds.delete(fd);
         return call(() => e.sock.close());
       },
+      // The monotonic clock is this table's (monotonicNs): @wasmer/wasi 1.2.2 answers it from
+      // Date.now(), wall time in whole milliseconds, which a timeout must not be measured by.
+      clock_time_get: (id: number, precision: bigint, time: number): number => {
+        if (id !== CLOCKID_MONOTONIC) return (base.clock_time_get as (i: number, p: bigint, t: number) => number)(id, precision, time);
+        dv().setBigUint64(time, this.monotonicNs(), true);
+        return ESUCCESS;
+      },
       poll_oneoff: (subs: number, events: number, n: number, nevents: number): number => {
         const d = dv();
         let ours = false;
@@ -206,6 +214,29 @@ export class P1Sockets {
     };
   }
 
+  /**
+   * The guest's monotonic clock, in ns: the emulated network's virtual clock when all of this
+   * table's sockets are one emulated network's (its waits pass virtual time, so deadlines must
+   * be measured in it too), else the process's monotonic clock (process.hrtime).
+   */
+  monotonicNs(): bigint {
+    const emu = this.emulatedClock();
+    return emu !== null ? BigInt(Math.round(emu.emu_now())) : process.hrtime.bigint();
+  }
+
+  /** The emulated core all of this table's sockets belong to, or null (none, or others too). */
+  private emulatedClock(): EmuPoll | null {
+    let core: unknown = null;
+    for (const e of this.fds.values()) {
+      const c = e.sock._c;
+      if (core !== null && c !== core) return null;
+      core = c;
+    }
+    if (core === null) return null;
+    const x = (core as socket['_c']).x as unknown as Partial<EmuPoll>;
+    return typeof x.emu_now === 'function' ? x as EmuPoll : null;
+  }
+
   /** poll_oneoff over subscriptions that name at least one of our fds (and maybe clocks). */
   private poll(subs: number, events: number, n: number, nevents: number, dv: () => DataView): number {
     let d = dv();
@@ -217,7 +248,7 @@ export class P1Sockets {
       if (tag === EVENTTYPE_CLOCK) {
         let t = d.getBigUint64(at + 24, true);
         if (d.getUint16(at + 40, true) & SUBCLOCKFLAGS_ABSTIME) {
-          const now = d.getUint32(at + 16, true) === 0 ? BigInt(Date.now()) * 1_000_000n : process.hrtime.bigint();
+          const now = d.getUint32(at + 16, true) === 0 ? BigInt(Date.now()) * 1_000_000n : this.monotonicNs();
           t = t > now ? t - now : 0n;
         }
         if (timeoutNs < 0n || t < timeoutNs) { timeoutNs = t; clockSub = i; }
