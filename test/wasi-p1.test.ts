@@ -225,9 +225,10 @@ describe('poll_oneoff over several socket fds', () => {
       const at = SUBS + 48 * n++;
       d.setBigUint64(at, 999n, true); d.setUint8(at + 8, 0); d.setUint32(at + 16, 1, true); d.setBigUint64(at + 24, ns, true);
     }
+    d.setUint32(NEVENTS, 0, true);
     const errno = (f.poll_oneoff as (...a: number[]) => number)(SUBS, EVENTS, n, NEVENTS);
     const events = [];
-    for (let i = 0; i < d.getUint32(NEVENTS, true); i++) {
+    for (let i = 0; errno === 0 && i < d.getUint32(NEVENTS, true); i++) {
       events.push({ userdata: d.getBigUint64(EVENTS + 32 * i, true), error: d.getUint16(EVENTS + 32 * i + 8, true), type: d.getUint8(EVENTS + 32 * i + 10) });
     }
     return { errno, events };
