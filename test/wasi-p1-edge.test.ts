@@ -142,6 +142,22 @@ describe('wasi-p1 edge cases', () => {
     s.close(); c.close(); lst.close();
   });
 
+  it('a pre-opened connected UDP socket, adopted with its type given: datagrams keep their boundaries; recvfrom has no sender (None)', () => {
+    const a = new L.socket(w.AF_INET, w.SOCK_DGRAM); a.bind(['127.0.0.1', 0]);
+    const b = new L.socket(w.AF_INET, w.SOCK_DGRAM); b.bind(['127.0.0.1', 0]);
+    a.connect(b.getsockname()); b.connect(a.getsockname());
+    open.push(b);
+    const net = p1({ preopened: [a] });
+    const s = new net.socket(w.AF_INET, w.SOCK_DGRAM, 0, 3); open.push(s);
+    expect(s.type).toBe(w.SOCK_DGRAM);
+    b.send(enc('one')); b.send(enc('two'));
+    expect(new TextDecoder().decode(s.recv(100))).toBe('one');
+    const [d, addr] = s.recvfrom(100);
+    expect([new TextDecoder().decode(d), addr]).toEqual(['two', null]);
+    expect(s.send(enc('back'))).toBe(4);
+    expect(new TextDecoder().decode(b.recv(100))).toBe('back');
+  });
+
   it('errno numbering: every WASI errno has one Linux errno and back (ENOTCAPABLE reads as EACCES)', () => {
     expect(WASI_TO_LINUX_ERRNO.length).toBe(77);
     const seen = new Map<number, number>();
