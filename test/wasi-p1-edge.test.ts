@@ -9,7 +9,7 @@ import { network as emulated } from '../src/emulated.js';
 import * as w from '../src/index.js';
 import { OSError, BlockingIOError, ValueError, type socket } from '../src/index.js';
 import { WASI_TO_LINUX_ERRNO } from '../host/wasi-p1/wasm/errno-table.js';
-import { wasiErrno } from '../host/wasi-p1/p1-sockets.js';
+import { wasiErrno, P1Sockets } from '../host/wasi-p1/p1-sockets.js';
 
 const L = linux();
 const open: socket[] = [];
@@ -169,5 +169,19 @@ describe('wasi-p1 edge cases', () => {
     });
     expect(wasiErrno(new OSError(200, 'no WASI number'))).toBe(29);   // EIO
     expect(wasiErrno(new TypeError('not an OSError'))).toBe(29);
+    expect(wasiErrno(new RangeError('Offset is outside the bounds of the DataView'))).toBe(21);   // EFAULT
+  });
+
+  it('a guest pointer outside its memory: EFAULT, and an accepted connection is not left behind', () => {
+    const lst = new L.socket(); lst.bind(['127.0.0.1', 0]); lst.listen();
+    const c = new L.socket(); c.connect(lst.getsockname()); open.push(c);
+    const table = new P1Sockets([lst]);
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const f = table.imports({}, () => memory);
+    expect((f.sock_accept as (...a: number[]) => number)(3, 0, 65536)).toBe(21);
+    expect(table.open()).toEqual([3]);
+    expect(c.recv(1).length).toBe(0);            // the accepted end was closed: EOF at the peer
+    expect((f.sock_recv as (...a: number[]) => number)(3, 70000, 1, 0, 0, 0)).toBe(21);
+    lst.close();
   });
 });

@@ -24,7 +24,7 @@ WASI_TO_LINUX_ERRNO.forEach((linux, wasi) => { if (!LINUX_TO_WASI.has(linux)) LI
 // Linux's EWOULDBLOCK is EAGAIN (11) and EOPNOTSUPP ENOTSUP (95): the table has them once.
 
 // WASI numbers.
-const ESUCCESS = 0, EBADF = 8, EINVAL = 28, EIO = 29, ENOTSUP = 58;
+const ESUCCESS = 0, EBADF = 8, EFAULT = 21, EINVAL = 28, EIO = 29, ENOTSUP = 58;
 const FILETYPE_SOCKET_DGRAM = 5, FILETYPE_SOCKET_STREAM = 6;
 const FDFLAGS_NONBLOCK = 4;
 const RIFLAGS_PEEK = 1, RIFLAGS_WAITALL = 2;
@@ -39,10 +39,13 @@ const SOCKET_RIGHTS = 2n | 8n | 64n | (1n << 27n) | (1n << 28n) | (1n << 29n);
 const MSG_PEEK = 2, MSG_WAITALL = 0x100, SOCK_DGRAM = 2;
 const POLLIN = 1, POLLOUT = 4, POLLERR = 8, POLLHUP = 16;
 
-/** The WASI errno for an exception a backing socket raised. */
+/**
+ * The WASI errno for an exception a backing socket raised (its Linux errno, translated), or
+ * EFAULT for a guest pointer outside its memory (a DataView's RangeError), else EIO.
+ */
 export function wasiErrno(e: unknown): number {
   if (e instanceof OSError && typeof e.errno === 'number') return LINUX_TO_WASI.get(e.errno) ?? EIO;
-  return EIO;
+  return e instanceof RangeError ? EFAULT : EIO;
 }
 
 interface Entry { sock: socket; nonblocking: boolean }
@@ -62,7 +65,10 @@ export class P1Sockets {
     for (const s of preopened) this.add(s);
   }
 
-  /** Makes `sock` a guest fd (the lowest number above the ones in use) and returns it. */
+  /**
+   * Makes `sock` a guest fd and returns it: the next number, never one used before (a closed
+   * number goes back to the runtime's own table, as wasi-p1-edge.test.ts pins).
+   */
   add(sock: socket): number {
     const fd = this.next++;
     // A socket with a timeout is made blocking: the guest's O_NONBLOCK is the only mode here.
@@ -107,12 +113,17 @@ export class P1Sockets {
         const e = this.fds.get(fd);
         if (e === undefined) return EBADF;
         if ((flags & ~FDFLAGS_NONBLOCK) !== 0) return EINVAL;
-        return call(() => {
-          const [conn] = e.sock.accept();
+        let conn: socket | null = null;
+        try {
+          [conn] = e.sock.accept();
           conn.setblocking((flags & FDFLAGS_NONBLOCK) === 0);
-          const n = this.add(conn);
-          dv().setUint32(newFd, n, true);
-        });
+          dv().setUint32(newFd, this.next, true);     // first, so a bad pointer leaves no fd behind
+          this.add(conn);
+          return ESUCCESS;
+        } catch (err) {
+          conn?.close();
+          return wasiErrno(err);
+        }
       },
       sock_recv: (fd: number, iovs: number, n: number, riflags: number, datalen: number, roflags: number): number => {
         const e = this.fds.get(fd);
