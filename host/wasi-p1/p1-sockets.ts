@@ -55,6 +55,12 @@ interface EmuPoll { emu_poll(fds: number, n: number, ms: number): number; emu_no
 
 export class P1Sockets {
   private readonly fds = new Map<number, Entry>();
+  /**
+   * The last OSError a backing socket raised: a WASI errno carries a number only, so the host
+   * (index.ts explain) can give back what the number lost, such as the emulated network's
+   * reason a call would wait forever.
+   */
+  lastError: OSError | null = null;
   private next = 3;
   /** pollfds for poll(2) over Linux-backed sockets (a plain ArrayBuffer: off the V8 heap, never moves). */
   private pollBuf = new ArrayBuffer(8 * 64);
@@ -96,7 +102,8 @@ export class P1Sockets {
     const renew = (): void => { const b = memory().buffer as ArrayBuffer; if (b !== buf) { buf = b; u8c = new Uint8Array(b); dvc = new DataView(b); } };
     const u8 = (): Uint8Array => { renew(); return u8c; };
     const dv = (): DataView => { renew(); return dvc; };
-    const call = (f: () => void): number => { try { f(); return ESUCCESS; } catch (e) { return wasiErrno(e); } };
+    const fail = (e: unknown): number => { if (e instanceof OSError) this.lastError = e; return wasiErrno(e); };
+    const call = (f: () => void): number => { try { f(); return ESUCCESS; } catch (e) { return fail(e); } };
     const orig = (name: string) => base[name] as (...a: number[]) => number;
     /** The iovecs at ptr (n of them) as views of guest memory. */
     const iovecs = (ptr: number, n: number): Uint8Array[] => {
@@ -122,7 +129,7 @@ export class P1Sockets {
           return ESUCCESS;
         } catch (err) {
           conn?.close();
-          return wasiErrno(err);
+          return fail(err);
         }
       },
       sock_recv: (fd: number, iovs: number, n: number, riflags: number, datalen: number, roflags: number): number => {
@@ -148,7 +155,7 @@ export class P1Sockets {
           d.setUint32(datalen, got, true);
           d.setUint16(roflags, 0, true);
           return ESUCCESS;
-        } catch (err) { return wasiErrno(err); }
+        } catch (err) { return fail(err); }
       },
       sock_send: (fd: number, iovs: number, n: number, siflags: number, datalen: number): number => {
         const e = this.fds.get(fd);
@@ -168,7 +175,7 @@ export class P1Sockets {
           const sent = e.sock.send(data);
           dv().setUint32(datalen, sent, true);
           return ESUCCESS;
-        } catch (err) { return wasiErrno(err); }
+        } catch (err) { return fail(err); }
       },
       sock_shutdown: (fd: number, how: number): number => {
         const e = this.fds.get(fd);
@@ -219,7 +226,7 @@ export class P1Sockets {
         try {
           return this.poll(subs, events, n, nevents, dv);
         } catch (e) {
-          return wasiErrno(e);
+          return fail(e);
         }
       },
     };
