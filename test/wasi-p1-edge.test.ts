@@ -158,6 +158,17 @@ describe('wasi-p1 edge cases', () => {
     expect(new TextDecoder().decode(b.recv(100))).toBe('back');
   });
 
+  it("maxPages limits the p1 core's memory (it imports env.memory and exports it for WASI): a send larger than it is MemoryError", () => {
+    const lst = new L.socket(); lst.bind(['127.0.0.1', 0]); lst.listen();
+    const peer = new L.socket(); peer.connect(lst.getsockname()); open.push(peer);
+    const [conn] = lst.accept(); lst.close();
+    const net = p1({ preopened: [conn], maxPages: 16 });
+    const s = new net.socket(undefined, undefined, undefined, 3); open.push(s);
+    expect(() => s.send(new Uint8Array(2 << 20))).toThrow(w.MemoryError);
+    expect(s.send(new Uint8Array(1000))).toBe(1000);          // the core is still sound
+    expect(peer.recv(2000).length).toBe(1000);
+  });
+
   it('errno numbering: every WASI errno has one Linux errno and back (ENOTCAPABLE reads as EACCES)', () => {
     expect(WASI_TO_LINUX_ERRNO.length).toBe(77);
     const seen = new Map<number, number>();
