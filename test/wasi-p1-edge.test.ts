@@ -9,7 +9,7 @@ import { network as emulated } from '../src/emulated.js';
 import * as w from '../src/index.js';
 import { OSError, BlockingIOError, ValueError, type socket } from '../src/index.js';
 import { WASI_TO_LINUX_ERRNO } from '../host/wasi-p1/wasm/errno-table.js';
-import { wasiErrno } from '../host/wasi-p1/p1-sockets.js';
+import { wasiErrno, P1Sockets } from '../host/wasi-p1/p1-sockets.js';
 
 const L = linux();
 const open: socket[] = [];
@@ -138,8 +138,35 @@ describe('wasi-p1 edge cases', () => {
     const [conn] = lst.accept();
     const net = p1({ preopened: [conn] });
     const s = new net.socket(undefined, undefined, undefined, 3);
-    raises(() => s.recv(1), OSError, '[Errno 35] Resource deadlock avoided');
+    raises(() => s.recv(1), OSError, '[Errno 35] Resource deadlock avoided: recv() would wait forever: no other party in the emulated network can send to this socket (set a timeout, or let the other side act first)');
     s.close(); c.close(); lst.close();
+  });
+
+  it('a pre-opened connected UDP socket, adopted with its type given: datagrams keep their boundaries; recvfrom has no sender (None)', () => {
+    const a = new L.socket(w.AF_INET, w.SOCK_DGRAM); a.bind(['127.0.0.1', 0]);
+    const b = new L.socket(w.AF_INET, w.SOCK_DGRAM); b.bind(['127.0.0.1', 0]);
+    a.connect(b.getsockname()); b.connect(a.getsockname());
+    open.push(b);
+    const net = p1({ preopened: [a] });
+    const s = new net.socket(w.AF_INET, w.SOCK_DGRAM, 0, 3); open.push(s);
+    expect(s.type).toBe(w.SOCK_DGRAM);
+    b.send(enc('one')); b.send(enc('two'));
+    expect(new TextDecoder().decode(s.recv(100))).toBe('one');
+    const [d, addr] = s.recvfrom(100);
+    expect([new TextDecoder().decode(d), addr]).toEqual(['two', null]);
+    expect(s.send(enc('back'))).toBe(4);
+    expect(new TextDecoder().decode(b.recv(100))).toBe('back');
+  });
+
+  it("maxPages limits the p1 core's memory (it imports env.memory and exports it for WASI): a send larger than it is MemoryError", () => {
+    const lst = new L.socket(); lst.bind(['127.0.0.1', 0]); lst.listen();
+    const peer = new L.socket(); peer.connect(lst.getsockname()); open.push(peer);
+    const [conn] = lst.accept(); lst.close();
+    const net = p1({ preopened: [conn], maxPages: 16 });
+    const s = new net.socket(undefined, undefined, undefined, 3); open.push(s);
+    expect(() => s.send(new Uint8Array(2 << 20))).toThrow(w.MemoryError);
+    expect(s.send(new Uint8Array(1000))).toBe(1000);          // the core is still sound
+    expect(peer.recv(2000).length).toBe(1000);
   });
 
   it('errno numbering: every WASI errno has one Linux errno and back (ENOTCAPABLE reads as EACCES)', () => {
@@ -153,5 +180,19 @@ describe('wasi-p1 edge cases', () => {
     });
     expect(wasiErrno(new OSError(200, 'no WASI number'))).toBe(29);   // EIO
     expect(wasiErrno(new TypeError('not an OSError'))).toBe(29);
+    expect(wasiErrno(new RangeError('Offset is outside the bounds of the DataView'))).toBe(21);   // EFAULT
+  });
+
+  it('a guest pointer outside its memory: EFAULT, and an accepted connection is not left behind', () => {
+    const lst = new L.socket(); lst.bind(['127.0.0.1', 0]); lst.listen();
+    const c = new L.socket(); c.connect(lst.getsockname()); open.push(c);
+    const table = new P1Sockets([lst]);
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const f = table.imports({}, () => memory);
+    expect((f.sock_accept as (...a: number[]) => number)(3, 0, 65536)).toBe(21);
+    expect(table.open()).toEqual([3]);
+    expect(c.recv(1).length).toBe(0);            // the accepted end was closed: EOF at the peer
+    expect((f.sock_recv as (...a: number[]) => number)(3, 70000, 1, 0, 0, 0)).toBe(21);
+    lst.close();
   });
 });

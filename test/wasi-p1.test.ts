@@ -225,9 +225,10 @@ describe('poll_oneoff over several socket fds', () => {
       const at = SUBS + 48 * n++;
       d.setBigUint64(at, 999n, true); d.setUint8(at + 8, 0); d.setUint32(at + 16, 1, true); d.setBigUint64(at + 24, ns, true);
     }
+    d.setUint32(NEVENTS, 0, true);
     const errno = (f.poll_oneoff as (...a: number[]) => number)(SUBS, EVENTS, n, NEVENTS);
     const events = [];
-    for (let i = 0; i < d.getUint32(NEVENTS, true); i++) {
+    for (let i = 0; errno === 0 && i < d.getUint32(NEVENTS, true); i++) {
       events.push({ userdata: d.getBigUint64(EVENTS + 32 * i, true), error: d.getUint16(EVENTS + 32 * i + 8, true), type: d.getUint8(EVENTS + 32 * i + 10) });
     }
     return { errno, events };
@@ -270,6 +271,26 @@ describe('poll_oneoff over several socket fds', () => {
     sb.recv(1);
     expect(poll(f, [3, 4], null).errno).toBe(16);
     sa.close(); sb.close();
+  });
+
+  it("clock_time_get(MONOTONIC): the emulated network's virtual clock when every socket is its; else the process's, in ns", () => {
+    const clock = (f: P1Imports): bigint => {
+      expect((f.clock_time_get as (...a: unknown[]) => number)(1, 1n, NEVENTS)).toBe(0);
+      return new DataView(memory.buffer).getBigUint64(NEVENTS, true);
+    };
+    const E = emulated({ seed: 5 });
+    const lst = keep(new E.socket()); lst.bind(['127.0.0.1', 0]); lst.listen();
+    const onEmu = new P1Sockets([lst]).imports({ ...base, clock_time_get: () => 58 }, () => memory);
+    const t0 = clock(onEmu);
+    E.clock.advance(1.5);
+    expect(clock(onEmu) - t0).toBe(1_500_000_000n);
+    const L = linux();
+    const l2 = keep(new L.socket());
+    const onLinux = new P1Sockets([l2]).imports({ ...base, clock_time_get: () => 58 }, () => memory);
+    const before = process.hrtime.bigint(), got = clock(onLinux), after = process.hrtime.bigint();
+    expect(got >= before && got <= after).toBe(true);
+    // Other clocks are the runtime's.
+    expect((onLinux.clock_time_get as (...a: unknown[]) => number)(0, 1n, NEVENTS)).toBe(58);
   });
 
   it('subscriptions on none of our fds go to the runtime (wasmer) poll_oneoff', () => {

@@ -12,6 +12,7 @@ import type { WASI as WasiClass } from '@wasmer/wasi';
 import type { Capability, CompiledHost, HostImports } from '../types.js';
 import { CAPABILITIES, capBits } from '../types.js';
 import { P1Sockets, type P1Imports } from './p1-sockets.js';
+import { OSError } from '../../src/exceptions.js';
 import { WASI_P1_CAPS } from './caps.js';
 
 export { WASI_P1_CAPS };
@@ -70,6 +71,18 @@ export class WasiP1Host implements CompiledHost {
   unavailableNote(cap: Capability): string | null {
     if (!(CAPABILITIES as readonly string[]).includes(cap) || cap === 'js_buffers') return null;
     return WASI_P1_CAPS.includes(cap) ? null : `WASI preview 1 has no call for it (Python: Availability: not WASI)`;
+  }
+
+  /**
+   * EDEADLK from an emulated network behind the p1 functions: its reason (which call could
+   * only wait forever, and why), which the WASI errno could not carry, named for `fn`.
+   */
+  explain(errno: number, fn: string): Error | null {
+    const last = this.sockets.lastError;
+    if (errno !== 35 || last === null || last.errno !== 35) return null;
+    const why = /would wait forever: (.*)$/.exec(last.strerror ?? '');
+    if (why === null) return null;
+    return new OSError(35, `Resource deadlock avoided: ${fn}() would wait forever: ${why[1]}`);
   }
 
   imports(): HostImports { throw new TypeError('wasock: the WASI preview 1 host is compiled into its core'); }

@@ -24,7 +24,7 @@ WASI_TO_LINUX_ERRNO.forEach((linux, wasi) => { if (!LINUX_TO_WASI.has(linux)) LI
 // Linux's EWOULDBLOCK is EAGAIN (11) and EOPNOTSUPP ENOTSUP (95): the table has them once.
 
 // WASI numbers.
-const ESUCCESS = 0, EBADF = 8, EINVAL = 28, EIO = 29, ENOTSUP = 58;
+const ESUCCESS = 0, EBADF = 8, EFAULT = 21, EINVAL = 28, EIO = 29, ENOTSUP = 58;
 const FILETYPE_SOCKET_DGRAM = 5, FILETYPE_SOCKET_STREAM = 6;
 const FDFLAGS_NONBLOCK = 4;
 const RIFLAGS_PEEK = 1, RIFLAGS_WAITALL = 2;
@@ -32,25 +32,35 @@ const SDFLAGS_RD = 1, SDFLAGS_WR = 2;
 const EVENTTYPE_CLOCK = 0, EVENTTYPE_FD_READ = 1, EVENTTYPE_FD_WRITE = 2;
 const SUBCLOCKFLAGS_ABSTIME = 1;
 const EVENTRWFLAGS_HANGUP = 1;
+const CLOCKID_MONOTONIC = 1;
 /** fd_read, fd_fdstat_set_flags, fd_write, poll_fd_readwrite, sock_shutdown, sock_accept. */
 const SOCKET_RIGHTS = 2n | 8n | 64n | (1n << 27n) | (1n << 28n) | (1n << 29n);
 // Linux numbers.
 const MSG_PEEK = 2, MSG_WAITALL = 0x100, SOCK_DGRAM = 2;
 const POLLIN = 1, POLLOUT = 4, POLLERR = 8, POLLHUP = 16;
 
-/** The WASI errno for an exception a backing socket raised. */
+/**
+ * The WASI errno for an exception a backing socket raised (its Linux errno, translated), or
+ * EFAULT for a guest pointer outside its memory (a DataView's RangeError), else EIO.
+ */
 export function wasiErrno(e: unknown): number {
   if (e instanceof OSError && typeof e.errno === 'number') return LINUX_TO_WASI.get(e.errno) ?? EIO;
-  return EIO;
+  return e instanceof RangeError ? EFAULT : EIO;
 }
 
 interface Entry { sock: socket; nonblocking: boolean }
 
-/** The emulated core's poll(2) of n pollfds in its memory (assembly/emulated.ts emu_poll). */
-interface EmuPoll { emu_poll(fds: number, n: number, ms: number): number }
+/** The emulated core's poll(2) of n pollfds in its memory, and its virtual clock (assembly/emulated.ts). */
+interface EmuPoll { emu_poll(fds: number, n: number, ms: number): number; emu_now(): number }
 
 export class P1Sockets {
   private readonly fds = new Map<number, Entry>();
+  /**
+   * The last OSError a backing socket raised: a WASI errno carries a number only, so the host
+   * (index.ts explain) can give back what the number lost, such as the emulated network's
+   * reason a call would wait forever.
+   */
+  lastError: OSError | null = null;
   private next = 3;
   /** pollfds for poll(2) over Linux-backed sockets (a plain ArrayBuffer: off the V8 heap, never moves). */
   private pollBuf = new ArrayBuffer(8 * 64);
@@ -61,7 +71,10 @@ export class P1Sockets {
     for (const s of preopened) this.add(s);
   }
 
-  /** Makes `sock` a guest fd (the lowest number above the ones in use) and returns it. */
+  /**
+   * Makes `sock` a guest fd and returns it: the next number, never one used before (a closed
+   * number goes back to the runtime's own table, as wasi-p1-edge.test.ts pins).
+   */
   add(sock: socket): number {
     const fd = this.next++;
     // A socket with a timeout is made blocking: the guest's O_NONBLOCK is the only mode here.
@@ -89,7 +102,8 @@ export class P1Sockets {
     const renew = (): void => { const b = memory().buffer as ArrayBuffer; if (b !== buf) { buf = b; u8c = new Uint8Array(b); dvc = new DataView(b); } };
     const u8 = (): Uint8Array => { renew(); return u8c; };
     const dv = (): DataView => { renew(); return dvc; };
-    const call = (f: () => void): number => { try { f(); return ESUCCESS; } catch (e) { return wasiErrno(e); } };
+    const fail = (e: unknown): number => { if (e instanceof OSError) this.lastError = e; return wasiErrno(e); };
+    const call = (f: () => void): number => { try { f(); return ESUCCESS; } catch (e) { return fail(e); } };
     const orig = (name: string) => base[name] as (...a: number[]) => number;
     /** The iovecs at ptr (n of them) as views of guest memory. */
     const iovecs = (ptr: number, n: number): Uint8Array[] => {
@@ -106,12 +120,17 @@ export class P1Sockets {
         const e = this.fds.get(fd);
         if (e === undefined) return EBADF;
         if ((flags & ~FDFLAGS_NONBLOCK) !== 0) return EINVAL;
-        return call(() => {
-          const [conn] = e.sock.accept();
+        let conn: socket | null = null;
+        try {
+          [conn] = e.sock.accept();
           conn.setblocking((flags & FDFLAGS_NONBLOCK) === 0);
-          const n = this.add(conn);
-          dv().setUint32(newFd, n, true);
-        });
+          dv().setUint32(newFd, this.next, true);     // first, so a bad pointer leaves no fd behind
+          this.add(conn);
+          return ESUCCESS;
+        } catch (err) {
+          conn?.close();
+          return fail(err);
+        }
       },
       sock_recv: (fd: number, iovs: number, n: number, riflags: number, datalen: number, roflags: number): number => {
         const e = this.fds.get(fd);
@@ -136,7 +155,7 @@ export class P1Sockets {
           d.setUint32(datalen, got, true);
           d.setUint16(roflags, 0, true);
           return ESUCCESS;
-        } catch (err) { return wasiErrno(err); }
+        } catch (err) { return fail(err); }
       },
       sock_send: (fd: number, iovs: number, n: number, siflags: number, datalen: number): number => {
         const e = this.fds.get(fd);
@@ -156,7 +175,7 @@ export class P1Sockets {
           const sent = e.sock.send(data);
           dv().setUint32(datalen, sent, true);
           return ESUCCESS;
-        } catch (err) { return wasiErrno(err); }
+        } catch (err) { return fail(err); }
       },
       sock_shutdown: (fd: number, how: number): number => {
         const e = this.fds.get(fd);
@@ -189,6 +208,13 @@ export class P1Sockets {
         this.fds.delete(fd);
         return call(() => e.sock.close());
       },
+      // The monotonic clock is this table's (monotonicNs): @wasmer/wasi 1.2.2 answers it from
+      // Date.now(), wall time in whole milliseconds, which a timeout must not be measured by.
+      clock_time_get: (id: number, precision: bigint, time: number): number => {
+        if (id !== CLOCKID_MONOTONIC) return (base.clock_time_get as (i: number, p: bigint, t: number) => number)(id, precision, time);
+        dv().setBigUint64(time, this.monotonicNs(), true);
+        return ESUCCESS;
+      },
       poll_oneoff: (subs: number, events: number, n: number, nevents: number): number => {
         const d = dv();
         let ours = false;
@@ -200,10 +226,33 @@ export class P1Sockets {
         try {
           return this.poll(subs, events, n, nevents, dv);
         } catch (e) {
-          return wasiErrno(e);
+          return fail(e);
         }
       },
     };
+  }
+
+  /**
+   * The guest's monotonic clock, in ns: the emulated network's virtual clock when all of this
+   * table's sockets are one emulated network's (its waits pass virtual time, so deadlines must
+   * be measured in it too), else the process's monotonic clock (process.hrtime).
+   */
+  monotonicNs(): bigint {
+    const emu = this.emulatedClock();
+    return emu !== null ? BigInt(Math.round(emu.emu_now())) : process.hrtime.bigint();
+  }
+
+  /** The emulated core all of this table's sockets belong to, or null (none, or others too). */
+  private emulatedClock(): EmuPoll | null {
+    let core: unknown = null;
+    for (const e of this.fds.values()) {
+      const c = e.sock._c;
+      if (core !== null && c !== core) return null;
+      core = c;
+    }
+    if (core === null) return null;
+    const x = (core as socket['_c']).x as unknown as Partial<EmuPoll>;
+    return typeof x.emu_now === 'function' ? x as EmuPoll : null;
   }
 
   /** poll_oneoff over subscriptions that name at least one of our fds (and maybe clocks). */
@@ -217,7 +266,7 @@ export class P1Sockets {
       if (tag === EVENTTYPE_CLOCK) {
         let t = d.getBigUint64(at + 24, true);
         if (d.getUint16(at + 40, true) & SUBCLOCKFLAGS_ABSTIME) {
-          const now = d.getUint32(at + 16, true) === 0 ? BigInt(Date.now()) * 1_000_000n : process.hrtime.bigint();
+          const now = d.getUint32(at + 16, true) === 0 ? BigInt(Date.now()) * 1_000_000n : this.monotonicNs();
           t = t > now ? t - now : 0n;
         }
         if (timeoutNs < 0n || t < timeoutNs) { timeoutNs = t; clockSub = i; }
