@@ -301,6 +301,22 @@ describe('the component on the emulated network (supplied at run time)', () => {
     expect(emu.openFds()).toBe(0);
   });
 
+  it('timeouts run on the network\'s virtual clock: accept times out at once, non-blocking accept is BlockingIOError', () => {
+    const emu = emulatedComponentHost();
+    const s = instantiate(emu.imports);
+    const srv = s.socket(AF_INET, SOCK_STREAM, 0);
+    s.bind(srv, loopback(0));
+    s.listen(srv);
+    s.settimeout(srv, 30);
+    const t0 = performance.now();
+    expect(failure(() => s.accept(srv))).toMatchObject({ exception: 'TimeoutError', message: 'timed out' });
+    expect(performance.now() - t0).toBeLessThan(1000);   // 30 virtual seconds, no real wait
+    s.setblocking(srv, false);
+    expect(failure(() => s.accept(srv))).toMatchObject({ exception: 'BlockingIOError', errno: 11 });
+    s.close(srv);
+    expect(emu.openFds()).toBe(0);
+  });
+
   it('a transfer larger than the adapter\'s first scratch area, within the network\'s windows', () => {
     const emu = emulatedComponentHost();
     transfer(instantiate(emu.imports), 60_000);
