@@ -344,6 +344,28 @@ describe('the component\'s sandbox policy (wasock:core/policy)', () => {
     for (const h of [cli, conn, srv]) s.close(h);
   });
 
+  it('a peer accept refuses is reset and accept waits on (its timeout covers the whole call)', () => {
+    const { sockets: s, policy } = instantiateWithPolicy(componentHost(new LinuxHost()));
+    policy.install({ tcp: true }, [
+      { uses: { bind: true, listen: true }, address: '127.0.0.1', ports: undefined },
+      { uses: { accept: true }, address: '127.0.0.2', ports: undefined },    // not where the client is
+      { uses: { connect: true }, address: '127.0.0.1', ports: undefined },
+      { uses: { bind: true }, address: '0.0.0.0', ports: [0, 0] },
+    ], []);
+    const before = fdCount();
+    const srv = s.socket(AF_INET, SOCK_STREAM, 0);
+    s.bind(srv, loopback(0));
+    s.listen(srv);
+    const cli = s.socket(AF_INET, SOCK_STREAM, 0);
+    s.connect(cli, s.getsockname(srv));
+    s.settimeout(srv, 0.1);
+    expect(failure(() => s.accept(srv))).toMatchObject({ exception: 'TimeoutError', message: 'timed out' });
+    // The refused peer was reset (SO_LINGER {1, 0} and close): the client sees ECONNRESET.
+    expect(failure(() => s.recv(cli, 1n, 0))).toMatchObject({ exception: 'ConnectionResetError', errno: 104, message: '[Errno 104] Connection reset by peer' });
+    s.close(cli); s.close(srv);
+    expect(fdCount()).toBe(before);
+  });
+
   it('an invalid rule is refused whole with wasock\'s ValueError message, and nothing is installed', () => {
     const { policy, sockets: s } = instantiateWithPolicy(componentHost(new LinuxHost()));
     const e = failure(() => policy.install({ tcp: true }, [{ uses: { bind: true }, address: 'not-an-address', ports: undefined }], []));
