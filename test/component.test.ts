@@ -272,6 +272,27 @@ describe('the component\'s addresses and buffers (each case of the canonical ABI
     s.close(h); s.close(idle);
   });
 
+  it('a handle kept after close never names the socket that reuses its slot', () => {
+    const s = instantiate(componentHost(new LinuxHost()));
+    const a = s.socket(AF_INET, SOCK_STREAM, 0);
+    s.close(a);
+    const b = s.socket(AF_INET, 2, 0);
+    expect(b & 0xfffff).toBe(a & 0xfffff);   // the same slot, another generation
+    expect(failure(() => s.getsockopt(a, SOL_SOCKET, SO_TYPE))).toMatchObject({ errno: 9 });
+    expect(s.fileno(a)).toBe(-1);
+    expect(s.getsockopt(b, SOL_SOCKET, SO_TYPE)).toBe(2);
+    s.close(a);                                // closing again is a no-op, as in CPython
+    expect(s.getsockopt(b, SOL_SOCKET, SO_TYPE)).toBe(2);
+    s.close(b);
+  });
+
+  it('recv of a size no buffer can hold is MemoryError, as CPython\'s', () => {
+    const s = instantiate(componentHost(new LinuxHost()));
+    const h = s.socket(AF_INET, SOCK_STREAM, 0);
+    expect(failure(() => s.recv(h, 2n ** 40n, 0))).toMatchObject({ exception: 'MemoryError', message: '', errno: 0 });
+    s.close(h);
+  });
+
   it('setsockopt with bytes and getsockopt\'s bytes form round-trip struct linger', () => {
     const s = instantiate(componentHost(new LinuxHost()));
     const h = s.socket(AF_INET, SOCK_STREAM, 0);
