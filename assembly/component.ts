@@ -30,6 +30,7 @@ import { ERR_BASE, ARG_NONE, ARG_FLOAT, ARG_INT } from "./generated/contract";
 import { RES, MEMORY_ERROR, err, ok, ok32, okList } from "./component/errors";
 import { CABI_realloc, CABI_free } from "./component/memory";
 import { COMP_cap_bit } from "./component/caps";
+import { installPolicy } from "./component/policy";
 import { lowerAddress, liftAddress, liftAddressOf, aFamily, aLen, aPort, aFlow, aScope } from "./component/address";
 
 /** The canonical ABI's allocator (component/imports/memory.ts). */
@@ -267,4 +268,12 @@ export function sockets_has_capability(p: usize, n: i32): i32 {
   const b = COMP_cap_bit(p, n);
   CABI_free(p);
   return b >= 0 ? core_has_cap(b) : 0;
+}
+
+// ---------------------------------------------------------------- policy (wasock:core/policy)
+
+/** install(protocols, rules, options): the flattened lists are (pointer, count) pairs. */
+export function policy_install(protocols: i32, rules: usize, nRules: i32, opts: usize, nOpts: i32): usize {
+  ensure();
+  return installPolicy(protocols, rules, nRules, opts, nOpts);
 }

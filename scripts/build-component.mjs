@@ -15,8 +15,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const CORE = `${root}build/core-component.wasm`;
 export const COMPONENT = `${root}build/wasock.component.wasm`;
 const WIT = `${root}wit/core.wit`;
-const PREFIX = 'sockets_';
-const INTERFACE = 'wasock:core/sockets';
+/** asc's export name prefix -> the interface it exports. */
+const INTERFACES = { sockets_: 'wasock:core/sockets', policy_: 'wasock:core/policy' };
 
 /** The core module with its exports under their WIT names. */
 export function renameExports(bytes) {
@@ -27,8 +27,9 @@ export function renameExports(bytes) {
     const renames = [];
     for (let i = 0; i < mod.getNumExports(); i++) {
       const info = binaryen.getExportInfo(mod.getExportByIndex(i));
-      if (info.kind !== binaryen.ExternalFunction || !info.name.startsWith(PREFIX)) continue;
-      renames.push([info.name, info.value, `${INTERFACE}#${info.name.slice(PREFIX.length).replaceAll('_', '-')}`]);
+      const prefix = Object.keys(INTERFACES).find((p) => info.name.startsWith(p));
+      if (info.kind !== binaryen.ExternalFunction || prefix === undefined) continue;
+      renames.push([info.name, info.value, `${INTERFACES[prefix]}#${info.name.slice(prefix.length).replaceAll('_', '-')}`]);
     }
     for (const [name, internal, wit] of renames) {
       mod.removeExport(name);

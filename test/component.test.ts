@@ -13,7 +13,7 @@ import { componentHost, emulatedComponentHost } from '../host/component/index.js
 import * as w from '../src/index.js';
 import { network as linuxNetwork } from '../src/linux.js';
 import { network as emulatedNetwork } from '../src/emulated.js';
-import { COMPONENT_PATH, failure, instantiate, loadComponent, type Address, type Sockets } from './helpers/component.js';
+import { COMPONENT_PATH, failure, instantiate, instantiateWithPolicy, loadComponent, type Address, type Sockets } from './helpers/component.js';
 import { fdCount } from './helpers/fds.js';
 import { loadFixture } from './helpers/replay.js';
 // @ts-expect-error a build script (JavaScript, no types)
@@ -125,12 +125,12 @@ function pair(s: Sockets): { srv: number; cli: number; conn: number } {
 beforeAll(async () => { await loadComponent(); }, 60_000);
 
 describe('the component', () => {
-  it('imports only wasock:core/host (and its types) and exports wasock:core/sockets (the WIT in wit/core.wit)', async () => {
+  it('imports only wasock:core/host (and its types) and exports wasock:core/sockets and wasock:core/policy (wit/core.wit)', async () => {
     const wit: string = await componentWit(readFileSync(COMPONENT_PATH));
     const lines = wit.split('\n').map((l) => l.trim());
     // `types` holds only types (records, the address variant): an embedder supplies nothing for it.
     expect(lines.filter((l) => l.startsWith('import '))).toEqual(['import wasock:core/host;', 'import wasock:core/types;']);
-    expect(lines.filter((l) => l.startsWith('export '))).toEqual(['export wasock:core/sockets;']);
+    expect(lines.filter((l) => l.startsWith('export '))).toEqual(['export wasock:core/sockets;', 'export wasock:core/policy;']);
   });
 
   it('jco 1.35 runs it too (the same scenario through its bindings)', async () => {
@@ -272,6 +272,27 @@ describe('the component\'s addresses and buffers (each case of the canonical ABI
     s.close(h); s.close(idle);
   });
 
+  it('a handle kept after close never names the socket that reuses its slot', () => {
+    const s = instantiate(componentHost(new LinuxHost()));
+    const a = s.socket(AF_INET, SOCK_STREAM, 0);
+    s.close(a);
+    const b = s.socket(AF_INET, 2, 0);
+    expect(b & 0xfffff).toBe(a & 0xfffff);   // the same slot, another generation
+    expect(failure(() => s.getsockopt(a, SOL_SOCKET, SO_TYPE))).toMatchObject({ errno: 9 });
+    expect(s.fileno(a)).toBe(-1);
+    expect(s.getsockopt(b, SOL_SOCKET, SO_TYPE)).toBe(2);
+    s.close(a);                                // closing again is a no-op, as in CPython
+    expect(s.getsockopt(b, SOL_SOCKET, SO_TYPE)).toBe(2);
+    s.close(b);
+  });
+
+  it('recv of a size no buffer can hold is MemoryError, as CPython\'s', () => {
+    const s = instantiate(componentHost(new LinuxHost()));
+    const h = s.socket(AF_INET, SOCK_STREAM, 0);
+    expect(failure(() => s.recv(h, 2n ** 40n, 0))).toMatchObject({ exception: 'MemoryError', message: '', errno: 0 });
+    s.close(h);
+  });
+
   it('setsockopt with bytes and getsockopt\'s bytes form round-trip struct linger', () => {
     const s = instantiate(componentHost(new LinuxHost()));
     const h = s.socket(AF_INET, SOCK_STREAM, 0);
@@ -288,6 +309,99 @@ describe('the component\'s addresses and buffers (each case of the canonical ABI
   });
 });
 
+describe('the component\'s sandbox policy (wasock:core/policy)', () => {
+  /** The same policy through wasock's own API and through the component, both on the Linux host. */
+  function both() {
+    const own = linuxNetwork({
+      policy: w.policy().allowTcp()
+        .allow(['bind', 'listen', 'accept'], '127.0.0.1')
+        .allow('connect', '127.0.0.0/8', [1024, 65535])
+        .allow('bind', '0.0.0.0', 0)                     // the implicit bind of connect()
+        .allowOption(w.SOL_SOCKET, w.SO_RCVBUF, { max: 1 << 20 }),
+    });
+    const { sockets: s, policy } = instantiateWithPolicy(componentHost(new LinuxHost()));
+    policy.install({ tcp: true }, [
+      { uses: { bind: true, listen: true, accept: true }, address: '127.0.0.1', ports: undefined },
+      { uses: { connect: true }, address: '127.0.0.0/8', ports: [1024, 65535] },
+      { uses: { bind: true }, address: '0.0.0.0', ports: [0, 0] },
+    ], [{ level: SOL_SOCKET, optname: SO_RCVBUF, bounds: [-Infinity, 1 << 20] }]);
+    return { own, s };
+  }
+  const ownError = (f: () => unknown): Error => { try { f(); } catch (e) { return e as Error; } throw new Error('expected a denial'); };
+
+  it('denies what the rules do not allow, with the PermissionError wasock\'s own API raises, before any host call', () => {
+    const { own, s } = both();
+    const before = fdCount();
+    const d1 = failure(() => s.socket(AF_INET, 2, 0));
+    expect(d1).toMatchObject({ exception: 'PermissionError', errno: 1, message: ownError(() => new own.socket(w.AF_INET, w.SOCK_DGRAM)).message });
+    expect(d1.message).toBe('[Errno 1] socket(AF_INET, SOCK_DGRAM) denied by policy: udp sockets are not allowed');
+    expect(fdCount()).toBe(before);   // no socket was made
+    const h = s.socket(AF_INET, SOCK_STREAM, 0);
+    const o = new own.socket();
+    for (const [addr, port] of [['10.0.0.1', 80], ['127.0.0.1', 80]] as const) {
+      expect(failure(() => s.connect(h, { tag: 'inet', val: { host: addr, port } })).message).toBe(ownError(() => o.connect([addr, port])).message);
+    }
+    expect(s.connectEx(h, { tag: 'inet', val: { host: '10.0.0.1', port: 80 } })).toBe(1);
+    expect(failure(() => s.setsockopt(h, SOL_SOCKET, SO_RCVBUF, 1 << 24)).message)
+      .toBe(ownError(() => o.setsockopt(w.SOL_SOCKET, w.SO_RCVBUF, 1 << 24)).message);
+    expect(failure(() => s.setsockopt(h, SOL_SOCKET, SO_KEEPALIVE, 1)).message)
+      .toBe(ownError(() => o.setsockopt(w.SOL_SOCKET, w.SO_KEEPALIVE, 1)).message);
+    const other = { tag: 'inet', val: { host: '127.0.0.2', port: 0 } } as const;
+    expect(failure(() => s.bind(h, other)).message).toBe(ownError(() => o.bind(['127.0.0.2', 0])).message);
+    o.close(); s.close(h);
+  });
+
+  it('allows what the rules allow: a server on 127.0.0.1, a client connecting to it, bounded setsockopt', () => {
+    const { s } = both();
+    const srv = s.socket(AF_INET, SOCK_STREAM, 0);
+    s.bind(srv, loopback(0));
+    s.listen(srv);
+    const cli = s.socket(AF_INET, SOCK_STREAM, 0);
+    s.setsockopt(cli, SOL_SOCKET, SO_RCVBUF, 4096);
+    s.connect(cli, s.getsockname(srv));
+    const { socket: conn } = s.accept(srv);
+    s.sendall(cli, new Uint8Array([9, 9]), 0);
+    expect([...s.recv(conn, 2n, 0)]).toEqual([9, 9]);
+    for (const h of [cli, conn, srv]) s.close(h);
+  });
+
+  it('a peer accept refuses is reset and accept waits on (its timeout covers the whole call)', () => {
+    const { sockets: s, policy } = instantiateWithPolicy(componentHost(new LinuxHost()));
+    policy.install({ tcp: true }, [
+      { uses: { bind: true, listen: true }, address: '127.0.0.1', ports: undefined },
+      { uses: { accept: true }, address: '127.0.0.2', ports: undefined },    // not where the client is
+      { uses: { connect: true }, address: '127.0.0.1', ports: undefined },
+      { uses: { bind: true }, address: '0.0.0.0', ports: [0, 0] },
+    ], []);
+    const before = fdCount();
+    const srv = s.socket(AF_INET, SOCK_STREAM, 0);
+    s.bind(srv, loopback(0));
+    s.listen(srv);
+    const cli = s.socket(AF_INET, SOCK_STREAM, 0);
+    s.connect(cli, s.getsockname(srv));
+    s.settimeout(srv, 0.1);
+    expect(failure(() => s.accept(srv))).toMatchObject({ exception: 'TimeoutError', message: 'timed out' });
+    // The refused peer was reset (SO_LINGER {1, 0} and close): the client sees ECONNRESET.
+    expect(failure(() => s.recv(cli, 1n, 0))).toMatchObject({ exception: 'ConnectionResetError', errno: 104, message: '[Errno 104] Connection reset by peer' });
+    s.close(cli); s.close(srv);
+    expect(fdCount()).toBe(before);
+  });
+
+  it('an invalid rule is refused whole with wasock\'s ValueError message, and nothing is installed', () => {
+    const { policy, sockets: s } = instantiateWithPolicy(componentHost(new LinuxHost()));
+    const e = failure(() => policy.install({ tcp: true }, [{ uses: { bind: true }, address: 'not-an-address', ports: undefined }], []));
+    expect(e).toMatchObject({ exception: 'ValueError', message: ownError(() => w.policy().allow('bind', 'not-an-address')).message });
+    expect(failure(() => policy.install({}, [{ uses: {}, address: '::1', ports: undefined }], [])).message)
+      .toBe(ownError(() => w.policy().allow([], '::1')).message);
+    expect(failure(() => policy.install({}, [{ uses: { bind: true }, address: '/run/x.sock', ports: [1, 2] }], [])).message)
+      .toBe(ownError(() => w.policy().allow('bind', '/run/x.sock', [1, 2])).message);
+    expect(failure(() => policy.install({}, [], [{ level: 1, optname: 8, bounds: [5, 1] }])).message)
+      .toBe(ownError(() => w.policy().allowOption(1, 8, { min: 5, max: 1 })).message);
+    // Nothing was installed: a UDP socket is still allowed.
+    s.close(s.socket(AF_INET, 2, 0));
+  });
+});
+
 describe('the component on the emulated network (supplied at run time)', () => {
   it('the same scenario: CPython option values, handshake, 4 bytes each way; every fd closed', () => {
     const emu = emulatedComponentHost();
@@ -298,6 +412,22 @@ describe('the component on the emulated network (supplied at run time)', () => {
   it('the same errors, with CPython\'s messages', () => {
     const emu = emulatedComponentHost();
     errors(instantiate(emu.imports));
+    expect(emu.openFds()).toBe(0);
+  });
+
+  it('timeouts run on the network\'s virtual clock: accept times out at once, non-blocking accept is BlockingIOError', () => {
+    const emu = emulatedComponentHost();
+    const s = instantiate(emu.imports);
+    const srv = s.socket(AF_INET, SOCK_STREAM, 0);
+    s.bind(srv, loopback(0));
+    s.listen(srv);
+    s.settimeout(srv, 30);
+    const t0 = performance.now();
+    expect(failure(() => s.accept(srv))).toMatchObject({ exception: 'TimeoutError', message: 'timed out' });
+    expect(performance.now() - t0).toBeLessThan(1000);   // 30 virtual seconds, no real wait
+    s.setblocking(srv, false);
+    expect(failure(() => s.accept(srv))).toMatchObject({ exception: 'BlockingIOError', errno: 11 });
+    s.close(srv);
     expect(emu.openFds()).toBe(0);
   });
 

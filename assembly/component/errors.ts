@@ -5,7 +5,8 @@
 // The text is written into static buffers, so an error costs no allocation and needs no
 // post-return function: the caller copies the strings out before its next call.
 
-import { ERR_BASE, E_NOT_AVAILABLE, CAP_NAMES, CAP_COUNT } from "../generated/contract";
+import { ERR_BASE, E_NOT_AVAILABLE, E_POLICY_DENIED, CAP_NAMES, CAP_COUNT } from "../generated/contract";
+import { policyDenial } from "./denial";
 import { ERRNO_MAX, ERRNO_TEXT, ERRNO_CLASS, ERRNO_CLASS_NAMES } from "../generated/errno";
 import { COMP_host_name, COMP_host_name_len } from "./caps";
 import { CORE_ERROR_MAX, CORE_ERROR_CLASS, CORE_ERROR_ERRNO, CORE_ERROR_TEXT } from "./generated/errors";
@@ -27,18 +28,18 @@ const MSG_SIZE: i32 = 1024;
 const MSG: usize = memory.data(1024);
 let msgLen: i32 = 0;
 
-function putBytes(p: usize, n: i32): void {
+export function putBytes(p: usize, n: i32): void {
   if (n > MSG_SIZE - msgLen) n = MSG_SIZE - msgLen;
   memory.copy(MSG + msgLen, p, n);
   msgLen += n;
 }
 /** Appends an ASCII string (every text here is: the generator and the errno table check). */
-function put(s: string): void {
+export function put(s: string): void {
   const n = min(s.length, MSG_SIZE - msgLen);
   for (let i = 0; i < n; i++) store<u8>(MSG + msgLen + i, <u8>s.charCodeAt(i));
   msgLen += n;
 }
-function putInt(v: i32): void {
+export function putInt(v: i32): void {
   if (v < 0) { put("-"); v = -v; }
   let d = 1;
   while (v / d >= 10) d *= 10;
@@ -51,6 +52,51 @@ function putTemplate(t: string, fn: string): void {
     const n = msgLen < MSG_SIZE ? 1 : 0;
     if (n) store<u8>(MSG + msgLen++, <u8>t.charCodeAt(i));
   }
+}
+
+/** Starts a message of the component's own (msg then put*, then fail()). */
+export function begin(): void { msgLen = 0; }
+
+/** The exception recorded with the message begun by begin(): result::err at RES. */
+export function fail(code: i32, errno: i32, exception: string): usize {
+  return finish(code, errno, setException(exception), 4);
+}
+
+/** A JSON string literal of the UTF-8 bytes [p, p+n), as JSON.stringify writes it. */
+export function putJson(p: usize, n: i32): void {
+  put("\"");
+  for (let i = 0; i < n; i++) {
+    const c = <i32>load<u8>(p + i);
+    if (c == 0x22) put("\\\"");
+    else if (c == 0x5c) put("\\\\");
+    else if (c == 0x0a) put("\\n");
+    else if (c == 0x0d) put("\\r");
+    else if (c == 0x09) put("\\t");
+    else if (c == 0x08) put("\\b");
+    else if (c == 0x0c) put("\\f");
+    else if (c < 0x20) { put("\\u00"); putHex2(c); }
+    else if (msgLen < MSG_SIZE) store<u8>(MSG + msgLen++, <u8>c);
+  }
+  put("\"");
+}
+function putHex2(c: i32): void {
+  const d = "0123456789abcdef";
+  put(d.charAt(c >> 4)); put(d.charAt(c & 15));
+}
+
+/** A number as JavaScript's String(v) writes it (the policy's bounds). */
+export function putNumber(v: f64): void {
+  if (isNaN(v)) { put("NaN"); return; }
+  if (!isFinite(v)) { put(v > 0 ? "Infinity" : "-Infinity"); return; }
+  if (v == Math.floor(v) && Math.abs(v) < 9007199254740992.0) {
+    let x = <i64>v;
+    if (x < 0) { put("-"); x = -x; }
+    let d: i64 = 1;
+    while (x / d >= 10) d *= 10;
+    for (; d > 0; d /= 10) store<u8>(MSG + msgLen++, <u8>(0x30 + (x / d) % 10));
+    return;
+  }
+  put(v.toString());
 }
 
 function setException(s: string): i32 {
@@ -80,6 +126,10 @@ export function err(r: i32, fn: string, at: usize = 4): usize {
       excLen = setException("NotAvailableError");
       put(fn); put(" is not available on "); putBytes(COMP_host_name(), COMP_host_name_len());
       put(" (it needs the '"); put(CAP_NAMES[e - E_NOT_AVAILABLE]); put("' capability)");
+    } else if (e == E_POLICY_DENIED) {
+      excLen = setException("PermissionError");
+      errno = 1;
+      put("[Errno 1] "); policyDenial();
     } else if (e == MEMORY_ERROR) {
       excLen = setException("MemoryError");
     } else if (e > 0 && e <= CORE_ERROR_MAX && CORE_ERROR_CLASS[e].length > 0) {
@@ -91,6 +141,10 @@ export function err(r: i32, fn: string, at: usize = 4): usize {
       put("wasock core: unknown error code "); putInt(e);
     }
   }
+  return finish(r, errno, excLen, at);
+}
+
+function finish(r: i32, errno: i32, excLen: i32, at: usize): usize {
   store<u8>(RES, 1);
   const p = RES + at;
   store<i32>(p, r);

@@ -10,7 +10,6 @@
 // there, and copies results out. The Linux host is bound to a WebAssembly.Memory made for it
 // (koffi hands its storage to libc); the emulated network is a module of its own
 // (build/emulated-host.wasm: its kernel without a core) whose memory its functions use.
-import { readFileSync } from 'node:fs';
 import type { Capability, Host, HostImports } from '../types.js';
 import { capBits, isCompiledHost } from '../types.js';
 import { EMULATED_CAPS, type EmulatedHostOptions } from '../emulated/index.js';
@@ -186,15 +185,26 @@ interface EmulatedHostExports extends HostImports {
   emu_open_fds(): number;
 }
 
-/** build/emulated-host.wasm, found from this file in the sources (host/component) or in dist/ (dist/host/component). */
+/**
+ * build/emulated-host.wasm, found from this file in the sources (host/component) or in dist/
+ * (dist/host/component). node:fs is asked for only here, at run time (Node >= 20.16), so the
+ * module loads where there is none: a browser passes the module itself (`module`).
+ */
 function emulatedHostBytes(): Uint8Array {
+  const fs = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process?.getBuiltinModule?.('node:fs') as typeof import('node:fs') | undefined;
+  if (fs === undefined) throw new TypeError('wasock: without node:fs, pass the emulated host module (build/emulated-host.wasm) as `module`');
   for (const rel of ['../../build/emulated-host.wasm', '../../../build/emulated-host.wasm']) {
-    try { return readFileSync(new URL(rel, import.meta.url)); } catch { /* try the next */ }
+    try { return fs.readFileSync(new URL(rel, import.meta.url)); } catch { /* try the next */ }
   }
   throw new Error('wasock: build/emulated-host.wasm is missing (npm run build:core)');
 }
 
 let emulatedModule: WebAssembly.Module | null = null;
+
+export interface EmulatedComponentHostOptions extends Pick<EmulatedHostOptions, 'seed' | 'capabilities' | 'name' | 'fdLimit' | 'privileged'> {
+  /** build/emulated-host.wasm, compiled (default: read from the package with node:fs). */
+  module?: WebAssembly.Module;
+}
 
 export interface EmulatedComponentHost {
   readonly imports: ComponentHostImports;
@@ -207,9 +217,9 @@ export interface EmulatedComponentHost {
  * instantiated once per call), the options' seed, fd limit and privileges, and the
  * capability set (EMULATED_CAPS by default).
  */
-export function emulatedComponentHost(options: Pick<EmulatedHostOptions, 'seed' | 'capabilities' | 'name' | 'fdLimit' | 'privileged'> = {}): EmulatedComponentHost {
-  emulatedModule ??= new WebAssembly.Module(emulatedHostBytes() as Uint8Array<ArrayBuffer>);
-  const instance = new WebAssembly.Instance(emulatedModule, {
+export function emulatedComponentHost(options: EmulatedComponentHostOptions = {}): EmulatedComponentHost {
+  const module = options.module ?? (emulatedModule ??= new WebAssembly.Module(emulatedHostBytes() as Uint8Array<ArrayBuffer>));
+  const instance = new WebAssembly.Instance(module, {
     host: { abort: () => { throw new Error('wasock: the emulated network aborted (an internal error)'); } },
   });
   const x = instance.exports as unknown as EmulatedHostExports;

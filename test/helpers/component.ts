@@ -86,6 +86,23 @@ export function instantiate(host: ComponentHostImports): Sockets {
   return x.sockets as Sockets;
 }
 
+/** `wasock:core/policy` as jco's bindings export it (flags as objects of booleans). */
+export interface Policy {
+  install(
+    protocols: { tcp?: boolean; udp?: boolean; unix?: boolean },
+    rules: { uses: Partial<Record<'bind' | 'listen' | 'accept' | 'connect' | 'send' | 'receive', boolean>>; address: string; ports: [number, number] | undefined }[],
+    options: { level: number; optname: number; bounds: [number, number] | undefined }[],
+  ): void;
+}
+
+/** A component instance and its policy interface. */
+export function instantiateWithPolicy(host: ComponentHostImports): { sockets: Sockets; policy: Policy } {
+  if (loaded === null) throw new Error('loadComponent() first');
+  const { modules } = loaded;
+  const x = loaded.instantiate((p) => modules.get(p)!, { 'wasock:core/host': host });
+  return { sockets: x.sockets as Sockets, policy: x.policy as Policy };
+}
+
 /** The error a call threw (jco's ComponentError carries the record as `payload`). */
 export function failure(f: () => unknown): CoreError {
   try { f(); } catch (e) {

@@ -138,3 +138,9 @@ export const CORE_ERROR_TEXT: StaticArray<string> = [
   /* 41 */ "[Errno 1] {fn} denied by policy",
   /* 42 */ "invalid policy address",
 ];
+
+// The policy request's names (scripts/contract.py: POLICY_USES, POLICY_APIS, LEVEL_NAMES).
+export const POLICY_USES: StaticArray<string> = ["bind", "listen", "accept", "connect", "send", "receive", "socket", "setsockopt"];
+export const POLICY_APIS: StaticArray<string> = ["socket", "socketpair", "fromfd", "bind", "connect", "connect_ex", "listen", "accept", "sendto", "recv", "recv_into", "recvfrom", "recvfrom_into", "setsockopt"];
+export const LEVEL_NUMBERS: StaticArray<i32> = [0, 1, 6, 17, 41];
+export const LEVEL_NAMES: StaticArray<string> = ["IPPROTO_IP", "SOL_SOCKET", "IPPROTO_TCP", "IPPROTO_UDP", "IPPROTO_IPV6"];
