@@ -23,8 +23,5 @@ export function emu_set_fd_limit(n: i32): void { EMU_set_fd_limit(n); }
 export function emu_host_calls(): i32 { return EMU_host_calls(); }
 
 // The wasi:sockets provider (host/wasi-sockets): readiness of an emulated fd (poll(2), waiting
-// in virtual time), and a UDP socket's disconnect (connect(AF_UNSPEC)), which Python's socket
-// API cannot express.
+// in virtual time) for its pollables.
 export function emu_poll(fd: i32, events: i32, ms: i32): i32 { return HOST_poll(fd, events, ms); }
-const UNSPEC: usize = memory.data(16);
-export function emu_disconnect(fd: i32): i32 { store<u16>(UNSPEC, 0); return HOST_connect(fd, UNSPEC, 16); }

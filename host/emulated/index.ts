@@ -160,6 +160,4 @@ export interface EmuExports {
   emu_host_calls(): number;
   /** poll(2) on an emulated fd, waiting in virtual time (the wasi:sockets provider's pollables). */
   emu_poll(fd: number, events: number, ms: number): number;
-  /** connect(AF_UNSPEC): a UDP socket's disconnect (the wasi:sockets provider's stream(none)). */
-  emu_disconnect(fd: number): number;
 }

@@ -1,12 +1,10 @@
 // What the wasi:sockets provider needs from the network it serves besides wasock's module
-// API: readiness of several sockets at once, a monotonic clock and a way to let time pass,
-// and a UDP socket's disconnect (connect(AF_UNSPEC), which Python's socket API cannot say).
+// API: readiness of several sockets at once, a monotonic clock and a way to let time pass.
 // Two backings: the Linux host (libc poll over the kernel fds, the process's monotonic clock,
 // a real sleep) and the emulated network (its kernel's poll, waiting in virtual time; its
 // virtual clock; letting time pass fires its timers). Everything else goes through the
 // module API, so the core's capability and policy checks apply to the guest's calls.
 import type { Network } from '../../src/network.js';
-import type { socket } from '../../src/socket.js';
 import type { EmuExports } from '../emulated/index.js';
 import { libc } from '../linux/libc.js';
 import { LinuxHost } from '../linux/index.js';
@@ -26,8 +24,6 @@ export interface Backend {
   poll(fds: Int32Array, events: Int32Array, revents: Int32Array, n: number, timeoutMs: number): number;
   /** Lets `ns` nanoseconds pass (a sleep; on the emulated network, the clock advances). */
   sleep(ns: bigint): void;
-  /** connect(AF_UNSPEC) on the socket: 0 or -errno. */
-  disconnect(s: socket): number;
 }
 
 /** A trap: an error the component model turns into a trap, never into an error-code. */
@@ -40,7 +36,6 @@ class LinuxBackend implements Backend {
   private pfd = new Uint8Array(8 * 16);
   private pfd32 = new Int32Array(this.pfd.buffer);
   private pfd16 = new Int16Array(this.pfd.buffer);
-  private unspec = new Uint8Array(16);
   private sleeper = new Int32Array(new SharedArrayBuffer(4));
   constructor(readonly net: Network) {}
   now(): bigint { return process.hrtime.bigint(); }
@@ -67,10 +62,6 @@ class LinuxBackend implements Backend {
   sleep(ns: bigint): void {
     if (ns <= 0n) return;
     Atomics.wait(this.sleeper, 0, 0, Number(ns) / 1e6);
-  }
-  disconnect(s: socket): number {
-    const r = libc().connectJs(s.fileno(), this.unspec, 16) as number;
-    return r < 0 ? -libc().errno() : 0;
   }
 }
 
@@ -105,7 +96,6 @@ class EmulatedBackend implements Backend {
     }
   }
   sleep(ns: bigint): void { if (ns > 0n) this.x().emu_advance(Number(ns)); }
-  disconnect(s: socket): number { return this.x().emu_disconnect(s.fileno()); }
 }
 
 /** The backend serving `net`: the emulated network's own when it is one, else the Linux host's. */
