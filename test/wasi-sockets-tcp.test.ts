@@ -8,6 +8,7 @@ import { wasiSockets } from '../src/wasi-sockets.js';
 import { network as linuxNetwork } from '../src/linux.js';
 import { network as emulatedNetwork } from '../src/emulated.js';
 import { policy } from '../src/policy.js';
+import { fdCount } from './helpers/fds.js';
 import {
   BACKINGS, err, sockAddr, loopback, unspecified, ipOf, portOf, tcpBind, tcpListen, tcpConnect, tcpAccept,
   writeAll, readToEnd, connection, attemptRandomPort, bytes, V4_BROADCAST, V4_MAPPED_LOOPBACK, V4_LOOPBACK, V6_LOOPBACK,
@@ -630,4 +631,23 @@ describe('wasi:sockets under a wasock policy', () => {
       expect(err(() => p.udpCreateSocket.createUdpSocket('ipv4'))).toBe('access-denied');
     });
   }
+});
+
+describe('wasi:sockets resources and fds (Linux host)', () => {
+  it('dropping sockets closes their fds: 50 connections, refused connects and failed binds leave none open', () => {
+    const p = wasiSockets({ network: linuxNetwork() });
+    const before = fdCount();
+    for (let i = 0; i < 50; i++) {
+      const c = connection(p, i % 2 === 0 ? 'ipv4' : 'ipv6');
+      c.client.output.blockingWriteAndFlush(bytes('x'));
+      expect(c.server.input.blockingRead(1n).length).toBe(1);
+      c.client.socket[Symbol.dispose](); c.server.socket[Symbol.dispose](); c.listener[Symbol.dispose]();
+      const s = p.tcpCreateSocket.createTcpSocket('ipv4');
+      expect(err(() => tcpBind(p, s, sockAddr({ tag: 'ipv4', val: [192, 0, 2, 0] }, 0)))).toBe('address-not-bindable');
+      s[Symbol.dispose]();
+      const u = p.udpCreateSocket.createUdpSocket('ipv6');
+      u[Symbol.dispose]();
+    }
+    expect(fdCount()).toBe(before);
+  });
 });
