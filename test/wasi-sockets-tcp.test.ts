@@ -502,14 +502,14 @@ for (const [backing, make] of Object.entries(BACKINGS)) {
           }
         });
 
-        it('test_tcp_busy_poll: a zero-duration timeout polled beside a stream does not starve it (20 rounds)', () => {
+        it('test_tcp_busy_poll: a zero-duration timeout polled beside a stream does not starve it (100 rounds)', () => {
           const listener = tcp(family);
           tcpBind(p, listener, sockAddr(loopback(family), 0));
           listener.setListenBacklogSize(32n);
           tcpListen(p, listener);
           const addr = listener.localAddress();
           const msg = bytes('Hello, world!');
-          for (let round = 0; round < 20; round++) {
+          for (let round = 0; round < 100; round++) {
             const client = keep(p.tcpCreateSocket.createTcpSocket(family));
             const [, tx] = tcpConnect(p, client, addr);
             writeAll(p, tx, msg);
@@ -626,11 +626,29 @@ describe('wasi:sockets under a wasock policy', () => {
       out.blockingWriteAndFlush(bytes('ping'));
       expect(Buffer.from(input.blockingRead(4n)).toString()).toBe('ping');
     });
-    it(`${backing}: a UDP socket under a policy that allows only TCP cannot be made (access-denied)`, () => {
+    it(`${backing}: p2_cli_no_udp / p2_cli_no_tcp: a socket of a protocol the policy does not allow cannot be made (access-denied)`, () => {
       const p = wasiSockets({ network: mk(policy().allowTcp().allow('bind', '127.0.0.1')) });
       expect(err(() => p.udpCreateSocket.createUdpSocket('ipv4'))).toBe('access-denied');
+      const q = wasiSockets({ network: mk(policy().allowUdp()) });
+      expect(err(() => q.tcpCreateSocket.createTcpSocket('ipv4'))).toBe('access-denied');
+      expect(err(() => q.tcpCreateSocket.createTcpSocket('ipv6'))).toBe('access-denied');
     });
   }
+});
+
+describe('p2_cli_no_ip_name_lookup', () => {
+  it('a host without the name_lookup capability answers permanent-resolver-failure', async () => {
+    const { CAPABILITIES } = await import('../src/index.js');
+    const p = wasiSockets({ network: linuxNetwork({ capabilities: CAPABILITIES.filter((c) => c !== 'name_lookup' && c !== 'ioctl.windows') }) });
+    expect(err(() => p.ipNameLookup.resolveAddresses(p.defaultNetwork, 'localhost'))).toBe('permanent-resolver-failure');
+    expect(err(() => p.ipNameLookup.resolveAddresses(p.defaultNetwork, '127.0.0.1'))).toBe('permanent-resolver-failure');
+  });
+  it('a network resource of another provider is invalid-argument', () => {
+    const p = wasiSockets({ network: linuxNetwork() }), q = wasiSockets({ network: linuxNetwork() });
+    expect(err(() => p.ipNameLookup.resolveAddresses(q.defaultNetwork, 'localhost'))).toBe('invalid-argument');
+    const s = keep(p.tcpCreateSocket.createTcpSocket('ipv4'));
+    expect(err(() => s.startBind(q.defaultNetwork, sockAddr(V4_LOOPBACK, 0)))).toBe('invalid-argument');
+  });
 });
 
 describe('wasi:sockets resources and fds (Linux host)', () => {
