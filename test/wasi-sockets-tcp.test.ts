@@ -553,8 +553,10 @@ for (const [backing, make] of Object.entries(BACKINGS)) {
         expect(sub.ready()).toBe(true);
         keep(tcpAccept(p, l)[0]);
       });
-      it('poll() of an empty list traps (an Error, not an error-code)', () => {
+      it('poll() of an empty list traps (an Error, not an error-code), and so does one mixing networks', () => {
         expect(err(() => p.poll.poll([]))).toBeInstanceOf(Error);
+        const other = wasiSockets({ network: backing === 'linux' ? emulatedNetwork() : linuxNetwork() });
+        expect(err(() => p.poll.poll([p.monotonicClock.subscribeDuration(0n), other.monotonicClock.subscribeDuration(0n)]))).toBeInstanceOf(Error);
       });
       it('wall-clock now is the system time', () => {
         const w = p.wallClock.now();

@@ -83,6 +83,8 @@ export function pollList(list: Pollable[]): Uint32Array {
     room(n + pending.size);
     for (let i = 0; i < n; i++) {
       const p = list[i];
+      // One wait covers one network: a real and an emulated socket cannot be polled together.
+      if (p._b !== b) throw new WasiTrap('poll() of pollables of different networks');
       if (p._src === null) {
         if (now >= p._deadline) ready.push(i);
         else if (deadline < 0n || p._deadline < deadline) deadline = p._deadline;
