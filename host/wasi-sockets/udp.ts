@@ -11,7 +11,7 @@ import {
 import { POLLIN, POLLOUT, WasiTrap } from './backend.js';
 import { checkLocal, checkRemote, fromWasock, sameAddress, toWasock, type IpAddressFamily, type IpSocketAddress } from './address.js';
 import { codeOfErrno, fail } from './errors.js';
-import { Pollable, type Waitable } from './io.js';
+import { Pollable, type Waitable } from './poll.js';
 import { bufferSizeIn, getInt, setInt } from './tcp.js';
 import type { Provider } from './provider.js';
 import { Network } from './network.js';
