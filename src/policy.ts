@@ -160,6 +160,9 @@ export class InstalledPolicy {
     private readonly audits: readonly PolicyAudit[],
   ) {}
 
+  /** Whether the core must call out (check callbacks, audit hooks): a core that can import nothing of wasock's cannot. */
+  get callsOut(): boolean { return this.checks.length > 0 || this.audits.length > 0; }
+
   /** Loads the rules into core `c` (its constructor calls this). */
   load(c: Core): void {
     const x = c.x;

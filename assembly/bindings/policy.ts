@@ -9,4 +9,6 @@
  * 0 denies (the check callback refused; its reason stays on the JavaScript side).
  */
 @external("policy", "decide") declare function ext_policy_decide(allowed: i32): i32;
-@inline export function policy_decide(allowed: i32): i32 { return ext_policy_decide(allowed); }
+// A host compiled into a core that may import nothing of wasock's (host/wasi-p2: a component
+// whose only imports are wasi:*) defines HOST_policy_decide instead, as bindings/host.ts's.
+@inline export function policy_decide(allowed: i32): i32 { return isDefined(HOST_policy_decide) ? HOST_policy_decide(allowed) : ext_policy_decide(allowed); }

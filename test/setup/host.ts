@@ -22,6 +22,11 @@ if (name.startsWith('linux-without:')) {
     seed: 1, profile: name === 'emulated' ? 'linux' : 'windows', privileged: true,
     addresses: [EMULATED_ADDRESSES.local], machines: { peer: { addresses: [EMULATED_ADDRESSES.peer] } },
   }));
+} else if (name === 'wasi-p1') {
+  // The core as a WASI preview 1 reactor in @wasmer/wasi, with nothing pre-opened: every case
+  // that needs a socket it cannot make skips for the capability (socket.create, bind, …).
+  const { WasiP1Host, wasiP1CoreModule } = await import('../../src/wasi-p1.js');
+  useHost(new WasiP1Host(wasiP1CoreModule));
 } else if (name !== 'linux') {
-  throw new Error(`WASOCK_TEST_HOST: unknown host '${name}' (hosts: linux, linux-without:<capabilities>, emulated, emulated-windows)`);
+  throw new Error(`WASOCK_TEST_HOST: unknown host '${name}' (hosts: linux, linux-without:<capabilities>, emulated, emulated-windows, wasi-p1)`);
 }
