@@ -7,14 +7,15 @@ import { Pollable } from './poll.js';
 
 export interface Datetime { seconds: bigint; nanoseconds: number }
 
-export interface MonotonicClock {
+// Type literals, not interfaces: an import object's interfaces are records (index signatures).
+export type MonotonicClock = {
   now(): bigint;
   resolution(): bigint;
   subscribeInstant(when: bigint): Pollable;
   subscribeDuration(d: bigint): Pollable;
-}
+};
 
-export interface WallClock { now(): Datetime; resolution(): Datetime }
+export type WallClock = { now(): Datetime; resolution(): Datetime };
 
 export function monotonicClockOf(b: Backend): MonotonicClock {
   return {

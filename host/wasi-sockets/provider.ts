@@ -56,7 +56,7 @@ export class Provider {
    * The import object for a component transpiled with `--instantiation` (sync or async):
    * every wasi:sockets, wasi:io and wasi:clocks interface by its unversioned name.
    */
-  imports(): Record<string, object> {
+  imports(): Record<string, Record<string, unknown>> {
     return {
       'wasi:sockets/instance-network': this.instanceNetwork,
       'wasi:sockets/network': this.network,
