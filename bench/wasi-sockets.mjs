@@ -6,12 +6,15 @@
 //     (preview2-shim answers it from a JS field and never asks the kernel);
 //   echo: the guest's echo() = blocking-write-and-flush of 4 bytes + blocking-read of 4, with
 //     a CPython echo peer in a child process (the guest blocks this thread).
-// Alternating rounds, medians of per-call times; ratios are to bare wasock in the same run.
+//   the p2 core (wasock/wasi-p2) on this provider and on preview2-shim, beside the Linux host:
+//     getsockopt(IPPROTO_TCP, TCP_KEEPIDLE) and a 4-byte send + recv through the module API.
+// Alternating rounds, medians of per-call times; ratios are to each table's first line.
 // Not a test: figures only. Needs `npm run build` (the bindings import dist/ by name).
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { buildGuest, transpileGuest } from '../test/helpers/wasi-guest.mjs';
-import { useNetwork, tcpCreateSocket } from 'wasock/wasi-sockets';
+import { useNetwork, tcpCreateSocket, wasiSockets } from 'wasock/wasi-sockets';
+import { network as p2network } from 'wasock/wasi-p2';
 import { network } from 'wasock/linux';
 import { IPPROTO_TCP, TCP_KEEPIDLE } from 'wasock';
 
@@ -87,6 +90,21 @@ const echo = {
   ...Object.fromEntries(Object.entries(guests).filter(([k]) => !k.includes('removed')).map(([k, g]) => [`${k}: guest echo()`, (i) => g.echo(i)])),
 };
 
+// The p2 core (wasock/wasi-p2: wasock's core as a wasi:* component, through jco 1.11.3) on
+// preview2-shim and on this provider, beside the Linux host: the same module API calls.
+const p2nets = {
+  'Linux host (wasock/linux)': network(),
+  'p2 core on the provider': p2network({ provider: wasiSockets({ network: network() }).imports() }),
+  'p2 core on preview2-shim': p2network(),
+};
+const p2socks = Object.fromEntries(Object.entries(p2nets).map(([k, n]) => {
+  const s = new n.socket();
+  s.connect(['127.0.0.1', port]);
+  return [k, s];
+}));
+const p2getsockopt = Object.fromEntries(Object.entries(p2socks).map(([k, s]) => [`${k}: getsockopt(IPPROTO_TCP, TCP_KEEPIDLE)`, () => s.getsockopt(IPPROTO_TCP, TCP_KEEPIDLE)]));
+const p2echo = Object.fromEntries(Object.entries(p2socks).map(([k, s]) => [`${k}: send + recv`, () => { s.send(four); s.recv(4); }]));
+
 function run(title, table, n, nFor = () => n) {
   const samples = Object.fromEntries(Object.keys(table).map((k) => [k, []]));
   for (let r = 0; r < ROUNDS; r++) for (const [k, f] of Object.entries(table)) samples[k].push(time(f, nFor(k)));
@@ -104,7 +122,10 @@ function run(title, table, n, nFor = () => n) {
 console.log(`wasock/wasi-sockets bench: node ${process.version}, guest component ${component.length} bytes`);
 const g = run('getsockopt-equivalent: keep-alive-idle-time', getsockopt, 100_000, (k) => (k.includes('shim') ? 20_000 : 100_000));
 const e = run('4-byte echo with a CPython peer in a child process', echo, 5_000, (k) => (k.includes('shim') ? 1_000 : 5_000));
-console.log(JSON.stringify({ getsockopt: g, echo: e }));
+const pg = run('the p2 core: getsockopt (preview2-shim answers from a JS field)', p2getsockopt, 50_000, (k) => (k.includes('shim') ? 5_000 : 50_000));
+const pe = run('the p2 core: 4-byte send + recv with the CPython peer', p2echo, 5_000, (k) => (k.includes('shim') ? 1_000 : 5_000));
+console.log(JSON.stringify({ getsockopt: g, echo: e, p2getsockopt: pg, p2echo: pe }));
+for (const s of Object.values(p2socks)) s.close();
 
 for (const gg of Object.values(guests)) gg.close();
 direct[Symbol.dispose]();
