@@ -24,9 +24,3 @@ export function emu_host_calls(): i32 { return EMU_host_calls(); }
 /** poll(2) of the `n` pollfds at `fds` (core memory) in the emulated kernel: the WASI preview 1 functions wait on its sockets through it. */
 export function emu_poll(fds: usize, n: i32, timeoutMs: i32): i32 { return EMU_poll(fds, n, timeoutMs); }
 
-// The wasi:sockets provider (host/wasi-sockets): readiness of one emulated fd (emu_poll_fd: poll(2), waiting
-// in virtual time), and a UDP socket's disconnect (connect(AF_UNSPEC)), which Python's socket
-// API cannot express.
-export function emu_poll_fd(fd: i32, events: i32, ms: i32): i32 { return HOST_poll(fd, events, ms); }
-const UNSPEC: usize = memory.data(16);
-export function emu_disconnect(fd: i32): i32 { store<u16>(UNSPEC, 0); return HOST_connect(fd, UNSPEC, 16); }

@@ -25,7 +25,9 @@
 //     --instantiation.
 //   currentProvider(): Provider — the one the module-level interfaces serve.
 import { Provider, type Datetime } from '../host/wasi-sockets/provider.js';
-import { IoError, InputStream, OutputStream, Pollable, pollList } from '../host/wasi-sockets/io.js';
+import { IoError } from '../host/wasi-sockets/io-error.js';
+import { Pollable, pollList } from '../host/wasi-sockets/poll.js';
+import { InputStream, OutputStream } from '../host/wasi-sockets/streams.js';
 import { Network, networkErrorCode } from '../host/wasi-sockets/network.js';
 import { TcpSocket } from '../host/wasi-sockets/tcp.js';
 import { UdpSocket, IncomingDatagramStream, OutgoingDatagramStream } from '../host/wasi-sockets/udp.js';

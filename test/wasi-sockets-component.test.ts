@@ -7,10 +7,11 @@
 // network against a listener of the same network whose answer is queued before the echo.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The generated modules import 'wasock/wasi-sockets' (this package's dist/, by its own name);
 // so does this test, so that both see the same module-level provider.
-import { useNetwork as useDistNetwork } from 'wasock/wasi-sockets';
+import { useNetwork as useDistNetwork, wasiSockets } from 'wasock/wasi-sockets';
 import { network as linuxNetwork } from 'wasock/linux';
 import { network as emulatedNetwork } from 'wasock/emulated';
 import { policy } from 'wasock';
@@ -61,6 +62,13 @@ beforeAll(async () => {
   }
   peerPort = await echoPeer();
 }, 120_000);
+
+/** The guest transpiled with --instantiation sync by jco `v`, instantiated with `imports`. */
+async function instantiated(v: '1.11' | '1.35', imports: Record<string, object>): Promise<Guest> {
+  const path = await transpileGuest(component, v, 'instantiation');
+  const mod = await import(/* @vite-ignore */ path) as { instantiate(get: (name: string) => WebAssembly.Module, imports: object): Guest };
+  return mod.instantiate((name) => new WebAssembly.Module(readFileSync(join(dirname(path), name))), imports);
+}
 
 afterAll(() => { peer?.kill(); });
 
@@ -138,3 +146,25 @@ for (const v of ['1.11', '1.35']) {
     });
   });
 }
+
+describe('a provider of its own, for --instantiation', () => {
+  for (const v of ['1.11', '1.35'] as const) {
+    it(`jco ${v}: wasiSockets({ network }).imports() serves a guest instantiated with it, on its own emulated network`, async () => {
+      const net = emulatedNetwork({ seed: 9 });
+      const p = wasiSockets({ network: net as never });   // dist's network type (see useNetwork above)
+      const g = await instantiated(v, p.imports());
+      const listener = new net.socket();
+      listener.bind(['127.0.0.1', 0]);
+      listener.listen();
+      expect(g.setup()).toBe(0);
+      expect(g.idle()).toBe(7200n * 1_000_000_000n);
+      expect(g.connect((listener.getsockname() as [string, number])[1])).toBe(0);
+      const [conn] = listener.accept();
+      conn.send(new Uint8Array([1, 0, 0, 0]));
+      expect(g.echo(7)).toBe(1);
+      expect(Array.from(conn.recv(4))).toEqual([7, 0, 0, 0]);
+      g.close();
+      conn.close(); listener.close();
+    });
+  }
+});

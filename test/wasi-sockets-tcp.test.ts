@@ -8,6 +8,7 @@ import { wasiSockets } from '../src/wasi-sockets.js';
 import { network as linuxNetwork } from '../src/linux.js';
 import { network as emulatedNetwork } from '../src/emulated.js';
 import { policy } from '../src/policy.js';
+import { fdCount } from './helpers/fds.js';
 import {
   BACKINGS, err, sockAddr, loopback, unspecified, ipOf, portOf, tcpBind, tcpListen, tcpConnect, tcpAccept,
   writeAll, readToEnd, connection, attemptRandomPort, bytes, V4_BROADCAST, V4_MAPPED_LOOPBACK, V4_LOOPBACK, V6_LOOPBACK,
@@ -501,14 +502,14 @@ for (const [backing, make] of Object.entries(BACKINGS)) {
           }
         });
 
-        it('test_tcp_busy_poll: a zero-duration timeout polled beside a stream does not starve it (20 rounds)', () => {
+        it('test_tcp_busy_poll: a zero-duration timeout polled beside a stream does not starve it (100 rounds)', () => {
           const listener = tcp(family);
           tcpBind(p, listener, sockAddr(loopback(family), 0));
           listener.setListenBacklogSize(32n);
           tcpListen(p, listener);
           const addr = listener.localAddress();
           const msg = bytes('Hello, world!');
-          for (let round = 0; round < 20; round++) {
+          for (let round = 0; round < 100; round++) {
             const client = keep(p.tcpCreateSocket.createTcpSocket(family));
             const [, tx] = tcpConnect(p, client, addr);
             writeAll(p, tx, msg);
@@ -552,8 +553,10 @@ for (const [backing, make] of Object.entries(BACKINGS)) {
         expect(sub.ready()).toBe(true);
         keep(tcpAccept(p, l)[0]);
       });
-      it('poll() of an empty list traps (an Error, not an error-code)', () => {
+      it('poll() of an empty list traps (an Error, not an error-code), and so does one mixing networks', () => {
         expect(err(() => p.poll.poll([]))).toBeInstanceOf(Error);
+        const other = wasiSockets({ network: backing === 'linux' ? emulatedNetwork() : linuxNetwork() });
+        expect(err(() => p.poll.poll([p.monotonicClock.subscribeDuration(0n), other.monotonicClock.subscribeDuration(0n)]))).toBeInstanceOf(Error);
       });
       it('wall-clock now is the system time', () => {
         const w = p.wallClock.now();
@@ -625,9 +628,46 @@ describe('wasi:sockets under a wasock policy', () => {
       out.blockingWriteAndFlush(bytes('ping'));
       expect(Buffer.from(input.blockingRead(4n)).toString()).toBe('ping');
     });
-    it(`${backing}: a UDP socket under a policy that allows only TCP cannot be made (access-denied)`, () => {
+    it(`${backing}: p2_cli_no_udp / p2_cli_no_tcp: a socket of a protocol the policy does not allow cannot be made (access-denied)`, () => {
       const p = wasiSockets({ network: mk(policy().allowTcp().allow('bind', '127.0.0.1')) });
       expect(err(() => p.udpCreateSocket.createUdpSocket('ipv4'))).toBe('access-denied');
+      const q = wasiSockets({ network: mk(policy().allowUdp()) });
+      expect(err(() => q.tcpCreateSocket.createTcpSocket('ipv4'))).toBe('access-denied');
+      expect(err(() => q.tcpCreateSocket.createTcpSocket('ipv6'))).toBe('access-denied');
     });
   }
+});
+
+describe('p2_cli_no_ip_name_lookup', () => {
+  it('a host without the name_lookup capability answers permanent-resolver-failure', async () => {
+    const { CAPABILITIES } = await import('../src/index.js');
+    const p = wasiSockets({ network: linuxNetwork({ capabilities: CAPABILITIES.filter((c) => c !== 'name_lookup' && c !== 'ioctl.windows') }) });
+    expect(err(() => p.ipNameLookup.resolveAddresses(p.defaultNetwork, 'localhost'))).toBe('permanent-resolver-failure');
+    expect(err(() => p.ipNameLookup.resolveAddresses(p.defaultNetwork, '127.0.0.1'))).toBe('permanent-resolver-failure');
+  });
+  it('a network resource of another provider is invalid-argument', () => {
+    const p = wasiSockets({ network: linuxNetwork() }), q = wasiSockets({ network: linuxNetwork() });
+    expect(err(() => p.ipNameLookup.resolveAddresses(q.defaultNetwork, 'localhost'))).toBe('invalid-argument');
+    const s = keep(p.tcpCreateSocket.createTcpSocket('ipv4'));
+    expect(err(() => s.startBind(q.defaultNetwork, sockAddr(V4_LOOPBACK, 0)))).toBe('invalid-argument');
+  });
+});
+
+describe('wasi:sockets resources and fds (Linux host)', () => {
+  it('dropping sockets closes their fds: 50 connections, refused connects and failed binds leave none open', () => {
+    const p = wasiSockets({ network: linuxNetwork() });
+    const before = fdCount();
+    for (let i = 0; i < 50; i++) {
+      const c = connection(p, i % 2 === 0 ? 'ipv4' : 'ipv6');
+      c.client.output.blockingWriteAndFlush(bytes('x'));
+      expect(c.server.input.blockingRead(1n).length).toBe(1);
+      c.client.socket[Symbol.dispose](); c.server.socket[Symbol.dispose](); c.listener[Symbol.dispose]();
+      const s = p.tcpCreateSocket.createTcpSocket('ipv4');
+      expect(err(() => tcpBind(p, s, sockAddr({ tag: 'ipv4', val: [192, 0, 2, 0] }, 0)))).toBe('address-not-bindable');
+      s[Symbol.dispose]();
+      const u = p.udpCreateSocket.createUdpSocket('ipv6');
+      u[Symbol.dispose]();
+    }
+    expect(fdCount()).toBe(before);
+  });
 });

@@ -3,6 +3,10 @@
 // emulated network, for IPv4 and IPv6. Each `it` is one of the programs' test functions.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Provider, UdpSocket, IpAddressFamily, IpAddress } from '../src/wasi-sockets.js';
+import { wasiSockets } from '../src/wasi-sockets.js';
+import { network as linuxNetwork } from '../src/linux.js';
+import { network as emulatedNetwork } from '../src/emulated.js';
+import { policy, type Policy } from '../src/policy.js';
 import {
   BACKINGS, err, sockAddr, loopback, unspecified, ipOf, portOf, udpBind, udpSend, udpReceive, attemptRandomPort, bytes,
   V4_LOOPBACK, V4_MAPPED_LOOPBACK,
@@ -320,3 +324,32 @@ for (const [backing, make] of Object.entries(BACKINGS)) {
     }
   });
 }
+
+describe('wasi:sockets udp under a wasock policy', () => {
+  for (const [backing, mk] of Object.entries({
+    linux: (pol: Policy) => linuxNetwork({ policy: pol }),
+    emulated: (pol: Policy) => emulatedNetwork({ seed: 3, policy: pol }),
+  })) {
+    it(`${backing}: a send to a denied destination is access-denied; after stream(none) a denied sender's datagrams are screened out again`, () => {
+      let allowedSender = -1;
+      const pol = policy().allowUdp().allow(['bind', 'connect', 'send', 'receive'], '127.0.0.1')
+        .check((req) => req.use !== 'receive' || req.port === allowedSender || 'not the allowed sender');
+      const p = wasiSockets({ network: mk(pol) });
+      const udp = (): UdpSocket => keep(p.udpCreateSocket.createUdpSocket('ipv4'));
+      const rx = udp(), a = udp(), b = udp();
+      for (const s of [rx, a, b]) udpBind(p, s, sockAddr(V4_LOOPBACK, 0));
+      allowedSender = portOf(a.localAddress());
+      const [, outA] = a.stream(undefined);
+      expect(outA.checkSend()).toBeGreaterThan(0n);
+      expect(err(() => outA.send([{ data: bytes('x'), remoteAddress: sockAddr({ tag: 'ipv4', val: [127, 0, 0, 2] }, 9) }]))).toBe('access-denied');
+      // Connected to the allowed sender, then disconnected: B's datagram must not get through.
+      rx.stream(a.localAddress());
+      const [inc] = rx.stream(undefined);
+      const [, outB] = b.stream(undefined);
+      udpSend(p, outB, [{ data: bytes('from b'), remoteAddress: rx.localAddress() }]);
+      udpSend(p, outA, [{ data: bytes('from a'), remoteAddress: rx.localAddress() }]);
+      const got = udpReceive(p, inc, 1, 10);
+      expect(got.map((d) => Buffer.from(d.data).toString())).toEqual(['from a']);
+    });
+  }
+});

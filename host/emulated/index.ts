@@ -158,8 +158,6 @@ export interface EmuExports {
   emu_open_fds(): number;
   emu_set_fd_limit(n: number): void;
   emu_host_calls(): number;
-  /** poll(2) on an emulated fd, waiting in virtual time (the wasi:sockets provider's pollables). */
-  emu_poll_fd(fd: number, events: number, ms: number): number;
-  /** connect(AF_UNSPEC): a UDP socket's disconnect (the wasi:sockets provider's stream(none)). */
-  emu_disconnect(fd: number): number;
+  /** poll(2) of the `n` pollfds at `fds` (core memory), waiting in virtual time (wasi-p1's poll_oneoff, the wasi:sockets provider's pollables). */
+  emu_poll(fds: number, n: number, ms: number): number;
 }

@@ -1,13 +1,12 @@
 // What the wasi:sockets provider needs from the network it serves besides wasock's module
-// API: readiness of several sockets at once, a monotonic clock and a way to let time pass,
-// and a UDP socket's disconnect (connect(AF_UNSPEC), which Python's socket API cannot say).
+// API: readiness of several sockets at once, a monotonic clock and a way to let time pass.
 // Two backings: the Linux host (libc poll over the kernel fds, the process's monotonic clock,
 // a real sleep) and the emulated network (its kernel's poll, waiting in virtual time; its
 // virtual clock; letting time pass fires its timers). Everything else goes through the
 // module API, so the core's capability and policy checks apply to the guest's calls.
 import type { Network } from '../../src/network.js';
-import type { socket } from '../../src/socket.js';
 import type { EmuExports } from '../emulated/index.js';
+import type { Core } from '../../src/core.js';
 import { libc } from '../linux/libc.js';
 import { LinuxHost } from '../linux/index.js';
 
@@ -26,8 +25,6 @@ export interface Backend {
   poll(fds: Int32Array, events: Int32Array, revents: Int32Array, n: number, timeoutMs: number): number;
   /** Lets `ns` nanoseconds pass (a sleep; on the emulated network, the clock advances). */
   sleep(ns: bigint): void;
-  /** connect(AF_UNSPEC) on the socket: 0 or -errno. */
-  disconnect(s: socket): number;
 }
 
 /** A trap: an error the component model turns into a trap, never into an error-code. */
@@ -40,7 +37,6 @@ class LinuxBackend implements Backend {
   private pfd = new Uint8Array(8 * 16);
   private pfd32 = new Int32Array(this.pfd.buffer);
   private pfd16 = new Int16Array(this.pfd.buffer);
-  private unspec = new Uint8Array(16);
   private sleeper = new Int32Array(new SharedArrayBuffer(4));
   constructor(readonly net: Network) {}
   now(): bigint { return process.hrtime.bigint(); }
@@ -68,52 +64,40 @@ class LinuxBackend implements Backend {
     if (ns <= 0n) return;
     Atomics.wait(this.sleeper, 0, 0, Number(ns) / 1e6);
   }
-  disconnect(s: socket): number {
-    const r = libc().connectJs(s.fileno(), this.unspec, 16) as number;
-    return r < 0 ? -libc().errno() : 0;
-  }
 }
 
 class EmulatedBackend implements Backend {
   readonly kind = 'emulated' as const;
-  constructor(readonly net: Network, private readonly x: () => EmuExports) {}
-  now(): bigint { return BigInt(this.x().emu_now()); }
+  constructor(readonly net: Network, private readonly core: () => Core) {}
+  now(): bigint { return BigInt((this.core().x as unknown as EmuExports).emu_now()); }
   poll(fds: Int32Array, events: Int32Array, revents: Int32Array, n: number, timeoutMs: number): number {
-    const x = this.x();
-    const once = (ms: number): number => {
-      let ready = 0;
-      for (let i = 0; i < n; i++) {
-        const r = x.emu_poll_fd(fds[i], events[i], i === 0 ? ms : 0);
-        if (r === -EDEADLK) throw new WasiTrap('this wait could only last forever: no other party in the emulated network can make these sockets ready');
-        revents[i] = r < 0 ? POLLERR : r;
-        if (revents[i] !== 0) ready++;
-      }
-      return ready;
-    };
-    if (n === 1 || timeoutMs === 0) return once(timeoutMs);
-    // Several sockets: the kernel waits on one fd at a time, so time passes in steps (virtual
-    // time: a step costs no real time), each followed by a look at every fd.
-    let step = 1, waited = 0;
-    for (;;) {
-      const ms = timeoutMs < 0 ? step : Math.min(step, timeoutMs - waited);
-      const r = once(ms);
-      if (r > 0) return r;
-      waited += ms;
-      if (timeoutMs >= 0 && waited >= timeoutMs) return 0;
-      if (timeoutMs < 0 && waited > 600_000) throw new WasiTrap('poll waited 10 minutes of virtual time with nothing ready on the emulated network');
-      step = Math.min(step * 2, 1000);
+    // The kernel's poll of several fds (emu_poll): the pollfds go in the core's staging area
+    // (nothing else runs meanwhile); a wait runs the network's timers in order until one is
+    // ready or the deadline passes, in virtual time.
+    const c = this.core();
+    const at = c.area(8 * n);
+    let v = new DataView(c.memory.buffer);
+    for (let i = 0; i < n; i++) {
+      v.setInt32(at + 8 * i, fds[i], true);
+      v.setInt16(at + 8 * i + 4, events[i], true);
+      v.setInt16(at + 8 * i + 6, 0, true);
     }
+    const r = (c.x as unknown as EmuExports).emu_poll(at, n, timeoutMs);
+    if (r === -EDEADLK) throw new WasiTrap('this wait could only last forever: no other party in the emulated network can make these sockets ready');
+    if (r < 0) throw new WasiTrap(`poll failed with errno ${-r}`);
+    v = new DataView(c.memory.buffer);
+    for (let i = 0; i < n; i++) revents[i] = v.getUint16(at + 8 * i + 6, true);
+    return r;
   }
-  sleep(ns: bigint): void { if (ns > 0n) this.x().emu_advance(Number(ns)); }
-  disconnect(s: socket): number { return this.x().emu_disconnect(s.fileno()); }
+  sleep(ns: bigint): void { if (ns > 0n) (this.core().x as unknown as EmuExports).emu_advance(Number(ns)); }
 }
 
 /** The backend serving `net`: the emulated network's own when it is one, else the Linux host's. */
 export function backendFor(net: Network): Backend {
   const n = net as Network & { clock?: unknown; faults?: unknown };
   if (n.clock !== undefined && n.faults !== undefined) {
-    const cls = net.socket as unknown as { _core(): { x: unknown } };
-    return new EmulatedBackend(net, () => cls._core().x as EmuExports);
+    const cls = net.socket as unknown as { _core(): Core };
+    return new EmulatedBackend(net, () => cls._core());
   }
   if (!(net.host instanceof LinuxHost)) {
     throw new TypeError(`wasock/wasi-sockets: a network on the Linux host or the emulated network is needed (this one is on ${net.host.name})`);

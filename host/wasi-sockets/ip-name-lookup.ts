@@ -4,7 +4,7 @@
 // p2_ip_name_lookup): empty, forbidden host code points, a port or a URL are invalid-argument.
 import { readFileSync } from 'node:fs';
 import { parseIpv4, parseIpv6, type IpAddress } from './address.js';
-import { ALWAYS, Pollable } from './io.js';
+import { ALWAYS, Pollable } from './poll.js';
 import type { Provider } from './provider.js';
 import { Network } from './network.js';
 

@@ -1,7 +1,7 @@
 // wasi:sockets/network's network resource: the capability a guest passes to bind, connect
 // and name lookups. One per provider (instance-network), so a socket only accepts its own.
 import type { Provider } from './provider.js';
-import { IoError } from './io.js';
+import { IoError } from './io-error.js';
 import { codeOfErrno, type ErrorCode } from './errors.js';
 
 export class Network {

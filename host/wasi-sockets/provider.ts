@@ -6,14 +6,17 @@
 // each resource remembers its provider.
 import type { Network as WasockNetwork } from '../../src/network.js';
 import { backendFor, type Backend } from './backend.js';
-import { IoError, InputStream, OutputStream, Pollable, pollList } from './io.js';
+import { IoError } from './io-error.js';
+import { Pollable, pollList } from './poll.js';
+import { InputStream, OutputStream } from './streams.js';
+import { monotonicClockOf, wallClock, type Datetime, type MonotonicClock, type WallClock } from './clocks.js';
 import { Network, networkErrorCode } from './network.js';
 import { TcpSocket } from './tcp.js';
 import { UdpSocket, IncomingDatagramStream, OutgoingDatagramStream } from './udp.js';
 import { ResolveAddressStream, resolveAddresses } from './ip-name-lookup.js';
 import type { IpAddressFamily } from './address.js';
 
-export interface Datetime { seconds: bigint; nanoseconds: number }
+export type { Datetime };
 
 export class Provider {
   /** @internal */ readonly b: Backend;
@@ -34,36 +37,26 @@ export class Provider {
   readonly streams = { InputStream, OutputStream };
   readonly poll = { Pollable, poll: (list: Pollable[]) => pollList(list) };
   readonly error = { Error: IoError };
-  readonly monotonicClock: {
-    now(): bigint; resolution(): bigint;
-    subscribeInstant(when: bigint): Pollable; subscribeDuration(d: bigint): Pollable;
-  };
-  readonly wallClock: { now(): Datetime; resolution(): Datetime };
+  readonly monotonicClock: MonotonicClock;
+  readonly wallClock: WallClock = wallClock;
 
   constructor(net: WasockNetwork) {
     this.net = net;
     this.b = backendFor(net);
     this.kind = this.b.kind;
     const n = this.defaultNetwork = new Network(this);
-    const b = this.b;
     this.instanceNetwork = { instanceNetwork: () => n };
     this.ipNameLookup = { ResolveAddressStream, resolveAddresses: (network, name) => resolveAddresses(this, network, name) };
     this.tcpCreateSocket = { createTcpSocket: (family) => TcpSocket._create(this, family) };
     this.udpCreateSocket = { createUdpSocket: (family) => UdpSocket._create(this, family) };
-    this.monotonicClock = {
-      now: () => b.now(),
-      resolution: () => 1n,
-      subscribeInstant: (when) => new Pollable(b, null, BigInt(when)),
-      subscribeDuration: (d) => new Pollable(b, null, b.now() + BigInt(d)),
-    };
-    this.wallClock = { now: wallNow, resolution: () => ({ seconds: 0n, nanoseconds: 1000 }) };
+    this.monotonicClock = monotonicClockOf(this.b);
   }
 
   /**
    * The import object for a component transpiled with `--instantiation` (sync or async):
    * every wasi:sockets, wasi:io and wasi:clocks interface by its unversioned name.
    */
-  imports(): Record<string, object> {
+  imports(): Record<string, Record<string, unknown>> {
     return {
       'wasi:sockets/instance-network': this.instanceNetwork,
       'wasi:sockets/network': this.network,
@@ -79,9 +72,4 @@ export class Provider {
       'wasi:clocks/wall-clock': this.wallClock,
     };
   }
-}
-
-function wallNow(): Datetime {
-  const us = Math.round((performance.timeOrigin + performance.now()) * 1000);
-  return { seconds: BigInt(Math.floor(us / 1e6)), nanoseconds: (us % 1e6) * 1000 };
 }

@@ -12,7 +12,8 @@ import {
 import { POLLIN, POLLOUT } from './backend.js';
 import { checkLocal, checkRemote, fromWasock, toWasock, type IpAddressFamily, type IpSocketAddress } from './address.js';
 import { codeOf, codeOfErrno, fail, type ErrorCode } from './errors.js';
-import { Conn, InputStream, OutputStream, Pollable, pumpConn, type Waitable } from './io.js';
+import { Pollable, type Waitable } from './poll.js';
+import { Conn, InputStream, OutputStream, pumpConn } from './streams.js';
 import type { Provider } from './provider.js';
 import { Network } from './network.js';
 

@@ -1,6 +1,6 @@
 // wasi:sockets/udp 0.2 over a wasock datagram socket (non-blocking). stream(remote) connects
 // the kernel socket (so ICMP errors come back as connection-refused, as on Linux) or, with
-// none, disconnects it (connect(AF_UNSPEC) through the backend); the incoming stream of a
+// none, disconnects it (the core's sock_disconnect: connect(AF_UNSPEC)); the incoming stream of a
 // connected socket drops what other peers had queued before the connect (wasmtime's
 // p2_udp_stream), and each send is checked against check-send's permit (more: a trap).
 import type { socket } from '../../src/socket.js';
@@ -11,7 +11,7 @@ import {
 import { POLLIN, POLLOUT, WasiTrap } from './backend.js';
 import { checkLocal, checkRemote, fromWasock, sameAddress, toWasock, type IpAddressFamily, type IpSocketAddress } from './address.js';
 import { codeOfErrno, fail } from './errors.js';
-import { Pollable, type Waitable } from './io.js';
+import { Pollable, type Waitable } from './poll.js';
 import { bufferSizeIn, getInt, setInt } from './tcp.js';
 import type { Provider } from './provider.js';
 import { Network } from './network.js';
@@ -77,7 +77,10 @@ export class UdpSocket implements Waitable {
     } else if (this._remote !== null) {
       let before: IpSocketAddress;
       try { before = fromWasock(this._s.getsockname()); } catch (e) { return fail(e); }
-      const r = this._p.b.disconnect(this._s);
+      // The core's sock_disconnect (connect(AF_UNSPEC)): Python's socket API has no way to say
+      // it, and under a policy the core screens the socket's datagrams again afterwards.
+      const core = (this._s as unknown as { _c: { x: { sock_disconnect(h: number): number } }; _h: number });
+      const r = core._c.x.sock_disconnect(core._h);
       if (r < 0) throw codeOfErrno(-r);
       this._remote = null;
       // Linux's __udp_disconnect unhashes a socket whose port the kernel chose (no

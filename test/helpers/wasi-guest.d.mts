@@ -2,4 +2,4 @@
 export declare const MAP: Record<string, string>;
 export declare function guestWit(): string;
 export declare function buildGuest(): Promise<Uint8Array>;
-export declare function transpileGuest(component: Uint8Array, version: '1.11' | '1.35', provider: 'wasock' | 'shim'): Promise<string>;
+export declare function transpileGuest(component: Uint8Array, version: '1.11' | '1.35', provider: 'wasock' | 'shim' | 'instantiation'): Promise<string>;

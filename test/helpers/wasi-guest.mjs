@@ -40,13 +40,15 @@ export async function buildGuest() {
 
 /**
  * Transpiles the component with jco `version` ('1.11' or '1.35'), the WASI imports served by
- * `provider` ('wasock': --map to wasock/wasi-sockets; 'shim': jco's default preview2-shim).
+ * `provider` ('wasock': --map to wasock/wasi-sockets; 'shim': jco's default preview2-shim;
+ * 'instantiation': none, `--instantiation sync`, the imports given to instantiate()).
  * Returns the path of the generated module.
  */
 export async function transpileGuest(component, version, provider) {
   const jco = version === '1.11' ? await import('jco-1-11') : await import('@bytecodealliance/jco');
   const opts = { name: 'guest', noTypescript: true };
   if (provider === 'wasock') opts.map = MAP;
+  if (provider === 'instantiation') opts.instantiation = 'sync';
   const { files } = await jco.transpile(component, opts);
   const out = join(root, 'build/wasi-guest', `jco-${version}-${provider}`);
   for (const [name, bytes] of Object.entries(files)) {

@@ -1,21 +1,13 @@
-// wasi:io 0.2 over wasock sockets: error, poll (pollables and poll()), streams (a TCP
-// connection's input and output streams). Synchronous: a pollable's block() and poll() wait
-// in poll(2) on the sockets (the emulated network's poll waits in virtual time), never in a
-// worker. Output the kernel does not take at once is kept and pushed whenever the provider
-// waits (wasmtime writes it in a background task): a write never blocks, a shutdown(send)
-// loses nothing, and a peer in the same thread can read it while this side waits.
+// wasi:io/streams for a TCP connection over a wasock socket. Output the kernel does not take
+// at once is kept and pushed whenever the provider waits (poll.ts; wasmtime writes it in a
+// background task): a write never blocks, a shutdown(send) loses nothing, and a peer in the
+// same thread can read it while this side waits.
+import { POLLIN, POLLOUT } from './backend.js';
 import type { Backend } from './backend.js';
-import { POLLIN, POLLOUT, WasiTrap } from './backend.js';
 import { OSError } from '../../src/exceptions.js';
 import type { socket } from '../../src/socket.js';
-
-/** wasi:io/error's error resource. */
-export class IoError {
-  /** @internal */
-  constructor(private readonly message: string, readonly errno: number | null = null) {}
-  toDebugString(): string { return this.message; }
-  [Symbol.dispose](): void { /* nothing to free */ }
-}
+import { IoError } from './io-error.js';
+import { Pollable, pollList, pending, type Waitable } from './poll.js';
 
 export type StreamError = { tag: 'closed' } | { tag: 'last-operation-failed'; val: IoError };
 const CLOSED: StreamError = Object.freeze({ tag: 'closed' }) as StreamError;
@@ -25,91 +17,7 @@ function failed(e: unknown): StreamError {
   throw e;
 }
 
-/** What a pollable waits on: ready now (events 0), or events on a socket's fd. */
-export interface Waitable {
-  /** @internal 0 when ready without waiting, else the poll events to wait for on _fd(). */
-  _events(): number;
-  /** @internal */
-  _fd(): number;
-}
-
-/** A waitable that is always ready (name lookups, operations that finish at once). */
-export const ALWAYS: Waitable = { _events: () => 0, _fd: () => -1 };
-
-/** wasi:io/poll's pollable: a waitable on a backend, or a deadline on its clock. */
-export class Pollable {
-  /** @internal */
-  constructor(readonly _b: Backend, readonly _src: Waitable | null, readonly _deadline: bigint = -1n) {}
-
-  ready(): boolean {
-    if (this._src === null) return this._b.now() >= this._deadline;
-    if (pending.size !== 0) pumpAll();
-    const ev = this._src._events();
-    if (ev === 0) return true;
-    one[0] = this._src._fd(); oneEv[0] = ev;
-    return this._b.poll(one, oneEv, oneRe, 1, 0) > 0;
-  }
-
-  block(): void {
-    if (this._src === null || pending.size !== 0) { pollList([this]); return; }
-    const ev = this._src._events();
-    if (ev === 0) return;
-    one[0] = this._src._fd(); oneEv[0] = ev;
-    this._b.poll(one, oneEv, oneRe, 1, -1);
-  }
-
-  [Symbol.dispose](): void { /* nothing to free: the socket owns its fd */ }
-}
-
 const one = new Int32Array(1), oneEv = new Int32Array(1), oneRe = new Int32Array(1);
-let fds = new Int32Array(16), evs = new Int32Array(16), res = new Int32Array(16), idx = new Int32Array(16);
-
-function room(n: number): void {
-  if (fds.length >= n) return;
-  const m = n * 2;
-  fds = new Int32Array(m); evs = new Int32Array(m); res = new Int32Array(m); idx = new Int32Array(m);
-}
-
-/** wasi:io/poll's poll(): the indices of the pollables that are ready, waiting until one is. */
-export function pollList(list: Pollable[]): Uint32Array {
-  const n = list.length;
-  if (n === 0) throw new WasiTrap('poll() of an empty list');
-  const b = list[0]._b;
-  for (;;) {
-    if (pending.size !== 0) pumpAll();
-    const now = b.now();
-    const ready: number[] = [];
-    let deadline = -1n, k = 0;
-    room(n + pending.size);
-    for (let i = 0; i < n; i++) {
-      const p = list[i];
-      if (p._src === null) {
-        if (now >= p._deadline) ready.push(i);
-        else if (deadline < 0n || p._deadline < deadline) deadline = p._deadline;
-        continue;
-      }
-      const ev = p._src._events();
-      if (ev === 0) { ready.push(i); continue; }
-      fds[k] = p._src._fd(); evs[k] = ev; idx[k] = i; k++;
-    }
-    if (k !== 0 && b.poll(fds, evs, res, k, 0) > 0) {
-      for (let j = 0; j < k; j++) if (res[j] !== 0) ready.push(idx[j]);
-    }
-    if (ready.length !== 0) return Uint32Array.from(ready.sort((x, y) => x - y));
-    // Nothing ready: wait for the sockets, the earliest deadline, or room for pending output.
-    let w = k;
-    for (const o of pending) { fds[w] = o._fd(); evs[w] = POLLOUT; w++; }
-    const ns = deadline < 0n ? -1n : deadline - now;
-    if (w === 0) {
-      if (ns < 0n) throw new WasiTrap('poll() on pollables none of which can ever become ready');
-      b.sleep(ns);
-      continue;
-    }
-    b.poll(fds, evs, res, w, ns < 0n ? -1 : Number((ns + 999_999n) / 1_000_000n));
-  }
-}
-
-// ------------------------------------------------------------------ TCP connection streams
 
 /** A TCP connection's state shared by its socket resource and its two streams. */
 export class Conn {
@@ -127,13 +35,6 @@ export class Conn {
   dropped = false;
   readonly fd: number;
   constructor(readonly b: Backend, readonly sock: socket) { this.fd = sock.fileno(); }
-}
-
-/** Output the kernel has not taken yet, by stream: pushed whenever the provider waits. */
-const pending = new Set<OutputStream>();
-
-function pumpAll(): void {
-  for (const o of pending) o._pump();
 }
 
 /** The most one read returns (blocking-read-to-end asks for 1 MiB at a time). */
@@ -307,8 +208,5 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 
 /** Pushes a connection's pending output as far as the kernel takes it now (before a shutdown or drop). */
 export function pumpConn(c: Conn): void {
-  for (const o of pending) if (o._c === c) o._pump();
+  for (const o of pending) if (o instanceof OutputStream && o._c === c) o._pump();
 }
-
-/** Whether output is still pending on the connection. */
-export function hasPending(c: Conn): boolean { return c.out !== null; }
