@@ -21,3 +21,6 @@ export function emu_open_fds(): i32 { return EMU_open_fds(); }
 export function emu_unlink(sa: usize, len: i32): i32 { return EMU_unlink(sa, len); }
 export function emu_set_fd_limit(n: i32): void { EMU_set_fd_limit(n); }
 export function emu_host_calls(): i32 { return EMU_host_calls(); }
+/** poll(2) of the `n` pollfds at `fds` (core memory) in the emulated kernel: the WASI preview 1 functions wait on its sockets through it. */
+export function emu_poll(fds: usize, n: i32, timeoutMs: i32): i32 { return EMU_poll(fds, n, timeoutMs); }
+

@@ -532,6 +532,20 @@ export function sock_connect(h: i32, family: i32, n: i32, port: i32, flowinfo: u
 }
 
 /**
+ * connect(AF_UNSPEC): a datagram socket forgets its peer (Linux's __udp_disconnect). Python's
+ * socket API cannot express it; the wasi:sockets provider needs it for udp-socket.stream(none).
+ * Under a policy the socket's datagrams are screened again from then on (any sender may reach
+ * it once the kernel no longer filters by peer).
+ */
+export function sock_disconnect(h: i32): i32 {
+  if (!hasCap(CAP_CONNECT)) return notAvailable(CAP_CONNECT);
+  memory.fill(SCR_ADDR, 0, 16);
+  const r = host_connect(table.fdOf(h), SCR_ADDR, 16);
+  if (r >= 0 && policy.active) policy.markDisconnected(h);
+  return r;
+}
+
+/**
  * listen([backlog]): without a backlog, min(SOMAXCONN, 128) = 128 (glibc's SOMAXCONN is
  * 4096); a negative backlog becomes 0 before the syscall (sock_listen).
  */

@@ -211,6 +211,12 @@ export function markConnected(h: i32): void {
   store<i32>(s + S_FLAGS, load<i32>(s + S_FLAGS) | S_BOUND | S_CONNECTED);
 }
 
+/** A datagram socket's disconnect (sock_disconnect): its datagrams are screened again. */
+export function markDisconnected(h: i32): void {
+  const s = state(h);
+  store<i32>(s + S_FLAGS, load<i32>(s + S_FLAGS) & ~S_CONNECTED);
+}
+
 /** dup(): the duplicate is the same socket. */
 export function copyState(from: i32, to: i32): void {
   const a = state(from), b = state(to);

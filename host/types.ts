@@ -84,6 +84,11 @@ export interface Host {
   readonly capabilities: ReadonlySet<Capability>;
   /** The ABI imports, bound to the core's memory (which the host may hand to the kernel). */
   imports(memory: WebAssembly.Memory): HostImports;
+  /**
+   * What NotAvailableError adds for a capability this host lacks, or null (wasi-p1: which
+   * Python rule it follows, "Availability: not WASI").
+   */
+  unavailableNote?(capability: Capability): string | null;
 }
 
 /**

@@ -11,13 +11,14 @@ import { DECODERS, formatDecoded, jsonDecoded, type Decoder } from './decoders.j
 import { CAPABILITIES, CAPABILITY_GATES } from './generated/contract.js';
 import { EMULATED_OPTIONS } from './generated/emulated-options.js';
 import { network as emulatedNetwork, EMULATED_CAPS } from './emulated.js';
+import { WASI_P1_CAPS } from '../host/wasi-p1/caps.js';
 
 /** The module API a probe runs on: the top level (the Linux host) or an emulated network. */
 type Api = Pick<typeof w, 'socket' | 'socketpair' | 'AF_INET' | 'AF_INET6' | 'AF_UNIX' | 'SOCK_STREAM' | 'SOCK_DGRAM'>;
 
 const USAGE = `usage: wasock probe [--host linux|emulated] [--family inet|inet6|unix] [--type stream|dgram]
                     [--state fresh|listening|connected] [--json]
-       wasock caps [--host linux|emulated|emulated-windows] [--without cap,cap...] [--options] [--json]
+       wasock caps [--host linux|emulated|emulated-windows|wasi-p1] [--without cap,cap...] [--options] [--json]
        wasock --help | --version
 
 probe   open a socket of that kind on the host (the Linux kernel, or the emulated network;
@@ -47,18 +48,20 @@ class UsageError extends Error {}
 interface ProbeArgs { host: string; family: string; type: string; state: string; json: boolean; help: boolean }
 
 /** The hosts `caps` and `probe` know, by name. */
-const HOSTS = ['linux', 'emulated', 'emulated-windows'] as const;
+const HOSTS = ['linux', 'emulated', 'emulated-windows', 'wasi-p1'] as const;
 type HostName = typeof HOSTS[number];
 
 /** A host's capability set, from its own declaration (nothing is loaded or tried). */
 function hostCaps(name: HostName): ReadonlySet<string> {
   if (name === 'linux') return new w.LinuxHost().capabilities;
+  if (name === 'wasi-p1') return new Set(WASI_P1_CAPS);
   return new Set(name === 'emulated' ? EMULATED_CAPS : [...EMULATED_CAPS, 'ioctl.windows']);
 }
 
 /** What an option row is on a host: the Linux host hands every option to the kernel. */
 function optionStatus(host: HostName, row: OptionRow, shared: boolean): string {
   if (host === 'linux') return 'applied';
+  if (host === 'wasi-p1') return 'absent';     // preview 1 has no socket options at all
   return EMULATED_OPTIONS[shared ? `${row.levelName}/${row.name}` : row.name] ?? 'absent';
 }
 

@@ -6,7 +6,7 @@ import { core, type Core } from './core.js';
 import * as C from './generated/contract.js';
 import { ERR_BASE, E_NOT_AVAILABLE, E_POLICY_DENIED } from './generated/contract.js';
 import { policyError } from './policy.js';
-import type { CompiledHost } from '../host/types.js';
+import type { Capability, CompiledHost } from '../host/types.js';
 
 export * from './exceptions.js';
 import { OSError, BlockingIOError, ChildProcessError, BrokenPipeError, ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError, FileExistsError, FileNotFoundError, InterruptedError, IsADirectoryError, NotADirectoryError, PermissionError, ProcessLookupError, TimeoutError, gaierror, NotAvailableError, ValueError, SystemError, OverflowError } from './exceptions.js';
@@ -117,7 +117,7 @@ export function errorFor(code: number, fn: string, c: Core = core()): Error {
   const e = -code - ERR_BASE;
   if (e >= E_NOT_AVAILABLE) {
     const cap = c.str(c.x.core_cap_name(e - E_NOT_AVAILABLE));
-    const hint = CAPABILITY_HINTS[cap];
+    const hint = CAPABILITY_HINTS[cap] ?? c.host.unavailableNote?.(cap as Capability) ?? undefined;
     return new NotAvailableError(`${fn} is not available on ${c.host.name} (it needs the '${cap}' capability)${hint ? `: ${hint}` : ''}`, cap, c.host.name);
   }
   if (e === E_POLICY_DENIED) return policyError(c);

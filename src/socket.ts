@@ -4,7 +4,7 @@ import { hostCore, type Core } from './core.js';
 import { errorFor, MemoryError, ValueError } from './errors.js';
 import { argCount, bytesLike, cInt, isInt32Number, cUIntMask, isCInt, asPyInt, pyTypeName, cIntClinic, cSsize, cFdLong, cLong, cULongMask, converterrName, pyRepr, timeoutKind, timeoutValue, ARG_NONE, ARG_INT } from './args.js';
 // socket.ioctl's option kinds and the capability each method needs: scripts/contract.py.
-import { WIN_OPTION_TRIPLE, METHOD_CAPABILITY, ERR_BASE, F_CLOSED } from './generated/contract.js';
+import { WIN_OPTION_TRIPLE, METHOD_CAPABILITY, ERR_BASE, F_CLOSED, E_NOT_AVAILABLE, CAP_BIND, CAP_CONNECT, CAP_LISTEN, CAP_GETSOCKOPT, CAP_SETSOCKOPT, CAP_DUP, CAP_SOCKNAME } from './generated/contract.js';
 import { putAddress, readAddress, type Address, AF_INET } from './address.js';
 import { findOption } from './options.js';
 import { SocketIO, BufferedReader, BufferedWriter, BufferedRWPair, TextIOWrapper, DEFAULT_BUFFER_SIZE } from './io.js';
@@ -62,6 +62,15 @@ export function constructOn(c: Core, args: unknown[]): socket {
 
 function fail(code: number, fn: string, c: Core): never {
   throw errorFor(code, fn, c);
+}
+
+/**
+ * The error a method whose arguments were refused raises: NotAvailableError instead when the
+ * host lacks the method's capability. CPython on WASI has no bind() to call, so bind('bad')
+ * is no TypeError there; the check runs on the error path only, leaving hot paths as they were.
+ */
+function absentOr(c: Core, cap: number, fn: string, e: unknown): unknown {
+  return c.x.core_has_cap(cap) === 1 ? e : errorFor(-(ERR_BASE + E_NOT_AVAILABLE + cap), fn, c);
 }
 
 export class socket {
@@ -145,20 +154,24 @@ export class socket {
    */
   getsockopt(level: number, optname: number, buflen?: number): number | Uint8Array {
     const n = arguments.length;
-    if (n < 2 || n > 3) throw argCount('getsockopt', n, 2, 3);
+    if (n < 2 || n > 3) throw absentOr(this._c, CAP_GETSOCKOPT, 'getsockopt', argCount('getsockopt', n, 2, 3));
     // Fast path: plain int32 numbers (a bigint must not meet `|`, which would throw).
     // -0 (Python's -0.0) is refused by cInt: the zero tests keep it off the fast path.
     if (typeof level !== 'number' || (level | 0) !== level || typeof optname !== 'number' || (optname | 0) !== optname ||
         (level === 0 && 1 / level < 0) || (optname === 0 && 1 / optname < 0)) {
-      level = cInt(level);
-      optname = cInt(optname);
+      try {
+        level = cInt(level);
+        optname = cInt(optname);
+      } catch (e) { throw absentOr(this._c, CAP_GETSOCKOPT, 'getsockopt', e); }
     }
     if (buflen === undefined || (buflen === 0 && 1 / buflen > 0)) {
       const r = this._c.x.sock_getsockopt_int(this._h, level, optname);
       if (r < F64_ERR) fail(r + 4294967296, 'getsockopt', this._c);
       return r;
     }
-    if (typeof buflen !== 'number' || !isInt32Number(buflen)) buflen = cInt(buflen);
+    if (typeof buflen !== 'number' || !isInt32Number(buflen)) {
+      try { buflen = cInt(buflen); } catch (e) { throw absentOr(this._c, CAP_GETSOCKOPT, 'getsockopt', e); }
+    }
     if (buflen === 0) return this.getsockopt(level, optname);
     const c = this._c;
     const j = c.jsb;
@@ -194,17 +207,20 @@ export class socket {
       } else {
         // CPython tries 'iii', then 'iiO!I', then 'iiy*' and reports the last failure:
         // so an out-of-range int is "a bytes-like object is required, not 'int'".
-        level = cInt(level);
-        optname = cInt(optname);
-        const bytes = bytesLike(value);
-        if (bytes === null) throw new TypeError(`a bytes-like object is required, not '${pyTypeName(value)}'`);
+        let bytes: Uint8Array | null;
+        try {
+          level = cInt(level);
+          optname = cInt(optname);
+          bytes = bytesLike(value);
+          if (bytes === null) throw new TypeError(`a bytes-like object is required, not '${pyTypeName(value)}'`);
+        } catch (e) { throw absentOr(c, CAP_SETSOCKOPT, 'setsockopt', e); }
         const ptr = c.stageIn(bytes);    // MemoryError where core memory cannot hold it
         r = c.x.sock_setsockopt_buf(this._h, level, optname, ptr, bytes.length);
       }
     } else if (n === 4 && (value === null || value === undefined) && isCInt(level) && isCInt(optname) && asPyInt(optlen) !== null) {
       r = c.x.sock_setsockopt_null(this._h, cInt(level), cInt(optname), cUIntMask(optlen));
     } else {
-      throw argCount('setsockopt', n, 3, 3);
+      throw absentOr(c, CAP_SETSOCKOPT, 'setsockopt', argCount('setsockopt', n, 3, 3));
     }
     if (r < 0) fail(r, 'setsockopt', this._c);
   }
@@ -323,7 +339,7 @@ export class socket {
 
   /** A new socket object on a duplicate of the fd, with the same timeout. */
   dup(): socket {
-    if (arguments.length) throw selfOnly('dup', arguments.length);
+    if (arguments.length) throw absentOr(this._c, CAP_DUP, 'dup', selfOnly('dup', arguments.length));
     const h = this._c.x.sock_dup(this._h);
     if (h < 0) fail(h, 'dup', this._c);
     // socket.py's dup(): self.__class__(...), so a subclass stays itself.
@@ -347,20 +363,20 @@ export class socket {
   // ------------------------------------------------------------ addresses
 
   bind(address: Address): void {
-    if (arguments.length !== 1) throw oneArg('bind', arguments.length);
+    if (arguments.length !== 1) throw absentOr(this._c, CAP_BIND, 'bind', oneArg('bind', arguments.length));
     const r = this._address('bind', address);
     if (r < 0) fail(r, 'bind', this._c);
   }
 
   connect(address: Address): void {
-    if (arguments.length !== 1) throw oneArg('connect', arguments.length);
+    if (arguments.length !== 1) throw absentOr(this._c, CAP_CONNECT, 'connect', oneArg('connect', arguments.length));
     const r = this._address('connect', address);
     if (r < 0) fail(r, 'connect', this._c);
   }
 
   /** connect() that returns the errno instead of raising it (0 on success). */
   connect_ex(address: Address): number {
-    if (arguments.length !== 1) throw oneArg('connect_ex', arguments.length);
+    if (arguments.length !== 1) throw absentOr(this._c, CAP_CONNECT, 'connect_ex', oneArg('connect_ex', arguments.length));
     const r = this._address('connect_ex', address);
     if (r >= 0) return 0;
     if (r > -ERR_BASE) return -r;
@@ -370,7 +386,10 @@ export class socket {
   /** bind or connect to `address`: the core's result (>= 0, or an error code). */
   private _address(fn: 'bind' | 'connect' | 'connect_ex', address: unknown): number {
     const c = this._c;
-    const [n, port, flow, scope] = putAddress(c, this._family, address, fn);
+    let n: number, port: number, flow: number, scope: number;
+    try {
+      [n, port, flow, scope] = putAddress(c, this._family, address, fn);
+    } catch (e) { throw absentOr(c, fn === 'bind' ? CAP_BIND : CAP_CONNECT, fn, e); }
     return fn === 'bind'
       ? c.x.sock_bind(this._h, this._family, n, port, flow, scope)
       : c.x.sock_connect(this._h, this._family, n, port, flow, scope, fn === 'connect_ex' ? 1 : 0);
@@ -379,9 +398,11 @@ export class socket {
   /** listen([backlog]): the default backlog is min(SOMAXCONN, 128); negative means 0. */
   listen(backlog?: number): void {
     const n = arguments.length;
-    if (n > 1) throw new TypeError(`listen() takes at most 1 argument (${n} given)`);
+    if (n > 1) throw absentOr(this._c, CAP_LISTEN, 'listen', new TypeError(`listen() takes at most 1 argument (${n} given)`));
     const given = backlog !== undefined;
-    const r = this._c.x.sock_listen(this._h, given ? cInt(backlog) : 0, given ? 1 : 0);
+    let b = 0;
+    if (given) { try { b = cInt(backlog); } catch (e) { throw absentOr(this._c, CAP_LISTEN, 'listen', e); } }
+    const r = this._c.x.sock_listen(this._h, b, given ? 1 : 0);
     if (r < 0) fail(r, 'listen', this._c);
   }
 
@@ -400,7 +421,7 @@ export class socket {
 
   /** @internal getsockname / getpeername: the core leaves the address in SCR_ADDR. */
   _name(fn: 'getsockname' | 'getpeername', given: number): Address {
-    if (given) throw noArgs(fn, given);
+    if (given) throw absentOr(this._c, CAP_SOCKNAME, fn, noArgs(fn, given));
     const c = this._c;
     const len = fn === 'getsockname' ? c.x.sock_getsockname(this._h) : c.x.sock_getpeername(this._h);
     if (len < 0) fail(len, fn, this._c);

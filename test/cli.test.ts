@@ -1,6 +1,7 @@
 // The main job, end to end: `wasock probe` (the built bin) opens real sockets and prints
 // every readable option of the table, as a table or as JSON.
 import { network as emulated } from '../src/emulated.js';
+import { network as wasiP1 } from '../src/wasi-p1.js';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -163,16 +164,18 @@ describe('wasock caps', () => {
   it('without --host: the matrix of every host, as each host declares itself; --options: each option per host', () => {
     type Matrix = { hosts: string[]; capabilities: { capability: string; available: Record<string, boolean> }[]; options: { option: string; level: string; status: Record<string, string> }[] };
     const m = JSON.parse(execFileSync('node', [bin, 'caps', '--json', '--options'], { encoding: 'utf8' })) as Matrix;
-    expect(m.hosts).toEqual(['linux', 'emulated', 'emulated-windows']);
+    expect(m.hosts).toEqual(['linux', 'emulated', 'emulated-windows', 'wasi-p1']);
     const hosts: Record<string, ReadonlySet<string>> = {
       linux: new LinuxHost().capabilities,
       emulated: emulated({ seed: 0 }).host.capabilities,
       'emulated-windows': emulated({ seed: 0, profile: 'windows' }).host.capabilities,
+      'wasi-p1': wasiP1().host.capabilities,
     };
     for (const c of m.capabilities) for (const h of m.hosts) expect(c.available[h], `${h} ${c.capability}`).toBe(hosts[h].has(c.capability));
     expect(m.options.length).toBe(238);
     const status = (name: string, level = 'SOL_SOCKET') => m.options.find((o) => o.option === name && o.level === level)!.status;
-    expect(status('SO_TYPE')).toEqual({ linux: 'applied', emulated: 'derived', 'emulated-windows': 'derived' });
+    expect(status('SO_TYPE')).toEqual({ linux: 'applied', emulated: 'derived', 'emulated-windows': 'derived', 'wasi-p1': 'absent' });
+    for (const o of m.options) expect(o.status['wasi-p1'], o.option).toBe('absent');
     expect(status('SO_RCVBUF').emulated).toBe('applied');
     expect(status('TCP_KEEPIDLE', 'IPPROTO_TCP').emulated).toBe('applied');
     for (const o of m.options) expect(['applied', 'stored', 'derived', 'absent'], o.option).toContain(o.status.emulated);

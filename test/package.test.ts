@@ -53,6 +53,33 @@ describe('package.json exports', () => {
   });
 });
 
+describe('wasock/wasi-p1', () => {
+  it('@wasmer/wasi is an optional peer dependency: only wasock/wasi-p1 loads it', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    expect(pkg.peerDependencies['@wasmer/wasi']).toBe('^1.2.2');
+    expect(pkg.peerDependenciesMeta['@wasmer/wasi']).toEqual({ optional: true });
+    expect(pkg.dependencies?.['@wasmer/wasi']).toBeUndefined();
+    expect(statSync(join(root, pkg.exports['./wasi-p1'].types)).isFile()).toBe(true);
+  });
+
+  it("a consumer imports 'wasock/wasi-p1' and serves a pre-opened Linux socket through it", () => {
+    const lines = consume(`
+      const { network } = await import('wasock/wasi-p1');
+      const { network: linux } = await import('wasock/linux');
+      const L = linux();
+      const l = new L.socket(); l.bind(['127.0.0.1', 0]); l.listen();
+      const c = new L.socket(); c.connect(l.getsockname());
+      const [a] = l.accept(); l.close();
+      const net = network({ preopened: [a] });
+      const s = new net.socket(undefined, undefined, undefined, 3);
+      c.sendall(new TextEncoder().encode('hi'));
+      s.sendall(s.recv(2));
+      console.log(new TextDecoder().decode(c.recv(2)), s.fileno(), net.host.name);
+      s.close(); c.close();`);
+    expect(lines).toEqual(['hi 3 wasi-p1']);
+  });
+});
+
 describe('loading', () => {
   it("import { struct } from 'wasock' loads no native addon; the first socket loads koffi", () => {
     const lines = consume(`

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as w from '../src/index.js';
-import { replayIt, hostFdCount, compiledHost, wasiP2Host, onMachine, setLatency, EMULATED_ADDRESSES } from './helpers/hosts.js';
+import { replayIt, hostFdCount, emulatedHost, onMachine, setLatency, EMULATED_ADDRESSES } from './helpers/hosts.js';
 
 type Arg = number | null;
 interface Step {
@@ -298,8 +298,7 @@ const SENDER = 'import socket,sys\n'
   + 's.close()\n';
 
 async function throughTcp<T>(payload: Uint8Array, read: (a: w.socket) => T): Promise<T> {
-  // wasi-p2 is compiled into its core, but a python3 process reaches its kernel sockets.
-  if (compiledHost() && !wasiP2Host()) return throughEmulatedTcp(payload, read);
+  if (emulatedHost()) return throughEmulatedTcp(payload, read);
   const dir = mkdtempSync(join(tmpdir(), 'wasock-rl-'));
   const file = join(dir, 'payload');
   writeFileSync(file, payload);

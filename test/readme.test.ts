@@ -18,7 +18,9 @@ async function run(code: string, name: string): Promise<string[]> {
   const index = fileURLToPath(new URL('../src/index.js', import.meta.url));
   const file = fileURLToPath(new URL(`./readme-${name}.generated.ts`, import.meta.url));
   const linux = fileURLToPath(new URL('../src/linux.js', import.meta.url));
-  writeFileSync(file, code.replaceAll("from 'wasock'", `from '${index}'`).replaceAll("from 'wasock/linux'", `from '${linux}'`));
+  const wasiP1 = fileURLToPath(new URL('../src/wasi-p1.js', import.meta.url));
+  writeFileSync(file, code.replaceAll("from 'wasock'", `from '${index}'`).replaceAll("from 'wasock/linux'", `from '${linux}'`)
+    .replaceAll("from 'wasock/wasi-p1'", `from '${wasiP1}'`));
   const log = vi.spyOn(console, 'log').mockImplementation(() => {});
   try {
     await import(file);
@@ -45,6 +47,8 @@ const printed: { name: string; marker: string; lines: string[] }[] = [
   { name: 'fcntl', marker: 'fcntl.ioctl(', lines: ['10', '[10,0,0,0]', '2050 null', 'true'] },
   { name: 'emulated', marker: "faults.partition('local', 'server')", lines: ['["10.0.0.1",37282]', 'ping', '[Errno 110] Connection timed out 90', '[Errno 35] Resource deadlock avoided'] },
   { name: 'network', marker: 'net.setdefaulttimeout(2)', lines: ['2 null', 'true', 'getsockopt is not available on no-getsockopt'] },
+  { name: 'wasi-p1', marker: 'undefined, undefined, undefined, 3', lines: ['4 null', 'ping', 'timed out',
+    "getsockopt is not available on wasi-p1 (it needs the 'getsockopt' capability): WASI preview 1 has no call for it (Python: Availability: not WASI)"] },
   { name: 'policy', marker: 'policy()', lines: [
     'true [Errno 1] socket(AF_INET, SOCK_DGRAM) denied by policy: udp sockets are not allowed',
     'true [Errno 1] connect to 10.0.0.1 port 80 denied by policy: no rule allows connect to this address',

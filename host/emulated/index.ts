@@ -158,4 +158,6 @@ export interface EmuExports {
   emu_open_fds(): number;
   emu_set_fd_limit(n: number): void;
   emu_host_calls(): number;
+  /** poll(2) of the `n` pollfds at `fds` (core memory), waiting in virtual time (wasi-p1's poll_oneoff, the wasi:sockets provider's pollables). */
+  emu_poll(fds: number, n: number, ms: number): number;
 }

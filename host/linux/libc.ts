@@ -43,6 +43,8 @@ return {
   sendto: lib.func('intptr_t sendto(int, intptr_t, size_t, int, intptr_t, uint32_t)'),
   sendtoJs: lib.func('intptr_t sendto(int, void *, size_t, int, intptr_t, uint32_t)'),
   poll: lib.func('int poll(intptr_t, unsigned long, int)'),
+  // The wasi:sockets provider (host/wasi-sockets): poll over several fds in a JS array of pollfds.
+  pollJs: lib.func('int poll(void *, unsigned long, int)'),
   /** Returns its first argument: how we learn the address of a buffer's storage. */
   addressOf: lib.func('intptr_t memmove(void *, void *, size_t)'),
   errno: (): number => koffi.errno(),

@@ -73,6 +73,7 @@ export interface CoreExports {
   addr_decode(len: number): number;
   sock_bind(h: number, family: number, n: number, port: number, flowinfo: number, scope: number): number;
   sock_connect(h: number, family: number, n: number, port: number, flowinfo: number, scope: number, ex: number): number;
+  sock_disconnect(h: number): number;
   sock_listen(h: number, backlog: number, given: number): number;
   sock_accept(h: number): number;
   sock_getsockname(h: number): number;

@@ -78,6 +78,12 @@ export const DIVERGES: Readonly<Record<string, Readonly<Record<string, string>>>
     'ctor/fileno/devnull': "wasi-p2 numbers fds of its own, all of them sockets: this process's /dev/null fd is none of them (EBADF, not ENOTSOCK)",
     'ctor/fileno/devnull/explicit': "wasi-p2 numbers fds of its own, all of them sockets: this process's /dev/null fd is none of them (EBADF, not ENOTSOCK)",
   },
+  // socket(fileno=) of a closed fd or a non-socket: CPython on Linux learns it from getsockname
+  // (EBADF, ENOTSOCK); preview 1 has no getsockname (no `sockname` capability), so the core
+  // adopts the number as CPython on WASI does, and the first call on it reports the error
+  // (test/wasi-p1-edge.test.ts pins both).
+  'wasi-p1': Object.fromEntries(['ctor/fileno/closed-fd', 'ctor/fileno/closed-fd/explicit', 'ctor/fileno/devnull', 'ctor/fileno/devnull/explicit'].map((id) => [id,
+    "socket(fileno=) is validated by getsockname on Linux; WASI preview 1 has none, so the fd's error comes from the first call on it (docs/decisions.md; pinned in test/wasi-p1-edge.test.ts)"])),
 };
 
 /** it() for one replayed case on the host under test. */
@@ -148,12 +154,26 @@ export function wasiP2Host(): boolean {
 }
 /** Whether the host's time is a virtual clock that blocking calls advance (the emulated network). */
 export function virtualClock(): boolean {
-  return compiledHost() && !wasiP2Host();
+  return emulatedHost();
 }
 /** The wasi-p2 core's own view of its fds (assembly/wasi-p2.ts). */
 interface P2View { p2_open_fds(): number; p2_nonblocking(fd: number): number }
 function p2(): P2View { return hostCore().x as unknown as P2View; }
 function emu(): EmuView { return hostCore().x as unknown as EmuView; }
+
+/** Whether sockets run on an emulated network (machines, links, a virtual clock). */
+export function emulatedHost(): boolean {
+  return typeof (hostCore().x as unknown as Partial<EmuView>).emu_open_fds === 'function';
+}
+
+/**
+ * The guest fd table of a WASI preview 1 host (host/wasi-p1: its fds are the p1 functions'
+ * table, its clock the runtime's real monotonic one), or null on any other host.
+ */
+function p1Table(): { open(): number[] } | null {
+  const t = (hostCore().host as { sockets?: { open?: unknown } }).sockets;
+  return t !== undefined && typeof t.open === 'function' ? t as { open(): number[] } : null;
+}
 
 /** Closes fd on the host that numbered it (a detached socket's, or a duplicate's). */
 export function closeHostFd(fd: number): void {
@@ -182,6 +202,8 @@ export function nonblockBit(fd: number): boolean {
 /** How many fds the host's process has open: /proc/self/fd, or the compiled host's own count. */
 export function hostFdCount(): number {
   if (wasiP2Host()) return p2().p2_open_fds();
+  const p1 = p1Table();
+  if (p1 !== null) return p1.open().length;
   return compiledHost() ? emu().emu_open_fds() : readdirSync('/proc/self/fd').length;
 }
 
@@ -190,6 +212,11 @@ export function hostFdCount(): number {
  * still open (/proc/self/fd's socket links, or the compiled host's count of open fds).
  */
 export function socketFdMark(): () => string[] {
+  const p1 = p1Table();
+  if (p1 !== null) {
+    const before = new Set(p1.open());
+    return () => p1.open().filter((fd) => !before.has(fd)).map(String);
+  }
   if (compiledHost()) {
     const open = (): number => (wasiP2Host() ? p2().p2_open_fds() : emu().emu_open_fds());
     const before = open();

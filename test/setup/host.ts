@@ -29,6 +29,11 @@ if (name.startsWith('linux-without:')) {
   const { wasiImportsOf } = await import('../../host/wasi-p2/index.js');
   const shim = await import('@bytecodealliance/preview2-shim');
   useHost(new WasiP2Host(wasiImportsOf(shim as never)));
+} else if (name === 'wasi-p1') {
+  // The core as a WASI preview 1 reactor in @wasmer/wasi, with nothing pre-opened: every case
+  // that needs a socket it cannot make skips for the capability (socket.create, bind, …).
+  const { WasiP1Host, wasiP1CoreModule } = await import('../../src/wasi-p1.js');
+  useHost(new WasiP1Host(wasiP1CoreModule));
 } else if (name !== 'linux') {
-  throw new Error(`WASOCK_TEST_HOST: unknown host '${name}' (hosts: linux, linux-without:<capabilities>, emulated, emulated-windows, wasi-p2)`);
+  throw new Error(`WASOCK_TEST_HOST: unknown host '${name}' (hosts: linux, linux-without:<capabilities>, emulated, emulated-windows, wasi-p2, wasi-p1)`);
 }

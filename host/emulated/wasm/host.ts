@@ -181,5 +181,7 @@ export function EMU_open_fds(): i32 { return openFds; }
 export function EMU_unlink(sa: usize, len: i32): i32 { return unixUnlink(sa, len); }
 /** RLIMIT_NOFILE of the emulated process (default 1024, a fresh Linux process's soft limit). */
 export function EMU_set_fd_limit(n: i32): void { setFdLimit(n); }
+/** poll() of several fds for an embedder (wasock's WASI preview 1 functions over this network's sockets): not counted as a core's host call. */
+export function EMU_poll(fds: usize, n: i32, timeoutMs: i32): i32 { return ops.pollMany(fds, n, timeoutMs); }
 /** The host calls made so far (HOST_* but caps and the clock). */
 export function EMU_host_calls(): i32 { return hostCalls; }

@@ -4,17 +4,17 @@
 
 import { Sock, sockAt, newSock, freeSock, sockOf, badFd, openFd, closeFd, dupFd, fdValid, nonblocking,
          fileFlagsOf, setFileFlags, cloexecOf, setCloexec, ADDR_MAX } from "./sock";
-import { now } from "./clock";
+import { now, nextAt, advanceTo } from "./clock";
 import { current, machineOf, isLocal, portOf, setPort, ipForm, formIsAny, conflicts, ephemeral,
          addBinding, removeBinding, isCut, isCrashed, machinePid, anyFaults, machineCount, addListener, firstAddress } from "./net";
 import { optsInit, optsBound, procUid, privileged } from "./opts";
-import { waitFor, deadlineAfter, W_READ, W_WRITE, W_ACCEPT, W_CONNECT, W_DRAIN, W_BACKLOG, FOREVER } from "./wait";
+import { waitFor, deadlineAfter, fireNext, W_READ, W_WRITE, W_ACCEPT, W_CONNECT, W_DRAIN, W_BACKLOG, FOREVER } from "./wait";
 import * as st from "./stream";
 import * as dg from "./dgram";
 import { unixBind, unixFind, unixUnbind, unixAutobind } from "./unix";
 import {
   AF_UNIX, AF_INET, AF_INET6, SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_RAW, SOCK_NONBLOCK, SOCK_CLOEXEC,
-  IPPROTO_TCP, IPPROTO_UDP, EPERM, ENOENT, EBADF, EAGAIN, EINVAL, EPIPE, ENOTSOCK, EDESTADDRREQ, EMSGSIZE,
+  IPPROTO_TCP, IPPROTO_UDP, EPERM, ENOENT, EBADF, EAGAIN, EINVAL, EDEADLK, EPIPE, ENOTSOCK, EDESTADDRREQ, EMSGSIZE,
   EPROTONOSUPPORT, ESOCKTNOSUPPORT, EOPNOTSUPP, EAFNOSUPPORT, EADDRINUSE, EADDRNOTAVAIL, ENETUNREACH,
   ECONNRESET, EISCONN, ENOTCONN, ECONNREFUSED, EALREADY, EINPROGRESS, ECONNABORTED, EFAULT, ENOBUFS,
   MSG_PEEK, MSG_TRUNC, MSG_DONTWAIT, MSG_WAITALL, MSG_OOB, POLLIN, POLLOUT, POLLERR, POLLHUP, POLLRDHUP, POLLNVAL,
@@ -732,6 +732,33 @@ export function poll(fd: i32, events: i32, ms: i32): i32 {
     const w = waitFor(s, what, deadline);
     if (w == -EAGAIN) return 0;
     if (w < 0) return w;
+  }
+  return -EINVAL;   // never reached: the loop returns
+}
+
+/**
+ * poll(2) over `n` pollfds at `fds` (Linux's layout: int fd, short events, short revents),
+ * for an embedder waiting on several sockets at once (wasock's WASI preview 1 functions):
+ * the network's timers run in order until one is ready or the deadline passes, as waitFor
+ * does for one socket. Returns how many have revents, 0 at the deadline, or -EDEADLK when
+ * there is no deadline and nothing in the network can ever make one ready.
+ */
+export function pollMany(fds: usize, n: i32, ms: i32): i32 {
+  const deadline = ms < 0 ? FOREVER : now + <i64>ms * 1_000_000;
+  for (;;) {
+    let ready = 0;
+    for (let i = 0; i < n; i++) {
+      const p = fds + <usize>i * 8;
+      const s = sockOf(load<i32>(p));
+      const re = s === null ? POLLNVAL : revents(s) & (<i32>load<u16>(p, 4) | POLLERR | POLLHUP);
+      store<u16>(p, <u16>re, 6);
+      if (re != 0) ready++;
+    }
+    if (ready != 0 || ms == 0) return ready;
+    const t = nextAt();
+    if (t <= deadline && t != FOREVER) { fireNext(); continue; }
+    if (deadline != FOREVER) { advanceTo(deadline); return 0; }
+    return -EDEADLK;
   }
   return -EINVAL;   // never reached: the loop returns
 }
