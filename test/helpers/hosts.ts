@@ -44,6 +44,47 @@ export function onHost(ctx: Pick<TestContext, 'skip'>, run: () => void | Promise
 }
 
 /**
+ * Cases wasi:sockets 0.2 answers otherwise than Linux by its spec, on every runtime (the
+ * option-level ones are the host's optionDivergence(): replayOptionIt). test/wasi-p2.test.ts
+ * pins what the component does.
+ */
+const WASI_P2_SPEC: Readonly<Record<string, string>> = {
+  'connect/inet-dgram/connect': 'wasi:sockets refuses a UDP remote with port 0 (udp.wit stream(): invalid-argument); Linux connects to it',
+  'bind/inet-stream/<broadcast>': 'wasi:sockets binds unicast addresses only (tcp.wit start-bind: invalid-argument for broadcast)',
+  'bind/inet6-stream/host-::ffff:127.0.0.1': 'wasi:sockets sockets are IPv6-only: an IPv4-mapped address is invalid-argument (tcp.wit start-bind)',
+  'module/create_server/inet6-dualstack': 'wasi:sockets sockets are IPv6-only: IPV6_V6ONLY 0 cannot be had (EOPNOTSUPP; WASI_P2_OPTIONS)',
+  'args/create_server/inet6/dualstack_ipv6=nan': 'wasi:sockets sockets are IPv6-only: IPV6_V6ONLY 0 cannot be had (EOPNOTSUPP; WASI_P2_OPTIONS)',
+  'module/create_server/inet': 'reads SO_REUSEPORT, absent on wasi-p2 (no wasi:sockets method: ENOPROTOOPT, as wasi-libc; WASI_P2_OPTIONS)',
+  'module/create_server/reuse_port': 'sets SO_REUSEPORT, absent on wasi-p2 (no wasi:sockets method: ENOPROTOOPT, as wasi-libc; WASI_P2_OPTIONS)',
+  'args/create_server/reuse_port=nan': 'sets SO_REUSEPORT, absent on wasi-p2 (no wasi:sockets method: ENOPROTOOPT, as wasi-libc; WASI_P2_OPTIONS)',
+  "args/create_server/reuse_port='x'": 'sets SO_REUSEPORT, absent on wasi-p2 (no wasi:sockets method: ENOPROTOOPT, as wasi-libc; WASI_P2_OPTIONS)',
+  ...Object.fromEntries(['getsockopt/optname=True/int', 'getsockopt/optname=True/buflen=4', 'setsockopt/optname=True/int'].map((id) => [id,
+    'optname True is SO_DEBUG, absent on wasi-p2 (no wasi:sockets method: ENOPROTOOPT, as wasi-libc; WASI_P2_OPTIONS)'])),
+  'ctor/fileno/devnull': "wasi-p2 numbers fds of its own, all of them sockets: this process's /dev/null fd is none of them (EBADF, not ENOTSOCK)",
+  'ctor/fileno/devnull/explicit': "wasi-p2 numbers fds of its own, all of them sockets: this process's /dev/null fd is none of them (EBADF, not ENOTSOCK)",
+};
+
+/**
+ * Cases wasock's provider answers otherwise, by the p2 rules it implements as wasmtime does:
+ * TCP bind sets SO_REUSEADDR (tcp.wit: bind ignores TIME_WAIT), so a wildcard bind beside a
+ * bound, unlistened port succeeds; a broadcast address is not unicast (invalid-argument).
+ */
+const WASI_P2_WASOCK: Readonly<Record<string, string>> = {
+  'bind/inet-stream/in-use-any': 'wasi:sockets TCP bind works as with SO_REUSEADDR (tcp.wit start-bind): the wildcard beside a bound, unlistened port is free',
+  'module/create_server/refused-port': 'wasi:sockets TCP bind works as with SO_REUSEADDR (tcp.wit start-bind): the bound, unlistened port can be bound again',
+  'bind/inet-dgram/<broadcast>': 'wasi:sockets binds unicast addresses only (udp.wit start-bind: invalid-argument for broadcast)',
+  'io/inet-dgram/sendto-bad': 'wasi:sockets sends to unicast addresses only (udp.wit send: invalid-argument for broadcast; Linux EACCES without SO_BROADCAST)',
+};
+
+/** Cases preview2-shim answers otherwise, each for a defect of WASI_P2_PROFILE (host/wasi-p2/options.ts). */
+const WASI_P2_SHIM: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(['connect/inet-stream/refused', 'connect/inet-stream/connect_ex-refused', 'connect/inet6-stream/refused',
+    'connect/inet6-stream/connect_ex-refused', 'module/create_connection/refused'].map((id) => [id,
+    "preview2-shim's bind already listens (WASI_P2_PROFILE 'bind-listens'): the bound, unlistened port this case connects to accepts the connection"])),
+  'connect/inet-dgram/connect-send-refused': "preview2-shim's UDP never reports ICMP errors (WASI_P2_PROFILE 'udp-icmp-dropped')",
+};
+
+/**
  * Cases a host answers differently from Linux by design, each with its reason (and
  * docs/decisions.md's entry); the host's own answer is pinned by a test of its own
  * (test/emulated.test.ts). Such a case is skipped with the reason shown.
@@ -57,27 +98,9 @@ export const DIVERGES: Readonly<Record<string, Readonly<Record<string, string>>>
     // once). test/emulated.test.ts pins the same wait with a peer across a link with latency.
     'io/recv/inet/data-during-wait': 'needs a peer process sending to 127.0.0.1 while recv() waits: the emulated network has no other process, and a peer on another emulated machine is not 127.0.0.1 (docs/decisions.md; pinned in test/emulated.test.ts)',
   },
-  // wasi:sockets 0.2 (its spec) or preview2-shim (a defect named in WASI_P2_PROFILE,
-  // host/wasi-p2/options.ts) answers these differently; test/wasi-p2.test.ts pins what it does.
-  'wasi-p2': {
-    ...Object.fromEntries(['connect/inet-stream/refused', 'connect/inet-stream/connect_ex-refused', 'connect/inet6-stream/refused',
-      'connect/inet6-stream/connect_ex-refused', 'module/create_connection/refused'].map((id) => [id,
-      "preview2-shim's bind already listens (WASI_P2_PROFILE 'bind-listens'): the bound, unlistened port this case connects to accepts the connection"])),
-    'connect/inet-dgram/connect-send-refused': "preview2-shim's UDP never reports ICMP errors (WASI_P2_PROFILE 'udp-icmp-dropped')",
-    'connect/inet-dgram/connect': 'wasi:sockets refuses a UDP remote with port 0 (udp.wit stream(): invalid-argument); Linux connects to it',
-    'bind/inet-stream/<broadcast>': 'wasi:sockets binds unicast addresses only (tcp.wit start-bind: invalid-argument for broadcast)',
-    'bind/inet6-stream/host-::ffff:127.0.0.1': 'wasi:sockets sockets are IPv6-only: an IPv4-mapped address is invalid-argument (tcp.wit start-bind)',
-    'module/create_server/inet6-dualstack': 'wasi:sockets sockets are IPv6-only: IPV6_V6ONLY 0 cannot be had (EOPNOTSUPP; WASI_P2_OPTIONS)',
-    'args/create_server/inet6/dualstack_ipv6=nan': 'wasi:sockets sockets are IPv6-only: IPV6_V6ONLY 0 cannot be had (EOPNOTSUPP; WASI_P2_OPTIONS)',
-    'module/create_server/inet': 'reads SO_REUSEPORT, absent on wasi-p2 (no wasi:sockets method: ENOPROTOOPT, as wasi-libc; WASI_P2_OPTIONS)',
-    'module/create_server/reuse_port': 'sets SO_REUSEPORT, absent on wasi-p2 (no wasi:sockets method: ENOPROTOOPT, as wasi-libc; WASI_P2_OPTIONS)',
-    'args/create_server/reuse_port=nan': 'sets SO_REUSEPORT, absent on wasi-p2 (no wasi:sockets method: ENOPROTOOPT, as wasi-libc; WASI_P2_OPTIONS)',
-    "args/create_server/reuse_port='x'": 'sets SO_REUSEPORT, absent on wasi-p2 (no wasi:sockets method: ENOPROTOOPT, as wasi-libc; WASI_P2_OPTIONS)',
-    ...Object.fromEntries(['getsockopt/optname=True/int', 'getsockopt/optname=True/buflen=4', 'setsockopt/optname=True/int'].map((id) => [id,
-      'optname True is SO_DEBUG, absent on wasi-p2 (no wasi:sockets method: ENOPROTOOPT, as wasi-libc; WASI_P2_OPTIONS)'])),
-    'ctor/fileno/devnull': "wasi-p2 numbers fds of its own, all of them sockets: this process's /dev/null fd is none of them (EBADF, not ENOTSOCK)",
-    'ctor/fileno/devnull/explicit': "wasi-p2 numbers fds of its own, all of them sockets: this process's /dev/null fd is none of them (EBADF, not ENOTSOCK)",
-  },
+  // wasi:sockets 0.2's spec, and preview2-shim's defects (WASI_P2_PROFILE) where it serves it.
+  'wasi-p2': { ...WASI_P2_SPEC, ...WASI_P2_SHIM },
+  'wasi-p2-wasock': { ...WASI_P2_SPEC, ...WASI_P2_WASOCK },
   // socket(fileno=) of a closed fd or a non-socket: CPython on Linux learns it from getsockname
   // (EBADF, ENOTSOCK); preview 1 has no getsockname (no `sockname` capability), so the core
   // adopts the number as CPython on WASI does, and the first call on it reports the error

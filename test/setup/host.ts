@@ -29,11 +29,18 @@ if (name.startsWith('linux-without:')) {
   const { wasiImportsOf } = await import('../../host/wasi-p2/index.js');
   const shim = await import('@bytecodealliance/preview2-shim');
   useHost(new WasiP2Host(wasiImportsOf(shim as never)));
+} else if (name === 'wasi-p2-wasock') {
+  // The same component on wasock's own wasi:sockets provider over the Linux host: no worker,
+  // no preview2-shim (so none of its profile's defects).
+  const { WasiP2Host } = await import('../../src/wasi-p2.js');
+  const { wasiSockets } = await import('../../src/wasi-sockets.js');
+  const { network } = await import('../../src/linux.js');
+  useHost(new WasiP2Host(wasiSockets({ network: network() }).imports() as never, { name: 'wasi-p2-wasock' }, []));
 } else if (name === 'wasi-p1') {
   // The core as a WASI preview 1 reactor in @wasmer/wasi, with nothing pre-opened: every case
   // that needs a socket it cannot make skips for the capability (socket.create, bind, …).
   const { WasiP1Host, wasiP1CoreModule } = await import('../../src/wasi-p1.js');
   useHost(new WasiP1Host(wasiP1CoreModule));
 } else if (name !== 'linux') {
-  throw new Error(`WASOCK_TEST_HOST: unknown host '${name}' (hosts: linux, linux-without:<capabilities>, emulated, emulated-windows, wasi-p2, wasi-p1)`);
+  throw new Error(`WASOCK_TEST_HOST: unknown host '${name}' (hosts: linux, linux-without:<capabilities>, emulated, emulated-windows, wasi-p2, wasi-p2-wasock, wasi-p1)`);
 }

@@ -264,6 +264,28 @@ export function tryFinishConnect(s: Sock): i32 {
   return -s.soError;
 }
 
+/** Replaces a TCP socket whose connect failed with a fresh one carrying its p2 options. */
+function renew(s: Sock): i32 {
+  p2.create_tcp_socket(s.family == AF_INET ? 0 : 1, RET);
+  const e = failed(R_P4);
+  if (e != 0) return -errnoOf(e - 1);
+  const h = load<i32>(RET + R_P4), old = s.h;
+  p2.tcp_keep_alive_enabled(old, RET);
+  if (load<u8>(RET) == 0) p2.tcp_set_keep_alive_enabled(h, <i32>load<u8>(RET + 1), RET);
+  p2.tcp_keep_alive_idle_time(old, RET);
+  if (load<u8>(RET) == 0) p2.tcp_set_keep_alive_idle_time(h, load<i64>(RET + 8), RET);
+  p2.tcp_keep_alive_interval(old, RET);
+  if (load<u8>(RET) == 0) p2.tcp_set_keep_alive_interval(h, load<i64>(RET + 8), RET);
+  p2.tcp_keep_alive_count(old, RET);
+  if (load<u8>(RET) == 0) p2.tcp_set_keep_alive_count(h, load<i32>(RET + 4), RET);
+  p2.tcp_hop_limit(old, RET);
+  if (load<u8>(RET) == 0) p2.tcp_set_hop_limit(h, <i32>load<u8>(RET + 1), RET);
+  if (s.pSock != 0) { p2.pollable_drop(s.pSock); s.pSock = 0; }
+  p2.tcp_drop(old);
+  s.h = h; s.st = S_FRESH; s.soError = 0;
+  return 0;
+}
+
 // ------------------------------------------------------------------------ the ABI
 
 /** The capability set: host/wasi-p2/index.ts's WASI_P2_CAPS, given before core_init (P2_set_caps). */
@@ -333,7 +355,9 @@ export function HOST_connect(fd: i32, addr: usize, len: i32): i32 {
   if (r < 0) return r;
   // Port 0 is refused by Linux's TCP at once; p2 calls it an invalid argument.
   if (unchecked(FLAT[1]) == 0) return -ECONNREFUSED;
-  if (s.st == S_FAILED) return -ECONNABORTED;   // p2: one connection attempt per socket
+  // p2 allows one connection attempt per socket; Linux lets a socket whose connect failed try
+  // again: a new p2 socket takes its place, with the options it had applied.
+  if (s.st == S_FAILED) { const n = renew(s); if (n < 0) return n; }
   p2.callWithAddr(1, s.h, net());
   const e = failed(R_P1);
   if (e != 0) return -errnoOf(e - 1);

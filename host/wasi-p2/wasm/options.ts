@@ -36,9 +36,11 @@ function levelApplies(s: Sock, level: i32): bool {
 }
 
 /** Writes an int option value as Linux does: min(len, 4) bytes, the length back. */
-function putInt(v: i32, val: usize, lenptr: usize): i32 {
+function putInt(v: i32, val: usize, lenptr: usize, ipByte: bool = false): i32 {
   const len = load<i32>(lenptr);
   if (len < 0) return -EINVAL;
+  // ip_getsockopt: a buffer shorter than an int gets one unsigned char when the value fits.
+  if (ipByte && len > 0 && len < 4 && v >= 0 && v <= 255) { store<u8>(val, <u8>v); store<i32>(lenptr, 1); return 0; }
   const n = min(len, 4);
   store<i32>(changetype<usize>(TMP), v);
   memory.copy(val, changetype<usize>(TMP), <usize>n);
@@ -112,7 +114,7 @@ export function getOption(s: Sock, level: i32, opt: i32, val: usize, lenptr: usi
     }
   }
   if (v < 0) return <i32>v;
-  return putInt(<i32>v, val, lenptr);
+  return putInt(<i32>v, val, lenptr, level == IPPROTO_IP);
 }
 
 /** A p2 setter's result: 0 or -errno. */
