@@ -65,6 +65,7 @@ function coreModules(): Map<string, WebAssembly.Module> {
 /** The core's exports that this side reads (assembly/wasi-p2.ts). */
 interface P2Exports {
   p2_set_caps(bits: number): void;
+  p2_set_shutdown_ends_both(on: number): void;
   p2_abort_info(i: number): number;
   p2_open_fds(): number;
   p2_nonblocking(fd: number): number;
@@ -127,6 +128,9 @@ export class WasiP2Host implements CompiledHost {
 
   setup(x: Record<string, unknown>): void {
     (x as unknown as P2Exports).p2_set_caps(capBits(this.capabilities));
+    // A runtime whose shutdown ends both directions: reads end at what is buffered instead of
+    // waiting for an end its input stream may never report (a hang otherwise).
+    (x as unknown as P2Exports).p2_set_shutdown_ends_both(this.profile.some((p) => p.id === 'shutdown-destroys') ? 1 : 0);
   }
 }
 

@@ -78,7 +78,7 @@ export const WASI_P2_PROFILE: readonly ProfileDefect[] = [
   {
     id: 'shutdown-destroys', options: [], types: ['tcp'], runtime: 'preview2-shim 0.26.1',
     what: 'shutdown(receive|send|both) calls socket.destroy(): both directions end, whatever was asked',
-    seen: 'after shutdown(SHUT_WR) the socket cannot receive either (recv returns b\'\' once the peer\'s data is gone)',
+    seen: 'after shutdown(SHUT_WR) the socket cannot receive either: recv returns what the shim had already buffered, then b\'\' (the peer\'s later data is lost; its input stream may never report the end, so wasock does not wait for it)',
   },
   {
     id: 'writes-16k', options: [], types: ['tcp'], runtime: 'preview2-shim 0.26.1',

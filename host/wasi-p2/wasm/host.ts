@@ -45,6 +45,10 @@ export class Sock {
   soError: i32 = 0;       // SO_ERROR: a failed connect's errno until read
   rdShut: bool = false;
   wrShut: bool = false;
+  // The runtime ended the connection both ways at a shutdown (shutdownEndsBoth): what its
+  // input stream still holds is read, then b''. Its stream may never report the end, so a
+  // read that finds nothing ends there instead of waiting for it.
+  rdGone: bool = false;
   eof: bool = false;
   udpConnected: bool = false;
   // Bytes (TCP) or one datagram (UDP) read ahead for MSG_PEEK: p2 has no peek.
@@ -293,6 +297,15 @@ let capBits: i32 = 0;
 export function HOST_caps(): i32 { return capBits; }
 export function P2_set_caps(bits: i32): void { capBits = bits; }
 
+/**
+ * The runtime's shutdown() ends both directions whatever it was asked (preview2-shim's
+ * 'shutdown-destroys' defect, host/wasi-p2/options.ts WASI_P2_PROFILE): set by the JS side
+ * from the profile (P2_set_shutdown_ends_both). Pinned by test/wasi-p2.test.ts "shutdown(SHUT_WR)
+ * on preview2-shim: recv ends with b'' at once".
+ */
+let shutdownEndsBoth = false;
+export function P2_set_shutdown_ends_both(on: i32): void { shutdownEndsBoth = on != 0; }
+
 export function HOST_socket(family: i32, type: i32, proto: i32): i32 {
   const base = type & 0xf;
   if ((type & ~0xf & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) != 0) return -EINVAL;
@@ -533,7 +546,8 @@ function tcpRecv(s: Sock, buf: usize, len: i32, flags: i32): i32 {
   if (s.st != S_CONNECTED) return -ENOTCONN;
   if ((flags & MSG_OOB) != 0) return -EINVAL;      // no urgent data: tcp_recv_urg
   if (len == 0 || s.rdShut) return 0;
-  const nb = s.nb || (flags & MSG_DONTWAIT) != 0;
+  // rdGone: never a blocking read (the stream of a connection the runtime ended may never end).
+  const nb = s.nb || s.rdGone || (flags & MSG_DONTWAIT) != 0;
   const peek = (flags & MSG_PEEK) != 0;
   const all = (flags & MSG_WAITALL) != 0 && !peek && !nb;
   let got = 0;
@@ -562,7 +576,7 @@ function tcpRecv(s: Sock, buf: usize, len: i32, flags: i32): i32 {
     if (n == -1) return got;                       // the end: what there is, then b''
     if (n < -1) return got > 0 ? got : n;
     if (got > 0) return got;
-    if (nb) return -EAGAIN;
+    if (nb) return s.rdGone ? got : -EAGAIN;
     p2.pollable_block(pollIn(s));                  // blocking-read returned nothing: wait again
   }
   return -EIO;   // not reached: the loop above returns
@@ -745,6 +759,7 @@ export function HOST_shutdown(fd: i32, how: i32): i32 {
   if (e != 0) return -errnoOf(e - 1);
   if (how != 1) s.rdShut = true;
   if (how != 0) s.wrShut = true;
+  if (shutdownEndsBoth) s.rdGone = true;
   return 0;
 }
 
@@ -820,7 +835,7 @@ function readyNow(s: Sock, events: i32): i32 {
     }
     if (s.st == S_LISTEN) return (events & POLLIN) != 0 && p2.pollable_ready(pollSock(s)) != 0 ? POLLIN : 0;
     if (s.st != S_CONNECTED) return s.st == S_FAILED ? POLLOUT | POLLHUP | POLLERR : POLLOUT | POLLHUP;
-    if ((events & POLLIN) != 0 && (s.peekLen > 0 || s.eof || s.rdShut || p2.pollable_ready(pollIn(s)) != 0)) rev |= POLLIN;
+    if ((events & POLLIN) != 0 && (s.peekLen > 0 || s.eof || s.rdShut || s.rdGone || p2.pollable_ready(pollIn(s)) != 0)) rev |= POLLIN;
     if ((events & POLLOUT) != 0 && (s.wrShut || p2.pollable_ready(pollOut(s)) != 0)) rev |= POLLOUT;
     return rev;
   }
