@@ -13,6 +13,8 @@ import { installIntoPyodide, FD_BASE, type PyodideLike } from '../src/pyodide.js
 import { network as linuxNetwork } from '../src/linux.js';
 import { network as emulatedNetwork } from '../src/emulated.js';
 import { policy } from '../src/policy.js';
+import { OSError } from '../src/errors.js';
+import { core } from '../src/core.js';
 
 type Py = PyodideLike & { runPython(code: string): any; globals: { get(n: string): any; set(n: string, v: unknown): void } };
 const LONG = 120_000;
@@ -301,6 +303,37 @@ d.close(); s.close(); socket.setdefaulttimeout(None)
     ]);
     expect(r.slice(4)).toEqual([[127, 0, 0, 1], '127.0.0.1', [...Array(15).fill(0), 1], '::1', 256, 16777216,
       ['127.0.0.1', 80], ['::1', 80, 0, 0], true, undefined, 2.5, [2.5, true]]);  // None is undefined in JS
+  });
+
+  it('errno is translated by name into Pyodide\u2019s numbering; a number with no name keeps Linux\u2019s in the message', () => {
+    // Pyodide 0.25.1's errno module has every name of wasock's Linux table (CPython 3.11's), so
+    // the fallback (a Linux number with no Pyodide name) shows with 133, EHWPOISON, which
+    // neither table names: OSError with errno None and the Linux number in the message.
+    py.globals.set('throw_oserror', (n: number, text: string) => { throw new OSError(n, text); });
+    const c = core();
+    const names = Array.from({ length: c.x.errno_max() }, (_, i) => c.str(c.x.errno_name(i + 1))).filter((n) => n);
+    expect(names.length).toBeGreaterThan(120);
+    py.globals.set('linux_names', names.join(' '));
+    const r = run(py, `
+import _socket, errno
+from pyodide.ffi import JsException
+out = []
+for n, text in ((111, 'Connection refused'), (133, 'Memory page has hardware error'), (11, 'Resource temporarily unavailable'), (200, 'Unknown error 200')):
+    try:
+        throw_oserror(n, text)
+    except JsException as e:
+        x = _socket._translate(e)
+        out.append([type(x).__name__, x.errno, str(x)])
+out + [errno.ECONNREFUSED, [n for n in linux_names.split() if not hasattr(errno, n)], errno.EAGAIN]`);
+    const [ref, hasHw, again] = r.slice(4);
+    expect(hasHw).toEqual([]);
+    expect(r.slice(0, 4)).toEqual([
+      ['ConnectionRefusedError', ref, `[Errno ${ref}] Connection refused`],
+      ['OSError', undefined, '[Errno 133] Memory page has hardware error'],
+      ['BlockingIOError', again, `[Errno ${again}] Resource temporarily unavailable`],
+      ['OSError', undefined, '[Errno 200] Unknown error 200'],
+    ]);
+    expect([ref, again]).toEqual([14, 6]);
   });
 
   it('socket fds lie above the range Emscripten hands out, and do not alias a Pyodide file', () => {

@@ -60,7 +60,7 @@ def _oserror(cls, errno, strerror, message):
     own = getattr(_errno_mod, name, None) if name else None
     if own is not None:
         return OSError(own, strerror)
-    e = cls('[Errno %d %s] %s' % (errno, name or '?', strerror))
+    e = cls('[Errno %d %s] %s' % (errno, name, strerror) if name else '[Errno %d] %s' % (errno, strerror))
     e.strerror = strerror
     return e
 
