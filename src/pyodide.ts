@@ -24,7 +24,6 @@ export const FD_BASE = 1 << 20;
 export interface PyodideLike {
   runPython(code: string, options?: { globals?: unknown; filename?: string }): any;
   toPy(obj: unknown): any;
-  globals: { get(name: string): any };
 }
 
 export interface InstallOptions {

@@ -16,7 +16,7 @@ import { policy } from '../src/policy.js';
 import { OSError } from '../src/errors.js';
 import { core } from '../src/core.js';
 
-type Py = PyodideLike & { runPython(code: string): any; globals: { get(n: string): any; set(n: string, v: unknown): void } };
+type Py = PyodideLike & { globals: { get(n: string): any; set(n: string, v: unknown): void } };
 const LONG = 120_000;
 
 /** Runs `code` in `py` and returns the value of its last expression, converted to JS. */
