@@ -15,6 +15,7 @@ import { network as emulatedNetwork } from '../src/emulated.js';
 import { policy } from '../src/policy.js';
 import { OSError } from '../src/errors.js';
 import { core } from '../src/core.js';
+import { fdCount } from './helpers/fds.js';
 
 type Py = PyodideLike & { globals: { get(n: string): any; set(n: string, v: unknown): void } };
 const LONG = 120_000;
@@ -350,6 +351,43 @@ s.close(); f.close()
 res`);
     expect(r).toEqual([true, true, false]);
   });
+
+  it('no fd leaks: connect/accept/close cycles, sockets dropped unclosed, failed calls; socket(fileno=) takes only this table\u2019s fds', () => {
+    run(py, `
+import socket, gc
+srv = socket.socket(); srv.bind(('127.0.0.1', 0)); srv.listen(64); addr = srv.getsockname()
+def cycle(n, drop=False):
+    for _ in range(n):
+        c = socket.create_connection(addr)
+        a, _ = srv.accept()
+        if drop:
+            del c, a
+        else:
+            c.close(); a.close()
+    gc.collect()
+cycle(50)`);
+    const before = fdCount();
+    run(py, 'cycle(1000); cycle(300, drop=True)');
+    const r = run(py, `
+out = []
+for _ in range(200):
+    try:
+        socket.socket(socket.AF_INET, socket.SOCK_STREAM, 99)
+    except OSError as e:
+        out.append(type(e).__name__)
+gc.collect()
+try:
+    socket.socket(fileno=0)
+    foreign = None
+except OSError as e:
+    import errno
+    foreign = e.errno == errno.EBADF
+[sorted(set(out)), foreign]`);
+    const after = fdCount();
+    run(py, 'srv.close()');
+    expect(r).toEqual([['OSError'], true]);
+    expect(after - before).toBeLessThanOrEqual(2);
+  }, LONG);
 
   it('installing twice is harmless: the same _socket, live sockets keep working', () => {
     run(py, `
