@@ -43,9 +43,17 @@ interface PyBufferProxy {
 const isProxy = (v: unknown): v is { toJs(o?: unknown): unknown; getBuffer?: unknown; type?: string } =>
   typeof v === 'object' && v !== null && typeof (v as { toJs?: unknown }).toJs === 'function';
 
-/** A Python address argument as wasock takes it: tuples become arrays, bytes Uint8Arrays. */
+/**
+ * A Python address argument as wasock takes it: a tuple becomes an array, a bytes-like object a
+ * Uint8Array (a copy: AF_UNIX names are short). Anything else stays an object that wasock's
+ * TypeError names by its Python type ("must be tuple, not list"), as a JS array would be taken
+ * for a tuple.
+ */
 function address(a: unknown): unknown {
-  return isProxy(a) ? a.toJs() : a;
+  if (!isProxy(a)) return a;
+  if (a.type === 'tuple') return a.toJs();
+  if (typeof a.getBuffer === 'function') return readBytes(a, (b) => b.slice());
+  return Object.create({ constructor: { name: a.type } });
 }
 
 /** Runs `f` on the bytes of a Python bytes-like argument, in Pyodide's heap (no copy). */

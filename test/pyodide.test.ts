@@ -219,11 +219,12 @@ u = socket.socket(socket.AF_UNIX); u.bind(${JSON.stringify(path)}); u.listen(); 
 conn, _ = u.accept()
 got = conn.recv(100)
 conn.sendall(got[::-1]); conn.close(); name = u.getsockname(); u.close()
+ab = socket.socket(socket.AF_UNIX); ab.bind(bytearray(b'\\0wasock-pyodide-abstract')); abname = ab.getsockname(); ab.close()
 a, b = socket.socketpair()
 a.sendall(b'pair'); pr = b.recv(4); a.close(); eof = b.recv(4); b.close()
-[got.decode(), name, a.family == socket.AF_UNIX, pr.decode(), eof.decode()]`);
+[got.decode(), name, a.family == socket.AF_UNIX, pr.decode(), eof.decode(), abname == b'\\0wasock-pyodide-abstract']`);
     await once(child, 'exit');
-    expect(r).toEqual(['over unix', path, true, 'pair', '']);
+    expect(r).toEqual(['over unix', path, true, 'pair', '', true]);
     expect(out.trim()).toBe('xinu revo');
   }, LONG);
 
@@ -282,7 +283,8 @@ r + [ex == errno.ECONNREFUSED, bad]`);
 import socket
 out = []
 for f in (lambda: socket.socket().bind(('127.0.0.1', 70000)), lambda: socket.socket().recv(-1),
-          lambda: socket.getaddrinfo('no-such-host.invalid', 80), lambda: socket.htons(-1)):
+          lambda: socket.getaddrinfo('no-such-host.invalid', 80), lambda: socket.htons(-1),
+          lambda: socket.socket().bind(['127.0.0.1', 0]), lambda: socket.socket().connect({'a': 1})):
     try:
         f(); out.append(None)
     except Exception as e:
@@ -296,13 +298,15 @@ socket.setdefaulttimeout(2.5)
 s = socket.socket(); out.append(s.gettimeout()); d = s.dup(); out.append([d.gettimeout(), d.fileno() != s.fileno()])
 d.close(); s.close(); socket.setdefaulttimeout(None)
 [[list(x) if isinstance(x, bytes) else x for x in out]]`)[0];
-    expect(r.slice(0, 4)).toEqual([
+    expect(r.slice(0, 6)).toEqual([
       ['OverflowError', 'bind(): port must be 0-65535.'],
       ['ValueError', 'negative buffersize in recv'],
       ['gaierror', '[Errno -2] Name or service not known'],
       ['OverflowError', "htons: can't convert negative Python int to C 16-bit unsigned integer"],
+      ['TypeError', 'bind(): AF_INET address must be tuple, not list'],
+      ['TypeError', 'connect(): AF_INET address must be tuple, not dict'],
     ]);
-    expect(r.slice(4)).toEqual([[127, 0, 0, 1], '127.0.0.1', [...Array(15).fill(0), 1], '::1', 256, 16777216,
+    expect(r.slice(6)).toEqual([[127, 0, 0, 1], '127.0.0.1', [...Array(15).fill(0), 1], '::1', 256, 16777216,
       ['127.0.0.1', 80], ['::1', 80, 0, 0], true, undefined, 2.5, [2.5, true]]);  // None is undefined in JS
   });
 
