@@ -125,10 +125,13 @@ with socket.socket() as s:
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     after = s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
     raw = s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4)
+    zero = s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 0)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, True)
+    reuse = s.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, bytes(8))
     linger = s.getsockopt(socket.SOL_SOCKET, socket.SO_LINGER, 8)
-[before, after, raw == (8192).to_bytes(4, 'little'), linger == bytes(8)]`);
-    expect(r).toEqual([Number(native), 8192, true, true]);
+[before, after, raw == (8192).to_bytes(4, 'little'), linger == bytes(8), zero, reuse]`);
+    expect(r).toEqual([Number(native), 8192, true, true, 8192, 1]);
   });
 
   it('bind to port 0 gets a real port; listen/accept serve a native client', async () => {

@@ -216,7 +216,8 @@ class socket:
         try:
             if buflen is None:
                 return _gso(self._fd, level, optname)
-            return _gsob(self._fd, level, optname, buflen).to_bytes()
+            r = _gsob(self._fd, level, optname, buflen)
+            return r if type(r) is int else r.to_bytes()  # buflen 0 reads an int, as CPython does
         except _JsException as e:
             raise _translate(e) from None
 
