@@ -2,8 +2,8 @@
 // _socket, against native python3 peers in other processes (a blocking call in Pyodide blocks
 // this thread, so a peer in this process could never answer). Loading Pyodide takes seconds:
 // each instance is loaded once for the file.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -467,4 +467,52 @@ for s in (c, conn, srv): s.close()
 [rc in (0, errno.EINPROGRESS), line.decode(), got.decode(), eof.decode(), refused, addr[0]]`);
     expect(r).toEqual([true, 'ping\n', 'pong', '', true, '127.0.0.1']);
   });
+});
+
+describe('strace: a denial from Python makes no socket syscall', () => {
+  it('denied calls between the markers make none; an allowed connect after them makes one', () => {
+    const work = mkdtempSync(join(tmpdir(), 'wasock-pyodide-strace-'));
+    try {
+      const dist = new URL('../dist/src/', import.meta.url).pathname;
+      const pyodideEntry = new URL('../node_modules/pyodide/pyodide.mjs', import.meta.url).pathname;
+      const script = join(work, 'denied.mjs');
+      writeFileSync(script, `
+        import { writeSync } from 'node:fs';
+        import { loadPyodide } from '${pyodideEntry}';
+        import { installIntoPyodide } from '${dist}pyodide.js';
+        import { network } from '${dist}linux.js';
+        import { policy } from '${dist}index.js';
+        const py = await loadPyodide();
+        installIntoPyodide(py, { network: network({ policy: policy().allowTcp().allow('connect', '127.0.0.1') }) });
+        py.runPython('import socket, errno; s = socket.socket()');
+        writeSync(1, 'WASOCK-BEGIN\\n');
+        const denied = py.runPython(\`
+n = 0
+for f in (lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM), lambda: socket.socket(socket.AF_UNIX),
+          lambda: s.connect(('10.0.0.1', 80)), lambda: s.bind(('127.0.0.1', 0)), lambda: s.listen(),
+          lambda: s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)):
+    try:
+        f()
+    except PermissionError as e:
+        n += e.errno == errno.EPERM
+n + (s.connect_ex(('10.0.0.1', 80)) == errno.EPERM)\`);
+        writeSync(1, 'WASOCK-END\\n');
+        const t = network({ policy: policy().allowTcp().allow(['bind', 'connect'], '0.0.0.0/0') });
+        installIntoPyodide(py, { network: t });
+        py.runPython("socket.socket().connect_ex(('127.0.0.1', 1))");
+        writeSync(1, 'denied ' + denied + '\\n');
+      `);
+      const r = spawnSync('/usr/bin/strace', ['-f', '-e', 'trace=socket,bind,connect,listen,accept,accept4,sendto,recvfrom,setsockopt,getsockopt,write', 'node', script], { encoding: 'utf8', maxBuffer: 1 << 28 });
+      expect(r.stdout).toContain('denied 7');
+      const lines = r.stderr.split('\n');
+      const begin = lines.findIndex((l) => l.includes('WASOCK-BEGIN'));
+      const end = lines.findIndex((l) => l.includes('WASOCK-END'));
+      expect(begin).toBeGreaterThan(0);
+      expect(end).toBeGreaterThan(begin);
+      const socketCall = /\b(socket|bind|connect|listen|accept4?|sendto|recvfrom|setsockopt|getsockopt)\(/;
+      expect(lines.slice(begin + 1, end).filter((l) => socketCall.test(l))).toEqual([]);
+      // The control: the same tracing sees the allowed connect after the markers.
+      expect(lines.slice(end).some((l) => /connect\(\d+, \{sa_family=AF_INET, sin_port=htons\(1\)/.test(l))).toBe(true);
+    } finally { rmSync(work, { recursive: true, force: true }); }
+  }, LONG);
 });
