@@ -88,7 +88,8 @@ print(c.recv(100).decode(), flush=True)
 
 let py: Py;          // the default network: Linux
 let confined: Py;    // a policy-confined Linux network
-let emulated: Py;    // an emulated network
+let emulated: Py;    // an emulated network's machine 'local' (10.0.0.1)
+let server: Py;      // the same network's machine 'server' (10.0.0.2)
 let dir: string;
 
 beforeAll(async () => {
@@ -99,7 +100,10 @@ beforeAll(async () => {
     network: linuxNetwork({ policy: policy().allowTcp().allow(['bind', 'listen', 'accept'], '127.0.0.1').allow('connect', '127.0.0.1', [1024, 65535]) }),
   });
   emulated = await loadPyodide() as unknown as Py;
-  installIntoPyodide(emulated, { network: emulatedNetwork({ seed: 14 }) });
+  const emu = emulatedNetwork({ seed: 14, addresses: ['10.0.0.1'], machines: { server: { addresses: ['10.0.0.2'] } } });
+  installIntoPyodide(emulated, { network: emu });
+  server = await loadPyodide() as unknown as Py;
+  installIntoPyodide(server, { network: emu.machine('server') });
   dir = mkdtempSync(join(tmpdir(), 'wasock-pyodide-'));
 }, LONG);
 
@@ -466,6 +470,34 @@ except ConnectionRefusedError as e:
 for s in (c, conn, srv): s.close()
 [rc in (0, errno.EINPROGRESS), line.decode(), got.decode(), eof.decode(), refused, addr[0]]`);
     expect(r).toEqual([true, 'ping\n', 'pong', '', true, '127.0.0.1']);
+  });
+
+  it('two emulated machines, one Pyodide each; a call no party can satisfy fails at once', () => {
+    run(server, `
+import socket
+srv = socket.socket(); srv.bind(('10.0.0.2', 8080)); srv.listen()`);
+    run(emulated, `
+import socket, errno
+c = socket.create_connection(('10.0.0.2', 8080))
+c.sendall(b'ping')`);
+    const peer = run(server, `
+conn, peer = srv.accept()
+conn.sendall(conn.recv(4).upper())
+[peer[0], conn.getsockname()]`);
+    const r = run(emulated, `
+got = c.recv(4)
+try:
+    c.recv(4)
+    stuck = None
+except OSError as e:
+    stuck = [type(e).__name__, e.errno == errno.EDEADLK, e.strerror]
+c.close()
+[got.decode(), c.family == socket.AF_INET, stuck]`);
+    run(server, 'conn.close(); srv.close()');
+    expect(peer).toEqual(['10.0.0.1', ['10.0.0.2', 8080]]);
+    expect(r[0]).toBe('PING');
+    expect(r[2][0]).toBe('OSError');
+    expect(r[2][1]).toBe(true);
   });
 });
 
