@@ -9,6 +9,7 @@ import type { Network } from './network.js';
 import type { socket } from './socket.js';
 import { core } from './core.js';
 import { fromErrno } from './errors.js';
+import { pyTypeName } from './args.js';
 import * as constants from './generated/constants.js';
 import { SOCKET_CONSTANT_NAMES } from './generated/constants.js';
 import { SOCKET_PY } from './pyodide/socket-py.js';
@@ -43,6 +44,9 @@ interface PyBufferProxy {
 const isProxy = (v: unknown): v is { toJs(o?: unknown): unknown; getBuffer?: unknown; type?: string } =>
   typeof v === 'object' && v !== null && typeof (v as { toJs?: unknown }).toJs === 'function';
 
+/** The Python type name of an argument: a PyProxy's own, or what a converted str/int/None was. */
+const pyType = (v: unknown): string => (isProxy(v) ? String(v.type) : pyTypeName(v));
+
 /**
  * A Python address argument as wasock takes it: a tuple becomes an array, a bytes-like object a
  * Uint8Array (a copy: AF_UNIX names are short). Anything else stays an object that wasock's
@@ -59,7 +63,7 @@ function address(a: unknown): unknown {
 /** Runs `f` on the bytes of a Python bytes-like argument, in Pyodide's heap (no copy). */
 function readBytes<T>(data: unknown, f: (b: Uint8Array) => T): T {
   if (!isProxy(data) || typeof data.getBuffer !== 'function') {
-    throw new TypeError(`a bytes-like object is required, not '${isProxy(data) ? data.type : typeof data}'`);
+    throw new TypeError(`a bytes-like object is required, not '${pyType(data)}'`);
   }
   const buf = (data as unknown as PyBufferProxy).getBuffer('u8');
   try { return f(buf.data); } finally { buf.release(); }
@@ -68,11 +72,11 @@ function readBytes<T>(data: unknown, f: (b: Uint8Array) => T): T {
 /** Runs `f` on a writable Python buffer (recv_into's bytearray or memoryview), in place. */
 function writeBytes<T>(fn: string, data: unknown, f: (b: Uint8Array) => T): T {
   if (!isProxy(data) || typeof data.getBuffer !== 'function') {
-    throw new TypeError(`${fn}() argument 'buffer' must be read-write bytes-like object, not ${isProxy(data) ? data.type : typeof data}`);
+    throw new TypeError(`${fn}() argument 1 must be read-write bytes-like object, not ${pyType(data)}`);
   }
   const buf = (data as unknown as PyBufferProxy).getBuffer('u8');
   try {
-    if (buf.readonly) throw new TypeError(`${fn}() argument 'buffer' must be read-write bytes-like object, not ${(data as { type?: string }).type}`);
+    if (buf.readonly) throw new TypeError(`${fn}() argument 1 must be read-write bytes-like object, not ${(data as { type?: string }).type}`);
     return f(buf.data);
   } finally { buf.release(); }
 }

@@ -291,7 +291,8 @@ import socket
 out = []
 for f in (lambda: socket.socket().bind(('127.0.0.1', 70000)), lambda: socket.socket().recv(-1),
           lambda: socket.getaddrinfo('no-such-host.invalid', 80), lambda: socket.htons(-1),
-          lambda: socket.socket().bind(['127.0.0.1', 0]), lambda: socket.socket().connect({'a': 1})):
+          lambda: socket.socket().bind(['127.0.0.1', 0]), lambda: socket.socket().connect({'a': 1}),
+          lambda: socket.socket().send('text'), lambda: socket.socket().recv_into(b'ro')):
     try:
         f(); out.append(None)
     except Exception as e:
@@ -305,15 +306,17 @@ socket.setdefaulttimeout(2.5)
 s = socket.socket(); out.append(s.gettimeout()); d = s.dup(); out.append([d.gettimeout(), d.fileno() != s.fileno()])
 d.close(); s.close(); socket.setdefaulttimeout(None)
 [[list(x) if isinstance(x, bytes) else x for x in out]]`)[0];
-    expect(r.slice(0, 6)).toEqual([
+    expect(r.slice(0, 8)).toEqual([
       ['OverflowError', 'bind(): port must be 0-65535.'],
       ['ValueError', 'negative buffersize in recv'],
       ['gaierror', '[Errno -2] Name or service not known'],
       ['OverflowError', "htons: can't convert negative Python int to C 16-bit unsigned integer"],
       ['TypeError', 'bind(): AF_INET address must be tuple, not list'],
       ['TypeError', 'connect(): AF_INET address must be tuple, not dict'],
+      ['TypeError', "a bytes-like object is required, not 'str'"],
+      ['TypeError', "recv_into() argument 1 must be read-write bytes-like object, not bytes"],
     ]);
-    expect(r.slice(6)).toEqual([[127, 0, 0, 1], '127.0.0.1', [...Array(15).fill(0), 1], '::1', 256, 16777216,
+    expect(r.slice(8)).toEqual([[127, 0, 0, 1], '127.0.0.1', [...Array(15).fill(0), 1], '::1', 256, 16777216,
       ['127.0.0.1', 80], ['::1', 80, 0, 0], true, undefined, 2.5, [2.5, true]]);  // None is undefined in JS
   });
 
