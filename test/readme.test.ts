@@ -19,8 +19,9 @@ async function run(code: string, name: string): Promise<string[]> {
   const file = fileURLToPath(new URL(`./readme-${name}.generated.ts`, import.meta.url));
   const linux = fileURLToPath(new URL('../src/linux.js', import.meta.url));
   const wasiP1 = fileURLToPath(new URL('../src/wasi-p1.js', import.meta.url));
+  const pyodide = fileURLToPath(new URL('../src/pyodide.js', import.meta.url));
   writeFileSync(file, code.replaceAll("from 'wasock'", `from '${index}'`).replaceAll("from 'wasock/linux'", `from '${linux}'`)
-    .replaceAll("from 'wasock/wasi-p1'", `from '${wasiP1}'`));
+    .replaceAll("from 'wasock/wasi-p1'", `from '${wasiP1}'`).replaceAll("from 'wasock/pyodide'", `from '${pyodide}'`));
   const log = vi.spyOn(console, 'log').mockImplementation(() => {});
   try {
     await import(file);
@@ -49,6 +50,9 @@ const printed: { name: string; marker: string; lines: string[] }[] = [
   { name: 'network', marker: 'net.setdefaulttimeout(2)', lines: ['2 null', 'true', 'getsockopt is not available on no-getsockopt'] },
   { name: 'wasi-p1', marker: 'undefined, undefined, undefined, 3', lines: ['4 null', 'ping', 'timed out',
     "getsockopt is not available on wasi-p1 (it needs the 'getsockopt' capability): WASI preview 1 has no call for it (Python: Availability: not WASI)"] },
+  { name: 'pyodide', marker: 'installIntoPyodide(pyodide', lines: [
+    'hello from Python | [Errno 63] connect to 10.0.0.1 port 80 denied by policy: no rule allows connect to this address',
+  ] },
   { name: 'policy', marker: 'policy()', lines: [
     'true [Errno 1] socket(AF_INET, SOCK_DGRAM) denied by policy: udp sockets are not allowed',
     'true [Errno 1] connect to 10.0.0.1 port 80 denied by policy: no rule allows connect to this address',

@@ -2,7 +2,8 @@
 // file a test, a README example or a declaration could stop compiling and every test would
 // still pass.
 //   1. src/, host/, test/ (tsconfig.test.json) and every `ts` block of the README, with
-//      'wasock', 'wasock/linux', 'wasock/emulated' and 'wasock/wasi-p1' mapped to src/, pass `tsc --noEmit` under the build's --strict options.
+//      'wasock', 'wasock/linux', 'wasock/emulated', 'wasock/wasi-p1' and 'wasock/pyodide' mapped to src/ (and
+//      'pyodide' to its declarations), pass `tsc --noEmit` under the build's --strict options.
 //   2. The emitted declarations (dist/, as `npm run build:ts` leaves them) compile for a
 //      consumer that uses `module: commonjs` without esModuleInterop and checks libraries
 //      (skipLibCheck false), and makefile()'s results have the types its mode promises.
@@ -44,7 +45,7 @@ it('src/, host/, test/ and every README ts block type-check (tsc --noEmit, stric
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
       extends: join(root, 'tsconfig.test.json'),                // its include: src, host, test
       // rootDir: the blocks live outside the repository (nothing is emitted).
-      compilerOptions: { paths: { wasock: [join(root, 'src/index.js')], 'wasock/linux': [join(root, 'src/linux.js')], 'wasock/emulated': [join(root, 'src/emulated.js')], 'wasock/wasi-p1': [join(root, 'src/wasi-p1.js')] }, rootDir: '/' },
+      compilerOptions: { paths: { wasock: [join(root, 'src/index.js')], 'wasock/linux': [join(root, 'src/linux.js')], 'wasock/emulated': [join(root, 'src/emulated.js')], 'wasock/wasi-p1': [join(root, 'src/wasi-p1.js')], 'wasock/pyodide': [join(root, 'src/pyodide.js')], pyodide: [join(root, 'node_modules/pyodide/pyodide.d.ts')] }, rootDir: '/' },
       files,
     }));
     return typecheck(dir, '<README block>');
