@@ -22,11 +22,19 @@ function unavailable(e: unknown): NotAvailableError | null {
 }
 
 /**
+ * Thrown by a replay step whose outcome on this host differs from CPython's for a reason the
+ * host names (its profile): replayIt() turns it into a skip with that reason. Only a case that
+ * differs is skipped; the same case passes on a host that agrees.
+ */
+export class Diverges extends Error {}
+
+/**
  * Runs one replayed case: a NotAvailableError for a capability the current host lacks skips
  * it (with the capability in the reason); for one it claims, the case fails.
  */
 export function onHost(ctx: Pick<TestContext, 'skip'>, run: () => void | Promise<void>): void | Promise<void> {
   const judge = (e: unknown): void => {
+    if (e instanceof Diverges) { ctx.skip(`diverges on ${hostCore().host.name}: ${e.message}`); return; }
     const na = unavailable(e);
     if (na === null) throw e;
     const host = hostCore().host;   // the host sockets run on (moved onto at the first socket)
