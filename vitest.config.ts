@@ -8,10 +8,26 @@ import { defineConfig } from 'vitest/config';
 const REPLAYS = ['socket-api', 'sockopt-values', 'sockopt-args', 'sockopt-roundtrip', 'timeouts', 'makefile',
   'fcntl', 'readline-streams', 'struct', 'errno', 'truthiness', 'host-param'];
 const host = process.env.WASOCK_TEST_HOST ?? 'linux';
+/**
+ * Replays a host cannot run yet, each with its reason (issue 12 stays open for them):
+ * preview2-shim parks the thread in Atomics.wait on every call, so a call that never returns
+ * hangs the worker rather than failing a case.
+ */
+const NOT_YET: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'wasi-p2': {
+    timeouts: "preview2-shim: an 8 MiB sendall with timeout 0.2 (io/sendall/full-buffers) never returns",
+    'readline-streams': 'preview2-shim: 7-byte reads cost ~21 s per MB (one worker round trip each)',
+  },
+};
+const replays = REPLAYS.filter((f) => {
+  const why = NOT_YET[host]?.[f];
+  if (why !== undefined) console.log(`test/${f}.test.ts not run on ${host}: ${why}`);
+  return why === undefined;
+});
 
 export default defineConfig({
   test: {
-    include: host === 'linux' ? ['test/**/*.test.ts'] : REPLAYS.map((f) => `test/${f}.test.ts`),
+    include: host === 'linux' ? ['test/**/*.test.ts'] : replays.map((f) => `test/${f}.test.ts`),
     // Rebuilds the core and dist/ when their sources are newer (test/setup/build.ts).
     globalSetup: ['test/setup/build.ts'],
     // The host the fixture replays run on: WASOCK_TEST_HOST (test/helpers/hosts.ts).

@@ -68,6 +68,9 @@ const WASI_P2_SPEC: Readonly<Record<string, string>> = {
   "args/create_server/reuse_port='x'": 'sets SO_REUSEPORT, absent on wasi-p2 (no wasi:sockets method: ENOPROTOOPT, as wasi-libc; WASI_P2_OPTIONS)',
   ...Object.fromEntries(['getsockopt/optname=True/int', 'getsockopt/optname=True/buflen=4', 'setsockopt/optname=True/int'].map((id) => [id,
     'optname True is SO_DEBUG, absent on wasi-p2 (no wasi:sockets method: ENOPROTOOPT, as wasi-libc; WASI_P2_OPTIONS)'])),
+  ...Object.fromEntries(['listen/backlog/int:0', 'listen/backlog/int:-1', 'listen/backlog/int:-100', 'listen/backlog/int:-2**31',
+    'listen/backlog/1-then-10', 'test_listen_backlog: listen(0), listen(-1) and listen() succeed; the kernel reports backlogs 0, 0 and 128'].map((id) => [id,
+    'wasi:sockets refuses a listen backlog of 0 (tcp.wit set-listen-backlog-size: invalid-argument), so listen(0) and listen(<0) ask for 1; Linux keeps 0'])),
   'ctor/fileno/devnull': "wasi-p2 numbers fds of its own, all of them sockets: this process's /dev/null fd is none of them (EBADF, not ENOTSOCK)",
   'ctor/fileno/devnull/explicit': "wasi-p2 numbers fds of its own, all of them sockets: this process's /dev/null fd is none of them (EBADF, not ENOTSOCK)",
 };
@@ -89,6 +92,7 @@ const WASI_P2_SHIM: Readonly<Record<string, string>> = {
   ...Object.fromEntries(['connect/inet-stream/refused', 'connect/inet-stream/connect_ex-refused', 'connect/inet6-stream/refused',
     'connect/inet6-stream/connect_ex-refused', 'module/create_connection/refused'].map((id) => [id,
     "preview2-shim's bind already listens (WASI_P2_PROFILE 'bind-listens'): the bound, unlistened port this case connects to accepts the connection"])),
+  'io/connect/timeout-2.5-refused': "preview2-shim's bind already listens (WASI_P2_PROFILE 'bind-listens'): the bound, unlistened port this case connects to accepts the connection",
   'connect/inet-dgram/connect-send-refused': "preview2-shim's UDP never reports ICMP errors (WASI_P2_PROFILE 'udp-icmp-dropped')",
 };
 

@@ -49,6 +49,12 @@ export class Sock {
   // input stream still holds is read, then b''. Its stream may never report the end, so a
   // read that finds nothing ends there instead of waiting for it.
   rdGone: bool = false;
+  // A connect that failed where the caller did not wait in connect() itself (non-blocking, or
+  // the core's timeout: poll, then SO_ERROR): Linux leaves sock->state SS_CONNECTING, so the
+  // next connect() finds TCP_CLOSE and answers the pending error or ECONNABORTED once
+  // (__inet_stream_connect's sock_error), then starts afresh. timeouts.json
+  // io/connect/timeout-2.5-refused pins it.
+  abortNext: bool = false;
   eof: bool = false;
   udpConnected: bool = false;
   // Bytes (TCP) or one datagram (UDP) read ahead for MSG_PEEK: p2 has no peek.
@@ -264,6 +270,7 @@ export function tryFinishConnect(s: Sock): i32 {
   }
   if (e - 1 == WOULD_BLOCK) return -EAGAIN;
   s.st = S_FAILED;
+  s.abortNext = true;
   s.soError = errnoOf(e - 1);
   return -s.soError;
 }
@@ -361,12 +368,18 @@ export function HOST_connect(fd: i32, addr: usize, len: i32): i32 {
   if (s.st == S_CONNECTING) {
     const r = tryFinishConnect(s);
     if (r == -EAGAIN) return -EALREADY;
-    if (r < 0) { s.soError = 0; return r; }
+    if (r < 0) { s.soError = 0; s.abortNext = false; return r; }
     return -EISCONN;
   }
   const r = lowerSockaddr(s, addr, len, true);
   if (r < 0) return r;
   // Port 0 is refused by Linux's TCP at once; p2 calls it an invalid argument.
+  if (s.st == S_FAILED && s.abortNext) {
+    s.abortNext = false;
+    const pending = s.soError;
+    s.soError = 0;
+    return pending != 0 ? -pending : -ECONNABORTED;
+  }
   if (unchecked(FLAT[1]) == 0) return -ECONNREFUSED;
   // p2 allows one connection attempt per socket; Linux lets a socket whose connect failed try
   // again: a new p2 socket takes its place, with the options it had applied.
@@ -378,7 +391,7 @@ export function HOST_connect(fd: i32, addr: usize, len: i32): i32 {
   if (s.nb) return -EINPROGRESS;
   for (;;) {
     const c = tryFinishConnect(s);
-    if (c != -EAGAIN) { if (c < 0) s.soError = 0; return c; }
+    if (c != -EAGAIN) { if (c < 0) { s.soError = 0; s.abortNext = false; } return c; }
     p2.pollable_block(pollSock(s));
   }
   return -EIO;   // not reached: the loop above returns
