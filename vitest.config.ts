@@ -15,7 +15,6 @@ const host = process.env.WASOCK_TEST_HOST ?? 'linux';
  */
 const NOT_YET: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'wasi-p2': {
-    timeouts: "preview2-shim: an 8 MiB sendall with timeout 0.2 (io/sendall/full-buffers) never returns",
     'readline-streams': 'preview2-shim: 7-byte reads cost ~21 s per MB (one worker round trip each)',
   },
 };

@@ -146,6 +146,27 @@ process.exit(0);
     expect(r.stdout.trim()).toBe('ok');
   }, 70_000);
 
+  it("sendall with a timeout to a peer that reads nothing raises TimeoutError on time ('flush-waits': no flush on preview2-shim; a child process: a hang fails by its timeout)", () => {
+    const script = `
+import { network } from ${JSON.stringify(new URL('../dist/src/wasi-p2.js', import.meta.url).href)};
+const net = network();
+const l = new net.socket(); l.bind(['127.0.0.1', 0]); l.listen();
+const c = new net.socket(); c.connect(l.getsockname());
+const [a] = l.accept();
+c.settimeout(0.2);
+const t0 = performance.now();
+let what = 'returned';
+try { c.sendall(new Uint8Array(8 << 20)); } catch (e) { what = e.name; }
+const ms = performance.now() - t0;
+a.close(); c.close(); l.close();
+console.log(what, ms >= 190 && ms < 5000 ? 'on time' : 'after ' + ms + ' ms');
+process.exit(0);
+`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.signal, 'the child hung').toBeNull();
+    expect(r.stdout.trim()).toBe('TimeoutError on time');
+  }, 40_000);
+
   it('accepts a python client: the peer address, its data, and EOF when it closes', async () => {
     const l = new net.socket(); l.bind(['127.0.0.1', 0]); l.listen();
     const port = (l.getsockname() as [string, number])[1];
@@ -447,7 +468,7 @@ describe('options on wasi-p2, per status (WASI_P2_OPTIONS)', () => {
     u.setsockopt(S, w.SO_RCVBUF, 50000);
     expect(u.getsockopt(S, w.SO_RCVBUF)).toBe(100000);
     u.close();
-    expect(WASI_P2_PROFILE.map((p) => p.id)).toEqual(['keepidle-1000x', 'tcp-options-js-only', 'invented-defaults', 'backlog-dropped', 'shutdown-destroys', 'writes-16k', 'udp-buffers-doubled', 'udp-icmp-dropped', 'bind-listens']);
+    expect(WASI_P2_PROFILE.map((p) => p.id)).toEqual(['keepidle-1000x', 'tcp-options-js-only', 'invented-defaults', 'backlog-dropped', 'shutdown-destroys', 'flush-waits', 'writes-16k', 'udp-buffers-doubled', 'udp-icmp-dropped', 'bind-listens']);
   });
 });
 

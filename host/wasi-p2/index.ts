@@ -66,6 +66,7 @@ function coreModules(): Map<string, WebAssembly.Module> {
 interface P2Exports {
   p2_set_caps(bits: number): void;
   p2_set_shutdown_ends_both(on: number): void;
+  p2_set_flush_waits(on: number): void;
   p2_abort_info(i: number): number;
   p2_open_fds(): number;
   p2_nonblocking(fd: number): number;
@@ -131,6 +132,9 @@ export class WasiP2Host implements CompiledHost {
     // A runtime whose shutdown ends both directions: reads end at what is buffered instead of
     // waiting for an end its input stream may never report (a hang otherwise).
     (x as unknown as P2Exports).p2_set_shutdown_ends_both(this.profile.some((p) => p.id === 'shutdown-destroys') ? 1 : 0);
+    // A runtime whose non-blocking flush waits for the write: sends skip it (else a send to a
+    // peer that reads nothing would never return).
+    (x as unknown as P2Exports).p2_set_flush_waits(this.profile.some((p) => p.id === 'flush-waits') ? 1 : 0);
   }
 }
 

@@ -81,6 +81,11 @@ export const WASI_P2_PROFILE: readonly ProfileDefect[] = [
     seen: 'after shutdown(SHUT_WR) the socket cannot receive either: recv returns what the shim had already buffered, then b\'\' (the peer\'s later data is lost; its input stream may never report the end, so wasock does not wait for it)',
   },
   {
+    id: 'flush-waits', options: [], types: ['tcp'], runtime: 'preview2-shim 0.26.1',
+    what: "output-stream.flush(), which never blocks by the spec, returns the pending write's promise: the calling thread waits until Node has written everything (worker-thread.js OUTPUT_STREAM_FLUSH)",
+    seen: 'a non-blocking send to a peer that reads nothing would never return; wasock writes without flushing on this runtime (its write hands the bytes to Node at once)',
+  },
+  {
     id: 'writes-16k', options: [], types: ['tcp'], runtime: 'preview2-shim 0.26.1',
     what: "check-write is Node's writableHighWaterMark (16 KiB) less what Node still holds: the kernel's send buffer is behind Node's",
     seen: 'a non-blocking send() moves at most 16 KiB; send buffers fill only after many calls',

@@ -313,6 +313,16 @@ export function P2_set_caps(bits: i32): void { capBits = bits; }
 let shutdownEndsBoth = false;
 export function P2_set_shutdown_ends_both(on: i32): void { shutdownEndsBoth = on != 0; }
 
+/**
+ * The runtime's non-blocking flush() waits until the bytes are written (preview2-shim's
+ * 'flush-waits' defect: it returns the write's promise, and the calling thread waits on it), so a
+ * non-blocking send to a peer that reads nothing would never return. Such a runtime writes
+ * without a flush (its write() hands the bytes to the OS at once). Pinned by timeouts.json
+ * io/sendall/full-buffers on wasi-p2.
+ */
+let flushWaits = false;
+export function P2_set_flush_waits(on: i32): void { flushWaits = on != 0; }
+
 export function HOST_socket(family: i32, type: i32, proto: i32): i32 {
   const base = type & 0xf;
   if ((type & ~0xf & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) != 0) return -EINVAL;
@@ -692,7 +702,7 @@ function tcpSend(s: Sock, buf: usize, len: i32, flags: i32): i32 {
     p2.output_write(s.outS, buf + <usize>sent, n, RET);
     if (load<u8>(RET) != 0) { const e = streamErrno(R_P4); return sent > 0 ? sent : -(e == 0 ? EPIPE : e); }
     sent += n;
-    p2.output_flush(s.outS, RET);
+    if (!flushWaits) p2.output_flush(s.outS, RET);
     return sent;
   }
   return sent;
