@@ -45,6 +45,19 @@ export function setInt(s: socket, level: number, opt: number, v: number): void {
   try { s.setsockopt(level, opt, v); } catch (e) { fail(e); }
 }
 
+// The options TCP and UDP sockets share in p2 (the hop limit and the buffer sizes), one copy.
+export function hopLimitOf(s: socket, family: IpAddressFamily): number {
+  return family === 'ipv4' ? getInt(s, IPPROTO_IP, IP_TTL) : getInt(s, IPPROTO_IPV6, IPV6_UNICAST_HOPS);
+}
+export function setHopLimitOf(s: socket, family: IpAddressFamily, value: number): void {
+  if (value === 0) throw 'invalid-argument';
+  if (family === 'ipv4') setInt(s, IPPROTO_IP, IP_TTL, value);
+  else setInt(s, IPPROTO_IPV6, IPV6_UNICAST_HOPS, value);
+}
+/** SO_RCVBUF / SO_SNDBUF in p2's view: half the doubled value Linux reports (docs/decisions.md). */
+export function bufferSizeOf(s: socket, opt: number): bigint { return BigInt(getInt(s, SOL_SOCKET, opt) >>> 1); }
+export function setBufferSizeOf(s: socket, opt: number, value: bigint): void { setInt(s, SOL_SOCKET, opt, bufferSizeIn(value)); }
+
 export class TcpSocket implements Waitable {
   /** @internal */ _s: socket;
   /** @internal */ _state: State;
@@ -193,18 +206,12 @@ export class TcpSocket implements Waitable {
     if (value === 0) throw 'invalid-argument';
     setInt(this._s, IPPROTO_TCP, TCP_KEEPCNT, value > MAX_KEEPCNT ? MAX_KEEPCNT : value);
   }
-  hopLimit(): number {
-    return this._family === 'ipv4' ? getInt(this._s, IPPROTO_IP, IP_TTL) : getInt(this._s, IPPROTO_IPV6, IPV6_UNICAST_HOPS);
-  }
-  setHopLimit(value: number): void {
-    if (value === 0) throw 'invalid-argument';
-    if (this._family === 'ipv4') setInt(this._s, IPPROTO_IP, IP_TTL, value);
-    else setInt(this._s, IPPROTO_IPV6, IPV6_UNICAST_HOPS, value);
-  }
-  receiveBufferSize(): bigint { return BigInt(getInt(this._s, SOL_SOCKET, SO_RCVBUF) >>> 1); }
-  setReceiveBufferSize(value: bigint): void { setInt(this._s, SOL_SOCKET, SO_RCVBUF, bufferSizeIn(value)); }
-  sendBufferSize(): bigint { return BigInt(getInt(this._s, SOL_SOCKET, SO_SNDBUF) >>> 1); }
-  setSendBufferSize(value: bigint): void { setInt(this._s, SOL_SOCKET, SO_SNDBUF, bufferSizeIn(value)); }
+  hopLimit(): number { return hopLimitOf(this._s, this._family); }
+  setHopLimit(value: number): void { setHopLimitOf(this._s, this._family, value); }
+  receiveBufferSize(): bigint { return bufferSizeOf(this._s, SO_RCVBUF); }
+  setReceiveBufferSize(value: bigint): void { setBufferSizeOf(this._s, SO_RCVBUF, value); }
+  sendBufferSize(): bigint { return bufferSizeOf(this._s, SO_SNDBUF); }
+  setSendBufferSize(value: bigint): void { setBufferSizeOf(this._s, SO_SNDBUF, value); }
 
   subscribe(): Pollable { return new Pollable(this._p.b, this); }
 

@@ -5,14 +5,13 @@
 // p2_udp_stream), and each send is checked against check-send's permit (more: a trap).
 import type { socket } from '../../src/socket.js';
 import {
-  AF_INET, AF_INET6, SOCK_DGRAM, SOL_SOCKET, SO_RCVBUF, SO_SNDBUF, IPPROTO_IP, IP_TTL, IPPROTO_IPV6,
-  IPV6_UNICAST_HOPS, IPV6_V6ONLY,
+  AF_INET, AF_INET6, SOCK_DGRAM, SO_RCVBUF, SO_SNDBUF, IPPROTO_IPV6, IPV6_V6ONLY,
 } from '../../src/generated/constants.js';
 import { POLLIN, POLLOUT, WasiTrap } from './backend.js';
 import { checkLocal, checkRemote, fromWasock, sameAddress, toWasock, type IpAddressFamily, type IpSocketAddress } from './address.js';
 import { codeOfErrno, fail } from './errors.js';
 import { Pollable, type Waitable } from './poll.js';
-import { bufferSizeIn, getInt, setInt } from './tcp.js';
+import { bufferSizeOf, hopLimitOf, setBufferSizeOf, setHopLimitOf } from './tcp.js';
 import type { Provider } from './provider.js';
 import { Network } from './network.js';
 
@@ -110,18 +109,12 @@ export class UdpSocket implements Waitable {
 
   addressFamily(): IpAddressFamily { return this._family; }
 
-  unicastHopLimit(): number {
-    return this._family === 'ipv4' ? getInt(this._s, IPPROTO_IP, IP_TTL) : getInt(this._s, IPPROTO_IPV6, IPV6_UNICAST_HOPS);
-  }
-  setUnicastHopLimit(value: number): void {
-    if (value === 0) throw 'invalid-argument';
-    if (this._family === 'ipv4') setInt(this._s, IPPROTO_IP, IP_TTL, value);
-    else setInt(this._s, IPPROTO_IPV6, IPV6_UNICAST_HOPS, value);
-  }
-  receiveBufferSize(): bigint { return BigInt(getInt(this._s, SOL_SOCKET, SO_RCVBUF) >>> 1); }
-  setReceiveBufferSize(value: bigint): void { setInt(this._s, SOL_SOCKET, SO_RCVBUF, bufferSizeIn(value)); }
-  sendBufferSize(): bigint { return BigInt(getInt(this._s, SOL_SOCKET, SO_SNDBUF) >>> 1); }
-  setSendBufferSize(value: bigint): void { setInt(this._s, SOL_SOCKET, SO_SNDBUF, bufferSizeIn(value)); }
+  unicastHopLimit(): number { return hopLimitOf(this._s, this._family); }
+  setUnicastHopLimit(value: number): void { setHopLimitOf(this._s, this._family, value); }
+  receiveBufferSize(): bigint { return bufferSizeOf(this._s, SO_RCVBUF); }
+  setReceiveBufferSize(value: bigint): void { setBufferSizeOf(this._s, SO_RCVBUF, value); }
+  sendBufferSize(): bigint { return bufferSizeOf(this._s, SO_SNDBUF); }
+  setSendBufferSize(value: bigint): void { setBufferSizeOf(this._s, SO_SNDBUF, value); }
 
   subscribe(): Pollable { return new Pollable(this._p.b, this); }
 
