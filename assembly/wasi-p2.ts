@@ -24,7 +24,6 @@ export function p2_abort_info(i: i32): u32 {
   return abortCol;
 }
 export function p2_set_caps(bits: i32): void { P2_set_caps(bits); }
-export function p2_set_shutdown_ends_both(on: i32): void { P2_set_shutdown_ends_both(on); }
-export function p2_set_flush_waits(on: i32): void { P2_set_flush_waits(on); }
+export function p2_set_defects(bits: i32): void { P2_set_defects(bits); }
 export function p2_open_fds(): i32 { return P2_open_fds(); }
 export function p2_nonblocking(fd: i32): i32 { return P2_nonblocking(fd); }

@@ -119,7 +119,7 @@ describe('TCP on wasi:sockets', () => {
   it("shutdown(SHUT_WR) on preview2-shim ('shutdown-destroys'): recv ends with b'' at once, 30 times in a row (a child process: a hang fails by its timeout)", () => {
     // The shim destroys the connection at any shutdown and its input stream may never report
     // the end: a blocking read waited forever about one time in three before
-    // P2_set_shutdown_ends_both. Run where a hang cannot stall this worker (Atomics.wait).
+    // P2_set_defects. Run where a hang cannot stall this worker (Atomics.wait).
     const script = `
 import { spawn } from 'node:child_process';
 import { network } from ${JSON.stringify(new URL('../dist/src/wasi-p2.js', import.meta.url).href)};

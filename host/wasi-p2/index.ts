@@ -51,6 +51,9 @@ export interface WasiP2HostOptions {
 }
 
 const MAIN = 'wasock-wasi-p2.core.wasm';
+
+/** WASI_P2_PROFILE defects the host in the core works around: their bits for P2_set_defects (host/wasi-p2/wasm/host.ts). */
+const DEFECT_BITS: Readonly<Record<string, number>> = { 'shutdown-destroys': 1, 'flush-waits': 2 };
 let modules: Map<string, WebAssembly.Module> | null = null;
 function coreModules(): Map<string, WebAssembly.Module> {
   if (modules === null) {
@@ -65,8 +68,7 @@ function coreModules(): Map<string, WebAssembly.Module> {
 /** The core's exports that this side reads (assembly/wasi-p2.ts). */
 interface P2Exports {
   p2_set_caps(bits: number): void;
-  p2_set_shutdown_ends_both(on: number): void;
-  p2_set_flush_waits(on: number): void;
+  p2_set_defects(bits: number): void;
   p2_abort_info(i: number): number;
   p2_open_fds(): number;
   p2_nonblocking(fd: number): number;
@@ -129,12 +131,11 @@ export class WasiP2Host implements CompiledHost {
 
   setup(x: Record<string, unknown>): void {
     (x as unknown as P2Exports).p2_set_caps(capBits(this.capabilities));
-    // A runtime whose shutdown ends both directions: reads end at what is buffered instead of
-    // waiting for an end its input stream may never report (a hang otherwise).
-    (x as unknown as P2Exports).p2_set_shutdown_ends_both(this.profile.some((p) => p.id === 'shutdown-destroys') ? 1 : 0);
-    // A runtime whose non-blocking flush waits for the write: sends skip it (else a send to a
-    // peer that reads nothing would never return).
-    (x as unknown as P2Exports).p2_set_flush_waits(this.profile.some((p) => p.id === 'flush-waits') ? 1 : 0);
+    // The defects the core's host works around (else a call would hang): reads end at what is
+    // buffered after a shutdown that ended both directions; sends skip a flush that waits.
+    let bits = 0;
+    for (const p of this.profile) bits |= DEFECT_BITS[p.id] ?? 0;
+    (x as unknown as P2Exports).p2_set_defects(bits);
   }
 }
 

@@ -305,23 +305,18 @@ export function HOST_caps(): i32 { return capBits; }
 export function P2_set_caps(bits: i32): void { capBits = bits; }
 
 /**
- * The runtime's shutdown() ends both directions whatever it was asked (preview2-shim's
- * 'shutdown-destroys' defect, host/wasi-p2/options.ts WASI_P2_PROFILE): set by the JS side
- * from the profile (P2_set_shutdown_ends_both). Pinned by test/wasi-p2.test.ts "shutdown(SHUT_WR)
- * on preview2-shim: recv ends with b'' at once".
+ * The runtime's defects the host works around, as bits set by the JS side from its profile
+ * (host/wasi-p2/index.ts DEFECT_BITS, WASI_P2_PROFILE), given before core_init:
+ * - shutdownEndsBoth ('shutdown-destroys'): shutdown() ends both directions whatever it was
+ *   asked; pinned by test/wasi-p2.test.ts "shutdown(SHUT_WR) on preview2-shim".
+ * - flushWaits ('flush-waits'): the non-blocking flush() waits until the bytes are written (it
+ *   returns the write's promise and the calling thread waits on it), so a send to a peer that
+ *   reads nothing would never return; such a runtime writes without a flush (its write()
+ *   hands the bytes to the OS at once). Pinned by test/wasi-p2.test.ts "sendall with a timeout"
+ *   and timeouts.json io/sendall/full-buffers.
  */
-let shutdownEndsBoth = false;
-export function P2_set_shutdown_ends_both(on: i32): void { shutdownEndsBoth = on != 0; }
-
-/**
- * The runtime's non-blocking flush() waits until the bytes are written (preview2-shim's
- * 'flush-waits' defect: it returns the write's promise, and the calling thread waits on it), so a
- * non-blocking send to a peer that reads nothing would never return. Such a runtime writes
- * without a flush (its write() hands the bytes to the OS at once). Pinned by timeouts.json
- * io/sendall/full-buffers on wasi-p2.
- */
-let flushWaits = false;
-export function P2_set_flush_waits(on: i32): void { flushWaits = on != 0; }
+let shutdownEndsBoth = false, flushWaits = false;
+export function P2_set_defects(bits: i32): void { shutdownEndsBoth = (bits & 1) != 0; flushWaits = (bits & 2) != 0; }
 
 export function HOST_socket(family: i32, type: i32, proto: i32): i32 {
   const base = type & 0xf;
