@@ -1,10 +1,10 @@
 // wasock/pyodide: gives a Pyodide instance wasock sockets. installIntoPyodide() puts a `_socket`
 // module of wasock's own (src/pyodide/socket-py.ts) in the instance's sys.modules and reloads
 // socket.py over it; the module's socket type calls the bridge below, which holds the
-// instance's wasock sockets in a table of its own. Node only for now (the default network is
-// the Linux host's); a caller's network, policy-confined or emulated, confines it.
-import { hostname } from 'node:os';
-import { network as linuxNetwork } from './linux.js';
+// instance's wasock sockets in a table of its own. The default network is the entry's
+// (src/pyodide/defaults.ts: the Linux host's in Node, an emulated one in a page); a caller's
+// network, policy-confined or emulated, confines it.
+import { pyodideDefaults } from './pyodide/defaults.js';
 import type { Network } from './network.js';
 import type { socket } from './socket.js';
 import { core } from './core.js';
@@ -30,7 +30,7 @@ export interface PyodideLike {
 export interface InstallOptions {
   /**
    * The network Python's sockets live on (default: a Linux host network of the instance's
-   * own, wasock/linux's network()). `network({ policy })` or an emulated network confines it.
+   * own, wasock/linux's network(); in a page, wasock/emulated's network()). `network({ policy })` or an emulated network confines it.
    */
   network?: Network;
   /** What socket.gethostname() answers (default: the machine's name on the default network, else 'localhost'). */
@@ -208,8 +208,8 @@ __wasock_install
 
 /**
  * Makes `import socket` in `pyodide` give wasock sockets on `options.network` (default: a Linux
- * host network of its own). Installing again into the same instance keeps the sockets made so
- * far and moves new ones to the network given, if any.
+ * host network of its own; an emulated one in a page). Installing again into the same instance
+ * keeps the sockets made so far and moves new ones to the network given, if any.
  */
 export function installIntoPyodide(pyodide: PyodideLike, options: InstallOptions = {}): void {
   const again = installed.get(pyodide as object);
@@ -218,8 +218,8 @@ export function installIntoPyodide(pyodide: PyodideLike, options: InstallOptions
     if (options.hostname !== undefined) again.name = options.hostname;
     return;
   }
-  const net = options.network ?? linuxNetwork();
-  const name = options.hostname ?? (options.network === undefined ? hostname() : 'localhost');
+  const net = options.network ?? pyodideDefaults().network();
+  const name = options.hostname ?? (options.network === undefined ? pyodideDefaults().hostname() : 'localhost');
   const bridge = new Bridge(net, name);
   const globals = pyodide.toPy({});
   try {

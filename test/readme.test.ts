@@ -19,7 +19,7 @@ async function run(code: string, name: string): Promise<string[]> {
   const file = fileURLToPath(new URL(`./readme-${name}.generated.ts`, import.meta.url));
   const linux = fileURLToPath(new URL('../src/linux.js', import.meta.url));
   const wasiP1 = fileURLToPath(new URL('../src/wasi-p1.js', import.meta.url));
-  const pyodide = fileURLToPath(new URL('../src/pyodide.js', import.meta.url));
+  const pyodide = fileURLToPath(new URL('../src/pyodide-node.js', import.meta.url));
   writeFileSync(file, code.replaceAll("from 'wasock'", `from '${index}'`).replaceAll("from 'wasock/linux'", `from '${linux}'`)
     .replaceAll("from 'wasock/wasi-p1'", `from '${wasiP1}'`).replaceAll("from 'wasock/pyodide'", `from '${pyodide}'`));
   const log = vi.spyOn(console, 'log').mockImplementation(() => {});
