@@ -192,10 +192,17 @@ def __wasock_install(source, bridge):
     m.__wasock__ = True
     m.__dict__['__wasock_bridge__'] = bridge
     exec(compile(source, '<wasock _socket>', 'exec'), m.__dict__)
+    pyodides = sys.modules.get('_socket')
     sys.modules['_socket'] = m
     # socket.py did "from _socket import *" and subclassed _socket.socket: re-run it in the
     # same module object, so every "import socket" already done (asyncio's) sees the new one.
     if 'socket' in sys.modules:
+        # Names it took from Pyodide's _socket that wasock's lacks would outlive the reload and
+        # keep Emscripten's sockets in reach (socket.gethostbyaddr.__self__.socket(): SOCKFS,
+        # a WebSocket in a page): gone, as from a fresh import (test/pyodide-browser.test.ts).
+        if pyodides is not None and not getattr(pyodides, '__wasock__', False):
+            for k in set(dir(pyodides)) - set(dir(m)):
+                if not k.startswith('__'): sys.modules['socket'].__dict__.pop(k, None)
         importlib.reload(sys.modules['socket'])
     else:
         import socket

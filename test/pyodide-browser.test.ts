@@ -15,6 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { expectFreshDist } from './helpers/dist.js';
 import { importsOf } from './helpers/imports.js';
+import { loadPyodide } from 'pyodide';
+import { installIntoPyodide } from '../src/pyodide-browser.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -56,7 +58,7 @@ afterAll(async () => {
  * takes no wasock fd), writes the response and closes; getresponse reads it all.
  */
 const HTTP_EXCHANGE = String.raw`
-import os, sys, time, socket, http.server, http.client
+import os, sys, time, socket, socketserver, http.server, http.client
 os.makedirs('/srv', exist_ok=True)
 with open('/srv/hello.txt', 'w') as f:
     f.write('hello from http.server\n')
@@ -72,7 +74,10 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         seen['client'] = self.client_address[0]
         super().do_GET()
 t = time.perf_counter()
-srv = http.server.HTTPServer(('127.0.0.1', 8000), Handler)
+# http.server.HTTPServer is this TCPServer plus server_name from socket.getfqdn(), which needs
+# gethostbyaddr: not in wasock's _socket yet (name service, issue 14).
+socketserver.TCPServer.allow_reuse_address = True
+srv = socketserver.TCPServer(('127.0.0.1', 8000), Handler)
 t1 = time.perf_counter()
 cli = http.client.HTTPConnection('127.0.0.1', 8000, timeout=5)
 cli.request('GET', '/hello.txt', headers={'X-Test': 'wasock'})
@@ -168,7 +173,7 @@ describe('wasock/pyodide in headless Chromium', () => {
     const t = got.times;
     console.log(`Chromium ${browser.version()}: Pyodide ${got.version} load ${t.load.toFixed(0)} ms, ` +
       `installIntoPyodide ${t.install.toFixed(1)} ms, http.server + http.client script ${t.run.toFixed(1)} ms ` +
-      `(in Python: HTTPServer start ${got.ms[0].toFixed(1)} ms, the request from connect to body read ${got.ms[1].toFixed(1)} ms); ${requests.length} requests, all to ${origin}`);
+      `(in Python: server start ${got.ms[0].toFixed(1)} ms, the request from connect to body read ${got.ms[1].toFixed(1)} ms); ${requests.length} requests, all to ${origin}`);
   }, 120_000);
 });
 
@@ -200,4 +205,20 @@ describe('wasock/pyodide: the entries', () => {
     expect(seen.has(join(root, 'src/linux.ts'))).toBe(false);
     expect(outside).toEqual([]);
   });
+});
+
+describe("wasock/pyodide: what is left of Pyodide's own _socket", () => {
+  it("after install no name of Python's socket module is bound to Pyodide's _socket (Emscripten's SOCKFS sockets, WebSockets in a page), as after a fresh import", async () => {
+    const py = await loadPyodide();
+    const bound = `sorted(k for k, v in vars(socket).items() if getattr(v, '__self__', None) is emscriptens)`;
+    const before = py.runPython(`import socket, _socket as emscriptens\n${bound}`).toJs();
+    // What wasock's _socket does not define (yet): the reload alone would have kept these.
+    expect(before).toEqual(expect.arrayContaining(['gethostbyaddr', 'getnameinfo', 'getservbyname']));
+    // The browser entry in Node: its default network is the emulated one unless the Node entry
+    // registered another in this process (none here).
+    installIntoPyodide(py);
+    expect(py.runPython(bound).toJs()).toEqual([]);
+    expect(py.runPython(`import sys\n[sys.modules['_socket'].__wasock__, socket.socket.__mro__[1] is sys.modules['_socket'].socket, socket.gethostname()]`).toJs())
+      .toEqual([true, true, 'localhost']);
+  }, 60_000);
 });
