@@ -53,6 +53,13 @@ const printed: { name: string; marker: string; lines: string[] }[] = [
   { name: 'pyodide', marker: 'installIntoPyodide(pyodide', lines: [
     'hello from Python | [Errno 63] connect to 10.0.0.1 port 80 denied by policy: no rule allows connect to this address',
   ] },
+  { name: 'pyodide-sandbox', marker: 'unregisterJsModule(m)', lines: [
+    'ConnectionRefusedError: [Errno 14] Connection refused',
+    'PermissionError: [Errno 63] connect to 192.0.2.1 port 80 denied by policy: no rule allows connect to this address',
+    'PermissionError: [Errno 63] socket(AF_INET, SOCK_DGRAM) denied by policy: udp sockets are not allowed',
+    "FileNotFoundError: [Errno 44] No such file or directory: '/etc/hostname'",
+    "ModuleNotFoundError: No module named 'js'",
+  ] },
   { name: 'policy', marker: 'policy()', lines: [
     'true [Errno 1] socket(AF_INET, SOCK_DGRAM) denied by policy: udp sockets are not allowed',
     'true [Errno 1] connect to 10.0.0.1 port 80 denied by policy: no rule allows connect to this address',
