@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:http';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
@@ -186,6 +187,24 @@ describe('wasock/pyodide: the entries', () => {
     expect(resolveIn(['browser'])).toBe('dist/src/pyodide-browser.js');
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
     expect(pkg.exports['./pyodide'].default.default).toBe('./dist/src/pyodide-browser.js');
+  });
+
+  it("the default network: the entry's (Node: a Linux host's, named as the machine; browser: an emulated one), else the package's default host's, else NotAvailableError", () => {
+    expectFreshDist();
+    // A fresh process per case: what is registered depends on what was imported, in order.
+    const defaults = (imports: string[]) => execFileSync(process.execPath, ['--input-type=module', '-e', `
+      ${imports.map((m) => `await import('${root}dist/src/${m}');`).join(' ')}
+      const { pyodideDefaults } = await import('${root}dist/src/pyodide/defaults.js');
+      try { const d = pyodideDefaults(); console.log(d.network().host.constructor.name, d.hostname()); }
+      catch (e) { console.log(e.constructor.name, e.message); }`], { encoding: 'utf8' }).trim();
+    const machine = hostname();
+    expect(defaults(['pyodide-node.js'])).toBe(`LinuxHost ${machine}`);
+    expect(defaults(['pyodide-browser.js'])).toBe('EmulatedHost localhost');
+    expect(defaults(['pyodide-node.js', 'pyodide-browser.js'])).toBe(`LinuxHost ${machine}`);
+    expect(defaults(['pyodide-browser.js', 'pyodide-node.js'])).toBe(`LinuxHost ${machine}`);
+    expect(defaults(['index.js', 'pyodide.js'])).toBe('LinuxHost localhost');
+    expect(defaults(['browser.js', 'pyodide.js'])).toBe('EmulatedHost localhost');
+    expect(defaults(['pyodide.js'])).toMatch(/^NotAvailableError installIntoPyodide: no default network here: import it from 'wasock\/pyodide'/);
   });
 
   it('the browser entry loads no node: module and no package: its import graph, from the sources', () => {

@@ -3,7 +3,8 @@
 // src/pyodide-node.ts (a Linux host network and the machine's name); in a page,
 // src/pyodide-browser.ts (an emulated network: a page has no sockets of its own). So
 // src/pyodide.ts itself loads no host, no FFI and no node: module, and runs in a browser.
-import type { Network } from '../network.js';
+import { bindNetwork, type Network } from '../network.js';
+import { defaultHostFactory, HOSTS } from '../hosts.js';
 import { NotAvailableError } from '../exceptions.js';
 
 export interface PyodideDefaults {
@@ -23,8 +24,15 @@ export function registerPyodideDefaults(d: PyodideDefaults, force: boolean): voi
   if (force || registered === null) registered = d;
 }
 
-/** The registered defaults; NotAvailableError when src/pyodide.js was loaded without an entry. */
+/**
+ * The registered defaults. Without an entry's (src/pyodide.js imported directly), a network of
+ * its own on the package's default host, as the top-level API's sockets have (src/hosts.ts:
+ * the Linux host once 'wasock' is loaded in Node, the emulated network in a page), named
+ * 'localhost'; NotAvailableError where there is none.
+ */
 export function pyodideDefaults(): PyodideDefaults {
   if (registered !== null) return registered;
-  throw new NotAvailableError("installIntoPyodide: no default network here (import it from 'wasock/pyodide', whose Node and browser entries choose one, or pass { network })", 'socket.create', 'none');
+  const make = defaultHostFactory();
+  if (make !== null) return { network: () => bindNetwork(make()), hostname: () => 'localhost' };
+  throw new NotAvailableError(`installIntoPyodide: no default network here: import it from 'wasock/pyodide' (its Node and browser entries choose one) or pass { network }; hosts: ${HOSTS}`, 'socket.create', 'none');
 }
