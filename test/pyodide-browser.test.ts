@@ -59,7 +59,7 @@ afterAll(async () => {
  * takes no wasock fd), writes the response and closes; getresponse reads it all.
  */
 const HTTP_EXCHANGE = String.raw`
-import os, sys, time, socket, socketserver, http.server, http.client
+import os, sys, time, errno, socket, socketserver, http.server, http.client
 os.makedirs('/srv', exist_ok=True)
 with open('/srv/hello.txt', 'w') as f:
     f.write('hello from http.server\n')
@@ -95,6 +95,16 @@ out = {
     'seen': seen,
     'ms': ms,
 }
+cli.close()
+# The other order: the client waits for a response the server, in this same thread, has not
+# been asked to send. Nothing else could ever answer, so the emulated network says so at once
+# (EDEADLK, Pyodide's numbering) rather than hang the page.
+cli = http.client.HTTPConnection('127.0.0.1', 8000)
+cli.request('GET', '/hello.txt')
+try:
+    cli.getresponse()
+except OSError as e:
+    out['wrong_order'] = [type(e).__name__, e.errno == errno.EDEADLK, e.strerror]
 cli.close(); srv.server_close()
 out
 `;
@@ -137,8 +147,15 @@ describe('wasock/pyodide in headless Chromium', () => {
       const t3 = performance.now();
       const out = r.toJs({ dict_converter: Object.fromEntries });
       r.destroy();
+      // Two paths that used Node's Buffer, in the JS API: a latin-1 text file, a str fcntl argument.
+      const w = await import('${origin}/dist/src/browser.js');
+      const [a, b] = w.socketpair();
+      a.sendall(new Uint8Array([0x41, 0x80, 0x92, 0xe9, 0xff, 0x0a]));
+      const latin1 = Array.from(b.makefile('r', null, { encoding: 'latin-1' }).readline(), (c) => c.charCodeAt(0));
+      const fcntlStr = Array.from(w.fcntl.fcntl(a, w.fcntl.F_GETFL, 'h\u00e9llo'));
+      a.close(); b.close();
       return { ...out, node: [typeof globalThis.Buffer, typeof globalThis.process], version: pyodide.version,
-        times: { load: t1 - t0, install: t2 - t1, run: t3 - t2 } };
+        latin1, fcntlStr, times: { load: t1 - t0, install: t2 - t1, run: t3 - t2 } };
     })()`) as Record<string, any>;
 
     expect(consoleErrors).toEqual([]);
@@ -155,6 +172,10 @@ describe('wasock/pyodide in headless Chromium', () => {
     expect(h['Content-Length']).toBe('23');
     expect(h.Date).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT$/);
     expect(got.body).toBe('hello from http.server\n');
+    expect(got.wrong_order).toEqual(['OSError', true, 'Resource deadlock avoided: recv_into() would wait forever: ' +
+      'no other party in the emulated network can send to this socket (set a timeout, or let the other side act first)']);
+    expect(got.latin1).toEqual([0x41, 0x80, 0x92, 0xe9, 0xff, 0x0a]);   // not windows-1252's 0x20ac, 0x2019
+    expect(got.fcntlStr).toEqual([0x68, 0xc3, 0xa9, 0x6c, 0x6c, 0x6f]);
     expect(got.seen).toEqual({
       requestline: 'GET /hello.txt HTTP/1.1',
       headers: [['Accept-Encoding', 'identity'], ['Host', '127.0.0.1:8000'], ['X-Test', 'wasock']],
