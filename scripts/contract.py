@@ -125,6 +125,10 @@ CAPABILITIES = (
     # Not a Python method: a JavaScript host's zero-copy data path (bindings/host.ts's *_js
     # imports); src/ asks once per core whether to lend buffers or copy through core memory.
     ("CAP_JS_BUFFERS", "js_buffers", ("(none: without it data goes through core memory)",)),
+    # A host without getsockopt that can still tell an fd's socket type: WASI preview 1 reads it
+    # from fd_fdstat_get's filetype, as wasi-libc's getsockopt(SO_TYPE) does. socket(fileno=)
+    # asks it (HOST_getsockopt SOL_SOCKET/SO_TYPE, the one option such a host answers).
+    ("CAP_SOTYPE", "sotype", ("(none: socket(fileno=) reads the fd's type with it when getsockopt is absent)",)),
 )
 
 # ------------------------------------------------------------------------------ option table

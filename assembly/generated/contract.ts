@@ -88,7 +88,8 @@ export const CAP_SOCKETPAIR: i32 = 17;  // socketpair
 export const CAP_DUP: i32 = 18;  // dup
 export const CAP_SOCKNAME: i32 = 19;  // sockname
 export const CAP_JS_BUFFERS: i32 = 20;  // js_buffers
-export const CAP_COUNT: i32 = 21;
+export const CAP_SOTYPE: i32 = 21;  // sotype
+export const CAP_COUNT: i32 = 22;
 
 // Option table: OPT_KIND values, OPT_FLAGS bits, OPT_FAMILIES bits.
 export const OPT_KIND_INT: i32 = 0;
@@ -221,4 +222,5 @@ export const CAP_NAMES: StaticArray<string> = [
   "dup",
   "sockname",
   "js_buffers",
+  "sotype",
 ];

@@ -88,7 +88,8 @@ export const CAP_SOCKETPAIR = 17;  // socketpair
 export const CAP_DUP = 18;  // dup
 export const CAP_SOCKNAME = 19;  // sockname
 export const CAP_JS_BUFFERS = 20;  // js_buffers
-export const CAP_COUNT = 21;
+export const CAP_SOTYPE = 21;  // sotype
+export const CAP_COUNT = 22;
 
 // Option table: OPT_KIND values, OPT_FLAGS bits, OPT_FAMILIES bits.
 export const OPT_KIND_INT = 0;
@@ -289,6 +290,7 @@ export const CAPABILITIES = [
   'dup',
   'sockname',
   'js_buffers',
+  'sotype',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -315,6 +317,7 @@ export const CAPABILITY_GATES: Readonly<Record<Capability, readonly string[]>> =
   'dup': ['socket.dup', 'fromfd()'],
   'sockname': ['socket.getsockname', 'socket.getpeername', 'socket(fileno=)', 'fromfd()'],
   'js_buffers': ['(none: without it data goes through core memory)'],
+  'sotype': ['(none: socket(fileno=) reads the fd\'s type with it when getsockopt is absent)'],
 };
 
 /** socket method -> the capability every call of it needs (socket.isAvailable(method)). */
