@@ -35,7 +35,12 @@ let browser: Browser | undefined;
 beforeAll(async () => {
   server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url!, 'http://x').pathname));
-    if (path === '/') { res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>wasock + Pyodide</title>'); return; }
+    // The page maps 'wasock/pyodide' as the README's page does (no bundler: one import map entry).
+    if (path === '/') {
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>wasock + Pyodide</title>' +
+        '<script type="importmap">{ "imports": { "wasock/pyodide": "/dist/src/pyodide-browser.js" } }</script>');
+      return;
+    }
     const file = join(root, path);
     if (!SERVED.some((p) => path.startsWith(p)) || !existsSync(file) || !statSync(file).isFile()) { res.writeHead(404).end(); return; }
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
@@ -140,7 +145,7 @@ describe('wasock/pyodide in headless Chromium', () => {
       const { loadPyodide } = await import('${origin}/node_modules/pyodide/pyodide.mjs');
       const pyodide = await loadPyodide({ indexURL: '${origin}/node_modules/pyodide/' });
       const t1 = performance.now();
-      const { installIntoPyodide } = await import('${origin}/dist/src/pyodide-browser.js');
+      const { installIntoPyodide } = await import('wasock/pyodide');
       installIntoPyodide(pyodide);
       const t2 = performance.now();
       const r = pyodide.runPython(${JSON.stringify(HTTP_EXCHANGE)});
