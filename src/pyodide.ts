@@ -5,6 +5,7 @@
 // (src/pyodide/defaults.ts: the Linux host's in Node, an emulated one in a page); a caller's
 // network, policy-confined or emulated, confines it.
 import { pyodideDefaults } from './pyodide/defaults.js';
+import { retireSockfs } from './pyodide/sockfs.js';
 import type { Network } from './network.js';
 import type { socket } from './socket.js';
 import { core } from './core.js';
@@ -234,4 +235,6 @@ export function installIntoPyodide(pyodide: PyodideLike, options: InstallOptions
     try { install(SOCKET_PY, bridge.functions()); } finally { install.destroy?.(); }
   } finally { globals.destroy?.(); }
   installed.set(pyodide as object, bridge);
+
+  retireSockfs(pyodide as object);   // Emscripten's own sockets: src/pyodide/sockfs.ts
 }

@@ -114,6 +114,16 @@ cli.close(); srv.server_close()
 out
 `;
 
+const EMSCRIPTEN_ESCAPE = (port: string) => String.raw`
+import _imp, importlib.machinery
+em = _imp.create_builtin(importlib.machinery.ModuleSpec('_socket', None))
+try:
+    s = em.socket(); s.connect(('127.0.0.1', ${port})); r = ['connected']
+except OSError as e:
+    r = [type(e).__name__, e.strerror]
+r
+`;
+
 describe('wasock/pyodide in headless Chromium', () => {
   it('Debian chromium is installed (.ci/run installs it), dist/ is built, Pyodide 0.25.1 is there to serve', () => {
     expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`).toBe(true);
@@ -136,6 +146,8 @@ describe('wasock/pyodide in headless Chromium', () => {
     context.on('requestfailed', (r) => bad.push(`failed ${r.url()}`));
     context.on('response', (r) => { if (r.status() !== 200) bad.push(`${r.status()} ${r.url()}`); });
     const page = await context.newPage();
+    const websockets: string[] = [];
+    page.on('websocket', (ws) => websockets.push(ws.url()));
     const consoleErrors: string[] = [];
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
     await page.goto(`${origin}/`);
@@ -152,6 +164,9 @@ describe('wasock/pyodide in headless Chromium', () => {
       const t3 = performance.now();
       const out = r.toJs({ dict_converter: Object.fromEntries });
       r.destroy();
+      // Pyodide's own sockets, taken again from the built-in module: without wasock's retiring
+      // them (src/pyodide/sockfs.ts) this connect opens a WebSocket to the static server.
+      out.emscripten = pyodide.runPython(${JSON.stringify(EMSCRIPTEN_ESCAPE(new URL(origin).port))}).toJs();
       // Two paths that used Node's Buffer, in the JS API: a latin-1 text file, a str fcntl argument.
       const w = await import('${origin}/dist/src/browser.js');
       const [a, b] = w.socketpair();
@@ -164,6 +179,8 @@ describe('wasock/pyodide in headless Chromium', () => {
     })()`) as Record<string, any>;
 
     expect(consoleErrors).toEqual([]);
+    expect(got.emscripten).toEqual(['PermissionError', 'Operation not permitted']);
+    expect(websockets).toEqual([]);
     expect(bad).toEqual([]);
     expect(got.version).toBe('0.25.1');
     expect(got.node).toEqual(['undefined', 'undefined']);
@@ -265,5 +282,22 @@ describe("wasock/pyodide: what is left of Pyodide's own _socket", () => {
     expect(py.runPython(bound).toJs()).toEqual([]);
     expect(py.runPython(`import sys\n[sys.modules['_socket'].__wasock__, socket.socket.__mro__[1] is sys.modules['_socket'].socket, socket.gethostname()]`).toJs())
       .toEqual([true, true, 'localhost']);
+  }, 60_000);
+
+  it("Pyodide's built-in _socket, imported again, makes no socket after install: socket() raises PermissionError (EPERM)", async () => {
+    const py = await loadPyodide();
+    // What Python can always do: take the built-in module again (here without touching
+    // sys.modules, which importing it by name would replace).
+    const emscriptens = `
+import _imp, errno, importlib.machinery
+em = _imp.create_builtin(importlib.machinery.ModuleSpec('_socket', None))
+try:
+    s = em.socket(); r = ['made', s.family == 2]; s.close()
+except OSError as e:
+    r = [type(e).__name__, e.errno == errno.EPERM, e.strerror]
+r`;
+    expect(py.runPython(emscriptens).toJs()).toEqual(['made', true]);
+    installIntoPyodide(py);
+    expect(py.runPython(emscriptens).toJs()).toEqual(['PermissionError', true, 'Operation not permitted']);
   }, 60_000);
 });
