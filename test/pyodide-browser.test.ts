@@ -37,7 +37,8 @@ beforeAll(async () => {
     const path = normalize(decodeURIComponent(new URL(req.url!, 'http://x').pathname));
     // The page maps 'wasock/pyodide' as the README's page does (no bundler: one import map entry).
     if (path === '/') {
-      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>wasock + Pyodide</title>' +
+      // An empty icon: Chromium asks the server for no /favicon.ico.
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>wasock + Pyodide</title><link rel="icon" href="data:,">' +
         '<script type="importmap">{ "imports": { "wasock/pyodide": "/dist/src/pyodide-browser.js" } }</script>');
       return;
     }
