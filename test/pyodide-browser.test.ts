@@ -4,7 +4,8 @@
 // loads, wasock/pyodide's browser entry installs a `_socket` on the emulated network, and
 // CPython's own http.server answers one request from CPython's own http.client, in one thread.
 // The test asserts what http.server sent and http.server received, and that the page made no
-// request but to the static server (Chromium's request log). Also in Node: the package's
+// request but to the static server (Chromium's request log). In a module Worker too (UDP, and
+// Python's makefile over a half-closed stream). Also in Node: the package's
 // conditions pick the entry, and the browser entry's module graph loads no node: module.
 import { createServer, type Server } from 'node:http';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -219,6 +220,55 @@ describe('wasock/pyodide in headless Chromium', () => {
     console.log(`Chromium ${browser.version()}: Pyodide ${got.version} load ${t.load.toFixed(0)} ms, ` +
       `installIntoPyodide ${t.install.toFixed(1)} ms, http.server + http.client script ${t.run.toFixed(1)} ms ` +
       `(in Python: server start ${got.ms[0].toFixed(1)} ms, the request from connect to body read ${got.ms[1].toFixed(1)} ms); ${requests.length} requests, all to ${origin}`);
+  }, 120_000);
+});
+
+/** In a worker: UDP, and a TCP stream read by Python's own makefile().readlines(), after a half-close. */
+const WORKER_PY = String.raw`
+import socket
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(('127.0.0.1', 0))
+v = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); v.sendto(b'ping', u.getsockname())
+data, addr = u.recvfrom(100)
+srv = socket.create_server(('127.0.0.1', 0))
+c = socket.create_connection(srv.getsockname())
+conn, peer = srv.accept()
+c.sendall(b'line one\nline two\n'); c.shutdown(socket.SHUT_WR)
+with conn.makefile('rb') as f:
+    lines = [l.decode() for l in f.readlines()]
+# The sender was bound by its sendto, to the wildcard as on Linux; the datagram came from 127.0.0.1.
+out = [data.decode(), [addr[0], addr[1] == v.getsockname()[1], v.getsockname()[0]], lines, peer == c.getsockname()]
+for s in (u, v, c, conn, srv): s.close()
+out
+`;
+
+describe('wasock/pyodide in a module Worker of headless Chromium', () => {
+  it('Pyodide in a worker: UDP and a half-closed TCP stream read with makefile().readlines(), on the emulated network', async () => {
+    browser ??= await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
+        '--no-first-run', '--disable-component-update', '--disable-sync'],
+    });
+    const page = await browser.newPage();
+    const websockets: string[] = [];
+    page.on('websocket', (ws) => websockets.push(ws.url()));
+    await page.goto(`${origin}/`);
+    const worker = `
+      import { loadPyodide } from '${origin}/node_modules/pyodide/pyodide.mjs';
+      import { installIntoPyodide } from '${origin}/dist/src/pyodide-browser.js';
+      try {
+        const pyodide = await loadPyodide({ indexURL: '${origin}/node_modules/pyodide/' });
+        installIntoPyodide(pyodide);
+        postMessage({ ok: pyodide.runPython(${JSON.stringify(WORKER_PY)}).toJs(),
+          globals: [typeof window, typeof Buffer, typeof process] });
+      } catch (e) { postMessage({ error: String(e) }); }`;
+    const got = await page.evaluate(`new Promise((resolve) => {
+      const w = new Worker(URL.createObjectURL(new Blob([${JSON.stringify(worker)}], { type: 'text/javascript' })), { type: 'module' });
+      w.onmessage = (m) => resolve(m.data);
+      w.onerror = (e) => resolve({ error: e.message });
+    })`);
+    expect(got).toEqual({ ok: ['ping', ['127.0.0.1', true, '0.0.0.0'], ['line one\n', 'line two\n'], true], globals: ['undefined', 'undefined', 'undefined'] });
+    expect(websockets).toEqual([]);
+    await page.close();
   }, 120_000);
 });
 
