@@ -60,6 +60,9 @@ export interface HostImports {
   sendto_js?(fd: number, id: number, off: number, len: number, flags: number, addr: number, alen: number): number;
   getsockopt_js?(fd: number, level: number, opt: number, id: number, off: number, lenptr: number): number;
   ioctl_js?(fd: number, request: number, id: number): number;
+  // sendmsg: `msg` is the core's message header (scripts/contract.py MSGHDR).
+  sendmsg?(fd: number, msg: number, flags: number): number;
+  recvmsg?(fd: number, msg: number, flags: number): number;
 }
 
 /** Each import's parameter count: the runtime twin of HostImports (the compiler keeps the keys equal). */
@@ -68,7 +71,7 @@ export const HOST_IMPORT_ARITY = {
   getsockopt: 5, setsockopt: 5, getsockname: 3, getpeername: 3, recv: 4, send: 4, recvfrom: 6,
   sendto: 6, shutdown: 2, fcntl: 3, fcntl_ptr: 3, ioctl: 3, ioctl_int: 3, win_ioctl: 4,
   set_nonblocking: 2, poll: 3, now_ns: 0, recv_js: 5, send_js: 5, recvfrom_js: 7, sendto_js: 7,
-  getsockopt_js: 6, ioctl_js: 3,
+  getsockopt_js: 6, ioctl_js: 3, sendmsg: 3, recvmsg: 3,
 } as const satisfies { readonly [K in keyof HostImports]-?: number };
 
 /** The imports only a host with the named capability is called with. */
@@ -76,6 +79,7 @@ export const OPTIONAL_IMPORTS: Readonly<Partial<Record<keyof HostImports, Capabi
   win_ioctl: 'ioctl.windows',
   recv_js: 'js_buffers', send_js: 'js_buffers', recvfrom_js: 'js_buffers', sendto_js: 'js_buffers',
   getsockopt_js: 'js_buffers', ioctl_js: 'js_buffers',
+  sendmsg: 'sendmsg', recvmsg: 'sendmsg',
 };
 
 export interface Host {

@@ -33,6 +33,11 @@ export interface CoreExports {
   fd_ioctl_buf(h: number, fd: number, request: number, len: number, mode: number, buf: number, js: number): number;
   sock_ioctl_kind(control: number): number;
   sock_ioctl(h: number, control: number, a: number, b: number, c: number): number;
+  sock_sendmsg(h: number, input: number, ndata: number, nanc: number, flags: number, alen: number): number;
+  sock_recvmsg(h: number, input: number, nbufs: number, bufsize: number, ancbufsize: number, flags: number): number;
+  msg_cmsg_len(length: number): number;
+  msg_cmsg_space(length: number): number;
+  msg_close_rights(): number;
   core_init(): number;
   core_layout(which: number): number;
   core_has_cap(cap: number): number;
