@@ -198,6 +198,21 @@ for kind, mk in (("unix", pair), ("tcp", tcp_pair)):
     case(kind + " poll modify unregistered", lambda: p.modify(d, select.POLLIN))
     d.close()
 
+# A reset (SO_LINGER 0): select(2) counts the error as readable and writable; a listener with a
+# connection queued is readable; a shut-down writer is writable (EPIPE waits on the send).
+srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen()
+c = socket.create_connection(srv.getsockname())
+case("select listener with a queued connection", lambda: [len(x) for x in select.select([srv], [], [], 1.0)])
+d, _ = srv.accept()
+c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+c.close()
+time.sleep(0.05)
+case("select after a reset", lambda: [len(x) for x in select.select([d], [d], [d], 1.0)])
+case("poll after a reset", lambda: [ev & ~select.POLLOUT for fd, ev in (lambda p: (p.register(d, select.POLLIN | select.POLLOUT), p.poll(0))[1])(select.poll())])
+case("os.read after a reset", lambda: os.read(d.fileno(), 10))
+case("os.read after the reset was read", lambda: os.read(d.fileno(), 10))
+d.close(); srv.close()
+
 case("select bad list", lambda: select.select(1, [], []))
 case("select bad item", lambda: select.select(["x"], [], [], 0))
 case("select negative fd", lambda: select.select([-1], [], [], 0))

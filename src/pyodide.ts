@@ -117,8 +117,6 @@ class Bridge {
     const at = (fd: number) => this.at(fd);
     const put = (s: socket) => this.put(s);
     const streams = this.streams;
-    /** A Python list (a PyProxy) or a JS array of ints, as a JS array. */
-    const ints = (v: unknown): number[] => (isProxy(v) ? v.toJs() as number[] : v as number[]);
     return {
       constants: () => {
         const o: Record<string, number> = {};
@@ -175,7 +173,13 @@ class Bridge {
       gethostname: () => this.name,
       // src/pyodide/fd-py.ts: os, select and fcntl on the instance's fds.
       kind: (fd: number) => streams.kind(fd),
-      wait: (fds: unknown, events: unknown, ms: number, select: boolean) => streams.pollFds(ints(fds), ints(events), ms, select),
+      // Up to three revents come back packed in one number (16 bits each): a JS array would
+      // reach Python as a proxy, read one crossing per element (several µs a call).
+      wait: (ms: number, select: boolean, ...pairs: number[]) => {
+        const r = streams.pollPairs(ms, select, pairs);
+        if (r === null || r.length > 3) return r;
+        return (r[0] ?? 0) + (r[1] ?? 0) * 0x10000 + (r[2] ?? 0) * 0x100000000;
+      },
       fcntl: (fd: number, cmd: number, arg: number, buf: unknown) =>
         streams.fcntl(fd, cmd, arg, buf === null || buf === undefined ? null : readBytes(buf, (b) => b.slice())),
       ioctl: (fd: number, req: number, arg: unknown, copy: boolean, mutate: boolean) => {

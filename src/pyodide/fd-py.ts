@@ -45,6 +45,12 @@ def __wasock_fd_install(b, constants):
         except AttributeError:
             raise TypeError("'%s' object cannot be interpreted as an integer" % type(v).__name__) from None
 
+    def _revents(got, n):
+        # bridge.wait's answer: up to three revents packed 16 bits each, else a JS array.
+        if type(got) is int:
+            return [(got >> (16 * i)) & 0xFFFF for i in range(n)]
+        return got.to_py()
+
     def _call(f, *a):
         try:
             return f(*a)
@@ -149,6 +155,7 @@ def __wasock_fd_install(b, constants):
     RSET = POLLIN | POLLHUP | POLLERR     # Linux's POLLIN_SET for select(2)
     WSET = POLLOUT | POLLERR
     orig_select = getattr(_select.select, '__wasock_orig__', _select.select)
+    orig_poll = getattr(_select.poll, '__wasock_orig__', _select.poll)
 
     def _fds(seq):
         try:
@@ -178,20 +185,28 @@ def __wasock_fd_install(b, constants):
         return secs
 
     def select(rlist, wlist, xlist, timeout=None, /):
-        secs = _timeout_ms(timeout, 'timeout must be a float or None')
-        if timeout is not None and secs < 0:
-            raise ValueError('timeout must be non-negative')
+        if timeout is not None:
+            secs = _timeout_ms(timeout, 'timeout must be a float or None')
+            if secs < 0:
+                raise ValueError('timeout must be non-negative')
+        # First a look that does not wait, in C (Emscripten's select asks each stream's poll,
+        # a socket's with select(2)'s readiness sets): it converts the arguments with CPython's
+        # own rules, and most calls end here. Only a wait continues in Python.
+        res = orig_select(rlist, wlist, xlist, 0)
+        if res[0] or res[1] or res[2] or timeout == 0:
+            return res
         r, w, x = _fds(rlist), _fds(wlist), _fds(xlist)
-        if not any(_kind(fd) == 1 for _, fd in r + w + x):
-            return orig_select(rlist, wlist, xlist, timeout)
         ev = {}
         for lst, bit in ((r, POLLIN), (w, POLLOUT), (x, POLLPRI)):
             for _, fd in lst:
                 ev[fd] = ev.get(fd, 0) | bit
-        fds = list(ev)
         # Milliseconds rounded up (CPython's _PyTime_ROUND_TIMEOUT): never wake too early.
         ms = -1 if timeout is None else int(-(-secs * 1000 // 1))
-        re = dict(zip(fds, _call(_wait, fds, [ev[f] for f in fds], ms, True).to_py()))
+        pairs = [v for kv in ev.items() for v in kv]
+        got = _call(_wait, ms, True, *pairs)
+        if got is None:   # no socket among them: Emscripten's own select never waits
+            return res
+        re = dict(zip(ev, _revents(got, len(ev))))
         return ([o for o, fd in r if re[fd] & RSET],
                 [o for o, fd in w if re[fd] & WSET],
                 [o for o, fd in x if re[fd] & POLLPRI])
@@ -199,29 +214,30 @@ def __wasock_fd_install(b, constants):
     select.__doc__ = orig_select.__doc__
 
     class poll:
-        """select.poll() on wasock/pyodide: waits in the network's poll."""
-        __slots__ = ('_fds', '_busy')
+        """select.poll() on wasock/pyodide: waits in the network's poll. Emscripten's own poll
+        object (C: CPython's argument rules, and a look that does not wait) is kept beside it."""
+        __slots__ = ('_c', '_fds', '_busy', '_pairs')
 
         def __init__(self):
+            self._c = orig_poll()
             self._fds = {}
             self._busy = False
+            self._pairs = ()
 
         def register(self, fd, eventmask=POLLIN | POLLPRI | POLLOUT, /):
-            fd = _fildes(fd)
-            self._fds[fd] = _ushort(eventmask)
+            self._c.register(fd, eventmask)
+            self._fds[_fildes(fd)] = _index(eventmask)
+            self._pairs = tuple(v for kv in self._fds.items() for v in kv)
 
         def modify(self, fd, eventmask, /):
-            fd = _fildes(fd)
-            mask = _ushort(eventmask)
-            if fd not in self._fds:
-                raise OSError(_errno.ENOENT, _os.strerror(_errno.ENOENT))
-            self._fds[fd] = mask
+            self._c.modify(fd, eventmask)
+            self._fds[_fildes(fd)] = _index(eventmask)
+            self._pairs = tuple(v for kv in self._fds.items() for v in kv)
 
         def unregister(self, fd, /):
-            fd = _fildes(fd)
-            if fd not in self._fds:
-                raise KeyError(fd)
-            del self._fds[fd]
+            self._c.unregister(fd)
+            del self._fds[_fildes(fd)]
+            self._pairs = tuple(v for kv in self._fds.items() for v in kv)
 
         def poll(self, timeout=None, /):
             if timeout is None:
@@ -236,24 +252,19 @@ def __wasock_fd_install(b, constants):
                     raise OverflowError('Overflow in converting timeout')
             if self._busy:
                 raise RuntimeError('concurrent poll() invocation')
-            fds = list(self._fds)
-            if not fds:
-                return []
+            # Emscripten's poll masks POLLNVAL away (a closed fd looks idle): only what it finds
+            # ready is taken from it; anything else asks the network's poll.
+            r = self._c.poll(0)
+            if r or not self._fds:
+                return r
             self._busy = True
             try:
-                re = _call(_wait, fds, [self._fds[f] for f in fds], ms, False).to_py()
+                re = _revents(_call(_wait, ms, False, *self._pairs), len(self._fds))
             finally:
                 self._busy = False
-            return [(fd, e) for fd, e in zip(fds, re) if e]
+            return [(fd, e) for fd, e in zip(self._fds, re) if e]
 
-    def _ushort(v):
-        v = _index(v)
-        if v < 0:
-            raise OverflowError("can't convert negative int to unsigned")
-        if v > 0xFFFF:
-            raise OverflowError('Python int too large for C unsigned short')
-        return v
-
+    poll.__wasock_orig__ = orig_poll
     _select.select = select
     _select.poll = poll
     import selectors

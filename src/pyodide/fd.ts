@@ -14,7 +14,7 @@ import { backendFor, WasiTrap, type Backend } from '../../host/wasi-sockets/back
 
 const S_IFSOCK = 0o140000;
 const F_GETFL = 3, F_SETFL = 4, F_GETFD = 1, F_SETFD = 2;
-const POLLIN = 1, POLLOUT = 4, POLLERR = 8, POLLHUP = 16, POLLNVAL = 32;
+const POLLIN = 1, POLLPRI = 2, POLLOUT = 4, POLLERR = 8, POLLHUP = 16, POLLNVAL = 32, POLLRDHUP = 0x2000;
 // Linux errno numbers (wasock's); Emscripten's are looked up by name (emErrno).
 const EBADF = 9, EMFILE = 24, ENOTSOCK = 88, EDEADLK = 35, EINVAL = 22, ENOTTY = 25;
 
@@ -74,9 +74,13 @@ export class SocketStreams {
         const view = new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length);
         return self.once(s, () => s.send(view, 0));
       },
-      poll(stream: EmStream) {
-        const r = self.pollFds([self.sockOf(stream).fileno()], [POLLIN | POLLOUT], 0);
-        return r[0];
+      poll(stream: EmStream, timeout?: number) {
+        const r = self.pollPairs(0, false, [stream.fd!, POLLIN | POLLOUT | POLLPRI | POLLRDHUP])![0];
+        // Emscripten's select passes its timeout (0 from fd-py's look), its poll -1 (poll(2)'s
+        // revents). select reads only POLLIN/POLLOUT/POLLPRI: give it Linux's select(2) sets,
+        // where a hang-up or an error is readable and an error writable.
+        if (timeout === -1 || timeout === undefined) return r;
+        return r | (r & (POLLHUP | POLLERR) ? POLLIN : 0) | (r & POLLERR ? POLLOUT : 0);
       },
       close(stream: EmStream) {
         // os.dup (Emscripten's dup) shares the node: the kernel's socket closes with its last fd.
@@ -203,39 +207,56 @@ export class SocketStreams {
    * streams answer at once as Emscripten's poll does. A closed fd is POLLNVAL, or EBADF when
    * `select` (select(2)'s rule).
    */
-  pollFds(fds: ArrayLike<number>, events: ArrayLike<number>, timeoutMs: number, select = false): number[] {
-    const n = fds.length;
+  pollFds(fds: ArrayLike<number>, events: ArrayLike<number>, timeoutMs: number, select = false): number[] | null {
+    return this.pollPairs(timeoutMs, select, Array.from(fds, (fd, i) => [fd, events[i]]).flat());
+  }
+
+  // The kernel-side arrays of pollPairs, grown as needed (no allocation per call).
+  private kfd = new Int32Array(16);
+  private kev = new Int32Array(16);
+  private kre = new Int32Array(16);
+  private kat = new Int32Array(16);
+
+  /**
+   * pollFds with the fds and events interleaved (fd0, ev0, fd1, ev1, ...): what the Python side
+   * passes as plain int arguments (a list would cross as a proxy, several µs). With `select`,
+   * null when none of the fds is a socket (Python then asks Emscripten's select).
+   */
+  pollPairs(timeoutMs: number, select: boolean, pairs: ArrayLike<number>): number[] | null {
+    const n = pairs.length >> 1;
+    if (this.kfd.length < n) {
+      this.kfd = new Int32Array(2 * n); this.kev = new Int32Array(2 * n);
+      this.kre = new Int32Array(2 * n); this.kat = new Int32Array(2 * n);
+    }
+    const kfd = this.kfd, kev = this.kev, kat = this.kat, re = this.kre;
     const out = new Array<number>(n).fill(0);
-    const kfd: number[] = [], kev: number[] = [], at: number[] = [];
-    let ready = 0;
+    let ready = 0, k = 0;
     for (let i = 0; i < n; i++) {
-      const st = this.stream(fds[i]);
-      const ev = events[i];
+      const st = this.stream(pairs[2 * i]);
+      const ev = pairs[2 * i + 1];
       if (st === undefined) {
         if (select) throw fromErrno(EBADF);
         out[i] = POLLNVAL; ready++;
         continue;
       }
       const s = st.node?.wasock;
-      if (s) { kfd.push(s.fileno()); kev.push(ev); at.push(i); continue; }
+      if (s) { kfd[k] = s.fileno(); kev[k] = ev; kat[k++] = i; continue; }
       const poll = st.stream_ops.poll as ((s: EmStream, t: number) => number) | undefined;
       const m = (poll ? poll(st, 0) : POLLIN | POLLOUT) & (ev | POLLERR | POLLHUP);
       out[i] = m;
       if (m) ready++;
     }
-    if (kfd.length === 0) return out;
+    if (k === 0) return select ? null : out;
     const b = this.backendOf();
-    const k = kfd.length;
-    const re = new Int32Array(k);
     try {
-      b.poll(Int32Array.from(kfd), Int32Array.from(kev), re, k, ready > 0 ? 0 : timeoutMs);
+      b.poll(kfd, kev, re, k, ready > 0 ? 0 : timeoutMs);
     } catch (e) {
       if (e instanceof WasiTrap && /forever/.test(e.message)) {
         throw osErrorWith(EDEADLK, 'this wait could only last forever: no other party in the emulated network can make these sockets ready');
       }
       throw e;
     }
-    for (let j = 0; j < k; j++) out[at[j]] = re[j];
+    for (let j = 0; j < k; j++) out[kat[j]] = re[j];
     return out;
   }
 
