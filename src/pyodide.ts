@@ -14,6 +14,7 @@ import * as constants from './generated/constants.js';
 import { SOCKET_CONSTANT_NAMES } from './generated/constants.js';
 import { SOCKET_PY } from './pyodide/socket-py.js';
 import { SocketStreams, type EmFS } from './pyodide/fd.js';
+import { backendFor } from '../host/wasi-sockets/backend.js';
 import { FD_PY } from './pyodide/fd-py.js';
 import { FCNTL_MODULE_CONSTANTS } from './generated/fcntl-module.js';
 
@@ -102,7 +103,7 @@ class Bridge {
 
   constructor(net: Network, name: string, FS: EmFS, emErrno: (linux: number) => number) {
     this.net = net; this.name = name;
-    this.streams = new SocketStreams(FS, emErrno, () => this.net);
+    this.streams = new SocketStreams(FS, emErrno, () => this.net, backendFor);
   }
 
   /** A new fd for `s` (EMFILE, with `s` closed, when the table is full). */

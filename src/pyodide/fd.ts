@@ -10,7 +10,9 @@ import type { socket } from '../socket.js';
 import type { Network } from '../network.js';
 import { fromErrno, osErrorWith } from '../errors.js';
 import { fcntl as wfcntl, ioctl as wioctl, readonly } from '../fcntl.js';
-import { backendFor, WasiTrap, type Backend } from '../../host/wasi-sockets/backend.js';
+// Types only: the backend (Node's libc on the Linux host) is handed in by src/pyodide.ts, so
+// this file loads nothing Node-only (a browser build can give it the emulated network's).
+import type { Backend } from '../../host/wasi-sockets/backend.js';
 
 const S_IFSOCK = 0o140000;
 const F_GETFL = 3, F_SETFL = 4, F_GETFD = 1, F_SETFD = 2;
@@ -59,7 +61,8 @@ export class SocketStreams {
    * `emErrno` turns a Linux errno into the instance's (Emscripten's) number, by name;
    * `net` is the network the instance's sockets live on now.
    */
-  constructor(private readonly FS: EmFS, private readonly emErrno: (linux: number) => number, private readonly net: () => Network) {
+  constructor(private readonly FS: EmFS, private readonly emErrno: (linux: number) => number, private readonly net: () => Network,
+    private readonly backendFor: (net: Network) => Backend) {
     const self = this;
     this.ops = {
       read(stream: EmStream, buffer: Int8Array, offset: number, length: number) {
@@ -251,7 +254,7 @@ export class SocketStreams {
     try {
       b.poll(kfd, kev, re, k, ready > 0 ? 0 : timeoutMs);
     } catch (e) {
-      if (e instanceof WasiTrap && /forever/.test(e.message)) {
+      if ((e as Error).name === 'WasiTrap' && /forever/.test((e as Error).message)) {
         throw osErrorWith(EDEADLK, 'this wait could only last forever: no other party in the emulated network can make these sockets ready');
       }
       throw e;
@@ -263,7 +266,7 @@ export class SocketStreams {
   private backendOf(): Backend {
     const net = this.net();
     if (this.backend === null || this.backendNet !== net) {
-      this.backend = backendFor(net);
+      this.backend = this.backendFor(net);
       this.backendNet = net;
     }
     return this.backend;
