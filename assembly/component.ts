@@ -17,6 +17,7 @@
 
 import "./component/host";   // first: the HOST_* globals the core's bindings look for
 import "./component/abort";  // the core's abort (asconfig: use abort=...)
+import "./component/names";  // the name service imports no component host serves
 import {
   core_init, core_has_cap, core_setdefaulttimeout, core_getdefaulttimeout, addr_encode,
   sock_new, sock_close, sock_fileno, sock_bind, sock_connect, sock_listen, sock_accept,
