@@ -4,7 +4,7 @@
 // instance's wasock sockets in a table of its own. The default network is the entry's
 // (src/pyodide/defaults.ts: the Linux host's in Node, an emulated one in a page); a caller's
 // network, policy-confined or emulated, confines it.
-import { pyodideDefaults } from './pyodide/defaults.js';
+import { pyodideDefaults, pollBackendFor } from './pyodide/defaults.js';
 import { retireSockfs } from './pyodide/sockfs.js';
 import type { Network } from './network.js';
 import type { socket } from './socket.js';
@@ -15,7 +15,6 @@ import * as constants from './generated/constants.js';
 import { SOCKET_CONSTANT_NAMES } from './generated/constants.js';
 import { SOCKET_PY } from './pyodide/socket-py.js';
 import { SocketStreams, type EmFS } from './pyodide/fd.js';
-import { backendFor } from '../host/wasi-sockets/backend.js';
 import { FD_PY } from './pyodide/fd-py.js';
 import { FCNTL_MODULE_CONSTANTS } from './generated/fcntl-module.js';
 
@@ -104,7 +103,7 @@ class Bridge {
 
   constructor(net: Network, name: string, FS: EmFS, emErrno: (linux: number) => number) {
     this.net = net; this.name = name;
-    this.streams = new SocketStreams(FS, emErrno, () => this.net, backendFor);
+    this.streams = new SocketStreams(FS, emErrno, () => this.net, pollBackendFor);
   }
 
   /** A new fd for `s` (EMFILE, with `s` closed, when the table is full). */
