@@ -13,6 +13,7 @@ import { pyTypeName } from './args.js';
 import * as constants from './generated/constants.js';
 import { SOCKET_CONSTANT_NAMES } from './generated/constants.js';
 import { SOCKET_PY } from './pyodide/socket-py.js';
+import { SOCKET_PY_CPYTHON } from './pyodide/socket-py-cpython.js';
 
 /**
  * A socket's fileno() in Python: its slot in the bridge's table plus this. Emscripten's FS hands
@@ -162,7 +163,7 @@ class Bridge {
         return s.setsockopt(level, opt, value as number);
       },
       settimeout: (fd: number, v: unknown) => at(fd).settimeout((v ?? null) as number | null),
-      gettimeout: (fd: number) => at(fd).gettimeout(),
+      gettimeout: (fd: number) => at(fd).gettimeout() ?? undefined,   // null is jsnull on Pyodide >= 0.27
       setblocking: (fd: number, flag: boolean) => at(fd).setblocking(flag),
       getblocking: (fd: number) => at(fd).getblocking(),
       send: (fd: number, data: unknown, flags: number) => { const s = at(fd); return readBytes(data, (b) => s.send(b, flags)); },
@@ -173,7 +174,7 @@ class Bridge {
       recvfrom: (fd: number, n: number, flags: number) => at(fd).recvfrom(n, flags),
       recvfrom_into: (fd: number, buf: unknown, n: number, flags: number) => { const s = at(fd); return writeBytes('recvfrom_into', buf, (b) => s.recvfrom_into(b, n, flags)); },
       socketpair: (family: number, type: number, proto: number) => { const [a, b] = net().socketpair(family, type, proto); return [put(a), put(b)]; },
-      getdefaulttimeout: () => net().getdefaulttimeout(),
+      getdefaulttimeout: () => net().getdefaulttimeout() ?? undefined,
       setdefaulttimeout: (v: unknown) => net().setdefaulttimeout((v ?? null) as number | null),
       errname,
       gethostname: () => this.name,
@@ -224,7 +225,7 @@ export function installIntoPyodide(pyodide: PyodideLike, options: InstallOptions
   const globals = pyodide.toPy({});
   try {
     const install = pyodide.runPython(INSTALLER, { globals });
-    try { install(SOCKET_PY, bridge.functions()); } finally { install.destroy?.(); }
+    try { install(SOCKET_PY + SOCKET_PY_CPYTHON, bridge.functions()); } finally { install.destroy?.(); }
   } finally { globals.destroy?.(); }
   installed.set(pyodide as object, bridge);
 }
