@@ -4,7 +4,7 @@
 // capability set of host/wasi-p2/index.ts's WASI_P2_CAPS (test/wasi-p2-exports.test.ts checks
 // the two agree). @global, so exports.ts's isDefined(COMP_host_start) finds it; imported first
 // by assembly/wasi-p2.ts. src/wasi-p2.ts, which drives the core module's raw exports, sets
-// its own set instead.
+// its own set instead (p2_set_caps), as may an embedder that reaches the core module.
 
 import { COMP_set_host_name } from "./caps";
 import {
@@ -14,7 +14,9 @@ import {
 
 @global export function COMP_host_start(): void {
   COMP_set_host_name("wasi-p2");
-  P2_set_caps((1 << CAP_SOCKET) | (1 << CAP_BIND) | (1 << CAP_CONNECT) | (1 << CAP_LISTEN) | (1 << CAP_ACCEPT)
+  // A set given through the core module's p2_set_caps before the first typed call stays (an
+  // empty set is no set: nothing could be made).
+  if (HOST_caps() == 0) P2_set_caps((1 << CAP_SOCKET) | (1 << CAP_BIND) | (1 << CAP_CONNECT) | (1 << CAP_LISTEN) | (1 << CAP_ACCEPT)
     | (1 << CAP_SENDRECV) | (1 << CAP_SHUTDOWN) | (1 << CAP_GETSOCKOPT) | (1 << CAP_SETSOCKOPT)
     | (1 << CAP_NONBLOCKING) | (1 << CAP_POLL) | (1 << CAP_AF_INET6) | (1 << CAP_SOCKNAME));
 }
