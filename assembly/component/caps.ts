@@ -23,6 +23,11 @@ const HOST_NAME: usize = memory.data(256);
 let hostNameLen: i32 = 0;
 export function COMP_host_name(): usize { return HOST_NAME; }
 export function COMP_host_name_len(): i32 { return hostNameLen; }
+/** A host compiled into the core (no `name` import to ask) names itself: ASCII, at most 255 bytes. */
+export function COMP_set_host_name(s: string): void {
+  hostNameLen = min(s.length, 255);
+  for (let i = 0; i < hostNameLen; i++) store<u8>(HOST_NAME + i, <u8>s.charCodeAt(i));
+}
 
 /** True when the UTF-8 bytes [p, p+n) spell the ASCII string s. */
 function sameName(p: usize, n: i32, s: string): bool {

@@ -268,11 +268,15 @@ class socket:
         except _JsException as e:
             raise _translate(e) from None
 
-    def sendto(self, data, flags_or_addr, addr=None):
+    def sendto(self, data, *args):
+        # sendto(data, address) or sendto(data, flags, address): told apart by count, as
+        # CPython does (a None address is a TypeError either way, not the other form).
+        if not 1 <= len(args) <= 2:
+            raise TypeError('sendto() takes 2 or 3 arguments (%d given)' % (len(args) + 1))
         try:
-            if addr is None:
-                return _sendto(self._fd, data, 0, flags_or_addr)
-            return _sendto(self._fd, data, flags_or_addr, addr)
+            if len(args) == 1:
+                return _sendto(self._fd, data, 0, args[0])
+            return _sendto(self._fd, data, args[0], args[1])
         except _JsException as e:
             raise _translate(e) from None
 
