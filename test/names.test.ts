@@ -121,6 +121,17 @@ describe('the emulated network\'s hosts table', () => {
     expect(() => new net.socket().connect(['nowhere.example', 80])).toThrow('[Errno -2] Name or service not known');
   });
 
+  it('create_connection goes through getaddrinfo: a host name and a service name (postgresql is 5432)', () => {
+    const srv = new (net.machine('web').socket)();
+    srv.bind(['10.0.0.8', 5432]); srv.listen();
+    const cli = net.create_connection(['web', 'postgresql'], 5);
+    const [peer] = srv.accept();
+    expect(cli.getpeername()).toEqual(['10.0.0.8', 5432]);
+    expect(cli.proto).toBe(6);
+    for (const s of [peer, cli, srv]) s.close();
+    expect(() => net.create_connection(['web', 'nope'])).toThrow('[Errno -8] Servname not supported for ai_socktype');
+  });
+
   it('interfaces: lo, and eth0 on a machine with an address of its own', () => {
     expect(net.if_nameindex()).toEqual([[1, 'lo'], [2, 'eth0']]);
     expect(network().if_nameindex()).toEqual([[1, 'lo']]);
