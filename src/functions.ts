@@ -145,7 +145,7 @@ function gaiPort(port: unknown): number {
  * true by Python's rules (b'' and () are none). Python's keyword-only all_errors has no
  * equivalent here.
  */
-export function create_connection(this: unknown, address: [string, number], timeout?: number | null, source_address?: Address | null): socket {
+export function create_connection(this: unknown, address: [string | Uint8Array | null, number | string | Uint8Array | null], timeout?: number | null, source_address?: Address | null): socket {
   const [host, p] = unpackPair(address);
   const b0 = on(this);
   if (b0.core().x.core_has_cap(CAP_NAME_LOOKUP)) return connectEach(b0, getaddrinfo.call(b0, host, p, 0, SOCK_STREAM), timeout, source_address);
