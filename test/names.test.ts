@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as w from '../src/index.js';
 import { network } from '../src/emulated.js';
+import { network as wasiP1Network } from '../src/wasi-p1.js';
 import { bindNetwork } from '../src/network.js';
 import { LinuxHost } from '../host/linux/index.js';
 import { CountingHost } from './helpers/counting-host.js';
@@ -219,5 +220,15 @@ describe('hosts without a name service', () => {
       expect((s.getsockname() as [string, number])[0]).toBe('127.0.0.1');
       expect(() => s.connect(['nonexistent.invalid', 80])).toThrow('[Errno -2] Name or service not known');
     } finally { s.close(); }
+  });
+
+  it('wasi-p1: the functions Python marks "not WASI" are absent; getaddrinfo answers numerics and refuses lookups', () => {
+    const p1 = wasiP1Network();
+    expect('gethostbyname' in p1 || 'getservbyname' in p1 || 'if_nameindex' in p1).toBe(false);
+    expect(p1.getaddrinfo('127.0.0.1', 80, AF_INET, SOCK_STREAM)).toEqual([[AF_INET, SOCK_STREAM, 6, '', ['127.0.0.1', 80]]]);
+    let e: unknown = null;
+    try { p1.getaddrinfo('localhost', 80); } catch (x) { e = x; }
+    expect(e).toBeInstanceOf(NotAvailableError);
+    expect((e as Error).message).toBe("getaddrinfo is not available on wasi-p1 (it needs the 'name_lookup' capability): WASI preview 1 has no call for it (Python: Availability: not WASI)");
   });
 });
