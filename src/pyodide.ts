@@ -18,6 +18,7 @@ import { SocketStreams, type EmFS } from './pyodide/fd.js';
 import { FD_PY } from './pyodide/fd-py.js';
 import { FCNTL_MODULE_CONSTANTS } from './generated/fcntl-module.js';
 import { SOCKET_PY_CPYTHON } from './pyodide/socket-py-cpython.js';
+import { NAMES_PY, nameFunctions } from './pyodide/names.js';
 
 /** What installIntoPyodide needs of a Pyodide instance (the PyodideInterface of 0.25.x). */
 export interface PyodideLike {
@@ -253,7 +254,7 @@ export function installIntoPyodide(pyodide: PyodideLike, options: InstallOptions
   try {
     const fns = bridge.functions();
     const install = pyodide.runPython(INSTALLER, { globals });
-    try { install(SOCKET_PY + SOCKET_PY_CPYTHON, fns); } finally { install.destroy?.(); }
+    try { install(SOCKET_PY + SOCKET_PY_CPYTHON + NAMES_PY, { ...fns, ...nameFunctions(() => bridge.net) }); } finally { install.destroy?.(); }
     const fd = pyodide.runPython(FD_PY, { globals });
     try { fd(fns, FCNTL_MODULE_CONSTANTS); } finally { fd.destroy?.(); }
   } finally { globals.destroy?.(); }
