@@ -38,6 +38,7 @@ function fail(code: number, fn: string, c: Core): never { throw errorFor(code, f
 /** PySequence_Fast(v, message): the items of an iterable (a string's characters too, as str's). */
 function fast(v: unknown, message: string): unknown[] {
   if (Array.isArray(v)) return v;
+  if (v instanceof ReadOnlyBuffer) return Array.from(v.bytes);     // bytes iterates its ints
   if (v !== null && v !== undefined && typeof (v as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function') {
     return Array.from(v as Iterable<unknown>);
   }
