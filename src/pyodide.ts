@@ -13,6 +13,7 @@ import { pyTypeName } from './args.js';
 import * as constants from './generated/constants.js';
 import { SOCKET_CONSTANT_NAMES } from './generated/constants.js';
 import { SOCKET_PY } from './pyodide/socket-py.js';
+import { MSG_PY, msgFunctions } from './pyodide/msg.js';
 
 /**
  * A socket's fileno() in Python: its slot in the bridge's table plus this. Emscripten's FS hands
@@ -177,6 +178,7 @@ class Bridge {
       setdefaulttimeout: (v: unknown) => net().setdefaulttimeout((v ?? null) as number | null),
       errname,
       gethostname: () => this.name,
+      ...msgFunctions(at, put, net, address),
     };
   }
 }
@@ -224,7 +226,7 @@ export function installIntoPyodide(pyodide: PyodideLike, options: InstallOptions
   const globals = pyodide.toPy({});
   try {
     const install = pyodide.runPython(INSTALLER, { globals });
-    try { install(SOCKET_PY, bridge.functions()); } finally { install.destroy?.(); }
+    try { install(SOCKET_PY + MSG_PY, bridge.functions()); } finally { install.destroy?.(); }
   } finally { globals.destroy?.(); }
   installed.set(pyodide as object, bridge);
 }
