@@ -155,12 +155,7 @@ function commitRights(_fd: i32): void {
 
 /** Delivers the oldest batch waiting on fd's socket into the control buffer (scm_detach_fds); returns msg_flags bits. */
 function receiveRights(fd: i32, msg: usize, copied: i32): i32 {
-  // Clear what is owed to sockets that are gone (their fds close with them, as Linux's do).
-  for (let i = 0; i < inFlight.length; i++) {
-    const b = inFlight[i];
-    const t = sockAt(b.sock);
-    if (t.gen != b.gen || !t.live) { for (let k = 0; k < b.files.length; k++) release(b.files[k]); inFlight.splice(i, 1); i--; }
-  }
+  msgSweep();
   store<u32>(msg + M_CONTROLLEN, 0);
   const s = sockOf(fd)!;
   if (copied <= 0 && s.type != SOCK_DGRAM) return 0;
@@ -200,3 +195,18 @@ function receiveRights(fd: i32, msg: usize, copied: i32): i32 {
   return out;
 }
 let recvFlags: i32 = 0;
+
+/**
+ * Drops the files in flight to sockets that are gone: a receiver closed with messages unread
+ * closes the fds they carried, as Linux's do when its queue is purged (HOST_close calls this).
+ */
+export function msgSweep(): void {
+  for (let i = 0; i < inFlight.length; i++) {
+    const b = inFlight[i];
+    const t = sockAt(b.sock);
+    if (t.gen != b.gen || !t.live) {
+      inFlight.splice(i, 1); i--;
+      for (let k = 0; k < b.files.length; k++) release(b.files[k]);
+    }
+  }
+}
