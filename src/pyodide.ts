@@ -19,6 +19,7 @@ import { FD_PY } from './pyodide/fd-py.js';
 import { FCNTL_MODULE_CONSTANTS } from './generated/fcntl-module.js';
 import { SOCKET_PY_CPYTHON } from './pyodide/socket-py-cpython.js';
 import { NAMES_PY, nameFunctions } from './pyodide/names.js';
+import { MSG_PY, msgFunctions } from './pyodide/msg.js';
 
 /** What installIntoPyodide needs of a Pyodide instance (the PyodideInterface of 0.25.x). */
 export interface PyodideLike {
@@ -190,6 +191,7 @@ class Bridge {
         if (copy) return streams.ioctl(fd, req, readBytes(arg, (b) => b.slice()), true, false);
         return writeBytes('ioctl', arg, (b) => streams.ioctl(fd, req, b, false, mutate));
       },
+      ...msgFunctions(at, put, net, address),
     };
   }
 }
@@ -254,7 +256,7 @@ export function installIntoPyodide(pyodide: PyodideLike, options: InstallOptions
   try {
     const fns = bridge.functions();
     const install = pyodide.runPython(INSTALLER, { globals });
-    try { install(SOCKET_PY + SOCKET_PY_CPYTHON + NAMES_PY, { ...fns, ...nameFunctions(() => bridge.net) }); } finally { install.destroy?.(); }
+    try { install(SOCKET_PY + SOCKET_PY_CPYTHON + NAMES_PY + MSG_PY, { ...fns, ...nameFunctions(() => bridge.net) }); } finally { install.destroy?.(); }
     const fd = pyodide.runPython(FD_PY, { globals });
     try { fd(fns, FCNTL_MODULE_CONSTANTS); } finally { fd.destroy?.(); }
   } finally { globals.destroy?.(); }
