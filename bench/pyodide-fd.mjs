@@ -9,7 +9,7 @@
 // `taskset -c 1` for steady figures)
 import { execFileSync } from 'node:child_process';
 import { loadPyodide } from 'pyodide';
-import { installIntoPyodide } from '../dist/src/pyodide.js';
+import { installIntoPyodide } from '../dist/src/pyodide-node.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const median = (xs) => { const s = [...xs].sort((x, y) => x - y); return s[s.length >> 1]; };

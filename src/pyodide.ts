@@ -1,10 +1,10 @@
 // wasock/pyodide: gives a Pyodide instance wasock sockets. installIntoPyodide() puts a `_socket`
 // module of wasock's own (src/pyodide/socket-py.ts) in the instance's sys.modules and reloads
 // socket.py over it; the module's socket type calls the bridge below, which holds the
-// instance's wasock sockets in a table of its own. Node only for now (the default network is
-// the Linux host's); a caller's network, policy-confined or emulated, confines it.
-import { hostname } from 'node:os';
-import { network as linuxNetwork } from './linux.js';
+// instance's wasock sockets in a table of its own. The default network is the entry's
+// (src/pyodide/defaults.ts: the Linux host's in Node, an emulated one in a page); a caller's
+// network, policy-confined or emulated, confines it.
+import { pyodideDefaults } from './pyodide/defaults.js';
 import type { Network } from './network.js';
 import type { socket } from './socket.js';
 import { core } from './core.js';
@@ -14,7 +14,6 @@ import * as constants from './generated/constants.js';
 import { SOCKET_CONSTANT_NAMES } from './generated/constants.js';
 import { SOCKET_PY } from './pyodide/socket-py.js';
 import { SocketStreams, type EmFS } from './pyodide/fd.js';
-import { backendFor } from '../host/wasi-sockets/backend.js';
 import { FD_PY } from './pyodide/fd-py.js';
 import { FCNTL_MODULE_CONSTANTS } from './generated/fcntl-module.js';
 
@@ -29,7 +28,7 @@ export interface PyodideLike {
 export interface InstallOptions {
   /**
    * The network Python's sockets live on (default: a Linux host network of the instance's
-   * own, wasock/linux's network()). `network({ policy })` or an emulated network confines it.
+   * own, wasock/linux's network(); in a page, wasock/emulated's network()). `network({ policy })` or an emulated network confines it.
    */
   network?: Network;
   /** What socket.gethostname() answers (default: the machine's name on the default network, else 'localhost'). */
@@ -103,7 +102,7 @@ class Bridge {
 
   constructor(net: Network, name: string, FS: EmFS, emErrno: (linux: number) => number) {
     this.net = net; this.name = name;
-    this.streams = new SocketStreams(FS, emErrno, () => this.net, backendFor);
+    this.streams = new SocketStreams(FS, emErrno, () => this.net);
   }
 
   /** A new fd for `s` (EMFILE, with `s` closed, when the table is full). */
@@ -203,10 +202,17 @@ def __wasock_install(source, bridge):
     m.__wasock__ = True
     m.__dict__['__wasock_bridge__'] = bridge
     exec(compile(source, '<wasock _socket>', 'exec'), m.__dict__)
+    pyodides = sys.modules.get('_socket')
     sys.modules['_socket'] = m
     # socket.py did "from _socket import *" and subclassed _socket.socket: re-run it in the
     # same module object, so every "import socket" already done (asyncio's) sees the new one.
     if 'socket' in sys.modules:
+        # Names it took from Pyodide's _socket that wasock's lacks would outlive the reload and
+        # keep Emscripten's sockets in reach (socket.gethostbyaddr.__self__.socket(): SOCKFS,
+        # a WebSocket in a page): gone, as from a fresh import (test/pyodide-browser.test.ts).
+        if pyodides is not None and not getattr(pyodides, '__wasock__', False):
+            for k in set(dir(pyodides)) - set(dir(m)):
+                if not k.startswith('__'): sys.modules['socket'].__dict__.pop(k, None)
         importlib.reload(sys.modules['socket'])
     else:
         import socket
@@ -219,8 +225,8 @@ __wasock_install
 
 /**
  * Makes `import socket` in `pyodide` give wasock sockets on `options.network` (default: a Linux
- * host network of its own). Installing again into the same instance keeps the sockets made so
- * far and moves new ones to the network given, if any.
+ * host network of its own; an emulated one in a page). Installing again into the same instance
+ * keeps the sockets made so far and moves new ones to the network given, if any.
  */
 export function installIntoPyodide(pyodide: PyodideLike, options: InstallOptions = {}): void {
   const again = installed.get(pyodide as object);
@@ -229,8 +235,8 @@ export function installIntoPyodide(pyodide: PyodideLike, options: InstallOptions
     if (options.hostname !== undefined) again.name = options.hostname;
     return;
   }
-  const net = options.network ?? linuxNetwork();
-  const name = options.hostname ?? (options.network === undefined ? hostname() : 'localhost');
+  const net = options.network ?? pyodideDefaults().network();
+  const name = options.hostname ?? (options.network === undefined ? pyodideDefaults().hostname() : 'localhost');
   const FS = pyodide.FS as EmFS;
   if (typeof FS !== 'object' || FS === null || typeof FS.createStream !== 'function') {
     throw new TypeError('installIntoPyodide: not a Pyodide instance (it has no FS with createStream)');
@@ -243,8 +249,8 @@ export function installIntoPyodide(pyodide: PyodideLike, options: InstallOptions
   const bridge = new Bridge(net, name, FS, emErrno);
   const globals = pyodide.toPy({});
   try {
-    const fns = bridge.functions();
     const install = pyodide.runPython(INSTALLER, { globals });
+    const fns = bridge.functions();
     try { install(SOCKET_PY, fns); } finally { install.destroy?.(); }
     const fd = pyodide.runPython(FD_PY, { globals });
     try { fd(fns, FCNTL_MODULE_CONSTANTS); } finally { fd.destroy?.(); }

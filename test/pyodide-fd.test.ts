@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPyodide } from 'pyodide';
-import { installIntoPyodide, type PyodideLike } from '../src/pyodide.js';
+import { installIntoPyodide, type PyodideLike } from '../src/pyodide-node.js';
 import { network as emulatedNetwork } from '../src/emulated.js';
 import { fdCount } from './helpers/fds.js';
 
@@ -302,7 +302,7 @@ s = socket.socket(); ok = s.fileno() >= 0; s.close()
       writeFileSync(script, `
         import { readdirSync } from 'node:fs';
         import { loadPyodide } from '${entry}';
-        import { installIntoPyodide } from '${dist}pyodide.js';
+        import { installIntoPyodide } from '${dist}pyodide-node.js';
         const py = await loadPyodide();
         installIntoPyodide(py);
         const fds = () => readdirSync('/proc/self/fd').length;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPyodide } from 'pyodide';
-import { installIntoPyodide, type PyodideLike } from '../src/pyodide.js';
+import { installIntoPyodide, type PyodideLike } from '../src/pyodide-node.js';
 import { network as linuxNetwork } from '../src/linux.js';
 import { network as emulatedNetwork } from '../src/emulated.js';
 import { policy } from '../src/policy.js';

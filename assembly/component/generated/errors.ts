@@ -2,7 +2,7 @@
 // Core error code -> CPython's exception: class name ('' for no such code), errno (0: none)
 // and str(exc), where {fn} stands for the method's name. ASCII only.
 
-export const CORE_ERROR_MAX: i32 = 42;
+export const CORE_ERROR_MAX: i32 = 52;
 export const CORE_ERROR_CLASS: StaticArray<string> = [
   /* 0 */ "",
   /* 1 */ "OSError",
@@ -47,6 +47,16 @@ export const CORE_ERROR_CLASS: StaticArray<string> = [
   /* 40 */ "ValueError",
   /* 41 */ "PermissionError",
   /* 42 */ "ValueError",
+  /* 43 */ "",
+  /* 44 */ "",
+  /* 45 */ "PermissionError",
+  /* 46 */ "OSError",
+  /* 47 */ "OSError",
+  /* 48 */ "OSError",
+  /* 49 */ "OSError",
+  /* 50 */ "OSError",
+  /* 51 */ "OSError",
+  /* 52 */ "OSError",
 ];
 export const CORE_ERROR_ERRNO: StaticArray<i32> = [
   /* 0 */ 0,
@@ -92,6 +102,16 @@ export const CORE_ERROR_ERRNO: StaticArray<i32> = [
   /* 40 */ 0,
   /* 41 */ 1,
   /* 42 */ 0,
+  /* 43 */ 0,
+  /* 44 */ 0,
+  /* 45 */ 1,
+  /* 46 */ 0,
+  /* 47 */ 0,
+  /* 48 */ 0,
+  /* 49 */ 0,
+  /* 50 */ 0,
+  /* 51 */ 0,
+  /* 52 */ 0,
 ];
 export const CORE_ERROR_TEXT: StaticArray<string> = [
   /* 0 */ "",
@@ -137,6 +157,16 @@ export const CORE_ERROR_TEXT: StaticArray<string> = [
   /* 40 */ "{fn}(): a socket shared with Node cannot be blocking",
   /* 41 */ "[Errno 1] {fn} denied by policy",
   /* 42 */ "invalid policy address",
+  /* 43 */ "",
+  /* 44 */ "",
+  /* 45 */ "[Errno 1] {fn} denied by policy: no rule allows an address the name resolves to",
+  /* 46 */ "no interface with this name",
+  /* 47 */ "service/proto not found",
+  /* 48 */ "port/proto not found",
+  /* 49 */ "protocol not found",
+  /* 50 */ "sockaddr resolved to multiple addresses",
+  /* 51 */ "IPv4 sockaddr must be 2 tuple",
+  /* 52 */ "wildcard resolved to multiple address",
 ];
 
 // The policy request's names (scripts/contract.py: POLICY_USES, POLICY_APIS, LEVEL_NAMES).
