@@ -245,6 +245,28 @@ d3.close()
 case("peer EOF after every copy closed", lambda: b2.recv(100))
 b2.close()
 
+# ---- _socket's fd arguments (sock_initobj, _socket.close) --------------------------------------
+case("socket(fileno=-1)", lambda: socket.socket(socket.AF_INET, socket.SOCK_STREAM, fileno=-1))
+case("socket(fileno=42.5)", lambda: socket.socket(fileno=42.5))
+case("socket(fileno='foo')", lambda: socket.socket(fileno="foo"))
+case("_socket.close(None)", lambda: socket.close(None))
+case("_socket.close(-1)", lambda: socket.close(-1))
+case("_socket.dup(-1)", lambda: socket.dup(-1))
+a5, b5 = pair()
+s5 = socket.socket(43, socket.SOCK_STREAM, 0, fileno=os.dup(a5.fileno()))
+case("socket(family given, fileno=) keeps the family given", lambda: [int(s5.family), int(s5.type)])
+s5.close()
+import _socket
+c5 = _socket.socket()
+case("_socket.socket repr", lambda: repr(c5).replace(str(c5.fileno()), "N"))
+c5.close()
+import warnings, gc
+with warnings.catch_warnings(record=True) as w:
+    warnings.simplefilter("always")
+    c6 = socket.socket(); r6 = repr(c6); c6 = None; gc.collect()
+case("ResourceWarning for an unclosed socket", lambda: [x.category.__name__ for x in w])
+a5.close(); b5.close()
+
 # ---- use after close ------------------------------------------------------------------------
 a4, b4 = pair()
 fd4 = a4.fileno()

@@ -7,6 +7,8 @@ export const SOCKET_PY = String.raw`
 """wasock's _socket for Pyodide: CPython's socket semantics on wasock's network."""
 import builtins as _builtins
 import errno as _errno_mod
+import operator as _operator
+import warnings as _warnings
 from pyodide.ffi import JsException as _JsException
 
 _b = __wasock_bridge__
@@ -98,9 +100,8 @@ def _pa(a):
 
 
 def _fdarg(fd):
-    if not isinstance(fd, int):
-        fd = fd.__index__()
-    return fd
+    # PyLong_AsSocket_t: an int or an __index__ ("'float' object cannot be interpreted as an integer").
+    return _operator.index(fd)
 
 
 class socket:
@@ -109,19 +110,30 @@ class socket:
 
     def __init__(self, family=-1, type=-1, proto=-1, fileno=None):
         self._fd = -1
+        if fileno is not None:
+            fileno = _fdarg(fileno)
+            if fileno < 0:
+                raise ValueError('negative file descriptor')
         try:
-            fd = _new(family, type, proto, None if fileno is None else _fdarg(fileno))
+            fd = _new(family, type, proto, fileno)
             i = _info(fd)
         except _JsException as e:
             raise _translate(e) from None
         self._fd = fd
-        self._family = i[0]
-        self._type = i[1]
-        self._proto = i[2]
+        # With a fileno, what the caller gave is kept and only -1 is asked of the socket
+        # (sock_initobj: getsockname, SO_TYPE, SO_PROTOCOL).
+        self._family = i[0] if fileno is None or family == -1 else family
+        self._type = i[1] if fileno is None or type == -1 else type
+        self._proto = i[2] if fileno is None or proto == -1 else proto
 
     def __del__(self):
         fd = self._fd
         if fd != -1:
+            # sock_finalize: "unclosed <socket...>" as a ResourceWarning (ignored by default).
+            try:
+                _warnings.warn('unclosed %r' % (self,), ResourceWarning, stacklevel=1, source=self)
+            except Exception:
+                pass
             self._fd = -1
             try:
                 _close(fd)
@@ -303,7 +315,7 @@ class socket:
         return r[0], _pa(r[1])
 
     def __repr__(self):
-        return '<_socket.socket fd=%d, family=%d, type=%d, proto=%d>' % (
+        return '<socket object, fd=%d, family=%d, type=%d, proto=%d>' % (
             self._fd, self._family, self._type, self._proto)
 
 
