@@ -29,6 +29,14 @@ function run(py: Py, code: string): any {
   return JSON.parse(py.runPython(`import json as __j; __j.dumps(${last})`) as string);
 }
 
+/**
+ * An error Emscripten's syscall layer raises itself (not wasock) carries Pyodide's libc (musl)
+ * text where glibc's differs: ESPIPE from pread/pwrite/lseek on a socket. Same class and errno.
+ */
+const MUSL_TEXT: Record<string, string> = { 'Invalid seek': 'Illegal seek' };
+const asGlibc = (v: unknown): unknown =>
+  Array.isArray(v) && v.length === 3 && typeof v[2] === 'string' && MUSL_TEXT[v[2]] ? [v[0], v[1], MUSL_TEXT[v[2]]] : v;
+
 /** The instance's open Emscripten streams (fds). */
 const openStreams = (py: Py): number => py.FS.streams.filter((s) => s).length;
 
@@ -59,7 +67,7 @@ describe('a socket fd through os, select, selectors and fcntl, as native CPython
     py.runPython(FIXTURE.source);
     const got = JSON.parse(py.runPython('import json; json.dumps(R)') as string) as Record<string, unknown>;
     const diffs = Object.entries(FIXTURE.results)
-      .filter(([k, v]) => JSON.stringify(got[k]) !== JSON.stringify(v))
+      .filter(([k, v]) => JSON.stringify(asGlibc(got[k])) !== JSON.stringify(v))
       .map(([k, v]) => ({ case: k, native: v, pyodide: got[k] }));
     expect(diffs).toEqual([]);
     expect(Object.keys(got).sort()).toEqual(Object.keys(FIXTURE.results).sort());
@@ -231,7 +239,7 @@ describe('on the emulated network: waits run in virtual time', () => {
     emu.runPython(FIXTURE.source);
     const got = JSON.parse(emu.runPython('import json; json.dumps(R)') as string) as Record<string, unknown>;
     const diffs = Object.entries(FIXTURE.results)
-      .filter(([k, v]) => JSON.stringify(got[k]) !== JSON.stringify(v))
+      .filter(([k, v]) => JSON.stringify(asGlibc(got[k])) !== JSON.stringify(v))
       .map(([k]) => k);
     expect(diffs.sort()).toEqual([...divergent].sort());
   }, LONG);

@@ -24,6 +24,8 @@ export interface EmFS {
   createStream(stream: object, fd?: number): EmStream;
   close(stream: EmStream): void;
   stat(path: string, dontFollow?: boolean): unknown;
+  read(...args: unknown[]): number;
+  write(...args: unknown[]): number;
   ErrnoError: new (errno: number) => Error & { errno: number };
   MAX_OPEN_FDS: number;
 }
@@ -92,6 +94,26 @@ export class SocketStreams {
         if (s === null) return;
         try { s.close(); } catch (e) { throw self.errnoError(e as Err); }
       },
+    };
+    // os.read/os.write on a socket skip FS.read/FS.write's checks that do not apply to one (its
+    // access mode is always O_RDWR: reading it from the kernel's F_GETFL on every call cost a
+    // third of a 64-byte os.write + os.read) and keep those that do, with Emscripten's numbers.
+    const fsRead = FS.read, fsWrite = FS.write;
+    const [EM_EINVAL, EM_EBADF, EM_ESPIPE] = [22, 9, 29].map((e) => emErrno(e));
+    const checked = (stream: EmStream, length: number, position: number | undefined): void => {
+      if (length < 0 || (position !== undefined && position < 0)) throw new FS.ErrnoError(EM_EINVAL);
+      if (stream.fd === null) throw new FS.ErrnoError(EM_EBADF);
+      if (position !== undefined) throw new FS.ErrnoError(EM_ESPIPE);   // pread/pwrite: not seekable
+    };
+    FS.read = function (stream: EmStream, buffer: Int8Array, offset: number, length: number, position?: number) {
+      if (stream?.stream_ops !== self.ops) return fsRead.apply(FS, arguments as never);
+      checked(stream, length, position);
+      return (self.ops.read as (s: EmStream, b: Int8Array, o: number, l: number) => number)(stream, buffer, offset, length);
+    };
+    FS.write = function (stream: EmStream, buffer: Int8Array, offset: number, length: number, position?: number) {
+      if (stream?.stream_ops !== self.ops) return fsWrite.apply(FS, arguments as never);
+      checked(stream, length, position);
+      return (self.ops.write as (s: EmStream, b: Int8Array, o: number, l: number) => number)(stream, buffer, offset, length);
     };
     // Emscripten's fstat stats stream.path: a socket's path starts with NUL, which no path
     // from Python can contain, so only the fd reaches it.
