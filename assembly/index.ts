@@ -40,6 +40,7 @@ export { fd_fcntl_int, fd_fcntl_buf, fd_ioctl_int, fd_ioctl_buf, sock_ioctl_kind
 export { nm_in, nm_out, nm_getaddrinfo, nm_gethostbyname, nm_gethostbyname_ex, nm_gethostbyaddr, nm_getnameinfo,
          nm_getservbyname, nm_getservbyport, nm_getprotobyname, nm_if_nameindex, nm_if_nametoindex,
          nm_if_indextoname } from "./names";
+export { sock_sendmsg, sock_recvmsg, msg_cmsg_len, msg_cmsg_space, msg_close_rights } from "./msg";
 
 // Linux numbers the core's own decisions need.
 const SOCK_NONBLOCK: i32 = 0o4000;

@@ -16,6 +16,7 @@ import { SOCKET_PY } from './pyodide/socket-py.js';
 import { SocketStreams, type EmFS } from './pyodide/fd.js';
 import { FD_PY } from './pyodide/fd-py.js';
 import { FCNTL_MODULE_CONSTANTS } from './generated/fcntl-module.js';
+import { SOCKET_PY_CPYTHON } from './pyodide/socket-py-cpython.js';
 
 /** What installIntoPyodide needs of a Pyodide instance (the PyodideInterface of 0.25.x). */
 export interface PyodideLike {
@@ -151,7 +152,7 @@ class Bridge {
         return s.setsockopt(level, opt, value as number);
       },
       settimeout: (fd: number, v: unknown) => at(fd).settimeout((v ?? null) as number | null),
-      gettimeout: (fd: number) => at(fd).gettimeout(),
+      gettimeout: (fd: number) => at(fd).gettimeout() ?? undefined,   // null is jsnull on Pyodide >= 0.27
       setblocking: (fd: number, flag: boolean) => at(fd).setblocking(flag),
       getblocking: (fd: number) => at(fd).getblocking(),
       send: (fd: number, data: unknown, flags: number) => { const s = at(fd); return readBytes(data, (b) => s.send(b, flags)); },
@@ -167,7 +168,7 @@ class Bridge {
         try { fa = put(a); } catch (e) { b.close(); throw e; }
         try { return [fa, put(b)]; } catch (e) { streams.close(fa); throw e; }
       },
-      getdefaulttimeout: () => net().getdefaulttimeout(),
+      getdefaulttimeout: () => net().getdefaulttimeout() ?? undefined,
       setdefaulttimeout: (v: unknown) => net().setdefaulttimeout((v ?? null) as number | null),
       errname,
       gethostname: () => this.name,
@@ -249,9 +250,9 @@ export function installIntoPyodide(pyodide: PyodideLike, options: InstallOptions
   const bridge = new Bridge(net, name, FS, emErrno);
   const globals = pyodide.toPy({});
   try {
-    const install = pyodide.runPython(INSTALLER, { globals });
     const fns = bridge.functions();
-    try { install(SOCKET_PY, fns); } finally { install.destroy?.(); }
+    const install = pyodide.runPython(INSTALLER, { globals });
+    try { install(SOCKET_PY + SOCKET_PY_CPYTHON, fns); } finally { install.destroy?.(); }
     const fd = pyodide.runPython(FD_PY, { globals });
     try { fd(fns, FCNTL_MODULE_CONSTANTS); } finally { fd.destroy?.(); }
   } finally { globals.destroy?.(); }

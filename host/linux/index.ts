@@ -7,6 +7,7 @@ import { CAPABILITIES, capBits } from '../types.js';
 import { libc as loadLibc, baseAddress } from './libc.js';
 import { nodeFd } from './node-handles.js';
 import { nameImports } from './names.js';
+import { msgImports } from './msg.js';
 
 const LINUX_CAPS = new Set<Capability>(CAPABILITIES.filter((c) => c !== 'ioctl.windows'));
 const FIONBIO = 0x5421;
@@ -121,6 +122,7 @@ export class LinuxHost implements JsBufferHost, NodeFdSource {
       ioctl_js: (fd: number, req: number, _id: number) => err(libc.ioctlJs(fd, req >>> 0, this.lent)),
       // name_lookup: glibc's resolver (names.ts).
       ...nameImports(libc, base),
+      ...msgImports(libc, memory, base),
     } satisfies HostImports;
   }
 }

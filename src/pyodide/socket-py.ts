@@ -7,8 +7,6 @@ export const SOCKET_PY = String.raw`
 """wasock's _socket for Pyodide: CPython's socket semantics on wasock's network."""
 import builtins as _builtins
 import errno as _errno_mod
-import operator as _operator
-import warnings as _warnings
 from pyodide.ffi import JsException as _JsException
 
 _b = __wasock_bridge__
@@ -100,8 +98,9 @@ def _pa(a):
 
 
 def _fdarg(fd):
-    # PyLong_AsSocket_t: an int or an __index__ ("'float' object cannot be interpreted as an integer").
-    return _operator.index(fd)
+    if not isinstance(fd, int):
+        fd = fd.__index__()
+    return fd
 
 
 class socket:
@@ -110,30 +109,19 @@ class socket:
 
     def __init__(self, family=-1, type=-1, proto=-1, fileno=None):
         self._fd = -1
-        if fileno is not None:
-            fileno = _fdarg(fileno)
-            if fileno < 0:
-                raise ValueError('negative file descriptor')
         try:
-            fd = _new(family, type, proto, fileno)
+            fd = _new(family, type, proto, None if fileno is None else _fdarg(fileno))
             i = _info(fd)
         except _JsException as e:
             raise _translate(e) from None
         self._fd = fd
-        # With a fileno, what the caller gave is kept and only -1 is asked of the socket
-        # (sock_initobj: getsockname, SO_TYPE, SO_PROTOCOL).
-        self._family = i[0] if fileno is None or family == -1 else family
-        self._type = i[1] if fileno is None or type == -1 else type
-        self._proto = i[2] if fileno is None or proto == -1 else proto
+        self._family = i[0]
+        self._type = i[1]
+        self._proto = i[2]
 
     def __del__(self):
         fd = self._fd
         if fd != -1:
-            # sock_finalize: "unclosed <socket...>" as a ResourceWarning (ignored by default).
-            try:
-                _warnings.warn('unclosed %r' % (self,), ResourceWarning, stacklevel=1, source=self)
-            except Exception:
-                pass
             self._fd = -1
             try:
                 _close(fd)
@@ -280,11 +268,15 @@ class socket:
         except _JsException as e:
             raise _translate(e) from None
 
-    def sendto(self, data, flags_or_addr, addr=None):
+    def sendto(self, data, *args):
+        # sendto(data, address) or sendto(data, flags, address): told apart by count, as
+        # CPython does (a None address is a TypeError either way, not the other form).
+        if not 1 <= len(args) <= 2:
+            raise TypeError('sendto() takes 2 or 3 arguments (%d given)' % (len(args) + 1))
         try:
-            if addr is None:
-                return _sendto(self._fd, data, 0, flags_or_addr)
-            return _sendto(self._fd, data, flags_or_addr, addr)
+            if len(args) == 1:
+                return _sendto(self._fd, data, 0, args[0])
+            return _sendto(self._fd, data, args[0], args[1])
         except _JsException as e:
             raise _translate(e) from None
 
@@ -315,7 +307,7 @@ class socket:
         return r[0], _pa(r[1])
 
     def __repr__(self):
-        return '<socket object, fd=%d, family=%d, type=%d, proto=%d>' % (
+        return '<_socket.socket fd=%d, family=%d, type=%d, proto=%d>' % (
             self._fd, self._family, self._type, self._proto)
 
 
