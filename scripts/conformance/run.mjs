@@ -99,14 +99,12 @@ function spawnWith(cmd, args, cwd, env, log) {
 }
 
 async function version(ver) {
-  const native311 = ver === '3.11';
-  const suite = fetchSuite(ver, !native311);
-  const python = native311 ? 'python3' : suite.python;
-  if (native311) {
-    const v = execFileSync(python, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' }).trim();
-    if (v !== '3.11') throw new Error(`the native baseline for 3.11 needs python3 3.11 (this python3 is ${v})`);
-  }
-  const pyodideDir = join(root, 'node_modules', native311 ? 'pyodide' : 'pyodide-314');
+  // The native baseline: the machine's python3 when it is this version, else the suite's own.
+  let machine = false;
+  try { machine = execFileSync('python3', ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' }).trim() === ver; } catch {}
+  const suite = fetchSuite(ver, !machine);
+  const python = machine ? 'python3' : suite.python;
+  const pyodideDir = join(root, 'node_modules', ver === '3.11' ? 'pyodide' : 'pyodide-314');
   const pyodideVersion = JSON.parse(readFileSync(join(pyodideDir, 'package.json'), 'utf8')).version;
   const work = mkdtempSync(join(tmpdir(), `conformance-${ver}-`));
   // Only the suite's test package goes on the native path (PYTHONPATH precedes the stdlib: the
@@ -137,18 +135,20 @@ async function version(ver) {
     `conformance ${ver}: test_socket.py (${suite.tests.replace(cache, '<cache>')}), ${ids.length} tests, per-test limit ${LIMIT} ms; wall ${((Date.now() - t0) / 1000).toFixed(0)} s`,
     `  native ${python === 'python3' ? 'python3' : 'CPython'} ${execFileSync(python, ['-c', 'import platform; print(platform.python_version())'], { encoding: 'utf8' }).trim()}: ${s.nativeTotals} (${(nat.ms / 1000).toFixed(0)} s)`,
     `  Pyodide ${pyodideVersion} + ${backend === 'wasock' ? 'wasock' : 'its own sockets'}: ${s.pyodideTotals} (${(pyo.ms / 1000).toFixed(0)} s, ${pyo.restarts} restarts)`,
-    `  non-threaded classes: ${s.nativeNonThreaded} pass natively; ${s.bothNonThreaded} of them pass in Pyodide` + (TARGETS[ver]?.nonThreaded ? ` (target >= ${TARGETS[ver].nonThreaded})` : ''),
+    `  non-threaded classes: ${s.nativeNonThreaded} pass natively; ${s.bothNonThreaded} of them pass in Pyodide` + (TARGETS[ver]?.nonThreaded ? ` (target >= ${TARGETS[ver].nonThreaded}` + (TARGETS[ver].nonThreadedFloor ? `, floor ${TARGETS[ver].nonThreadedFloor})` : ')') : ''),
     `  pass in Pyodide: ${s.pyodidePassed}` + (TARGETS[ver]?.passed ? ` (target > ${TARGETS[ver].passed - 1})` : ''),
-    `  pass in Pyodide but fail natively: ${s.wrongPasses.length}` + (s.wrongPasses.length ? ': ' + s.wrongPasses.join(', ') : ''),
+    `  pass in Pyodide but fail natively: ${s.wrongPasses.length}` + (s.wrongPasses.length ? ': ' + s.wrongPasses.join(', ') : '') + ' (target 0)',
   ];
-  console.log(lines.join('\n'));
-  return s;
+  if (s.skippedNatively.length) lines.push(`  pass in Pyodide, skipped natively: ${s.skippedNatively.join(', ')}`);
+  lines.push(`  ${s.meets ? 'meets its targets' : s.holds ? 'below target, at or above the floor CI enforces' : 'BELOW THE FLOOR CI enforces'}; natively passing tests failing in Pyodide: ${s.reachableFailing} reachable, ${s.failingLines.length - s.reachableFailing} never reachable (${join(out, `${ver}-${backend}-failing.txt`).replace(root + '/', '')})`);
+  return { s, text: lines.join('\n') };
 }
 
 mkdirSync(out, { recursive: true });
 let ok = true;
-for (const ver of versions) {
-  const s = await version(ver);
-  if (backend === 'wasock' && !s.meets) ok = false;
+// The versions side by side too: most of a run is tests waiting on timeouts, not CPU.
+for (const { s, text } of await Promise.all(versions.map(version))) {
+  console.log(text);
+  if (backend === 'wasock' && !s.holds) ok = false;
 }
-if (check && !ok) { console.log('conformance: a count misses its target'); process.exit(1); }
+if (check && !ok) { console.log('conformance: a count is below the floor CI enforces'); process.exit(1); }
