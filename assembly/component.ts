@@ -17,13 +17,16 @@
 
 import "./component/host";   // first: the HOST_* globals the core's bindings look for
 import "./component/abort";  // the core's abort (asconfig: use abort=...)
+import "./component/names";  // the name service imports no component host serves
 import {
   core_init, core_has_cap, core_setdefaulttimeout, core_getdefaulttimeout, addr_encode,
   sock_new, sock_close, sock_fileno, sock_bind, sock_connect, sock_listen, sock_accept,
   sock_getsockopt_int, sock_getsockopt_buf, sock_setsockopt_int, sock_setsockopt_buf,
   sock_settimeout, sock_gettimeout, sock_getblocking, sock_recv, sock_recvfrom, sock_send,
   sock_sendall, sock_sendto, sock_shutdown, sock_getsockname, sock_getpeername,
+  sock_adopt, sock_pair, sock_dup, sock_detach,
 } from "./index";
+import { SCR_OUT } from "./layout";
 import * as table from "./sockets";
 import { SCR_VAL, stage } from "./layout";
 import { ERR_BASE, ARG_NONE, ARG_FLOAT, ARG_INT } from "./generated/contract";
@@ -86,6 +89,39 @@ export function sockets_close(s: u32): usize {
 }
 
 export function sockets_fileno(s: u32): i32 { return sock_fileno(slotOf(s)); }
+
+/** socket(fileno=fd): the core reads what is not given from the fd, as CPython. */
+export function sockets_adopt(fd: i32, family: i32, type: i32, proto: i32): usize {
+  ensure();
+  const h = sock_adopt(fd, family, type, proto);
+  return h < 0 ? err(h, "socket") : ok32(<i32>handleOf(h));
+}
+
+/** socketpair(): result<tuple<handle, handle>>: the two handles at 4 and 8. */
+export function sockets_socketpair(family: i32, type: i32, proto: i32): usize {
+  ensure();
+  const a = sock_pair(family, type, proto);
+  if (a < 0) return err(a, "socketpair");
+  store<u8>(RES, 0);
+  store<u32>(RES, handleOf(a), 4);
+  store<u32>(RES, handleOf(load<i32>(SCR_OUT + 12)), 8);
+  return RES;
+}
+
+export function sockets_dup(s: u32): usize {
+  ensure();
+  const h = sock_dup(slotOf(s));
+  return h < 0 ? err(h, "dup") : ok32(<i32>handleOf(h));
+}
+
+/** detach(): the fd stays open and is the caller's; the slot is freed, as close() frees it. */
+export function sockets_detach(s: u32): i32 {
+  ensure();
+  const h = slotOf(s);
+  const fd = sock_detach(h);
+  if (h != 0 && table.valid(h)) table.free(h);
+  return fd;
+}
 
 // ---------------------------------------------------------------- addresses and connections
 

@@ -43,7 +43,7 @@ FS.mkdirTree('/conformance/lib/test');
 FS.mount(NODEFS, { root: join(tests, 'test') }, '/conformance/lib/test');
 
 if (backend === 'wasock') {
-  const { installIntoPyodide } = await import(pathToFileURL(join(here, '../../dist/src/pyodide.js')).href);
+  const { installIntoPyodide } = await import(pathToFileURL(join(here, '../../dist/src/pyodide-node.js')).href);
   installIntoPyodide(py);
 }
 

@@ -118,6 +118,7 @@ async function version(ver) {
 
   const nativeDir = mkdtempSync(join(work, 'native-'));
   const pyDir = mkdtempSync(join(work, 'pyodide-'));
+  for (const side of ['native', backend]) writeFileSync(join(out, `${ver}-${side}.log`), '');   // this run's output only
   const t0 = Date.now();
   const timed = async (p) => { const s = Date.now(); const r = await p; return { ...r, ms: Date.now() - s }; };
   // Native and Pyodide side by side (two cores): separate working directories, ports from 0.

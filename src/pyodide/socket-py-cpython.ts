@@ -67,7 +67,11 @@ def _wrap():
 
     def __del__(self):
         # sock_finalize: an fd still open warns "unclosed <socket ...>", then is closed.
-        if self.fileno() != -1:
+        try:
+            fd = self.fileno()
+        except AttributeError:
+            return   # __init__ refused its arguments before the socket had an fd
+        if fd != -1:
             try:
                 _warnings.warn('unclosed %r' % (self,), ResourceWarning, stacklevel=2, source=self)
             except Exception:
