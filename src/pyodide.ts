@@ -4,7 +4,7 @@
 // instance's wasock sockets in a table of its own. The default network is the entry's
 // (src/pyodide/defaults.ts: the Linux host's in Node, an emulated one in a page); a caller's
 // network, policy-confined or emulated, confines it.
-import { pyodideDefaults, pollBackendFor } from './pyodide/defaults.js';
+import { pyodideDefaults } from './pyodide/defaults.js';
 import { retireSockfs } from './pyodide/sockfs.js';
 import type { Network } from './network.js';
 import type { socket } from './socket.js';
@@ -106,7 +106,7 @@ class Bridge {
 
   constructor(net: Network, name: string, FS: EmFS, emErrno: (linux: number) => number) {
     this.net = net; this.name = name;
-    this.streams = new SocketStreams(FS, emErrno, () => this.net, pollBackendFor);
+    this.streams = new SocketStreams(FS, emErrno, () => this.net);
   }
 
   /** A new fd for `s` (EMFILE, with `s` closed, when the table is full). */
