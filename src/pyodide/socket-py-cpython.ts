@@ -50,6 +50,7 @@ def _wrap():
     bind0, connect0, connect_ex0 = socket.bind, socket.connect, socket.connect_ex
 
     def __init__(self, family=-1, type=-1, proto=-1, fileno=None):
+        self._fd = -1   # __del__ runs after an __init__ that raised here too
         if fileno is not None:
             # sock_initobj: an fd must be an int and not negative, checked before anything else.
             fileno = _operator.index(fileno)
