@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
  * interop, leaks counted in /proc, kernel-sized transfers).
  */
 const REPLAYS = ['socket-api', 'sockopt-values', 'sockopt-args', 'sockopt-roundtrip', 'timeouts', 'makefile',
-  'fcntl', 'readline-streams', 'struct', 'errno', 'truthiness', 'host-param', 'names'];
+  'fcntl', 'readline-streams', 'struct', 'errno', 'truthiness', 'host-param', 'msg', 'names'];
 const host = process.env.WASOCK_TEST_HOST ?? 'linux';
 /**
  * Replays a host cannot run yet, each with its reason (issue 12 stays open for them):
@@ -14,9 +14,6 @@ const host = process.env.WASOCK_TEST_HOST ?? 'linux';
  * hangs the worker rather than failing a case.
  */
 const NOT_YET: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  'wasi-p2': {
-    'readline-streams': 'preview2-shim: 7-byte reads cost ~21 s per MB (one worker round trip each)',
-  },
 };
 const replays = REPLAYS.filter((f) => {
   const why = NOT_YET[host]?.[f];

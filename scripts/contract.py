@@ -64,6 +64,15 @@ CORE_ERRORS = (
     ("E_NAME_MULTIPLE", 50, "OSError('sockaddr resolved to multiple addresses')"),
     ("E_NAME_IPV4_TUPLE", 51, "OSError('IPv4 sockaddr must be 2 tuple')"),
     ("E_NAME_WILDCARD", 52, "OSError('wildcard resolved to multiple address'): setipaddr('', AF_UNSPEC)"),
+    # sendmsg / recvmsg / recvmsg_into / CMSG_LEN / CMSG_SPACE (assembly/msg.ts): numbered from 60
+    # so that codes other parts add meanwhile do not collide.
+    ("E_RECVMSG_NEGATIVE", 60, "ValueError('negative buffer size in recvmsg()')"),
+    ("E_ANCBUF_LENGTH", 61, "ValueError('invalid ancillary data buffer length')"),
+    ("E_CMSG_LEN_RANGE", 62, "OverflowError('CMSG_LEN() argument out of range')"),
+    ("E_CMSG_SPACE_RANGE", 63, "OverflowError('CMSG_SPACE() argument out of range')"),
+    ("E_ANC_ITEM_LARGE", 64, "OSError('ancillary data item too large')"),
+    ("E_ANC_TOO_MUCH", 65, "OSError('too much ancillary data')"),
+    ("E_MSG_NO_MEMORY", 66, "MemoryError(): a message area beyond one core block"),
 )
 # Codes whose message quotes the number the core leaves in SCR_OUT[0].
 CORE_ERRORS_WITH_DETAIL = ("E_FILDES_NEGATIVE", "E_IOCTL_COMMAND", "E_GAI", "E_HERROR")
@@ -139,6 +148,17 @@ CAPABILITIES = (
     # Not a Python method: a JavaScript host's zero-copy data path (bindings/host.ts's *_js
     # imports); src/ asks once per core whether to lend buffers or copy through core memory.
     ("CAP_JS_BUFFERS", "js_buffers", ("(none: without it data goes through core memory)",)),
+    # A host without getsockopt that can still tell an fd's socket type: WASI preview 1 reads it
+    # from fd_fdstat_get's filetype, as wasi-libc's getsockopt(SO_TYPE) does. socket(fileno=)
+    # asks it (HOST_getsockopt SOL_SOCKET/SO_TYPE, the one option such a host answers).
+    ("CAP_SOTYPE", "sotype", ("(none: socket(fileno=) reads the fd's type with it when getsockopt is absent)",)),
+    # sendmsg/recvmsg (bindings/host.ts's sendmsg block): scatter/gather data, addresses, flags
+    # and SCM_RIGHTS. Python marks sendmsg "not WASI".
+    ("CAP_SENDMSG", "sendmsg", ("socket.sendmsg", "socket.recvmsg", "socket.recvmsg_into")),
+    # The kernel's own control messages beyond SCM_RIGHTS (SCM_CREDENTIALS, IP_PKTINFO,
+    # IPV6_PKTINFO, IP_TTL, IP_TOS, ...): a host without it (the emulated network) refuses to
+    # send them and never delivers them.
+    ("CAP_ANCILLARY", "ancillary", ("socket.sendmsg (an ancillary item other than SOL_SOCKET/SCM_RIGHTS)",)),
 )
 
 # ------------------------------------------------------------------------------ option table
@@ -231,7 +251,8 @@ LAYOUT_AREAS = (
 POLICY_USES = ("bind", "listen", "accept", "connect", "send", "receive", "socket", "setsockopt")
 # The Python call a decision was made for (the index is the code): what audit hooks see as `api`.
 POLICY_APIS = ("socket", "socketpair", "fromfd", "bind", "connect", "connect_ex", "listen", "accept",
-               "sendto", "recv", "recv_into", "recvfrom", "recvfrom_into", "setsockopt")
+               "sendto", "recv", "recv_into", "recvfrom", "recvfrom_into", "setsockopt",
+               "sendmsg", "recvmsg", "recvmsg_into")
 # Why the core decided as it did (src/policy.ts words each one).
 POLICY_REASONS = (
     ("PR_ALLOWED", 0, "a rule allows it"),
@@ -289,13 +310,50 @@ TIMEOUT_ARGS = (
     ("ARG_BIG_INT", 3, "an int beyond that (always out of range here)"),
 )
 
+# ------------------------------------------------------------------- sendmsg / recvmsg
+# The message header the core hands the host's sendmsg/recvmsg imports (bindings/host.ts): the
+# LP64 struct msghdr with 32-bit pointers into core memory (u32 fields at these offsets);
+# recvmsg writes M_NAMELEN, M_CONTROLLEN and M_FLAGS back. The iovecs at M_IOV are
+# {u32 base, u32 len} pairs; the control buffer is in Linux x86-64's own cmsghdr layout
+# (u64 cmsg_len, i32 level, i32 type, data at CMSG_HDR, items CMSG_ALIGN-aligned), which a
+# Linux host passes to the kernel untouched.
+MSGHDR = (
+    ("M_NAME", 0, "sockaddr pointer, 0 for none"),
+    ("M_NAMELEN", 4, "its length (recvmsg: room in, length out)"),
+    ("M_IOV", 8, "iovec array pointer"),
+    ("M_IOVLEN", 12, "how many iovecs"),
+    ("M_CONTROL", 16, "control buffer pointer, 0 for none"),
+    ("M_CONTROLLEN", 20, "its length (recvmsg: room in, length out)"),
+    ("M_FLAGS", 24, "recvmsg: msg_flags out"),
+)
+MSGHDR_SIZE = 28
+IOVEC_SIZE = 8
+CMSG_HDR = 16      # CMSG_LEN(0) on x86-64 Linux: sizeof(struct cmsghdr)
+CMSG_ALIGN = 8     # CMSG_ALIGN's unit: sizeof(size_t)
+# What sock_recvmsg leaves in SCR_OUT (i32 slots) besides its result, and the record it writes
+# for each control message found (RC_* byte offsets, RC_SIZE bytes each).
+RECVMSG_OUT = (
+    ("RM_DATA", 0, "where the data landed (core pointer)"),
+    ("RM_FLAGS", 1, "msg_flags"),
+    ("RM_NCMSG", 2, "control messages found"),
+    ("RM_CMSGS", 3, "their records (core pointer)"),
+    ("RM_WARN", 4, "1: CPython warns 'received malformed or improperly-truncated ancillary data'"),
+)
+CMSG_RECORD = (
+    ("RC_LEVEL", 0, "cmsg_level"),
+    ("RC_TYPE", 4, "cmsg_type"),
+    ("RC_DATA", 8, "data pointer (core)"),
+    ("RC_LEN", 12, "data length (what the buffer holds of it)"),
+)
+RC_SIZE = 16
+
 
 def _check():
     """Names unique, codes unique within their group (a reused code would mean two messages)."""
     names = set()
     groups = (CORE_ERRORS, STRUCT_ERRORS, OPTION_FLAGS, TAPE_TAGS, VALUE_KINDS, IOCTL_MODES,
               WIN_OPTION_KINDS, TIMEOUT_ARGS, SOCKET_FLAGS, LAYOUT_AREAS, POLICY_REASONS, POLICY_REQUEST,
-              NAME_RECORD)
+              NAME_RECORD, MSGHDR, RECVMSG_OUT, CMSG_RECORD)
     for g in groups:
         codes = [c for _, c, _ in g]
         assert len(codes) == len(set(codes)), g

@@ -9,7 +9,7 @@ import { policyError } from './policy.js';
 import type { Capability, CompiledHost } from '../host/types.js';
 
 export * from './exceptions.js';
-import { OSError, BlockingIOError, ChildProcessError, BrokenPipeError, ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError, FileExistsError, FileNotFoundError, InterruptedError, IsADirectoryError, NotADirectoryError, PermissionError, ProcessLookupError, TimeoutError, gaierror, herror, NotAvailableError, ValueError, SystemError, OverflowError } from './exceptions.js';
+import { OSError, BlockingIOError, ChildProcessError, BrokenPipeError, ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError, FileExistsError, FileNotFoundError, InterruptedError, IsADirectoryError, NotADirectoryError, PermissionError, ProcessLookupError, TimeoutError, gaierror, herror, NotAvailableError, ValueError, SystemError, OverflowError, MemoryError } from './exceptions.js';
 
 const OSERROR_CLASSES: Record<string, new (...a: any[]) => OSError> = {
   OSError, PermissionError, FileNotFoundError, ProcessLookupError, InterruptedError,
@@ -53,6 +53,14 @@ export const CORE_ERRORS: Readonly<Record<number, (fn: string, detail: number) =
   // errorFor() words a denial from the core's policy request (src/policy.ts); this is the bare form.
   [C.E_POLICY_DENIED]: (fn) => new PermissionError(1, `${fn} denied by policy`),
   [C.E_POLICY_ADDRESS]: () => new ValueError('invalid policy address'),
+  // sendmsg / recvmsg / CMSG_* (assembly/msg.ts), socketmodule.c's words.
+  [C.E_RECVMSG_NEGATIVE]: () => new ValueError('negative buffer size in recvmsg()'),
+  [C.E_ANCBUF_LENGTH]: () => new ValueError('invalid ancillary data buffer length'),
+  [C.E_CMSG_LEN_RANGE]: () => new OverflowError('CMSG_LEN() argument out of range'),
+  [C.E_CMSG_SPACE_RANGE]: () => new OverflowError('CMSG_SPACE() argument out of range'),
+  [C.E_ANC_ITEM_LARGE]: () => new OSError('ancillary data item too large'),
+  [C.E_ANC_TOO_MUCH]: () => new OSError('too much ancillary data'),
+  [C.E_MSG_NO_MEMORY]: () => new MemoryError(),
   // The name service (assembly/names.ts): glibc's EAI_* and h_errno travel in SCR_OUT[0].
   [C.E_GAI]: (_, eai) => new gaierror(eai, GAI_STRERROR[eai] ?? `Unknown error ${eai}`),
   [C.E_HERROR]: (_, h) => new herror(h, HSTRERROR[h] ?? 'Unknown resolver error'),

@@ -159,6 +159,17 @@
 /** if_nameindex(): writes (u32 index, name NUL-terminated) for each interface; the count, or -errno. */
 @external("host", "name_interfaces") declare function ext_name_interfaces(out: usize, cap: i32): i32;
 @inline export function host_name_interfaces(out: usize, cap: i32): i32 { return isDefined(HOST_name_interfaces) ? HOST_name_interfaces(out, cap) : ext_name_interfaces(out, cap); }
+// ---------------------------------------------------------------- capability sendmsg
+// sendmsg(2) / recvmsg(2). `msg` is a message header in core memory (scripts/contract.py
+// MSGHDR: the LP64 struct msghdr with u32 pointers into core memory, iovecs as {u32 base,
+// u32 len}); the control buffer is in Linux x86-64's cmsghdr layout, so a Linux host hands it
+// to the kernel as it is. recvmsg writes the name length, the control length and msg_flags
+// back into the header. Called only when the host declares sendmsg.
+
+@external("host", "sendmsg") declare function ext_sendmsg(fd: i32, msg: usize, flags: i32): i32;
+@inline export function host_sendmsg(fd: i32, msg: usize, flags: i32): i32 { return isDefined(HOST_sendmsg) ? HOST_sendmsg(fd, msg, flags) : ext_sendmsg(fd, msg, flags); }
+@external("host", "recvmsg") declare function ext_recvmsg(fd: i32, msg: usize, flags: i32): i32;
+@inline export function host_recvmsg(fd: i32, msg: usize, flags: i32): i32 { return isDefined(HOST_recvmsg) ? HOST_recvmsg(fd, msg, flags) : ext_recvmsg(fd, msg, flags); }
 
 /**
  * Called on an internal invariant failure (never on user input: that gets error codes).

@@ -7,7 +7,8 @@ import { CAPABILITIES, capBits } from '../types.js';
 import { OSError } from '../../src/exceptions.js';
 
 /** Every capability but the Windows ioctls (the "windows" profile adds them) and js_buffers (a compiled-in host cannot see JavaScript buffers). */
-export const EMULATED_CAPS: readonly Capability[] = CAPABILITIES.filter((c) => c !== 'ioctl.windows' && c !== 'js_buffers');
+// ancillary: the emulated kernel carries SCM_RIGHTS between its own sockets, none of the kernel's other control messages.
+export const EMULATED_CAPS: readonly Capability[] = CAPABILITIES.filter((c) => c !== 'ioctl.windows' && c !== 'js_buffers' && c !== 'ancillary');
 
 export interface MachineSpec {
   /** Its addresses (IPv4 or IPv6 text); every machine also has its own loopback. */

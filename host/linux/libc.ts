@@ -42,6 +42,9 @@ return {
   recvfromJs: lib.func('intptr_t recvfrom(int, void *, size_t, int, intptr_t, intptr_t)'),
   sendto: lib.func('intptr_t sendto(int, intptr_t, size_t, int, intptr_t, uint32_t)'),
   sendtoJs: lib.func('intptr_t sendto(int, void *, size_t, int, intptr_t, uint32_t)'),
+  // The message header is the host's own (host/linux/msg.ts), its pointers into core memory.
+  sendmsg: lib.func('intptr_t sendmsg(int, intptr_t, int)'),
+  recvmsg: lib.func('intptr_t recvmsg(int, intptr_t, int)'),
   poll: lib.func('int poll(intptr_t, unsigned long, int)'),
   // The wasi:sockets provider (host/wasi-sockets): poll over several fds in a JS array of pollfds.
   pollJs: lib.func('int poll(void *, unsigned long, int)'),

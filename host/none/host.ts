@@ -47,3 +47,6 @@ export function HOST_name_servbyname(_name: usize, _len: i32, _proto: usize, _pl
 export function HOST_name_servbyport(_port: i32, _proto: usize, _plen: i32, _out: usize, _cap: i32): i32 { return -1; }
 export function HOST_name_protobyname(_name: usize, _len: i32): i32 { return -1; }
 export function HOST_name_interfaces(_out: usize, _cap: i32): i32 { return -38; /* ENOSYS */ }
+// sendmsg/recvmsg: Python marks sendmsg "not WASI"; this host never declares the capability.
+export function HOST_sendmsg(_fd: i32, _msg: usize, _flags: i32): i32 { return -ENOSYS; }
+export function HOST_recvmsg(_fd: i32, _msg: usize, _flags: i32): i32 { return -ENOSYS; }

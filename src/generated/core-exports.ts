@@ -46,6 +46,11 @@ export interface CoreExports {
   nm_if_nameindex(): number;
   nm_if_nametoindex(n: number): number;
   nm_if_indextoname(index: number): number;
+  sock_sendmsg(h: number, input: number, ndata: number, nanc: number, flags: number, alen: number): number;
+  sock_recvmsg(h: number, input: number, nbufs: number, bufsize: number, ancbufsize: number, flags: number): number;
+  msg_cmsg_len(length: number): number;
+  msg_cmsg_space(length: number): number;
+  msg_close_rights(): number;
   core_init(): number;
   core_layout(which: number): number;
   core_has_cap(cap: number): number;

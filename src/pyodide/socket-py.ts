@@ -22,7 +22,6 @@ _getblocking = _b.getblocking; _send = _b.send; _sendall = _b.sendall; _sendto =
 _recv = _b.recv; _recv_into = _b.recv_into; _recvfrom = _b.recvfrom; _recvfrom_into = _b.recvfrom_into
 _socketpair = _b.socketpair; _getdefaulttimeout = _b.getdefaulttimeout
 _setdefaulttimeout = _b.setdefaulttimeout; _errname = _b.errname; _gethostname = _b.gethostname
-_fd_base = _b.FD_BASE
 
 for _k, _v in _b.constants().to_py().items():
     globals()[_k] = _v
@@ -269,11 +268,15 @@ class socket:
         except _JsException as e:
             raise _translate(e) from None
 
-    def sendto(self, data, flags_or_addr, addr=None):
+    def sendto(self, data, *args):
+        # sendto(data, address) or sendto(data, flags, address): told apart by count, as
+        # CPython does (a None address is a TypeError either way, not the other form).
+        if not 1 <= len(args) <= 2:
+            raise TypeError('sendto() takes 2 or 3 arguments (%d given)' % (len(args) + 1))
         try:
-            if addr is None:
-                return _sendto(self._fd, data, 0, flags_or_addr)
-            return _sendto(self._fd, data, flags_or_addr, addr)
+            if len(args) == 1:
+                return _sendto(self._fd, data, 0, args[0])
+            return _sendto(self._fd, data, args[0], args[1])
         except _JsException as e:
             raise _translate(e) from None
 

@@ -32,9 +32,8 @@ function eai(code: i32): i32 {
 /** Resolves the n bytes at `name` into FOUND; 0 or the error-code + 1. */
 function resolve(name: usize, n: i32): i32 {
   found = 0;
-  // The canonical ABI takes the name as UTF-16 here (componentEmbed's stringEncoding).
-  const s = String.UTF8.decodeUnsafe(name, n);
-  p2.resolve_addresses(net(), changetype<usize>(s), s.length, RET);
+  // The canonical ABI takes the name as UTF-8 bytes here (componentEmbed's stringEncoding).
+  p2.resolve_addresses(net(), name, n, RET);
   if (load<u8>(RET) != 0) return <i32>load<u8>(RET + 4) + 1;
   const h = load<i32>(RET + 4);
   let err = 0;
