@@ -35,23 +35,42 @@ function putStr(s: string, p: usize, end: usize): usize {
 
 function protoMatches(f: string, proto: usize, plen: i32): bool { return proto == 0 || sameBytes(f, proto, plen); }
 
+/** One services line, parsed once: its names (the official one first), port and protocol. */
+class Service { constructor(public names: string[], public port: i32, public proto: string) {} }
+let services: Service[] | null = null;
+function table(): Service[] {
+  let t = services;
+  if (t === null) {
+    t = [];
+    for (let i = 0; i < NETBASE_SERVICES.length; i++) {
+      const f = NETBASE_SERVICES[i].split(" ");
+      const names = [f[0]];
+      for (let j = 3; j < f.length; j++) names.push(f[j]);
+      t.push(new Service(names, I32.parseInt(f[1]), f[2]));
+    }
+    services = t;
+  }
+  return t;
+}
+
 /** getservbyname(name, proto): the port, or -1. */
 export function NETBASE_servByName(name: usize, len: i32, proto: usize, plen: i32): i32 {
-  for (let i = 0; i < NETBASE_SERVICES.length; i++) {
-    const f = NETBASE_SERVICES[i].split(" ");
-    if (!protoMatches(f[2], proto, plen)) continue;
-    if (sameBytes(f[0], name, len)) return I32.parseInt(f[1]);
-    for (let j = 3; j < f.length; j++) if (sameBytes(f[j], name, len)) return I32.parseInt(f[1]);
+  const t = table();
+  for (let i = 0; i < t.length; i++) {
+    const e = t[i];
+    if (!protoMatches(e.proto, proto, plen)) continue;
+    for (let j = 0; j < e.names.length; j++) if (sameBytes(e.names[j], name, len)) return e.port;
   }
   return -1;
 }
 
 /** getservbyport(port, proto): the name written at out (NUL-terminated); its length, or -1. */
 export function NETBASE_servByPort(port: i32, proto: usize, plen: i32, out: usize, cap: i32): i32 {
-  for (let i = 0; i < NETBASE_SERVICES.length; i++) {
-    const f = NETBASE_SERVICES[i].split(" ");
-    if (I32.parseInt(f[1]) != port || !protoMatches(f[2], proto, plen)) continue;
-    return putStr(f[0], out, out + <usize>cap) == 0 ? -1 : f[0].length;
+  const t = table();
+  for (let i = 0; i < t.length; i++) {
+    const e = t[i];
+    if (e.port != port || !protoMatches(e.proto, proto, plen)) continue;
+    return putStr(e.names[0], out, out + <usize>cap) == 0 ? -1 : e.names[0].length;
   }
   return -1;
 }
