@@ -14,9 +14,6 @@ const host = process.env.WASOCK_TEST_HOST ?? 'linux';
  * hangs the worker rather than failing a case.
  */
 const NOT_YET: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  'wasi-p2': {
-    'readline-streams': 'preview2-shim: 7-byte reads cost ~21 s per MB (one worker round trip each)',
-  },
 };
 const replays = REPLAYS.filter((f) => {
   const why = NOT_YET[host]?.[f];

@@ -1,8 +1,14 @@
 // The core with host/wasi-p2 compiled in (asconfig target "wasi-p2", whose `lib` is
-// host/wasi-p2/wasm): every export of the core, plus what a component needs (its memory and
-// cabi_realloc) and what the JavaScript side reads (the abort's arguments, open fds). Built
-// into a component whose only imports are wasi:* by scripts/build-wasi-p2.mjs.
+// host/wasi-p2/wasm), built by scripts/build-wasi-p2.mjs into a component whose only imports
+// are wasi:* and which exports wit/core.wit's `wasock:core/sockets` and `wasock:core/policy`
+// (component/exports.ts, the same export layer as build/wasock.component.wasm's): any
+// component runtime with wasi:sockets 0.2 drives it through those typed exports (wasmtime:
+// test/wasi-p2-wasmtime.test.ts). Its core module also keeps every export of the raw core,
+// plus what the JavaScript side reads (the abort's arguments, open fds): src/wasi-p2.ts calls
+// those directly through jco's `--instantiation sync` bindings, as it calls any core.
+import "./component/wasi-p2-start";  // first: the COMP_host_start global the exports look for
 export * from "./index";
+export * from "./component/exports";
 
 /** The canonical ABI's allocator: where the runtime puts the lists it returns. */
 export function cabi_realloc(old: usize, oldSize: usize, align: usize, size: usize): usize {
@@ -11,7 +17,8 @@ export function cabi_realloc(old: usize, oldSize: usize, align: usize, size: usi
 
 // An abort cannot call out (a wasi:* component imports nothing of wasock's): it leaves its
 // arguments here and traps; host/wasi-p2/index.ts reads them and gives the core up as any
-// other core's abort does (SystemError, a successor core).
+// other core's abort does (SystemError, a successor core). A runtime driving the typed
+// exports sees the trap.
 let abortMsg: usize = 0, abortFile: usize = 0, abortLine: u32 = 0, abortCol: u32 = 0;
 export function p2Abort(message: string | null, fileName: string | null, line: u32, column: u32): void {
   abortMsg = changetype<usize>(message); abortFile = changetype<usize>(fileName);

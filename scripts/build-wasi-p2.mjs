@@ -1,7 +1,9 @@
 // Builds the core on WASI preview 2 (after `asc assembly/wasi-p2.ts --target wasi-p2`):
-//   build/core-wasi-p2.wasm  -> componentEmbed with host/wasi-p2/wit (world `core`, UTF-16
-//   strings) -> componentNew -> build/wasock-wasi-p2.component.wasm, a component whose only
-//   imports are wasi:sockets, wasi:io and wasi:clocks 0.2.3;
+//   build/core-wasi-p2.wasm -> its `sockets_*`/`policy_*` exports renamed for WIT
+//   (build-component.mjs renameExports) -> componentEmbed with host/wasi-p2/wit plus
+//   wit/core.wit (world `core`, UTF-8 strings: docs/decisions.md) -> componentNew ->
+//   build/wasock-wasi-p2.component.wasm, a component whose only imports are wasi:sockets,
+//   wasi:io and wasi:clocks 0.2.3 and which exports wasock:core/sockets and wasock:core/policy;
 //   transpiled with jco 1.11.3 (`--instantiation sync`) into build/wasi-p2/ and
 //   host/wasi-p2/bindings.generated.ts (what wasock/wasi-p2 runs), and with jco 1.35 into
 //   build/wasi-p2-jco135/ (bench/wasi-p2.mjs compares the two: 1.35's bindings read
@@ -12,6 +14,7 @@
 import { readFileSync, writeFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { componentEmbed, componentNew, componentWit, transpile as transpile135 } from '@bytecodealliance/jco';
 import { transpile as transpile111 } from 'jco-1-11';
+import { renameExports } from './build-component.mjs';
 
 const root = new URL('../', import.meta.url);
 const at = (p) => new URL(p, root);
@@ -20,15 +23,16 @@ const NAME = 'wasock-wasi-p2';
 function witSource() {
   const dir = at('host/wasi-p2/wit/');
   let src = readFileSync(new URL('world.wit', dir), 'utf8');
+  const nested = (t) => '\n' + t.replace(/^package ([^;]+);/m, 'package $1 {') + '\n}\n';
   for (const d of readdirSync(new URL('deps/', dir)).sort()) {
-    const t = readFileSync(new URL(`deps/${d}/package.wit`, dir), 'utf8');
-    src += '\n' + t.replace(/^package ([^;]+);/m, 'package $1 {') + '\n}\n';
+    src += nested(readFileSync(new URL(`deps/${d}/package.wit`, dir), 'utf8'));
   }
-  return src;
+  // The exports' types: wasock:core (wit/core.wit), whose interfaces the world exports.
+  return src + nested(readFileSync(at('wit/core.wit'), 'utf8'));
 }
 
-const core = readFileSync(at('build/core-wasi-p2.wasm'));
-const embedded = await componentEmbed({ binary: core, witSource: witSource(), world: 'core', stringEncoding: 'utf16' });
+const core = renameExports(readFileSync(at('build/core-wasi-p2.wasm')));
+const embedded = await componentEmbed({ binary: core, witSource: witSource(), world: 'wasock:wasi-p2/core', stringEncoding: 'utf8' });
 const component = await componentNew(embedded, []);
 writeFileSync(at(`build/${NAME}.component.wasm`), component);
 

@@ -53,6 +53,17 @@ CORE_ERRORS = (
     # The sandbox policy (assembly/policy.ts): the details are in the policy request area.
     ("E_POLICY_DENIED", 41, "PermissionError(1, '<use> to <address> port <port> denied by policy: <reason>')"),
     ("E_POLICY_ADDRESS", 42, "ValueError('invalid policy address ...'): not a CIDR, an IP, a unix path or name"),
+    # Name service (assembly/names.ts): glibc's EAI_* / h_errno value travels in SCR_OUT[0].
+    ("E_GAI", 43, "gaierror(<EAI_*>, gai_strerror()), the EAI value in SCR_OUT[0]"),
+    ("E_HERROR", 44, "herror(<h_errno>, hstrerror()), h_errno in SCR_OUT[0]"),
+    ("E_NAME_DENIED", 45, "PermissionError(1, ...): every address a name resolves to is denied by the policy"),
+    ("E_NO_INTERFACE", 46, "OSError('no interface with this name')"),
+    ("E_SERVICE_NOT_FOUND", 47, "OSError('service/proto not found')"),
+    ("E_PORT_NOT_FOUND", 48, "OSError('port/proto not found')"),
+    ("E_PROTOCOL_NOT_FOUND", 49, "OSError('protocol not found')"),
+    ("E_NAME_MULTIPLE", 50, "OSError('sockaddr resolved to multiple addresses')"),
+    ("E_NAME_IPV4_TUPLE", 51, "OSError('IPv4 sockaddr must be 2 tuple')"),
+    ("E_NAME_WILDCARD", 52, "OSError('wildcard resolved to multiple address'): setipaddr('', AF_UNSPEC)"),
     # sendmsg / recvmsg / recvmsg_into / CMSG_LEN / CMSG_SPACE (assembly/msg.ts): numbered from 60
     # so that codes other parts add meanwhile do not collide.
     ("E_RECVMSG_NEGATIVE", 60, "ValueError('negative buffer size in recvmsg()')"),
@@ -64,7 +75,7 @@ CORE_ERRORS = (
     ("E_MSG_NO_MEMORY", 66, "MemoryError(): a message area beyond one core block"),
 )
 # Codes whose message quotes the number the core leaves in SCR_OUT[0].
-CORE_ERRORS_WITH_DETAIL = ("E_FILDES_NEGATIVE", "E_IOCTL_COMMAND")
+CORE_ERRORS_WITH_DETAIL = ("E_FILDES_NEGATIVE", "E_IOCTL_COMMAND", "E_GAI", "E_HERROR")
 
 # ----------------------------------------------------------------------------- struct errors
 # struct's codes travel below the socket range, as -(S_BASE + code); src/struct.ts makes the
@@ -126,14 +137,21 @@ CAPABILITIES = (
     ("CAP_IOCTL_WINDOWS", "ioctl.windows", ("socket.ioctl",)),
     ("CAP_AF_UNIX", "af_unix", ("socket() (AF_UNIX)",)),
     ("CAP_AF_INET6", "af_inet6", ("socket() (AF_INET6)",)),
-    # Reserved: no host resolves names yet, so a host name is gaierror whatever this bit says.
-    ("CAP_NAME_LOOKUP", "name_lookup", ("(none yet: a host name is gaierror on every host)",)),
+    # The name service (bindings/host.ts's name_* imports): numeric hosts and ports need none.
+    ("CAP_NAME_LOOKUP", "name_lookup", ("getaddrinfo() (a host or service name)", "gethostbyname()", "gethostbyname_ex()",
+                                        "gethostbyaddr()", "getnameinfo()", "getservbyname()", "getservbyport()",
+                                        "getprotobyname()", "if_nameindex()", "if_nametoindex()", "if_indextoname()",
+                                        "socket.bind/connect/sendto (a host name)")),
     ("CAP_SOCKETPAIR", "socketpair", ("socketpair()",)),
     ("CAP_DUP", "dup", ("socket.dup", "fromfd()")),
     ("CAP_SOCKNAME", "sockname", ("socket.getsockname", "socket.getpeername", "socket(fileno=)", "fromfd()")),
     # Not a Python method: a JavaScript host's zero-copy data path (bindings/host.ts's *_js
     # imports); src/ asks once per core whether to lend buffers or copy through core memory.
     ("CAP_JS_BUFFERS", "js_buffers", ("(none: without it data goes through core memory)",)),
+    # A host without getsockopt that can still tell an fd's socket type: WASI preview 1 reads it
+    # from fd_fdstat_get's filetype, as wasi-libc's getsockopt(SO_TYPE) does. socket(fileno=)
+    # asks it (HOST_getsockopt SOL_SOCKET/SO_TYPE, the one option such a host answers).
+    ("CAP_SOTYPE", "sotype", ("(none: socket(fileno=) reads the fd's type with it when getsockopt is absent)",)),
     # sendmsg/recvmsg (bindings/host.ts's sendmsg block): scatter/gather data, addresses, flags
     # and SCM_RIGHTS. Python marks sendmsg "not WASI".
     ("CAP_SENDMSG", "sendmsg", ("socket.sendmsg", "socket.recvmsg", "socket.recvmsg_into")),
@@ -268,6 +286,21 @@ POLICY_REQUEST = (
 )
 POLICY_REQUEST_SIZE = 200
 
+# ------------------------------------------------------------------------- the name service
+# assembly/names.ts answers getaddrinfo & co into its output area (nm_out()), one record per
+# result; src/names.ts reads them. i32 fields at these byte offsets, the text from N_TEXT.
+NAME_RECORD = (
+    ("N_FAMILY", 0, "address family (or, for hostent/interface records, 0)"),
+    ("N_TYPE", 4, "socket type"),
+    ("N_PROTO", 8, "protocol"),
+    ("N_PORT", 12, "port (host order)"),
+    ("N_SCOPE", 16, "IPv6 scope id"),
+    ("N_TEXTLEN", 20, "the text's length: an address, a name, an interface name"),
+    ("N_TEXT", 24, "the text (up to 255 bytes: a DNS name is at most 253)"),
+)
+NAME_RECORD_SIZE = 288
+NAME_RECORDS_MAX = 64
+
 # -------------------------------------------------------------------- timeout argument kinds
 # What a timeout argument is, as src/args.ts classifies the JS value (DESIGN.md's mapping).
 TIMEOUT_ARGS = (
@@ -320,7 +353,7 @@ def _check():
     names = set()
     groups = (CORE_ERRORS, STRUCT_ERRORS, OPTION_FLAGS, TAPE_TAGS, VALUE_KINDS, IOCTL_MODES,
               WIN_OPTION_KINDS, TIMEOUT_ARGS, SOCKET_FLAGS, LAYOUT_AREAS, POLICY_REASONS, POLICY_REQUEST,
-              MSGHDR, RECVMSG_OUT, CMSG_RECORD)
+              NAME_RECORD, MSGHDR, RECVMSG_OUT, CMSG_RECORD)
     for g in groups:
         codes = [c for _, c, _ in g]
         assert len(codes) == len(set(codes)), g

@@ -193,7 +193,7 @@ describe('socket(fileno=) asks the host only what its capability set says it can
   });
 
   it('without sockname and getsockopt, a type and proto not given are SOCK_STREAM and 0 (CPython without SO_TYPE)', () => {
-    const host = new CountingHost(all.filter((c) => c !== 'sockname' && c !== 'getsockopt'), 'p1-like');
+    const host = new CountingHost(all.filter((c) => c !== 'sockname' && c !== 'getsockopt' && c !== 'sotype'), 'p1-like');
     use(host);
     const orig = new w.socket(w.AF_INET, w.SOCK_STREAM);
     const fd = orig.detach();
@@ -202,6 +202,20 @@ describe('socket(fileno=) asks the host only what its capability set says it can
     try {
       expect([s.family, s.type, s.proto]).toEqual([w.AF_INET, w.SOCK_STREAM, 0]);
       expect(Object.keys(host.counts).filter((k) => k !== 'set_nonblocking')).toEqual([]);
+    } finally { s.close(); }
+  });
+
+  it('with sotype but no getsockopt, only SO_TYPE is asked (the type read, proto 0), as wasi-libc answers it', () => {
+    const host = new CountingHost(all.filter((c) => c !== 'sockname' && c !== 'getsockopt'), 'p1-like');
+    use(host);
+    const orig = new w.socket(w.AF_INET, w.SOCK_DGRAM);
+    const fd = orig.detach();
+    host.reset();
+    const s = new w.socket(w.AF_INET, undefined, undefined, fd);
+    try {
+      expect([s.family, s.type, s.proto]).toEqual([w.AF_INET, w.SOCK_DGRAM, 0]);
+      expect(Object.keys(host.counts).filter((k) => k !== 'set_nonblocking')).toEqual(['getsockopt']);
+      expect(host.counts.getsockopt).toBe(1);
     } finally { s.close(); }
   });
 

@@ -153,7 +153,40 @@ describe('the component', () => {
   });
 });
 
+/**
+ * socketpair, dup, detach and socket(fileno=): data crosses the pair both ways; a duplicate
+ * keeps the timeout and the same connection; a detached fd adopted again reads its family and
+ * type from the fd (-1s), as CPython's socket(fileno=); a handle used after detach is EBADF.
+ */
+function pairAndDup(s: Sockets, family: number): void {
+  const [a, b] = s.socketpair(family, SOCK_STREAM, 0);
+  const enc = new TextEncoder(), dec = new TextDecoder();
+  s.settimeout(a, 2.5);
+  const d = s.dup(a);
+  expect(s.gettimeout(d)).toBe(2.5);
+  expect(s.fileno(d)).not.toBe(s.fileno(a));
+  s.sendall(d, enc.encode('via dup'), 0);
+  expect(dec.decode(s.recv(b, 100n, 0))).toBe('via dup');
+  const fd = s.detach(b);
+  expect(fd).toBeGreaterThanOrEqual(0);
+  expect(failure(() => s.recv(b, 1n, 0))).toMatchObject({ exception: 'OSError', errno: 9 });
+  const c = s.adopt(fd, -1, -1, -1);
+  expect(s.getsockopt(c, SOL_SOCKET, SO_TYPE)).toBe(SOCK_STREAM);
+  s.sendall(c, enc.encode('back'), 0);
+  expect(dec.decode(s.recv(a, 100n, 0))).toBe('back');
+  for (const h of [a, c, d]) s.close(h);
+  // A bad fd is the kernel's EBADF from the adoption's check, as CPython's getsockname check.
+  expect(failure(() => s.adopt(fd, -1, -1, -1))).toMatchObject({ exception: 'OSError', errno: 9, message: '[Errno 9] Bad file descriptor' });
+  expect(failure(() => s.socketpair(AF_INET, 2, 0))).toMatchObject({ exception: 'OSError' });
+}
+
 describe('the component on the Linux host (real kernel sockets)', () => {
+  it('socketpair, dup, detach and socket(fileno=) (adopt); no fd leaks', () => {
+    const before = fdCount();
+    pairAndDup(instantiate(componentHost(new LinuxHost())), 1);
+    expect(fdCount()).toBe(before);
+  });
+
   it('socket, CPython option values, bind/listen/connect/accept, 4 bytes each way; no fd leaks', () => {
     const s = instantiate(componentHost(new LinuxHost()));
     const before = fdCount();
@@ -205,7 +238,7 @@ describe('the component on the Linux host (real kernel sockets)', () => {
     expect(s.hasCapability('getsockopt')).toBe(false);
     expect(s.hasCapability('setsockopt')).toBe(true);
     // What the host interface cannot carry is never granted, whatever the host declares.
-    expect(s.hasCapability('dup')).toBe(false);
+    expect(s.hasCapability('fcntl')).toBe(false);
     expect(s.hasCapability('no-such-capability')).toBe(false);
     s.close(h);
   });
@@ -403,6 +436,12 @@ describe('the component\'s sandbox policy (wasock:core/policy)', () => {
 });
 
 describe('the component on the emulated network (supplied at run time)', () => {
+  it('socketpair, dup, detach and socket(fileno=) (adopt); every fd closed', () => {
+    const emu = emulatedComponentHost();
+    pairAndDup(instantiate(emu.imports), 1);
+    expect(emu.openFds()).toBe(0);
+  });
+
   it('the same scenario: CPython option values, handshake, 4 bytes each way; every fd closed', () => {
     const emu = emulatedComponentHost();
     scenario(instantiate(emu.imports));

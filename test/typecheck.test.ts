@@ -52,7 +52,7 @@ it('src/, host/, test/ and every README ts block type-check (tsc --noEmit, stric
   });
   expect(output, 'tsc --noEmit -p tsconfig.test.json plus the README blocks').toBe('');
   expect(status).toBe(0);
-});
+}, 180_000);   // tsc over the whole tree: ~33 s on a loaded 2-core machine
 
 it('dist/ declarations compile for a commonjs consumer without esModuleInterop; makefile() results are typed by mode', () => {
   const consumer = `

@@ -37,12 +37,20 @@ function raises(run: () => unknown, cls: abstract new (...a: never[]) => Error, 
 }
 
 describe('wasi-p1 edge cases', () => {
-  it('socket(fileno=9), an fd nobody pre-opened: adopted (no getsockname to ask), then recv() raises [Errno 9] Bad file descriptor', () => {
+  it('socket(fileno=9), an fd nobody pre-opened: [Errno 9] Bad file descriptor at once, as Linux (fd_fdstat_get, the sotype capability)', () => {
     const { net } = pair();
-    const s = new net.socket(undefined, undefined, undefined, 9);
-    raises(() => s.recv(1), OSError, '[Errno 9] Bad file descriptor');
-    raises(() => s.accept(), OSError, '[Errno 9] Bad file descriptor');
-    s.detach();
+    raises(() => new net.socket(undefined, undefined, undefined, 9), OSError, '[Errno 9] Bad file descriptor');
+    raises(() => new net.socket(w.AF_INET, w.SOCK_STREAM, 0, 9), OSError, '[Errno 9] Bad file descriptor');
+  });
+
+  it('socket(fileno=N) takes its type from the fd (SOCK_STREAM / SOCK_DGRAM filetypes), not a default', () => {
+    const u = new L.socket(w.AF_INET, w.SOCK_DGRAM); u.bind(['127.0.0.1', 0]);
+    const net = p1({ preopened: [u] });
+    const s = new net.socket(undefined, undefined, undefined, 3);
+    open.push(s);
+    expect(s.type).toBe(w.SOCK_DGRAM);
+    const { s: t } = pair();
+    expect(t.type).toBe(w.SOCK_STREAM);
   });
 
   it('socket(fileno=-1) raises ValueError: negative file descriptor', () => {
@@ -54,20 +62,13 @@ describe('wasi-p1 edge cases', () => {
     const { net, s } = pair();
     s.close();
     expect(net.host.sockets.open()).toEqual([]);
-    const again = new net.socket(undefined, undefined, undefined, 3);
-    raises(() => again.recv(1), OSError, '[Errno 88] Socket operation on non-socket');
-    raises(() => again.send(enc('x')), OSError, '[Errno 88] Socket operation on non-socket');
-    again.detach();
+    raises(() => new net.socket(undefined, undefined, undefined, 3), OSError, '[Errno 88] Socket operation on non-socket');
   });
 
-  it('stdin (fd 0, the runtime\'s own): recv() is an OSError from @wasmer/wasi, not a trap', () => {
+  it("stdin (fd 0, the runtime's own, a character device): socket(fileno=0) raises [Errno 88] ENOTSOCK, as Linux", () => {
     const { net } = pair();
-    const s = new net.socket(undefined, undefined, undefined, 0);
-    let err: unknown;
-    try { s.recv(1); } catch (e) { err = e; }
-    expect(err).toBeInstanceOf(OSError);
-    expect((err as OSError).errno).toBe(13);    // wasmer checks rights first: EACCES (its 2)
-    s.detach();
+    raises(() => new net.socket(undefined, undefined, undefined, 0), OSError, '[Errno 88] Socket operation on non-socket');
+    raises(() => new net.socket(w.AF_INET, w.SOCK_STREAM, 0, 0), OSError, '[Errno 88] Socket operation on non-socket');
   });
 
   it('EOF: the peer closing is recv() == b"" (every time)', () => {

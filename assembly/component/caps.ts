@@ -1,11 +1,11 @@
 // The capability set a component's host declares, as names (wit/core.wit: host.capabilities),
 // read once when the core starts. The component serves only what its host interface can carry:
-// dup, socketpair, fcntl, ioctl, name lookup and js_buffers have no function there, so they
+// fcntl, ioctl, name lookup and js_buffers have no function there, so they
 // are never granted, whatever the host says (NotAvailableError, as on any host lacking them).
 
 import {
   CAP_NAMES, CAP_COUNT, CAP_FCNTL, CAP_IOCTL_POSIX, CAP_IOCTL_WINDOWS, CAP_NAME_LOOKUP,
-  CAP_SOCKETPAIR, CAP_DUP, CAP_JS_BUFFERS, CAP_SENDMSG, CAP_ANCILLARY,
+  CAP_JS_BUFFERS, CAP_SENDMSG, CAP_ANCILLARY,
 } from "../generated/contract";
 import { CABI_free } from "./memory";
 
@@ -15,7 +15,7 @@ import { CABI_free } from "./memory";
 const RET: usize = memory.data(8, 8);
 
 const UNSERVED: i32 = (1 << CAP_FCNTL) | (1 << CAP_IOCTL_POSIX) | (1 << CAP_IOCTL_WINDOWS)
-  | (1 << CAP_NAME_LOOKUP) | (1 << CAP_SOCKETPAIR) | (1 << CAP_DUP) | (1 << CAP_JS_BUFFERS)
+  | (1 << CAP_NAME_LOOKUP) | (1 << CAP_JS_BUFFERS)
   | (1 << CAP_SENDMSG) | (1 << CAP_ANCILLARY);    // wit/core.wit has no sendmsg/recvmsg
 
 /** The host's name (UTF-8), for NotAvailableError's message: at most 255 bytes kept. */
@@ -23,6 +23,11 @@ const HOST_NAME: usize = memory.data(256);
 let hostNameLen: i32 = 0;
 export function COMP_host_name(): usize { return HOST_NAME; }
 export function COMP_host_name_len(): i32 { return hostNameLen; }
+/** A host compiled into the core (no `name` import to ask) names itself: ASCII, at most 255 bytes. */
+export function COMP_set_host_name(s: string): void {
+  hostNameLen = min(s.length, 255);
+  for (let i = 0; i < hostNameLen; i++) store<u8>(HOST_NAME + i, <u8>s.charCodeAt(i));
+}
 
 /** True when the UTF-8 bytes [p, p+n) spell the ASCII string s. */
 function sameName(p: usize, n: i32, s: string): bool {

@@ -22,6 +22,8 @@ import { COMP_caps_from_host } from "./caps";
 
 @external("wasock:core/host", "socket") declare function wit_socket(family: i32, type: i32, proto: i32): i32;
 @external("wasock:core/host", "close") declare function wit_close(fd: i32): i32;
+@external("wasock:core/host", "dup") declare function wit_dup(fd: i32): i32;
+@external("wasock:core/host", "socketpair") declare function wit_socketpair(family: i32, type: i32, proto: i32, ret: usize): void;
 @external("wasock:core/host", "bind") declare function wit_bind(fd: i32, ptr: usize, len: i32): i32;
 @external("wasock:core/host", "connect") declare function wit_connect(fd: i32, ptr: usize, len: i32): i32;
 @external("wasock:core/host", "listen") declare function wit_listen(fd: i32, backlog: i32): i32;
@@ -64,6 +66,15 @@ function takeList(at: usize, dst: usize, cap: u32): u32 {
 @global export function HOST_caps(): i32 { return COMP_caps_from_host(); }
 @global export function HOST_socket(family: i32, type: i32, proto: i32): i32 { return status(wit_socket(family, type, proto)); }
 @global export function HOST_close(fd: i32): i32 { return status(wit_close(fd)); }
+@global export function HOST_dup(fd: i32): i32 { return status(wit_dup(fd)); }
+
+/** socketpair: pair-result {status, fd0, fd1}; the two fds land at out[0], out[1]. */
+@global export function HOST_socketpair(family: i32, type: i32, proto: i32, out: usize): i32 {
+  wit_socketpair(family, type, proto, RET);
+  const r = status(load<i32>(RET));
+  if (r >= 0) { store<i32>(out, load<i32>(RET + 4)); store<i32>(out + 4, load<i32>(RET + 8)); }
+  return r;
+}
 @global export function HOST_bind(fd: i32, addr: usize, len: i32): i32 { return status(wit_bind(fd, addr, len)); }
 @global export function HOST_connect(fd: i32, addr: usize, len: i32): i32 { return status(wit_connect(fd, addr, len)); }
 @global export function HOST_listen(fd: i32, backlog: i32): i32 { return status(wit_listen(fd, backlog)); }
@@ -135,10 +146,8 @@ function name(peer: bool, fd: i32, addr: usize, lenptr: usize): i32 {
 
 // ---------------------------------------------------------------- not served by a component host
 // The core reaches these only for capabilities the component never grants (caps.ts masks
-// them: dup, socketpair, fcntl, ioctl, js_buffers), so a call is an internal error.
+// them: fcntl, ioctl, js_buffers), so a call is an internal error.
 
-@global export function HOST_socketpair(family: i32, type: i32, proto: i32, out: usize): i32 { unreachable(); return 0; }
-@global export function HOST_dup(fd: i32): i32 { unreachable(); return 0; }
 @global export function HOST_fcntl(fd: i32, cmd: i32, arg: i32): i32 { unreachable(); return 0; }
 @global export function HOST_fcntl_ptr(fd: i32, cmd: i32, ptr: usize): i32 { unreachable(); return 0; }
 @global export function HOST_ioctl(fd: i32, request: u32, ptr: usize): i32 { unreachable(); return 0; }

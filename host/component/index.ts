@@ -19,7 +19,9 @@ export interface ComponentHostImports {
   name(): string;
   capabilities(): string[];
   socket(family: number, type: number, proto: number): number;
+  socketpair(family: number, type: number, proto: number): { status: number; fd0: number; fd1: number };
   close(fd: number): number;
+  dup(fd: number): number;
   bind(fd: number, address: Uint8Array): number;
   connect(fd: number, address: Uint8Array): number;
   listen(fd: number, backlog: number): number;
@@ -80,7 +82,15 @@ export function adapt(name: string, capabilities: Iterable<Capability>, hm: Host
     name: () => name,
     capabilities: () => caps,
     socket: (f, t, p) => hm.imports.socket(f, t, p),
+    socketpair: (f, t, p) => {
+      const a = hm.area(8);
+      const status = hm.imports.socketpair(f, t, p, a);
+      if (status < 0) return { status, fd0: -1, fd1: -1 };
+      const d = dv();
+      return { status, fd0: d.getInt32(a, true), fd1: d.getInt32(a + 4, true) };
+    },
     close: (fd) => hm.imports.close(fd),
+    dup: (fd) => hm.imports.dup(fd),
     bind: (fd, address) => withAddr(fd, address, (f, a, n) => hm.imports.bind(f, a, n)),
     connect: (fd, address) => withAddr(fd, address, (f, a, n) => hm.imports.connect(f, a, n)),
     listen: (fd, backlog) => hm.imports.listen(fd, backlog),

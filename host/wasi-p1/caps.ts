@@ -9,4 +9,4 @@ import type { Capability } from '../types.js';
  * Python: "Availability: not WASI"), nor fcntl and ioctl (the fcntl module is "not WASI"
  * too), nor af_unix / af_inet6 (creation capabilities), nor js_buffers (compiled in).
  */
-export const WASI_P1_CAPS: readonly Capability[] = ['accept', 'sendrecv', 'shutdown', 'nonblocking', 'poll'];
+export const WASI_P1_CAPS: readonly Capability[] = ['accept', 'sendrecv', 'shutdown', 'nonblocking', 'poll', 'sotype'];

@@ -33,6 +33,16 @@ export const E_IOCTL_COMMAND = 25;  // ValueError('invalid ioctl command <u32>')
 export const E_SHARED_BLOCKING = 40;  // ValueError('<fn>(): a socket shared with Node cannot be blocking')
 export const E_POLICY_DENIED = 41;  // PermissionError(1, '<use> to <address> port <port> denied by policy: <reason>')
 export const E_POLICY_ADDRESS = 42;  // ValueError('invalid policy address ...'): not a CIDR, an IP, a unix path or name
+export const E_GAI = 43;  // gaierror(<EAI_*>, gai_strerror()), the EAI value in SCR_OUT[0]
+export const E_HERROR = 44;  // herror(<h_errno>, hstrerror()), h_errno in SCR_OUT[0]
+export const E_NAME_DENIED = 45;  // PermissionError(1, ...): every address a name resolves to is denied by the policy
+export const E_NO_INTERFACE = 46;  // OSError('no interface with this name')
+export const E_SERVICE_NOT_FOUND = 47;  // OSError('service/proto not found')
+export const E_PORT_NOT_FOUND = 48;  // OSError('port/proto not found')
+export const E_PROTOCOL_NOT_FOUND = 49;  // OSError('protocol not found')
+export const E_NAME_MULTIPLE = 50;  // OSError('sockaddr resolved to multiple addresses')
+export const E_NAME_IPV4_TUPLE = 51;  // OSError('IPv4 sockaddr must be 2 tuple')
+export const E_NAME_WILDCARD = 52;  // OSError('wildcard resolved to multiple address'): setipaddr('', AF_UNSPEC)
 export const E_RECVMSG_NEGATIVE = 60;  // ValueError('negative buffer size in recvmsg()')
 export const E_ANCBUF_LENGTH = 61;  // ValueError('invalid ancillary data buffer length')
 export const E_CMSG_LEN_RANGE = 62;  // OverflowError('CMSG_LEN() argument out of range')
@@ -95,9 +105,10 @@ export const CAP_SOCKETPAIR = 17;  // socketpair
 export const CAP_DUP = 18;  // dup
 export const CAP_SOCKNAME = 19;  // sockname
 export const CAP_JS_BUFFERS = 20;  // js_buffers
-export const CAP_SENDMSG = 21;  // sendmsg
-export const CAP_ANCILLARY = 22;  // ancillary
-export const CAP_COUNT = 23;
+export const CAP_SOTYPE = 21;  // sotype
+export const CAP_SENDMSG = 22;  // sendmsg
+export const CAP_ANCILLARY = 23;  // ancillary
+export const CAP_COUNT = 24;
 
 // Option table: OPT_KIND values, OPT_FLAGS bits, OPT_FAMILIES bits.
 export const OPT_KIND_INT = 0;
@@ -210,6 +221,17 @@ export const Q_MAX = 64;  // f64: the option's upper bound
 export const Q_TEXT = 72;  // the address text (up to 128 bytes)
 export const POLICY_REQUEST_SIZE = 200;
 
+// The name service's result records (assembly/names.ts, src/names.ts).
+export const N_FAMILY = 0;  // address family (or, for hostent/interface records, 0)
+export const N_TYPE = 4;  // socket type
+export const N_PROTO = 8;  // protocol
+export const N_PORT = 12;  // port (host order)
+export const N_SCOPE = 16;  // IPv6 scope id
+export const N_TEXTLEN = 20;  // the text's length: an address, a name, an interface name
+export const N_TEXT = 24;  // the text (up to 255 bytes: a DNS name is at most 253)
+export const NAME_RECORD_SIZE = 288;
+export const NAME_RECORDS_MAX = 64;
+
 // sendmsg/recvmsg: the message header, iovec and cmsghdr sizes, recvmsg's results.
 export const M_NAME = 0;  // sockaddr pointer, 0 for none
 export const M_NAMELEN = 4;  // its length (recvmsg: room in, length out)
@@ -234,7 +256,7 @@ export const RC_LEN = 12;  // data length (what the buffer holds of it)
 export const RC_SIZE = 16;
 
 // Codes whose message quotes the number the core leaves in SCR_OUT[0].
-export const CORE_ERRORS_WITH_DETAIL: readonly number[] = [E_FILDES_NEGATIVE, E_IOCTL_COMMAND];
+export const CORE_ERRORS_WITH_DETAIL: readonly number[] = [E_FILDES_NEGATIVE, E_IOCTL_COMMAND, E_GAI, E_HERROR];
 
 /** Core error code -> its name (E_*), for messages about the contract itself. */
 export const CORE_ERROR_NAMES: Readonly<Record<number, string>> = {
@@ -266,6 +288,16 @@ export const CORE_ERROR_NAMES: Readonly<Record<number, string>> = {
   40: 'E_SHARED_BLOCKING',
   41: 'E_POLICY_DENIED',
   42: 'E_POLICY_ADDRESS',
+  43: 'E_GAI',
+  44: 'E_HERROR',
+  45: 'E_NAME_DENIED',
+  46: 'E_NO_INTERFACE',
+  47: 'E_SERVICE_NOT_FOUND',
+  48: 'E_PORT_NOT_FOUND',
+  49: 'E_PROTOCOL_NOT_FOUND',
+  50: 'E_NAME_MULTIPLE',
+  51: 'E_NAME_IPV4_TUPLE',
+  52: 'E_NAME_WILDCARD',
   60: 'E_RECVMSG_NEGATIVE',
   61: 'E_ANCBUF_LENGTH',
   62: 'E_CMSG_LEN_RANGE',
@@ -331,6 +363,7 @@ export const CAPABILITIES = [
   'dup',
   'sockname',
   'js_buffers',
+  'sotype',
   'sendmsg',
   'ancillary',
 ] as const;
@@ -354,11 +387,12 @@ export const CAPABILITY_GATES: Readonly<Record<Capability, readonly string[]>> =
   'ioctl.windows': ['socket.ioctl'],
   'af_unix': ['socket() (AF_UNIX)'],
   'af_inet6': ['socket() (AF_INET6)'],
-  'name_lookup': ['(none yet: a host name is gaierror on every host)'],
+  'name_lookup': ['getaddrinfo() (a host or service name)', 'gethostbyname()', 'gethostbyname_ex()', 'gethostbyaddr()', 'getnameinfo()', 'getservbyname()', 'getservbyport()', 'getprotobyname()', 'if_nameindex()', 'if_nametoindex()', 'if_indextoname()', 'socket.bind/connect/sendto (a host name)'],
   'socketpair': ['socketpair()'],
   'dup': ['socket.dup', 'fromfd()'],
   'sockname': ['socket.getsockname', 'socket.getpeername', 'socket(fileno=)', 'fromfd()'],
   'js_buffers': ['(none: without it data goes through core memory)'],
+  'sotype': ['(none: socket(fileno=) reads the fd\'s type with it when getsockopt is absent)'],
   'sendmsg': ['socket.sendmsg', 'socket.recvmsg', 'socket.recvmsg_into'],
   'ancillary': ['socket.sendmsg (an ancillary item other than SOL_SOCKET/SCM_RIGHTS)'],
 };

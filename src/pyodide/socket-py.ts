@@ -22,7 +22,6 @@ _getblocking = _b.getblocking; _send = _b.send; _sendall = _b.sendall; _sendto =
 _recv = _b.recv; _recv_into = _b.recv_into; _recvfrom = _b.recvfrom; _recvfrom_into = _b.recvfrom_into
 _socketpair = _b.socketpair; _getdefaulttimeout = _b.getdefaulttimeout
 _setdefaulttimeout = _b.setdefaulttimeout; _errname = _b.errname; _gethostname = _b.gethostname
-_fd_base = _b.FD_BASE
 
 for _k, _v in _b.constants().to_py().items():
     globals()[_k] = _v
@@ -269,11 +268,15 @@ class socket:
         except _JsException as e:
             raise _translate(e) from None
 
-    def sendto(self, data, flags_or_addr, addr=None):
+    def sendto(self, data, *args):
+        # sendto(data, address) or sendto(data, flags, address): told apart by count, as
+        # CPython does (a None address is a TypeError either way, not the other form).
+        if not 1 <= len(args) <= 2:
+            raise TypeError('sendto() takes 2 or 3 arguments (%d given)' % (len(args) + 1))
         try:
-            if addr is None:
-                return _sendto(self._fd, data, 0, flags_or_addr)
-            return _sendto(self._fd, data, flags_or_addr, addr)
+            if len(args) == 1:
+                return _sendto(self._fd, data, 0, args[0])
+            return _sendto(self._fd, data, args[0], args[1])
         except _JsException as e:
             raise _translate(e) from None
 
@@ -465,69 +468,5 @@ def inet_ntop(family, packed):
     raise ValueError('unknown address family %d' % family)
 
 
-_LOCAL = {'localhost', 'localhost.localdomain', 'ip6-localhost', 'ip6-loopback'}
-
-
-def _hosts(host, family, flags):
-    if host is None:
-        if flags & AI_PASSIVE:
-            return [(AF_INET6, '::'), (AF_INET, '0.0.0.0')]
-        return [(AF_INET6, '::1'), (AF_INET, '127.0.0.1')]
-    if isinstance(host, (bytes, bytearray)):
-        host = bytes(host).decode('ascii')
-    if not isinstance(host, str):
-        raise TypeError('getaddrinfo() argument 1 must be string or None')
-    if '\x00' in host:
-        raise ValueError('embedded null character')
-    v4 = _aton(host)
-    if v4 is not None:
-        return [(AF_INET, inet_ntoa(v4))]
-    try:
-        return [(AF_INET6, inet_ntop(AF_INET6, inet_pton(AF_INET6, host)))]
-    except OSError:
-        pass
-    if host.lower() in _LOCAL:
-        # /etc/hosts as Debian writes it: localhost is 127.0.0.1, and ::1 when AF_INET6 is asked.
-        return [(AF_INET6, '::1')] if host.lower().startswith('ip6') or family == AF_INET6 else [(AF_INET, '127.0.0.1')]
-    if flags & AI_NUMERICHOST:
-        raise gaierror(EAI_NONAME, 'Name or service not known')
-    # Name service beyond literals and localhost is left for later (issue 14, part 3).
-    raise gaierror(EAI_NONAME, 'Name or service not known')
-
-
-def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
-    """Literal addresses and localhost (no name service yet), as glibc orders them."""
-    if port is None:
-        p = 0
-    elif isinstance(port, int):
-        p = port
-    elif isinstance(port, (str, bytes)):
-        s = port.decode() if isinstance(port, bytes) else port
-        if not s.isdigit():
-            raise gaierror(EAI_SERVICE, 'Servname not supported for ai_socktype')
-        p = int(s)
-    else:
-        raise OSError('Int or String expected')
-    if host in ('', b''):
-        host = None
-    out = []
-    kinds = [(type, {SOCK_STREAM: IPPROTO_TCP, SOCK_DGRAM: IPPROTO_UDP}.get(type, 0))] if type else [(SOCK_STREAM, IPPROTO_TCP), (SOCK_DGRAM, IPPROTO_UDP), (SOCK_RAW, 0)]
-    for fam, addr in _hosts(host, family, flags):
-        if family not in (0, AF_UNSPEC) and fam != family:
-            continue
-        for t, pr in kinds:
-            if not type and proto and pr and pr != proto:
-                continue
-            canon = host if flags & AI_CANONNAME and host else ''
-            sa = (addr, p) if fam == AF_INET else (addr, p, 0, 0)
-            out.append((fam, t, proto or pr, canon, sa))
-    if not out:
-        if family not in (0, AF_UNSPEC, AF_INET, AF_INET6):
-            raise gaierror(EAI_FAMILY, 'ai_family not supported')
-        raise gaierror(EAI_ADDRFAMILY, 'Address family for hostname not supported')
-    return out
-
-
-def gethostbyname(host):
-    return getaddrinfo(host, None, AF_INET)[0][4][0]
+# The name service functions (getaddrinfo & co) follow from src/pyodide/names.ts (NAMES_PY).
 `;

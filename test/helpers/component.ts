@@ -22,6 +22,10 @@ export type Address =
 /** `wasock:core/sockets` as jco's bindings export it: a result's error is thrown (ComponentError, `.payload`). */
 export interface Sockets {
   socket(family: number, type: number, proto: number): number;
+  adopt(fd: number, family: number, type: number, proto: number): number;
+  socketpair(family: number, type: number, proto: number): [number, number];
+  dup(s: number): number;
+  detach(s: number): number;
   close(s: number): void;
   fileno(s: number): number;
   bind(s: number, address: Address): void;

@@ -114,12 +114,6 @@ export const DIVERGES: Readonly<Record<string, Readonly<Record<string, string>>>
   // wasi:sockets 0.2's spec, and preview2-shim's defects (WASI_P2_PROFILE) where it serves it.
   'wasi-p2': { ...WASI_P2_SPEC, ...WASI_P2_SHIM },
   'wasi-p2-wasock': { ...WASI_P2_SPEC, ...WASI_P2_WASOCK },
-  // socket(fileno=) of a closed fd or a non-socket: CPython on Linux learns it from getsockname
-  // (EBADF, ENOTSOCK); preview 1 has no getsockname (no `sockname` capability), so the core
-  // adopts the number as CPython on WASI does, and the first call on it reports the error
-  // (test/wasi-p1-edge.test.ts pins both).
-  'wasi-p1': Object.fromEntries(['ctor/fileno/closed-fd', 'ctor/fileno/closed-fd/explicit', 'ctor/fileno/devnull', 'ctor/fileno/devnull/explicit'].map((id) => [id,
-    "socket(fileno=) is validated by getsockname on Linux; WASI preview 1 has none, so the fd's error comes from the first call on it (docs/decisions.md; pinned in test/wasi-p1-edge.test.ts)"])),
 };
 
 /** it() for one replayed case on the host under test. */

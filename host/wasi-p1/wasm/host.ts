@@ -26,7 +26,9 @@ import { capBits, setCapBits } from "./p1/caps";
 @external("wasi_snapshot_preview1", "clock_time_get") declare function p1_clock_time_get(id: i32, precision: i64, time: usize): i32;
 
 // Linux numbers (the core's).
-const ENOSYS: i32 = 38, EINVAL: i32 = 22, EOPNOTSUPP: i32 = 95, EIO: i32 = 5;
+const ENOSYS: i32 = 38, EINVAL: i32 = 22, EOPNOTSUPP: i32 = 95, EIO: i32 = 5, ENOTSOCK: i32 = 88, ENOPROTOOPT: i32 = 92;
+const SOL_SOCKET: i32 = 1, SO_TYPE: i32 = 3, SOCK_STREAM: i32 = 1, SOCK_DGRAM: i32 = 2;
+const FILETYPE_SOCKET_DGRAM: u8 = 5, FILETYPE_SOCKET_STREAM: u8 = 6;
 const MSG_PEEK: i32 = 2, MSG_WAITALL: i32 = 0x100;
 const SOCK_NONBLOCK: i32 = 0o4000;
 const POLLIN: i32 = 1, POLLOUT: i32 = 4, POLLERR: i32 = 8, POLLHUP: i32 = 16;
@@ -174,7 +176,20 @@ export function HOST_dup(_fd: i32): i32 { return -ENOSYS; }
 export function HOST_bind(_fd: i32, _addr: usize, _len: i32): i32 { return -ENOSYS; }
 export function HOST_connect(_fd: i32, _addr: usize, _len: i32): i32 { return -ENOSYS; }
 export function HOST_listen(_fd: i32, _backlog: i32): i32 { return -ENOSYS; }
-export function HOST_getsockopt(_fd: i32, _level: i32, _opt: i32, _val: usize, _lenptr: usize): i32 { return -ENOSYS; }
+/**
+ * Only SOL_SOCKET/SO_TYPE (the sotype capability: socket(fileno=) asks it): the fd's filetype,
+ * as wasi-libc's getsockopt reads it; any other fd is ENOTSOCK, an fd that is not open EBADF.
+ */
+export function HOST_getsockopt(fd: i32, level: i32, opt: i32, val: usize, lenptr: usize): i32 {
+  if (level != SOL_SOCKET || opt != SO_TYPE) return -ENOPROTOOPT;
+  const e = p1_fd_fdstat_get(fd, STAT);
+  if (e != 0) return linux(e);
+  const ft = load<u8>(STAT);
+  if (ft != FILETYPE_SOCKET_DGRAM && ft != FILETYPE_SOCKET_STREAM) return -ENOTSOCK;
+  store<i32>(val, ft == FILETYPE_SOCKET_DGRAM ? SOCK_DGRAM : SOCK_STREAM);
+  store<i32>(lenptr, 4);
+  return 0;
+}
 export function HOST_setsockopt(_fd: i32, _level: i32, _opt: i32, _val: usize, _len: i32): i32 { return -ENOSYS; }
 export function HOST_getsockname(_fd: i32, _addr: usize, _lenptr: usize): i32 { return -ENOSYS; }
 export function HOST_getpeername(_fd: i32, _addr: usize, _lenptr: usize): i32 { return -ENOSYS; }

@@ -14,7 +14,8 @@
 //   case (result<u64, _> at 8, result<bool, _> and result<u8, _> at 1, handles at 4);
 // - a list the host returns (stream reads, poll's indices, datagrams) is placed in core
 //   memory through the module's `cabi_realloc` export (host.ts) and is the core's to free;
-// - strings cross as UTF-16 (componentEmbed's stringEncoding: 'utf16'): AssemblyScript's own.
+// - strings cross as UTF-8 (componentEmbed's stringEncoding: 'utf8', one encoding for the whole
+//   component: its wasock:core exports are UTF-8; docs/decisions.md): (pointer, byte length).
 // Mistakes read garbage silently: every import below is exercised by test/wasi-p2.test.ts.
 
 // ------------------------------------------------------------------------- return areas
@@ -151,8 +152,8 @@ export const IN_DGRAM_SIZE: usize = 40;
 export const OUT_DGRAM_SIZE: usize = 44;
 
 // ip-name-lookup
-/** resolve-addresses(network, name: string) -> result<resolve-address-stream, error-code>. */
-@external("wasi:sockets/ip-name-lookup@0.2.3", "resolve-addresses") export declare function resolve_addresses(net: i32, name: usize, units: i32, ret: usize): void;
+/** resolve-addresses(network, name: string) -> result<resolve-address-stream, error-code>: the name as UTF-8 bytes. */
+@external("wasi:sockets/ip-name-lookup@0.2.3", "resolve-addresses") export declare function resolve_addresses(net: i32, name: usize, bytes: i32, ret: usize): void;
 @external("wasi:sockets/ip-name-lookup@0.2.3", "[resource-drop]resolve-address-stream") export declare function resolve_stream_drop(h: i32): void;
 /**
  * resolve-next-address() -> result<option<ip-address>, error-code>: option case at ret+2,
