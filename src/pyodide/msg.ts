@@ -2,7 +2,7 @@
 // (src/pyodide.ts appends MSG_PY to the module's source and spreads msgFunctions() into the
 // bridge). Python parses the arguments as PyArg_ParseTuple does ("O|OiO", "n|ni", "O|ni",
 // PySequence_Fast, "(iiy*)"), with CPython's messages; wasock (src/msg.ts, the core) decides
-// the rest. Python's fds are the bridge's table slots (src/pyodide.ts FD_BASE), not the host's:
+// the rest. Python's fds are the bridge's (src/pyodide.ts: Pyodide streams), not the host's:
 // SCM_RIGHTS data is translated both ways, a received host fd becoming a table fd that
 // socket(fileno=...) wraps, as in CPython.
 import type { Network } from '../network.js';
@@ -247,9 +247,13 @@ def _recvmsg_into(self, *args):
     return int(r[0]), anc, msg_flags, addr
 
 
-socket.sendmsg = _sendmsg
-socket.recvmsg = _recvmsg
-socket.recvmsg_into = _recvmsg_into
+# type.__setattr__: _socket.socket is immutable to Python code (socket-py-cpython.ts), as in
+# CPython; its methods are set here as its C type's are, at creation.
+for _n, _f in (('sendmsg', _sendmsg), ('recvmsg', _recvmsg), ('recvmsg_into', _recvmsg_into)):
+    _f.__name__ = _n
+    _f.__qualname__ = 'socket.' + _n
+    type.__setattr__(socket, _n, _f)
+del _n, _f
 
 
 def CMSG_LEN(*args):
