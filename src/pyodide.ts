@@ -4,7 +4,7 @@
 // instance's wasock sockets in a table of its own. The default network is the entry's
 // (src/pyodide/defaults.ts: the Linux host's in Node, an emulated one in a page); a caller's
 // network, policy-confined or emulated, confines it.
-import { pyodideDefaults, pollBackendFor } from './pyodide/defaults.js';
+import { pyodideDefaults } from './pyodide/defaults.js';
 import { retireSockfs } from './pyodide/sockfs.js';
 import type { Network } from './network.js';
 import type { socket } from './socket.js';
@@ -18,6 +18,8 @@ import { SocketStreams, type EmFS } from './pyodide/fd.js';
 import { FD_PY } from './pyodide/fd-py.js';
 import { FCNTL_MODULE_CONSTANTS } from './generated/fcntl-module.js';
 import { SOCKET_PY_CPYTHON } from './pyodide/socket-py-cpython.js';
+import { NAMES_PY, nameFunctions } from './pyodide/names.js';
+import { MSG_PY, msgFunctions } from './pyodide/msg.js';
 
 /** What installIntoPyodide needs of a Pyodide instance (the PyodideInterface of 0.25.x). */
 export interface PyodideLike {
@@ -104,7 +106,7 @@ class Bridge {
 
   constructor(net: Network, name: string, FS: EmFS, emErrno: (linux: number) => number) {
     this.net = net; this.name = name;
-    this.streams = new SocketStreams(FS, emErrno, () => this.net, pollBackendFor);
+    this.streams = new SocketStreams(FS, emErrno, () => this.net);
   }
 
   /** A new fd for `s` (EMFILE, with `s` closed, when the table is full). */
@@ -189,6 +191,7 @@ class Bridge {
         if (copy) return streams.ioctl(fd, req, readBytes(arg, (b) => b.slice()), true, false);
         return writeBytes('ioctl', arg, (b) => streams.ioctl(fd, req, b, false, mutate));
       },
+      ...msgFunctions(at, put, net, address),
     };
   }
 }
@@ -253,7 +256,7 @@ export function installIntoPyodide(pyodide: PyodideLike, options: InstallOptions
   try {
     const fns = bridge.functions();
     const install = pyodide.runPython(INSTALLER, { globals });
-    try { install(SOCKET_PY + SOCKET_PY_CPYTHON, fns); } finally { install.destroy?.(); }
+    try { install(SOCKET_PY + SOCKET_PY_CPYTHON + NAMES_PY + MSG_PY, { ...fns, ...nameFunctions(() => bridge.net) }); } finally { install.destroy?.(); }
     const fd = pyodide.runPython(FD_PY, { globals });
     try { fd(fns, FCNTL_MODULE_CONSTANTS); } finally { fd.destroy?.(); }
   } finally { globals.destroy?.(); }

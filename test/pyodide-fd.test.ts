@@ -29,6 +29,14 @@ function run(py: Py, code: string): any {
   return JSON.parse(py.runPython(`import json as __j; __j.dumps(${last})`) as string);
 }
 
+/**
+ * An error Emscripten's syscall layer raises itself (not wasock) carries Pyodide's libc (musl)
+ * text where glibc's differs: ESPIPE from pread/pwrite/lseek on a socket. Same class and errno.
+ */
+const MUSL_TEXT: Record<string, string> = { 'Invalid seek': 'Illegal seek' };
+const asGlibc = (v: unknown): unknown =>
+  Array.isArray(v) && v.length === 3 && typeof v[2] === 'string' && MUSL_TEXT[v[2]] ? [v[0], v[1], MUSL_TEXT[v[2]]] : v;
+
 /** The instance's open Emscripten streams (fds). */
 const openStreams = (py: Py): number => py.FS.streams.filter((s) => s).length;
 
@@ -59,7 +67,7 @@ describe('a socket fd through os, select, selectors and fcntl, as native CPython
     py.runPython(FIXTURE.source);
     const got = JSON.parse(py.runPython('import json; json.dumps(R)') as string) as Record<string, unknown>;
     const diffs = Object.entries(FIXTURE.results)
-      .filter(([k, v]) => JSON.stringify(got[k]) !== JSON.stringify(v))
+      .filter(([k, v]) => JSON.stringify(asGlibc(got[k])) !== JSON.stringify(v))
       .map(([k, v]) => ({ case: k, native: v, pyodide: got[k] }));
     expect(diffs).toEqual([]);
     expect(Object.keys(got).sort()).toEqual(Object.keys(FIXTURE.results).sort());
@@ -231,7 +239,7 @@ describe('on the emulated network: waits run in virtual time', () => {
     emu.runPython(FIXTURE.source);
     const got = JSON.parse(emu.runPython('import json; json.dumps(R)') as string) as Record<string, unknown>;
     const diffs = Object.entries(FIXTURE.results)
-      .filter(([k, v]) => JSON.stringify(got[k]) !== JSON.stringify(v))
+      .filter(([k, v]) => JSON.stringify(asGlibc(got[k])) !== JSON.stringify(v))
       .map(([k]) => k);
     expect(diffs.sort()).toEqual([...divergent].sort());
   }, LONG);
@@ -333,8 +341,23 @@ json.dumps([err, n])\`);
     }
   }, LONG);
 
-  it('10^4 connect/accept/close cycles from Python leave the fd count, the stream table and RSS flat', () => {
-    run(py, `
+  it('10^4 connect/accept/close cycles from Python leave the fd count, the stream table, the heaps and RSS flat', () => {
+    // In a child with --expose-gc, so that what is measured after a forced collection is what
+    // is still referenced. The first 10^4 cycles warm up (RSS grows ~23 MiB there once: JIT
+    // code and Pyodide's heap pages touched for the first time, not allocated anew: the wasm
+    // memory does not grow); the next 10^4 are measured.
+    const work = mkdtempSync(join(tmpdir(), 'wasock-pyodide-cycles-'));
+    try {
+      const dist = new URL('../dist/src/', import.meta.url).pathname;
+      const entry = new URL('../node_modules/pyodide/pyodide.mjs', import.meta.url).pathname;
+      const script = join(work, 'cycles.mjs');
+      writeFileSync(script, `
+        import { readdirSync } from 'node:fs';
+        import { loadPyodide } from '${entry}';
+        import { installIntoPyodide } from '${dist}pyodide-node.js';
+        const py = await loadPyodide();
+        installIntoPyodide(py);
+        py.runPython(\`
 import socket, gc
 srv = socket.socket(); srv.bind(('127.0.0.1', 0)); srv.listen(128); addr = srv.getsockname()
 def cycles(n):
@@ -344,21 +367,27 @@ def cycles(n):
         a.sendall(b'x'); c.recv(1)
         c.close(); a.close()
     gc.collect()
-cycles(2000)
-None`);
-    // Warm-up done (Pyodide's heap and V8's code have grown to their working size).
-    (globalThis as { gc?: () => void }).gc?.();
-    const k0 = fdCount(), s0 = openStreams(py), rss0 = process.memoryUsage().rss;
-    run(py, 'cycles(10000)\nNone');
-    (globalThis as { gc?: () => void }).gc?.();
-    const k1 = fdCount(), s1 = openStreams(py), rss1 = process.memoryUsage().rss;
-    run(py, 'srv.close()\nNone');
-    expect(k1 - k0).toBe(0);
-    expect(s1 - s0).toBe(0);
-    // 16 MiB: Pyodide's wasm heap never shrinks and grows in whole pages, and V8 frees lazily;
-    // a leak of even one small object per socket (3 per cycle: ~30,000 JS socket objects of
-    // ~0.5 KiB with their Python twins) would exceed it.
-    expect((rss1 - rss0) / 2 ** 20).toBeLessThan(16);
+cycles(10000)\`);
+        const now = () => { globalThis.gc(); const m = process.memoryUsage();
+          return { fds: readdirSync('/proc/self/fd').length, streams: py.FS.streams.filter((s) => s).length,
+            rss: m.rss, heap: m.heapUsed, wasm: py._module.HEAP8.length }; };
+        const a = now();
+        py.runPython('cycles(10000)');
+        const b = now();
+        console.log(JSON.stringify(Object.fromEntries(Object.keys(a).map((k) => [k, b[k] - a[k]]))));
+      `);
+      const p = spawnSync(process.execPath, ['--expose-gc', script], { encoding: 'utf8', timeout: 170_000 });
+      expect(p.status, p.stderr).toBe(0);
+      const d = JSON.parse(p.stdout.trim().split('\n').pop()!);
+      expect([d.fds, d.streams, d.wasm]).toEqual([0, 0, 0]);
+      // 1 MiB of V8 heap and 8 MiB of RSS over 30,000 sockets: one leaked JS socket object
+      // (~0.3 KiB with its table entry) per socket would be ~9 MiB of heap; measured here: JS
+      // heap +0.04..0.10 MiB and RSS within 0.1 MiB of flat once warm.
+      expect(d.heap / 2 ** 20).toBeLessThan(1);
+      expect(d.rss / 2 ** 20).toBeLessThan(8);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   }, LONG);
 });
 

@@ -60,6 +60,8 @@ const printed: { name: string; marker: string; lines: string[] }[] = [
     "FileNotFoundError: [Errno 44] No such file or directory: '/etc/hostname'",
     "ModuleNotFoundError: No module named 'js'",
   ] },
+  { name: 'names', marker: "net.gethostbyname('web')", lines: ['[[2,1,6,"",["10.0.0.5",5432]]]', '10.0.0.8'] },
+  { name: 'sendmsg', marker: 'b.recvmsg(10, w.CMSG_SPACE(4))', lines: ['fd 0 null', 'through the passed fd'] },
   { name: 'policy', marker: 'policy()', lines: [
     'true [Errno 1] socket(AF_INET, SOCK_DGRAM) denied by policy: udp sockets are not allowed',
     'true [Errno 1] connect to 10.0.0.1 port 80 denied by policy: no rule allows connect to this address',

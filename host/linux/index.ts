@@ -27,6 +27,17 @@ export class LinuxHost implements JsBufferHost, NodeFdSource {
   /** Linux fds are the process's own, so Node's sockets can be shared (node-handles.ts). */
   nodeFd(x: unknown) { return nodeFd(x); }
 
+  /**
+   * poll(2) over `n` struct pollfd in `pfd` (8 bytes each, the kernel's layout), waiting up to
+   * `timeoutMs` (< 0: without limit): the count ready, or -errno. wasock/pyodide's select and
+   * poll wait here on several sockets at once (src/pyodide/poll.ts).
+   */
+  pollMany(pfd: Uint8Array, n: number, timeoutMs: number): number {
+    const lc = loadLibc();
+    const r = lc.pollJs(pfd, n, timeoutMs) as number;
+    return r < 0 ? -lc.errno() : r;
+  }
+
   imports(memory: WebAssembly.Memory): HostImports {
     // koffi loads here, when a core is bound to this host (the first socket), not at import.
     const libc = loadLibc();

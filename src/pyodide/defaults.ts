@@ -6,7 +6,6 @@
 import { bindNetwork, type Network } from '../network.js';
 import { defaultHostFactory, HOSTS } from '../hosts.js';
 import { NotAvailableError } from '../exceptions.js';
-import { emulatedBackend, type Backend } from '../../host/wasi-sockets/backend-emulated.js';
 
 export interface PyodideDefaults {
   /** A network of the instance's own, made at install. */
@@ -36,25 +35,4 @@ export function pyodideDefaults(): PyodideDefaults {
   const make = defaultHostFactory();
   if (make !== null) return { network: () => bindNetwork(make()), hostname: () => 'localhost' };
   throw new NotAvailableError(`installIntoPyodide: no default network here: import it from 'wasock/pyodide' (its Node and browser entries choose one) or pass { network }; hosts: ${HOSTS}`, 'socket.create', 'none');
-}
-
-/**
- * What select() and poll() on the instance's socket fds wait with (src/pyodide/fd.ts): the
- * emulated network's own kernel poll (host-free), else the backend the Node entry registered
- * (host/wasi-sockets/backend.ts: libc's poll on the Linux host). Kept out of src/pyodide.ts so a
- * page loads no libc binding.
- */
-let nodeBackend: ((net: Network) => Backend) | null = null;
-
-/** The Node entry's backend for networks that are not emulated (the Linux host's). */
-export function registerPollBackend(f: (net: Network) => Backend): void {
-  nodeBackend = f;
-}
-
-/** The backend for `net`; TypeError naming the entry where none serves it. */
-export function pollBackendFor(net: Network): Backend {
-  const emu = emulatedBackend(net);
-  if (emu !== null) return emu;
-  if (nodeBackend !== null) return nodeBackend(net);
-  throw new TypeError(`wasock/pyodide: select and poll on a network on ${net.host.name} need the Node entry ('wasock/pyodide' in Node, src/pyodide-node.ts)`);
 }

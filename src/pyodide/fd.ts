@@ -5,20 +5,18 @@
 // Pyodide's heap, write -> send from it, poll -> the network's poll), as Emscripten's own
 // SOCKFS does for its sockets (FS.createStream with stream_ops; node.sock there, node.wasock
 // here). Waiting (select, poll) is the network's: poll(2) on the Linux host, virtual time on
-// the emulated network (host/wasi-sockets/backend.ts serves both).
+// the emulated network (src/pyodide/poll.ts).
 import type { socket } from '../socket.js';
 import type { Network } from '../network.js';
-import { fromErrno, osErrorWith } from '../errors.js';
+import { fromErrno } from '../errors.js';
 import { fcntl as wfcntl, ioctl as wioctl, readonly } from '../fcntl.js';
-// Types only: the backend (Node's libc on the Linux host) is handed in by src/pyodide.ts, so
-// this file loads nothing Node-only (a browser build can give it the emulated network's).
-import type { Backend } from '../../host/wasi-sockets/backend.js';
+import { pollerFor, type Poller } from './poll.js';
 
 const S_IFSOCK = 0o140000;
 const F_GETFL = 3, F_SETFL = 4, F_GETFD = 1, F_SETFD = 2;
 const POLLIN = 1, POLLPRI = 2, POLLOUT = 4, POLLERR = 8, POLLHUP = 16, POLLNVAL = 32, POLLRDHUP = 0x2000;
 // Linux errno numbers (wasock's); Emscripten's are looked up by name (emErrno).
-const EBADF = 9, EMFILE = 24, ENOTSOCK = 88, EDEADLK = 35, EINVAL = 22, ENOTTY = 25;
+const EBADF = 9, EMFILE = 24, ENOTSOCK = 88, EINVAL = 22, ENOTTY = 25;
 
 /** The part of Emscripten's FS (Pyodide 0.25.1's pyodide.FS) this file uses. */
 export interface EmFS {
@@ -26,6 +24,8 @@ export interface EmFS {
   createStream(stream: object, fd?: number): EmStream;
   close(stream: EmStream): void;
   stat(path: string, dontFollow?: boolean): unknown;
+  read(...args: unknown[]): number;
+  write(...args: unknown[]): number;
   ErrnoError: new (errno: number) => Error & { errno: number };
   MAX_OPEN_FDS: number;
 }
@@ -53,16 +53,15 @@ export class SocketStreams {
   private nextId = 1;
   /** stream.path -> node, for fstat (Emscripten's fstat stats stream.path). */
   private readonly byPath = new Map<string, SockNode>();
-  private backend: Backend | null = null;
-  private backendNet: Network | null = null;
+  private poller: Poller | null = null;
+  private pollerNet: Network | null = null;
   private readonly ops: Record<string, unknown>;
 
   /**
    * `emErrno` turns a Linux errno into the instance's (Emscripten's) number, by name;
    * `net` is the network the instance's sockets live on now.
    */
-  constructor(private readonly FS: EmFS, private readonly emErrno: (linux: number) => number, private readonly net: () => Network,
-    private readonly backendFor: (net: Network) => Backend) {
+  constructor(private readonly FS: EmFS, private readonly emErrno: (linux: number) => number, private readonly net: () => Network) {
     const self = this;
     this.ops = {
       read(stream: EmStream, buffer: Int8Array, offset: number, length: number) {
@@ -95,6 +94,26 @@ export class SocketStreams {
         if (s === null) return;
         try { s.close(); } catch (e) { throw self.errnoError(e as Err); }
       },
+    };
+    // os.read/os.write on a socket skip FS.read/FS.write's checks that do not apply to one (its
+    // access mode is always O_RDWR: reading it from the kernel's F_GETFL on every call cost a
+    // third of a 64-byte os.write + os.read) and keep those that do, with Emscripten's numbers.
+    const fsRead = FS.read, fsWrite = FS.write;
+    const [EM_EINVAL, EM_EBADF, EM_ESPIPE] = [22, 9, 29].map((e) => emErrno(e));
+    const checked = (stream: EmStream, length: number, position: number | undefined): void => {
+      if (length < 0 || (position !== undefined && position < 0)) throw new FS.ErrnoError(EM_EINVAL);
+      if (stream.fd === null) throw new FS.ErrnoError(EM_EBADF);
+      if (position !== undefined) throw new FS.ErrnoError(EM_ESPIPE);   // pread/pwrite: not seekable
+    };
+    FS.read = function (stream: EmStream, buffer: Int8Array, offset: number, length: number, position?: number) {
+      if (stream?.stream_ops !== self.ops) return fsRead.apply(FS, arguments as never);
+      checked(stream, length, position);
+      return (self.ops.read as (s: EmStream, b: Int8Array, o: number, l: number) => number)(stream, buffer, offset, length);
+    };
+    FS.write = function (stream: EmStream, buffer: Int8Array, offset: number, length: number, position?: number) {
+      if (stream?.stream_ops !== self.ops) return fsWrite.apply(FS, arguments as never);
+      checked(stream, length, position);
+      return (self.ops.write as (s: EmStream, b: Int8Array, o: number, l: number) => number)(stream, buffer, offset, length);
     };
     // Emscripten's fstat stats stream.path: a socket's path starts with NUL, which no path
     // from Python can contain, so only the fd reaches it.
@@ -250,26 +269,18 @@ export class SocketStreams {
       if (m) ready++;
     }
     if (k === 0) return select ? null : out;
-    const b = this.backendOf();
-    try {
-      b.poll(kfd, kev, re, k, ready > 0 ? 0 : timeoutMs);
-    } catch (e) {
-      if ((e as Error).name === 'WasiTrap' && /forever/.test((e as Error).message)) {
-        throw osErrorWith(EDEADLK, 'this wait could only last forever: no other party in the emulated network can make these sockets ready');
-      }
-      throw e;
-    }
+    this.pollerOf().poll(kfd, kev, re, k, ready > 0 ? 0 : timeoutMs);
     for (let j = 0; j < k; j++) out[kat[j]] = re[j];
     return out;
   }
 
-  private backendOf(): Backend {
+  private pollerOf(): Poller {
     const net = this.net();
-    if (this.backend === null || this.backendNet !== net) {
-      this.backend = this.backendFor(net);
-      this.backendNet = net;
+    if (this.poller === null || this.pollerNet !== net) {
+      this.poller = pollerFor(net);
+      this.pollerNet = net;
     }
-    return this.backend;
+    return this.poller;
   }
 
   /**
