@@ -256,8 +256,6 @@ export function installIntoPyodide(pyodide: PyodideLike, options: InstallOptions
   try {
     const fns = bridge.functions();
     const install = pyodide.runPython(INSTALLER, { globals });
-    // SOCKET_PY_CPYTHON last: it remakes the socket type as an immutable one from its namespace,
-    // so what MSG_PY adds to the type (sendmsg, recvmsg) must be there before.
     try { install(SOCKET_PY + NAMES_PY + MSG_PY + SOCKET_PY_CPYTHON, { ...fns, ...nameFunctions(() => bridge.net) }); } finally { install.destroy?.(); }
     const fd = pyodide.runPython(FD_PY, { globals });
     try { fd(fns, FCNTL_MODULE_CONSTANTS); } finally { fd.destroy?.(); }

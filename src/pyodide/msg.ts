@@ -2,7 +2,7 @@
 // (src/pyodide.ts appends MSG_PY to the module's source and spreads msgFunctions() into the
 // bridge). Python parses the arguments as PyArg_ParseTuple does ("O|OiO", "n|ni", "O|ni",
 // PySequence_Fast, "(iiy*)"), with CPython's messages; wasock (src/msg.ts, the core) decides
-// the rest. Python's fds are the bridge's table slots (src/pyodide.ts FD_BASE), not the host's:
+// the rest. Python's fds are the bridge's table slots (Emscripten streams, src/pyodide/fd.ts), not the host's:
 // SCM_RIGHTS data is translated both ways, a received host fd becoming a table fd that
 // socket(fileno=...) wraps, as in CPython.
 import type { Network } from '../network.js';
