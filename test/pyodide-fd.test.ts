@@ -365,7 +365,9 @@ def cycles(n):
         c = socket.create_connection(addr)
         a, _ = srv.accept()
         a.sendall(b'x'); c.recv(1)
-        c.close(); a.close()
+        # The accepted end closes first: TIME_WAIT then holds the listener's port, not 2*10^4
+        # ephemeral ports, which other files' binds (linux-behaviours' TIME_WAIT scenario) need.
+        a.close(); c.close()
     gc.collect()
 cycles(10000)\`);
         const now = () => { globalThis.gc(); const m = process.memoryUsage();
