@@ -35,7 +35,7 @@ for _ in range(${n}):
     t = time.perf_counter()
     c = http.client.HTTPConnection('127.0.0.1', port)
     c.request('GET', '/hello.txt')
-    srv._handle_request_noblock()
+    srv.handle_request()
     r = c.getresponse()
     assert r.status == 200 and r.read() == b'hello from http.server\n'
     c.close()

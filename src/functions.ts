@@ -5,6 +5,8 @@ import { timeoutKind, timeoutValue, cInt, cIntClinic, cFdLong, cLong, asPyInt, p
 import { socket } from './socket.js';
 import { AF_INET, AF_INET6, AF_UNIX, reprAddress, type Address } from './address.js';
 import { SOCK_STREAM, IPPROTO_TCP, SOL_SOCKET, SO_REUSEADDR, SO_REUSEPORT } from './generated/constants.js';
+import { CAP_NAME_LOOKUP } from './generated/contract.js';
+import { getaddrinfo, type AddrInfo } from './names.js';
 
 const utf8 = new TextEncoder();
 const latin1 = new TextDecoder('latin1');
@@ -107,9 +109,9 @@ const ULONG_MAX = 2n ** 64n - 1n;
  * getaddrinfo()'s port argument, then glibc's reading of the service: an exact int is
  * printed ("%ld"), a str or bytes taken as is, None is no service (port 0). glibc reads the
  * text with strtoul (blanks and a sign allowed, the whole text must be a number, "" is 0),
- * keeps it as a C int, and a negative one is looked up as a service name. There is no
- * service lookup here (no name_lookup capability), so every name is EAI_SERVICE; CPython
- * would find "http" in /etc/services. Returns the port (the low 16 bits, htons).
+ * keeps it as a C int, and a negative one is looked up as a service name. This is the path
+ * of a host without the name_lookup capability, so every name is EAI_SERVICE (with it,
+ * create_connection asks getaddrinfo: src/names.ts). Returns the port (the low 16 bits, htons).
  */
 function gaiPort(port: unknown): number {
   let text: string;
@@ -143,8 +145,11 @@ function gaiPort(port: unknown): number {
  * true by Python's rules (b'' and () are none). Python's keyword-only all_errors has no
  * equivalent here.
  */
-export function create_connection(this: unknown, address: [string, number], timeout?: number | null, source_address?: Address | null): socket {
+export function create_connection(this: unknown, address: [string | Uint8Array | null, number | string | Uint8Array | null], timeout?: number | null, source_address?: Address | null): socket {
   const [host, p] = unpackPair(address);
+  const b0 = on(this);
+  if (b0.core().x.core_has_cap(CAP_NAME_LOOKUP)) return connectEach(b0, getaddrinfo.call(b0, host, p, 0, SOCK_STREAM), timeout, source_address);
+  // Without a name service: numeric hosts and ports, and 'localhost', as the core resolves them.
   // getaddrinfo converts the host, then the port; glibc reads the service before the name
   const name = gaiHost(host);
   const port = gaiPort(p);
@@ -175,6 +180,26 @@ export function create_connection(this: unknown, address: [string, number], time
     }
   }
   throw last ?? new OSError('getaddrinfo returns an empty list');
+}
+
+/** socket.py's create_connection loop over getaddrinfo's answers: the first error is raised. */
+function connectEach(b: Binding, infos: AddrInfo[], timeout: number | null | undefined, source_address: Address | null | undefined): socket {
+  const errors: unknown[] = [];
+  for (const [af, type, proto, , sa] of infos) {
+    let s: socket | null = null;
+    try {
+      s = new b.socket(af, type, proto);
+      if (timeout !== undefined) s.settimeout(timeout);
+      if (pyTruthy(source_address)) s.bind(source_address!);
+      s.connect(sa as unknown as Address);
+      return s;
+    } catch (e) {
+      s?.close();
+      if (!(e instanceof OSError)) throw e;
+      errors.push(e);
+    }
+  }
+  throw errors[0] ?? new OSError('getaddrinfo returns an empty list');
 }
 
 /**

@@ -38,6 +38,7 @@ function fail(code: number, fn: string, c: Core): never { throw errorFor(code, f
 /** PySequence_Fast(v, message): the items of an iterable (a string's characters too, as str's). */
 function fast(v: unknown, message: string): unknown[] {
   if (Array.isArray(v)) return v;
+  if (v instanceof ReadOnlyBuffer) return Array.from(v.bytes);     // bytes iterates its ints
   if (v !== null && v !== undefined && typeof (v as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function') {
     return Array.from(v as Iterable<unknown>);
   }
@@ -77,27 +78,33 @@ export function sendmsg(s: MsgSocket, given: number, buffers: unknown, ancdata: 
     alen = c.x.addr_encode(s.family, sn, port, flow, scope);
     if (alen < 0) fail(alen, 'sendmsg', c);
   }
+  // An array of Uint8Arrays (the common case) is used as it is: nothing is allocated for it.
   const items = fast(buffers, 'sendmsg() argument 1 must be an iterable');
-  const data: Uint8Array[] = new Array(items.length);
   let bytes = 0;
-  for (let i = 0; i < items.length; i++) { data[i] = bytesItem(items[i]); bytes += data[i].length; }
-  let anc: [number, number, Uint8Array][] = [];
+  for (let i = 0; i < items.length; i++) bytes += bytesItem(items[i]).length;
+  let anc: [number, number, Uint8Array][] | null = null;
   if (given >= 2 && ancdata !== undefined) {
     const a = fast(ancdata, 'sendmsg() argument 2 must be an iterable');
-    anc = new Array(a.length);
-    for (let i = 0; i < a.length; i++) { anc[i] = ancItem(a[i]); bytes += anc[i][2].length; }
+    if (a.length > 0) {
+      anc = new Array(a.length);
+      for (let i = 0; i < a.length; i++) { anc[i] = ancItem(a[i]); bytes += anc[i][2].length; }
+    }
   }
+  const nanc = anc === null ? 0 : anc.length;
   // The staged input (assembly/msg.ts sock_sendmsg): lengths, item headers, then the bytes.
-  const head = 4 * data.length + 12 * anc.length;
+  const head = 4 * items.length + 12 * nanc;
   const p = c.area(head + bytes);
   const u32 = c.u32, i32 = c.i32, u8 = c.u8;
-  let w = p >> 2;
-  for (const d of data) u32[w++] = d.length;
-  for (const [level, type, d] of anc) { i32[w++] = level; i32[w++] = type; u32[w++] = d.length; }
-  let at = p + head;
-  for (const d of data) { u8.set(d, at); at += d.length; }
-  for (const it of anc) { u8.set(it[2], at); at += it[2].length; }
-  const r = c.x.sock_sendmsg(s._h, p, data.length, anc.length, fl, alen);
+  let w = p >> 2, at = p + head;
+  for (let i = 0; i < items.length; i++) {
+    const d = bytesItem(items[i]);
+    u32[w++] = d.length;
+    u8.set(d, at); at += d.length;
+  }
+  if (anc !== null) {
+    for (const [level, type, d] of anc) { i32[w++] = level; i32[w++] = type; u32[w++] = d.length; u8.set(d, at); at += d.length; }
+  }
+  const r = c.x.sock_sendmsg(s._h, p, items.length, nanc, fl, alen);
   if (r < 0) fail(r, 'sendmsg', c);
   return r;
 }

@@ -38,7 +38,11 @@ interface Bound extends NameFunctions {
 }
 
 /** The module API bound to one host. useHost() stays the top level's own. */
-export type Network = Omit<typeof api, keyof Bound | 'useHost'> & Bound;
+/**
+ * CMSG_LEN and CMSG_SPACE exist where sendmsg does (CPython compiles them with it: on WASI
+ * neither is in the module), so a network whose host lacks the sendmsg capability has none.
+ */
+export type Network = Omit<typeof api, keyof Bound | 'useHost' | 'CMSG_LEN' | 'CMSG_SPACE'> & Bound & Partial<Pick<typeof api, 'CMSG_LEN' | 'CMSG_SPACE'>>;
 
 /** What every host entry's network() takes besides its host's own options. */
 export interface NetworkOptions {
@@ -81,9 +85,10 @@ export function networkOn(own: () => Core, host: Host): Network {
   }
   Object.defineProperty(NetSocket, 'name', { value: 'socket' });
   const b = new Binding(own, own, NetSocket);
-  const { useHost: _, ...shared } = api;
+  const { useHost: _, CMSG_LEN, CMSG_SPACE, ...shared } = api;
   return {
     ...shared,
+    ...(host.capabilities.has('sendmsg') ? { CMSG_LEN, CMSG_SPACE } : {}),
     socket: NetSocket,
     Socket: NetSocket,
     socketpair: socketpair.bind(b),

@@ -5,6 +5,7 @@
 // (src/pyodide/defaults.ts: the Linux host's in Node, an emulated one in a page); a caller's
 // network, policy-confined or emulated, confines it.
 import { pyodideDefaults } from './pyodide/defaults.js';
+import { retireSockfs } from './pyodide/sockfs.js';
 import type { Network } from './network.js';
 import type { socket } from './socket.js';
 import { core } from './core.js';
@@ -17,6 +18,8 @@ import { SocketStreams, type EmFS } from './pyodide/fd.js';
 import { FD_PY } from './pyodide/fd-py.js';
 import { FCNTL_MODULE_CONSTANTS } from './generated/fcntl-module.js';
 import { SOCKET_PY_CPYTHON } from './pyodide/socket-py-cpython.js';
+import { NAMES_PY, nameFunctions } from './pyodide/names.js';
+import { MSG_PY, msgFunctions } from './pyodide/msg.js';
 
 /** What installIntoPyodide needs of a Pyodide instance (the PyodideInterface of 0.25.x). */
 export interface PyodideLike {
@@ -188,6 +191,7 @@ class Bridge {
         if (copy) return streams.ioctl(fd, req, readBytes(arg, (b) => b.slice()), true, false);
         return writeBytes('ioctl', arg, (b) => streams.ioctl(fd, req, b, false, mutate));
       },
+      ...msgFunctions(at, put, net, address),
     };
   }
 }
@@ -252,9 +256,11 @@ export function installIntoPyodide(pyodide: PyodideLike, options: InstallOptions
   try {
     const fns = bridge.functions();
     const install = pyodide.runPython(INSTALLER, { globals });
-    try { install(SOCKET_PY + SOCKET_PY_CPYTHON, fns); } finally { install.destroy?.(); }
+    try { install(SOCKET_PY + NAMES_PY + MSG_PY + SOCKET_PY_CPYTHON, { ...fns, ...nameFunctions(() => bridge.net) }); } finally { install.destroy?.(); }
     const fd = pyodide.runPython(FD_PY, { globals });
     try { fd(fns, FCNTL_MODULE_CONSTANTS); } finally { fd.destroy?.(); }
   } finally { globals.destroy?.(); }
   installed.set(pyodide as object, bridge);
+
+  retireSockfs(pyodide as object);   // Emscripten's own sockets: src/pyodide/sockfs.ts
 }

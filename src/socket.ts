@@ -4,7 +4,7 @@ import { hostCore, type Core } from './core.js';
 import { errorFor, MemoryError, ValueError } from './errors.js';
 import { argCount, bytesLike, cInt, isInt32Number, cUIntMask, isCInt, asPyInt, pyTypeName, cIntClinic, cSsize, cFdLong, cLong, cULongMask, converterrName, pyRepr, timeoutKind, timeoutValue, ARG_NONE, ARG_INT } from './args.js';
 // socket.ioctl's option kinds and the capability each method needs: scripts/contract.py.
-import { WIN_OPTION_TRIPLE, METHOD_CAPABILITY, ERR_BASE, F_CLOSED, E_NOT_AVAILABLE, CAP_BIND, CAP_CONNECT, CAP_LISTEN, CAP_GETSOCKOPT, CAP_SETSOCKOPT, CAP_DUP, CAP_SOCKNAME } from './generated/contract.js';
+import { WIN_OPTION_TRIPLE, METHOD_CAPABILITY, ERR_BASE, F_CLOSED, E_NOT_AVAILABLE, CAP_BIND, CAP_CONNECT, CAP_LISTEN, CAP_GETSOCKOPT, CAP_SETSOCKOPT, CAP_DUP, CAP_SOCKNAME, CAP_SENDMSG } from './generated/contract.js';
 import { putAddress, readAddress, type Address, AF_INET } from './address.js';
 import { findOption } from './options.js';
 import { SocketIO, BufferedReader, BufferedWriter, BufferedRWPair, TextIOWrapper, DEFAULT_BUFFER_SIZE } from './io.js';
@@ -535,17 +535,18 @@ export class socket {
    * bytes-like objects, `ancdata` an iterable of [level, type, data] (src/msg.ts).
    */
   sendmsg(buffers: Iterable<Uint8Array | ArrayBufferView>, ancdata?: Iterable<[number, number, Uint8Array | ArrayBufferView]>, flags?: number, address?: Address): number {
-    return msg.sendmsg(this, arguments.length, buffers, ancdata, flags, address);
+    // A host without sendmsg (CPython on WASI has no such method) refuses bad arguments too.
+    try { return msg.sendmsg(this, arguments.length, buffers, ancdata, flags, address); } catch (e) { throw absentOr(this._c, CAP_SENDMSG, 'sendmsg', e); }
   }
 
   /** recvmsg(bufsize[, ancbufsize[, flags]]) -> [data, ancdata, msg_flags, address]. */
   recvmsg(bufsize: number, ancbufsize?: number, flags?: number): msg.RecvmsgResult {
-    return msg.recvmsg(this, arguments.length, bufsize, ancbufsize, flags);
+    try { return msg.recvmsg(this, arguments.length, bufsize, ancbufsize, flags); } catch (e) { throw absentOr(this._c, CAP_SENDMSG, 'recvmsg', e); }
   }
 
   /** recvmsg_into(buffers[, ancbufsize[, flags]]) -> [nbytes, ancdata, msg_flags, address]. */
   recvmsg_into(buffers: Iterable<Uint8Array | ArrayBufferView>, ancbufsize?: number, flags?: number): msg.RecvmsgIntoResult {
-    return msg.recvmsg_into(this, arguments.length, buffers, ancbufsize, flags);
+    try { return msg.recvmsg_into(this, arguments.length, buffers, ancbufsize, flags); } catch (e) { throw absentOr(this._c, CAP_SENDMSG, 'recvmsg_into', e); }
   }
 
   /**

@@ -21,12 +21,22 @@ export function wasiP1CoreModule(): WebAssembly.Module {
 
 export interface WasiP1NetworkOptions extends WasiP1HostOptions, NetworkOptions {}
 
-export interface WasiP1Network extends Network {
+/**
+ * The name functions CPython's documentation marks "Availability: not WASI": absent from a
+ * preview 1 network, as from CPython's socket module on WASI (AttributeError there).
+ * getaddrinfo stays: numeric hosts and ports need no lookup.
+ */
+const NOT_WASI = ['gethostbyname', 'gethostbyname_ex', 'gethostbyaddr', 'getnameinfo', 'getprotobyname',
+  'getservbyname', 'getservbyport', 'if_nameindex', 'if_nametoindex', 'if_indextoname'] as const;
+
+export interface WasiP1Network extends Omit<Network, (typeof NOT_WASI)[number]> {
   host: WasiP1Host;
 }
 
 /** The module API on a WASI preview 1 core of its own: `network({ preopened: [listener] })`, then `new net.socket(undefined, undefined, undefined, 3)`. */
 export function network(options: WasiP1NetworkOptions = {}): WasiP1Network {
   const host = new WasiP1Host(wasiP1CoreModule, options);
-  return bindNetwork(host, options) as WasiP1Network;
+  const net = bindNetwork(host, options) as Partial<Network>;
+  for (const name of NOT_WASI) delete net[name];
+  return net as WasiP1Network;
 }

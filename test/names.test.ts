@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as w from '../src/index.js';
 import { network } from '../src/emulated.js';
+import { network as wasiP1Network } from '../src/wasi-p1.js';
 import { bindNetwork } from '../src/network.js';
 import { LinuxHost } from '../host/linux/index.js';
 import { CountingHost } from './helpers/counting-host.js';
@@ -121,6 +122,17 @@ describe('the emulated network\'s hosts table', () => {
     expect(() => new net.socket().connect(['nowhere.example', 80])).toThrow('[Errno -2] Name or service not known');
   });
 
+  it('create_connection goes through getaddrinfo: a host name and a service name (postgresql is 5432)', () => {
+    const srv = new (net.machine('web').socket)();
+    srv.bind(['10.0.0.8', 5432]); srv.listen();
+    const cli = net.create_connection(['web', 'postgresql'], 5);
+    const [peer] = srv.accept();
+    expect(cli.getpeername()).toEqual(['10.0.0.8', 5432]);
+    expect(cli.proto).toBe(6);
+    for (const s of [peer, cli, srv]) s.close();
+    expect(() => net.create_connection(['web', 'nope'])).toThrow('[Errno -8] Servname not supported for ai_socktype');
+  });
+
   it('interfaces: lo, and eth0 on a machine with an address of its own', () => {
     expect(net.if_nameindex()).toEqual([[1, 'lo'], [2, 'eth0']]);
     expect(network().if_nameindex()).toEqual([[1, 'lo']]);
@@ -208,5 +220,15 @@ describe('hosts without a name service', () => {
       expect((s.getsockname() as [string, number])[0]).toBe('127.0.0.1');
       expect(() => s.connect(['nonexistent.invalid', 80])).toThrow('[Errno -2] Name or service not known');
     } finally { s.close(); }
+  });
+
+  it('wasi-p1: the functions Python marks "not WASI" are absent; getaddrinfo answers numerics and refuses lookups', () => {
+    const p1 = wasiP1Network();
+    expect('gethostbyname' in p1 || 'getservbyname' in p1 || 'if_nameindex' in p1).toBe(false);
+    expect(p1.getaddrinfo('127.0.0.1', 80, AF_INET, SOCK_STREAM)).toEqual([[AF_INET, SOCK_STREAM, 6, '', ['127.0.0.1', 80]]]);
+    let e: unknown = null;
+    try { p1.getaddrinfo('localhost', 80); } catch (x) { e = x; }
+    expect(e).toBeInstanceOf(NotAvailableError);
+    expect((e as Error).message).toBe("getaddrinfo is not available on wasi-p1 (it needs the 'name_lookup' capability): WASI preview 1 has no call for it (Python: Availability: not WASI)");
   });
 });

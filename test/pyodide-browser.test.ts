@@ -4,7 +4,8 @@
 // loads, wasock/pyodide's browser entry installs a `_socket` on the emulated network, and
 // CPython's own http.server answers one request from CPython's own http.client, in one thread.
 // The test asserts what http.server sent and http.server received, and that the page made no
-// request but to the static server (Chromium's request log). Also in Node: the package's
+// request but to the static server (Chromium's request log). In a module Worker too (UDP, and
+// Python's makefile over a half-closed stream). Also in Node: the package's
 // conditions pick the entry, and the browser entry's module graph loads no node: module.
 import { createServer, type Server } from 'node:http';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -35,7 +36,13 @@ let browser: Browser | undefined;
 beforeAll(async () => {
   server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url!, 'http://x').pathname));
-    if (path === '/') { res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>wasock + Pyodide</title>'); return; }
+    // The page maps 'wasock/pyodide' as the README's page does (no bundler: one import map entry).
+    if (path === '/') {
+      // An empty icon: Chromium asks the server for no /favicon.ico.
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>wasock + Pyodide</title><link rel="icon" href="data:,">' +
+        '<script type="importmap">{ "imports": { "wasock/pyodide": "/dist/src/pyodide-browser.js" } }</script>');
+      return;
+    }
     const file = join(root, path);
     if (!SERVED.some((p) => path.startsWith(p)) || !existsSync(file) || !statSync(file).isFile()) { res.writeHead(404).end(); return; }
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
@@ -54,12 +61,12 @@ afterAll(async () => {
  * One request in one thread: Pyodide has no threads, and on the emulated network a blocking
  * call that nothing could satisfy fails at once, so each call below is one that can complete
  * when made. HTTPConnection.request connects (the handshake lands in the listener's backlog:
- * no accept needed) and sends the whole request into the socket buffer; the server then
- * accepts and handles it (_handle_request_noblock is handle_request after its select(), which
- * takes no wasock fd), writes the response and closes; getresponse reads it all.
+ * no accept needed) and sends the whole request into the socket buffer; the server's
+ * handle_request() selects (the listener is readable: the emulated network's poll), accepts
+ * and handles it, writes the response and closes; getresponse reads it all.
  */
 const HTTP_EXCHANGE = String.raw`
-import os, sys, time, errno, socket, socketserver, http.server, http.client
+import os, sys, stat, time, errno, socket, socketserver, http.server, http.client
 os.makedirs('/srv', exist_ok=True)
 with open('/srv/hello.txt', 'w') as f:
     f.write('hello from http.server\n')
@@ -82,13 +89,14 @@ srv = socketserver.TCPServer(('127.0.0.1', 8000), Handler)
 t1 = time.perf_counter()
 cli = http.client.HTTPConnection('127.0.0.1', 8000, timeout=5)
 cli.request('GET', '/hello.txt', headers={'X-Test': 'wasock'})
-srv._handle_request_noblock()
+srv.handle_request()
 resp = cli.getresponse()
 body = resp.read()
 t2 = time.perf_counter()
 ms = [(t1 - t) * 1e3, (t2 - t1) * 1e3]
 out = {
-    'socket': [type(srv.socket).__module__, sys.modules['_socket'].__wasock__, __import__('stat').S_ISSOCK(os.fstat(srv.socket.fileno()).st_mode)],
+    # The server's fd is an Emscripten stream of the instance's own table (src/pyodide/fd.ts).
+    'socket': [type(srv.socket).__module__, sys.modules['_socket'].__wasock__, stat.S_ISSOCK(os.fstat(srv.socket.fileno()).st_mode)],
     'status': [resp.status, resp.reason, resp.version],
     'headers': resp.getheaders(),
     'body': body.decode(),
@@ -107,6 +115,16 @@ except OSError as e:
     out['wrong_order'] = [type(e).__name__, e.errno == errno.EDEADLK, e.strerror]
 cli.close(); srv.server_close()
 out
+`;
+
+const EMSCRIPTEN_ESCAPE = (port: string) => String.raw`
+import _imp, importlib.machinery
+em = _imp.create_builtin(importlib.machinery.ModuleSpec('_socket', None))
+try:
+    s = em.socket(); s.connect(('127.0.0.1', ${port})); r = ['connected']
+except OSError as e:
+    r = [type(e).__name__, e.strerror]
+r
 `;
 
 describe('wasock/pyodide in headless Chromium', () => {
@@ -131,6 +149,8 @@ describe('wasock/pyodide in headless Chromium', () => {
     context.on('requestfailed', (r) => bad.push(`failed ${r.url()}`));
     context.on('response', (r) => { if (r.status() !== 200) bad.push(`${r.status()} ${r.url()}`); });
     const page = await context.newPage();
+    const websockets: string[] = [];
+    page.on('websocket', (ws) => websockets.push(ws.url()));
     const consoleErrors: string[] = [];
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
     await page.goto(`${origin}/`);
@@ -140,13 +160,16 @@ describe('wasock/pyodide in headless Chromium', () => {
       const { loadPyodide } = await import('${origin}/node_modules/pyodide/pyodide.mjs');
       const pyodide = await loadPyodide({ indexURL: '${origin}/node_modules/pyodide/' });
       const t1 = performance.now();
-      const { installIntoPyodide } = await import('${origin}/dist/src/pyodide-browser.js');
+      const { installIntoPyodide } = await import('wasock/pyodide');
       installIntoPyodide(pyodide);
       const t2 = performance.now();
       const r = pyodide.runPython(${JSON.stringify(HTTP_EXCHANGE)});
       const t3 = performance.now();
       const out = r.toJs({ dict_converter: Object.fromEntries });
       r.destroy();
+      // Pyodide's own sockets, taken again from the built-in module: without wasock's retiring
+      // them (src/pyodide/sockfs.ts) this connect opens a WebSocket to the static server.
+      out.emscripten = pyodide.runPython(${JSON.stringify(EMSCRIPTEN_ESCAPE(new URL(origin).port))}).toJs();
       // Two paths that used Node's Buffer, in the JS API: a latin-1 text file, a str fcntl argument.
       const w = await import('${origin}/dist/src/browser.js');
       const [a, b] = w.socketpair();
@@ -159,6 +182,8 @@ describe('wasock/pyodide in headless Chromium', () => {
     })()`) as Record<string, any>;
 
     expect(consoleErrors).toEqual([]);
+    expect(got.emscripten).toEqual(['PermissionError', 'Operation not permitted']);
+    expect(websockets).toEqual([]);
     expect(bad).toEqual([]);
     expect(got.version).toBe('0.25.1');
     expect(got.node).toEqual(['undefined', 'undefined']);
@@ -196,6 +221,55 @@ describe('wasock/pyodide in headless Chromium', () => {
     console.log(`Chromium ${browser.version()}: Pyodide ${got.version} load ${t.load.toFixed(0)} ms, ` +
       `installIntoPyodide ${t.install.toFixed(1)} ms, http.server + http.client script ${t.run.toFixed(1)} ms ` +
       `(in Python: server start ${got.ms[0].toFixed(1)} ms, the request from connect to body read ${got.ms[1].toFixed(1)} ms); ${requests.length} requests, all to ${origin}`);
+  }, 120_000);
+});
+
+/** In a worker: UDP, and a TCP stream read by Python's own makefile().readlines(), after a half-close. */
+const WORKER_PY = String.raw`
+import socket
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(('127.0.0.1', 0))
+v = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); v.sendto(b'ping', u.getsockname())
+data, addr = u.recvfrom(100)
+srv = socket.create_server(('127.0.0.1', 0))
+c = socket.create_connection(srv.getsockname())
+conn, peer = srv.accept()
+c.sendall(b'line one\nline two\n'); c.shutdown(socket.SHUT_WR)
+with conn.makefile('rb') as f:
+    lines = [l.decode() for l in f.readlines()]
+# The sender was bound by its sendto, to the wildcard as on Linux; the datagram came from 127.0.0.1.
+out = [data.decode(), [addr[0], addr[1] == v.getsockname()[1], v.getsockname()[0]], lines, peer == c.getsockname()]
+for s in (u, v, c, conn, srv): s.close()
+out
+`;
+
+describe('wasock/pyodide in a module Worker of headless Chromium', () => {
+  it('Pyodide in a worker: UDP and a half-closed TCP stream read with makefile().readlines(), on the emulated network', async () => {
+    browser ??= await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
+        '--no-first-run', '--disable-component-update', '--disable-sync'],
+    });
+    const page = await browser.newPage();
+    const websockets: string[] = [];
+    page.on('websocket', (ws) => websockets.push(ws.url()));
+    await page.goto(`${origin}/`);
+    const worker = `
+      import { loadPyodide } from '${origin}/node_modules/pyodide/pyodide.mjs';
+      import { installIntoPyodide } from '${origin}/dist/src/pyodide-browser.js';
+      try {
+        const pyodide = await loadPyodide({ indexURL: '${origin}/node_modules/pyodide/' });
+        installIntoPyodide(pyodide);
+        postMessage({ ok: pyodide.runPython(${JSON.stringify(WORKER_PY)}).toJs(),
+          globals: [typeof window, typeof Buffer, typeof process] });
+      } catch (e) { postMessage({ error: String(e) }); }`;
+    const got = await page.evaluate(`new Promise((resolve) => {
+      const w = new Worker(URL.createObjectURL(new Blob([${JSON.stringify(worker)}], { type: 'text/javascript' })), { type: 'module' });
+      w.onmessage = (m) => resolve(m.data);
+      w.onerror = (e) => resolve({ error: e.message });
+    })`);
+    expect(got).toEqual({ ok: ['ping', ['127.0.0.1', true, '0.0.0.0'], ['line one\n', 'line two\n'], true], globals: ['undefined', 'undefined', 'undefined'] });
+    expect(websockets).toEqual([]);
+    await page.close();
   }, 120_000);
 });
 
@@ -260,5 +334,22 @@ describe("wasock/pyodide: what is left of Pyodide's own _socket", () => {
     expect(py.runPython(bound).toJs()).toEqual([]);
     expect(py.runPython(`import sys\n[sys.modules['_socket'].__wasock__, socket.socket.__mro__[1] is sys.modules['_socket'].socket, socket.gethostname()]`).toJs())
       .toEqual([true, true, 'localhost']);
+  }, 60_000);
+
+  it("Pyodide's built-in _socket, imported again, makes no socket after install: socket() raises PermissionError (EPERM)", async () => {
+    const py = await loadPyodide();
+    // What Python can always do: take the built-in module again (here without touching
+    // sys.modules, which importing it by name would replace).
+    const emscriptens = `
+import _imp, errno, importlib.machinery
+em = _imp.create_builtin(importlib.machinery.ModuleSpec('_socket', None))
+try:
+    s = em.socket(); r = ['made', s.family == 2]; s.close()
+except OSError as e:
+    r = [type(e).__name__, e.errno == errno.EPERM, e.strerror]
+r`;
+    expect(py.runPython(emscriptens).toJs()).toEqual(['made', true]);
+    installIntoPyodide(py);
+    expect(py.runPython(emscriptens).toJs()).toEqual(['PermissionError', true, 'Operation not permitted']);
   }, 60_000);
 });

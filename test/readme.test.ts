@@ -34,7 +34,7 @@ async function run(code: string, name: string): Promise<string[]> {
 
 it('every code block has a language tag this test checks', () => {
   expect(blocks.length).toBeGreaterThanOrEqual(9);
-  for (const b of blocks) expect(['ts', 'sh', 'console', 'text'], `README line ${b.line}`).toContain(b.lang);
+  for (const b of blocks) expect(['ts', 'sh', 'console', 'text', 'python'], `README line ${b.line}`).toContain(b.lang);
 });
 
 // What each ts block prints, found by a call only that block makes. A new ts block without an
@@ -60,6 +60,8 @@ const printed: { name: string; marker: string; lines: string[] }[] = [
     "FileNotFoundError: [Errno 44] No such file or directory: '/etc/hostname'",
     "ModuleNotFoundError: No module named 'js'",
   ] },
+  { name: 'names', marker: "net.gethostbyname('web')", lines: ['[[2,1,6,"",["10.0.0.5",5432]]]', '10.0.0.8'] },
+  { name: 'sendmsg', marker: 'b.recvmsg(10, w.CMSG_SPACE(4))', lines: ['fd 0 null', 'through the passed fd'] },
   { name: 'policy', marker: 'policy()', lines: [
     'true [Errno 1] socket(AF_INET, SOCK_DGRAM) denied by policy: udp sockets are not allowed',
     'true [Errno 1] connect to 10.0.0.1 port 80 denied by policy: no rule allows connect to this address',
@@ -159,4 +161,34 @@ describe('README shell blocks', () => {
     expect(dirs.length).toBeGreaterThanOrEqual(6);
     for (const d of dirs) expect(existsSync(`${root}/${d}`), d).toBe(true);
   });
+});
+
+// Python blocks run in Pyodide with wasock/pyodide installed (the Linux host): each line's
+// trailing comment, where there is one, is the repr Python gives for that line's expression.
+describe('README python blocks', () => {
+  const py = blocks.filter((b) => b.lang === 'python');
+  it('there is at least one', () => { expect(py.length).toBeGreaterThan(0); });
+  for (const b of py) {
+    it(`README line ${b.line}: runs in Pyodide on wasock and each commented expression has the value its comment says`, async () => {
+      const { loadPyodide } = await import('pyodide');
+      const { installIntoPyodide } = await import('../src/pyodide-node.js');
+      const pyodide = await loadPyodide();
+      installIntoPyodide(pyodide as never);
+      // A comment that is a Python literal (ast.literal_eval reads it) is the line's value;
+      // other comments are prose, and their line only has to run.
+      const checks: string[] = ['import ast as __ast', '__r = []'];
+      for (const line of b.code.split('\n')) {
+        const m = /^(\S.*?)\s+#\s*(.+)$/.exec(line);
+        if (m === null) { checks.push(line); continue; }
+        checks.push(`try:\n    __want = __ast.literal_eval(${JSON.stringify(m[2].trim())})\nexcept (ValueError, SyntaxError):\n    __want = __ast`);
+        checks.push(`__got = ${m[1].trim()}`);
+        checks.push('if __want is not __ast: __r.append(__got == __want)');
+      }
+      const r = pyodide.runPython([...checks, '__r'].join('\n'));
+      const got = r.toJs();
+      r.destroy();
+      expect(got.length).toBeGreaterThan(0);
+      expect(got.every((x: boolean) => x === true), JSON.stringify(got)).toBe(true);
+    }, 60_000);
+  }
 });

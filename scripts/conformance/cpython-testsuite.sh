@@ -27,7 +27,9 @@ d=$cache/$ver-$suite
 apt="$d/apt"
 opts="-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts=$apt/parts -o Dir::State::Lists=$apt/lists -o Dir::Cache=$apt/cache -o Debug::NoLocking=1 -o APT::Sandbox::User=root"
 pkgs="libpython$ver-testsuite libpython$ver-stdlib libpython$ver-minimal"
-[ $native = 1 ] && pkgs="$pkgs python$ver-minimal libc6 libexpat1 zlib1g libssl3t64 libffi8 libbz2-1.0 liblzma5 libzstd1 libmpdec4 libcrypt1 libgcc-s1 libuuid1"
+# (bookworm's names for two of the libraries differ from sid's)
+case $suite in bookworm) ssl=libssl3; mpdec= ;; *) ssl=libssl3t64; mpdec=libmpdec4 ;; esac
+[ $native = 1 ] && pkgs="$pkgs python$ver-minimal libc6 libexpat1 zlib1g $ssl libffi8 libbz2-1.0 liblzma5 libzstd1 $mpdec libcrypt1 libgcc-s1 libuuid1"
 stamp="$d/.done-$(echo "$pkgs" | cksum | cut -d' ' -f1)"
 if [ ! -e "$stamp" ]; then
   mkdir -p "$apt/parts" "$apt/lists/partial" "$apt/cache/archives/partial" "$d/debs" "$d/root"
@@ -56,10 +58,12 @@ lib="$d/root/usr/lib/python$ver"
 [ -f "$lib/test/test_socket.py" ] || { echo "cpython-testsuite: $lib/test/test_socket.py missing" >&2; exit 1; }
 echo "TESTS=$lib"
 if [ $native = 1 ]; then
-  so="$d/root/usr/lib/x86_64-linux-gnu"
+  # sid's packages put libraries in /usr/lib, bookworm's libc in /lib.
+  so="$d/root/usr/lib/x86_64-linux-gnu"; ld="$so/ld-linux-x86-64.so.2"
+  [ -e "$ld" ] || ld="$d/root/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"
   cat > "$d/python$ver" <<RUN
 #!/bin/sh
-PYTHONHOME="$d/root/usr" exec "$so/ld-linux-x86-64.so.2" --library-path "$so" "$d/root/usr/bin/python$ver" "\$@"
+PYTHONHOME="$d/root/usr" exec "$ld" --library-path "$so:$d/root/lib/x86_64-linux-gnu" "$d/root/usr/bin/python$ver" "\$@"
 RUN
   chmod +x "$d/python$ver"
   "$d/python$ver" -c 'import socket, sys; assert sys.version_info[:2] == tuple(map(int, "'"$ver"'".split(".")))' \

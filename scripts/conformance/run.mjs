@@ -14,12 +14,13 @@
 // test ids on both sides. --check exits 1 when a count misses its target (docs/decisions.md).
 // Per test, build/conformance/<ver>-<backend>.jsonl; the natively passing tests that fail in
 // Pyodide, with their first error line, in build/conformance/<ver>-<backend>-failing.txt.
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, openSync, closeSync, rmSync, writeFileSync, readFileSync, symlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { summarize, TARGETS } from './summary.mjs';
+import { runAll, spawnWith } from './children.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -31,7 +32,7 @@ const backend = opt('--backend', 'wasock');
 const out = resolve(root, opt('--out', 'build/conformance'));
 const cache = opt('--cache', process.env.CPYTHON_TESTSUITE_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(process.env.HOME ?? tmpdir(), '.cache'), 'cpython-testsuite'));
 const check = argv.includes('--check');
-const STARTUP_LIMIT = 60_000;   // loading Pyodide and importing test_socket, before the first test
+const limits = { test: LIMIT, startup: 60_000 };   // startup: loading Pyodide, importing test_socket
 
 /** The test suite (and with native, a native interpreter) of a version, fetched into the cache. */
 function fetchSuite(ver, native) {
@@ -42,71 +43,13 @@ function fetchSuite(ver, native) {
   return { tests: kv.TESTS, python: kv.PYTHON };
 }
 
-/**
- * Runs `ids` through children made by `start(ids)`, each reporting on its fd 3; returns
- * {id: result}. A test past LIMIT, or a child that dies mid-test, gives that test an error
- * and a new child carries on with the tests after it.
- */
-async function runAll(label, ids, start, log) {
-  const results = new Map();
-  let restarts = 0;
-  while (true) {
-    const rest = ids.filter((i) => !results.has(i));
-    if (rest.length === 0) break;
-    const child = start(rest, log);
-    let current = null, timer = null, buf = '', done = false;
-    const arm = (ms, why) => {
-      clearTimeout(timer);
-      timer = setTimeout(() => { if (!done) { child.kill('SIGKILL'); child.__why = why; } }, ms);
-    };
-    arm(STARTUP_LIMIT, 'startup');
-    child.stdio[3].setEncoding('utf8');
-    child.stdio[3].on('data', (d) => {
-      buf += d;
-      let i;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, i); buf = buf.slice(i + 1);
-        let m;
-        try { m = JSON.parse(line); } catch { continue; }
-        if (m.start !== undefined) { current = m.start; arm(LIMIT, 'hung'); continue; }
-        results.set(m.id, m);
-        if (m.id === current) current = null;
-        arm(LIMIT, 'hung');   // a class fixture between tests is held to the same limit
-      }
-    });
-    child.stdin.end(JSON.stringify(rest));
-    const code = await new Promise((res) => child.on('close', (c, sig) => res(c ?? sig)));
-    done = true;
-    clearTimeout(timer);
-    if (results.size === ids.length) break;
-    // The child stopped before reporting everything: blame the test it was in (or, between
-    // tests, the next one), so the next child starts after it.
-    const blamed = current ?? ids.find((i) => !results.has(i));
-    const why = child.__why === 'hung' ? `hung: no result within ${LIMIT} ms (killed)`
-      : child.__why === 'startup' ? `hung before the first test (killed after ${STARTUP_LIMIT} ms)`
-      : `the child exited (${code}) during this test`;
-    results.set(blamed, { id: blamed, outcome: 'error', first: why, where: '', ms: child.__why === 'hung' ? LIMIT : 0, hung: child.__why === 'hung' });
-    if (++restarts > 200) { for (const i of ids) if (!results.has(i)) results.set(i, { id: i, outcome: 'error', first: 'not run (too many restarts)', where: '', ms: 0 }); break; }
-  }
-  return { results, restarts };
-}
-
-function spawnWith(cmd, args, cwd, env, log) {
-  const fd = openSync(log, 'a');
-  const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['pipe', fd, fd, 'pipe'] });
-  closeSync(fd);
-  return child;
-}
-
 async function version(ver) {
-  const native311 = ver === '3.11';
-  const suite = fetchSuite(ver, !native311);
-  const python = native311 ? 'python3' : suite.python;
-  if (native311) {
-    const v = execFileSync(python, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' }).trim();
-    if (v !== '3.11') throw new Error(`the native baseline for 3.11 needs python3 3.11 (this python3 is ${v})`);
-  }
-  const pyodideDir = join(root, 'node_modules', native311 ? 'pyodide' : 'pyodide-314');
+  // The native baseline: the machine's python3 when it is this version, else the suite's own.
+  let machine = false;
+  try { machine = execFileSync('python3', ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' }).trim() === ver; } catch {}
+  const suite = fetchSuite(ver, !machine);
+  const python = machine ? 'python3' : suite.python;
+  const pyodideDir = join(root, 'node_modules', ver === '3.11' ? 'pyodide' : 'pyodide-314');
   const pyodideVersion = JSON.parse(readFileSync(join(pyodideDir, 'package.json'), 'utf8')).version;
   const work = mkdtempSync(join(tmpdir(), `conformance-${ver}-`));
   // Only the suite's test package goes on the native path (PYTHONPATH precedes the stdlib: the
@@ -120,12 +63,13 @@ async function version(ver) {
 
   const nativeDir = mkdtempSync(join(work, 'native-'));
   const pyDir = mkdtempSync(join(work, 'pyodide-'));
+  for (const side of ['native', backend]) writeFileSync(join(out, `${ver}-${side}.log`), '');   // this run's output only
   const t0 = Date.now();
   const timed = async (p) => { const s = Date.now(); const r = await p; return { ...r, ms: Date.now() - s }; };
   // Native and Pyodide side by side (two cores): separate working directories, ports from 0.
   const [nat, pyo] = await Promise.all([
-    timed(runAll('native', ids, (rest, log) => spawnWith(python, [join(here, 'runner.py'), 'run'], nativeDir, env, log), join(out, `${ver}-native.log`))),
-    timed(runAll(backend, ids, (rest, log) => spawnWith(process.execPath, [join(here, 'pyodide-child.mjs'), '--pyodide', pyodideDir, '--tests', suite.tests, '--backend', backend], pyDir, {}, log), join(out, `${ver}-${backend}.log`))),
+    timed(runAll(ids, limits, (rest, log) => spawnWith(python, [join(here, 'runner.py'), 'run'], nativeDir, env, log), join(out, `${ver}-native.log`))),
+    timed(runAll(ids, limits, (rest, log) => spawnWith(process.execPath, [join(here, 'pyodide-child.mjs'), '--pyodide', pyodideDir, '--tests', suite.tests, '--backend', backend], pyDir, {}, log), join(out, `${ver}-${backend}.log`))),
   ]);
   rmSync(work, { recursive: true, force: true });
   const write = (name, m) => writeFileSync(join(out, name), ids.map((i) => JSON.stringify(m.get(i))).join('\n') + '\n');
@@ -137,18 +81,21 @@ async function version(ver) {
     `conformance ${ver}: test_socket.py (${suite.tests.replace(cache, '<cache>')}), ${ids.length} tests, per-test limit ${LIMIT} ms; wall ${((Date.now() - t0) / 1000).toFixed(0)} s`,
     `  native ${python === 'python3' ? 'python3' : 'CPython'} ${execFileSync(python, ['-c', 'import platform; print(platform.python_version())'], { encoding: 'utf8' }).trim()}: ${s.nativeTotals} (${(nat.ms / 1000).toFixed(0)} s)`,
     `  Pyodide ${pyodideVersion} + ${backend === 'wasock' ? 'wasock' : 'its own sockets'}: ${s.pyodideTotals} (${(pyo.ms / 1000).toFixed(0)} s, ${pyo.restarts} restarts)`,
-    `  non-threaded classes: ${s.nativeNonThreaded} pass natively; ${s.bothNonThreaded} of them pass in Pyodide` + (TARGETS[ver]?.nonThreaded ? ` (target >= ${TARGETS[ver].nonThreaded})` : ''),
+    `  non-threaded classes: ${s.nativeNonThreaded} pass natively; ${s.bothNonThreaded} of them pass in Pyodide` + (TARGETS[ver]?.nonThreaded ? ` (target >= ${TARGETS[ver].nonThreaded}` + (TARGETS[ver].nonThreadedFloor ? `, floor ${TARGETS[ver].nonThreadedFloor})` : ')') : ''),
     `  pass in Pyodide: ${s.pyodidePassed}` + (TARGETS[ver]?.passed ? ` (target > ${TARGETS[ver].passed - 1})` : ''),
-    `  pass in Pyodide but fail natively: ${s.wrongPasses.length}` + (s.wrongPasses.length ? ': ' + s.wrongPasses.join(', ') : ''),
+    `  pass in Pyodide but fail natively: ${s.wrongPasses.length}` + (s.wrongPasses.length ? ': ' + s.wrongPasses.join(', ') : '') + ' (target 0)',
   ];
-  console.log(lines.join('\n'));
-  return s;
+  if (s.skippedNatively.length) lines.push(`  pass in Pyodide, skipped natively: ${s.skippedNatively.join(', ')}`);
+  const status = backend !== 'wasock' ? 'targets apply to wasock only' : s.meets ? 'meets its targets' : s.holds ? 'below target, at or above the floor CI enforces' : 'BELOW THE FLOOR CI enforces';
+  lines.push(`  ${status}; natively passing tests failing in Pyodide: ${s.reachableFailing} reachable, ${s.failingLines.length - s.reachableFailing} never reachable (${join(out, `${ver}-${backend}-failing.txt`).replace(root + '/', '')})`);
+  return { s, text: lines.join('\n') };
 }
 
 mkdirSync(out, { recursive: true });
 let ok = true;
-for (const ver of versions) {
-  const s = await version(ver);
-  if (backend === 'wasock' && !s.meets) ok = false;
+// The versions side by side too: most of a run is tests waiting on timeouts, not CPU.
+for (const { s, text } of await Promise.all(versions.map(version))) {
+  console.log(text);
+  if (backend === 'wasock' && !s.holds) ok = false;
 }
-if (check && !ok) { console.log('conformance: a count misses its target'); process.exit(1); }
+if (check && !ok) { console.log('conformance: a count is below the floor CI enforces'); process.exit(1); }

@@ -26,19 +26,24 @@ def _flatten(suite):
             yield t
 
 
-def load():
-    """The test_socket module and its tests in the loader's order, as {id: test}."""
-    from test import test_socket
+MODULE = 'test.test_socket'   # another module's tests only in test/conformance.test.ts
+
+
+def load(name=None):
+    """The test module and its tests in the loader's order, as {id: test}."""
+    import importlib
+    mod = importlib.import_module(name or MODULE)
     tests = {}
-    for t in _flatten(unittest.TestLoader().loadTestsFromModule(test_socket)):
+    for t in _flatten(unittest.TestLoader().loadTestsFromModule(mod)):
         tests[t.id()] = t
-    return test_socket, tests
+    return mod, tests
 
 
 def listing():
     """[{id, threaded}]: threaded = the test's class needs a second thread (ThreadableTest)."""
     mod, tests = load()
-    return [{'id': i, 'threaded': isinstance(t, mod.ThreadableTest)} for i, t in tests.items()]
+    threadable = getattr(mod, 'ThreadableTest', ())
+    return [{'id': i, 'threaded': isinstance(t, threadable)} for i, t in tests.items()]
 
 
 def _first(err):
@@ -157,8 +162,10 @@ def _emit_fd(fd):
 
 
 if __name__ == '__main__':
-    # python3 runner.py list          -> the listing as JSON on stdout
-    # python3 runner.py run < ids     -> runs the JSON list of ids read from stdin, emits on fd 3
+    # python3 runner.py list [module]       -> the listing as JSON on stdout
+    # python3 runner.py run [module] < ids  -> runs the JSON list of ids read from stdin, emits on fd 3
+    if len(sys.argv) > 2:
+        MODULE = sys.argv[2]
     if sys.argv[1] == 'list':
         print(json.dumps(listing()))
     else:

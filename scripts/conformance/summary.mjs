@@ -7,7 +7,9 @@
  * with either of Pyodide's own backends (64 with its SOCKFS, 49 with useNodeSockFS).
  */
 export const TARGETS = {
-  '3.11': { nonThreaded: 90 },
+  // The floor is what CI enforces until the target is reached (a ratchet: raise it with the
+  // count; once it equals the target, the target itself is the check).
+  '3.11': { nonThreaded: 90, nonThreadedFloor: 74 },
   '3.14': { passed: 65 },
 };
 
@@ -18,7 +20,7 @@ export const TARGETS = {
  */
 export const UNREACHABLE = [
   ['signal.alarm/setitimer: no signals delivered in Pyodide', /\.(InterruptedTimeoutBase|InterruptedRecvTimeoutTest|InterruptedSendTimeoutTest)\.|\.TCPTimeoutTest\.testInterruptedTimeout$|\.GeneralModuleTests\.test_sendall_interrupted(_with_timeout)?$/],
-  ['needs a thread (no threads in Pyodide)', /\.CreateServerFunctionalTest\./],
+  ['needs a thread (no threads in Pyodide)', /\.(CreateServerFunctionalTest|FreeThreadingTests)\./],
   ['needs _testcapi (not in Pyodide)', /\.GeneralModuleTests\.(testNtoHErrors|test_listen_backlog_overflow)$/],
   ['skipped unless sys.platform is linux', /\.TestLinuxAbstractNamespace\./],
   ['needs a filesystem encoding that cannot encode the name (Pyodide: utf-8)', /\.TestUnixDomain\.testUnencodableAddr$/],
@@ -43,8 +45,13 @@ export function summarize({ ver, ids, threaded, native, pyodide }) {
   const passes = (m, i) => m.get(i)?.outcome === 'pass';
   const nt = ids.filter((i) => !threaded.has(i) && passes(native, i));
   const both = nt.filter((i) => passes(pyodide, i));
-  const wrongPasses = ids.filter((i) => passes(pyodide, i) && !passes(native, i))
-    .map((i) => `${i.replace(/^test\.test_socket\./, '')} (natively ${native.get(i)?.outcome})`);
+  // A pass where the native run fails is wrong (the target: none); a pass where the native run
+  // skips (a locale, a device the machine lacks) is listed, not counted against it.
+  const short = (i) => i.replace(/^test\.test_socket\./, '');
+  const failsNatively = (i) => ['fail', 'error', 'xpass'].includes(native.get(i)?.outcome);
+  const wrongPasses = ids.filter((i) => passes(pyodide, i) && failsNatively(i)).map(short);
+  const skippedNatively = ids.filter((i) => passes(pyodide, i) && !passes(native, i) && !failsNatively(i))
+    .map((i) => `${short(i)} (${native.get(i)?.first})`);
   const nc = totals(native), pc = totals(pyodide);
   const failingLines = nt.filter((i) => !passes(pyodide, i)).map((i) => {
     const r = pyodide.get(i) ?? { outcome: 'missing', first: '', where: '' };
@@ -55,9 +62,12 @@ export function summarize({ ver, ids, threaded, native, pyodide }) {
   const meets = wrongPasses.length === 0
     && (t.nonThreaded === undefined || both.length >= t.nonThreaded)
     && (t.passed === undefined || pc.pass >= t.passed);
+  const holds = wrongPasses.length === 0
+    && (t.nonThreaded === undefined || both.length >= (t.nonThreadedFloor ?? t.nonThreaded))
+    && (t.passed === undefined || pc.pass >= t.passed);
   return {
     nativeTotals: fmt(nc), pyodideTotals: fmt(pc), nativeNonThreaded: nt.length, bothNonThreaded: both.length,
-    pyodidePassed: pc.pass, wrongPasses, failingLines, meets,
+    pyodidePassed: pc.pass, wrongPasses, skippedNatively, failingLines, meets, holds,
     reachableFailing: failingLines.filter((l) => l.endsWith('\treachable')).length,
   };
 }

@@ -21,6 +21,13 @@ def _fdarg(fd):
 
 
 _pa0 = _pa
+_oserror0 = _oserror
+
+
+def _oserror(cls, errno, strerror, message):
+    # A JS error's errno/strerror of null arrive as jsnull on Pyodide >= 0.27 (a TimeoutError
+    # from a socket timeout has none: CPython's is TimeoutError('timed out')).
+    return _oserror0(cls, None if errno is _jsnull else errno, None if strerror is _jsnull else strerror, message)
 
 
 def _pa(a):
@@ -61,7 +68,11 @@ def _wrap():
 
     def __del__(self):
         # sock_finalize: an fd still open warns "unclosed <socket ...>", then is closed.
-        if self.fileno() != -1:
+        try:
+            fd = self.fileno()
+        except AttributeError:
+            return   # __init__ refused its arguments before the socket had an fd
+        if fd != -1:
             try:
                 _warnings.warn('unclosed %r' % (self,), ResourceWarning, stacklevel=2, source=self)
             except Exception:

@@ -29,7 +29,12 @@ export function countHostCall(): void { hostCalls++; }
 export function HOST_caps(): i32 { return capBits(); }
 export function HOST_socket(family: i32, type: i32, proto: i32): i32 { hostCalls++; return ops.socket(family, type, proto); }
 export function HOST_socketpair(family: i32, type: i32, proto: i32, out: usize): i32 { hostCalls++; return ops.socketpair(family, type, proto, out); }
-export function HOST_close(fd: i32): i32 { hostCalls++; return ops.close(fd); }
+export function HOST_close(fd: i32): i32 {
+  hostCalls++;
+  const r = ops.close(fd);
+  msgSweep();     // files sent to a socket this close ended are released (msg.ts)
+  return r;
+}
 export function HOST_dup(fd: i32): i32 { hostCalls++; return ops.dup(fd); }
 export function HOST_bind(fd: i32, addr: usize, len: i32): i32 { hostCalls++; return ops.bind(fd, addr, len); }
 export function HOST_connect(fd: i32, addr: usize, len: i32): i32 { hostCalls++; return ops.connect(fd, addr, len); }

@@ -118,8 +118,11 @@ function sendRights(fd: i32, msg: usize): i32 {
     const cl = load<u64>(ctl + <usize>off);
     if (cl < CMSG_HDR || off + cl > len) { for (let i = 0; i < files.length; i++) release(files[i]); return -EINVAL; }
     const level = load<i32>(ctl + <usize>off + 8), type = load<i32>(ctl + <usize>off + 12);
-    // __scm_send: SOL_SOCKET only; SCM_RIGHTS only on AF_UNIX (inet's ip_cmsg_send gives EINVAL).
-    if (level != SOL_SOCKET || type != SCM_RIGHTS || s.family != AF_UNIX) { for (let i = 0; i < files.length; i++) release(files[i]); return -EINVAL; }
+    // __scm_send takes SCM_RIGHTS (the core sends no other item to this host); an inet socket's
+    // ip_cmsg_send passes SOL_SOCKET items to __sock_cmsg_send, which ignores SCM_RIGHTS
+    // ("semantically in SOL_UNIX"): the fds are not even looked at.
+    if (level != SOL_SOCKET || type != SCM_RIGHTS) { for (let i = 0; i < files.length; i++) release(files[i]); return -EINVAL; }
+    if (s.family != AF_UNIX) { off += (cl + 7) & ~7; continue; }
     const n = <i32>((cl - CMSG_HDR) >> 2);
     for (let i = 0; i < n; i++) {
       const sent = load<i32>(ctl + <usize>(off + CMSG_HDR) + (<usize>i << 2));
@@ -152,12 +155,7 @@ function commitRights(_fd: i32): void {
 
 /** Delivers the oldest batch waiting on fd's socket into the control buffer (scm_detach_fds); returns msg_flags bits. */
 function receiveRights(fd: i32, msg: usize, copied: i32): i32 {
-  // Clear what is owed to sockets that are gone (their fds close with them, as Linux's do).
-  for (let i = 0; i < inFlight.length; i++) {
-    const b = inFlight[i];
-    const t = sockAt(b.sock);
-    if (t.gen != b.gen || !t.live) { for (let k = 0; k < b.files.length; k++) release(b.files[k]); inFlight.splice(i, 1); i--; }
-  }
+  msgSweep();
   store<u32>(msg + M_CONTROLLEN, 0);
   const s = sockOf(fd)!;
   if (copied <= 0 && s.type != SOCK_DGRAM) return 0;
@@ -165,10 +163,14 @@ function receiveRights(fd: i32, msg: usize, copied: i32): i32 {
   for (let i = 0; i < inFlight.length; i++) if (inFlight[i].sock == s.id) { at = i; break; }
   if (at < 0) return 0;
   const flags = 0;
-  const b = inFlight[at];
-  // MSG_PEEK leaves them queued (unix_stream_read_generic peeks without detaching).
-  if ((recvFlags & MSG_PEEK) != 0) return 0;
-  inFlight.splice(at, 1);
+  const batch = inFlight[at];
+  let b = batch;
+  if ((recvFlags & MSG_PEEK) != 0) {
+    // MSG_PEEK leaves them queued and delivers duplicates (scm_fp_dup), fds of their own.
+    const dup = new Array<i32>();
+    for (let k = 0; k < batch.files.length; k++) { holdFile(batch.files[k]); dup.push(batch.files[k]); }
+    b = new Batch(batch.sock, batch.gen, dup);
+  } else inFlight.splice(at, 1);
   const ctl = <usize>load<u32>(msg + M_CONTROL);
   const room = ctl == 0 ? 0 : <i64>load<u32>(msg + 32);   // the core's offered room (M_CONTROLROOM)
   let fit = room < <i64>CMSG_HDR ? 0 : <i32>((room - <i64>CMSG_HDR) >> 2);
@@ -193,3 +195,18 @@ function receiveRights(fd: i32, msg: usize, copied: i32): i32 {
   return out;
 }
 let recvFlags: i32 = 0;
+
+/**
+ * Drops the files in flight to sockets that are gone: a receiver closed with messages unread
+ * closes the fds they carried, as Linux's do when its queue is purged (HOST_close calls this).
+ */
+export function msgSweep(): void {
+  for (let i = 0; i < inFlight.length; i++) {
+    const b = inFlight[i];
+    const t = sockAt(b.sock);
+    if (t.gen != b.gen || !t.live) {
+      inFlight.splice(i, 1); i--;
+      for (let k = 0; k < b.files.length; k++) release(b.files[k]);
+    }
+  }
+}
