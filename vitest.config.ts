@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
  * interop, leaks counted in /proc, kernel-sized transfers).
  */
 const REPLAYS = ['socket-api', 'sockopt-values', 'sockopt-args', 'sockopt-roundtrip', 'timeouts', 'makefile',
-  'fcntl', 'readline-streams', 'struct', 'errno', 'truthiness', 'host-param', 'msg'];
+  'fcntl', 'readline-streams', 'struct', 'errno', 'truthiness', 'host-param', 'msg', 'names'];
 const host = process.env.WASOCK_TEST_HOST ?? 'linux';
 /**
  * Replays a host cannot run yet, each with its reason (issue 12 stays open for them):

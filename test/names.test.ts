@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import * as w from '../src/index.js';
 import { network } from '../src/emulated.js';
 import { network as wasiP1Network } from '../src/wasi-p1.js';
+import { network as wasiP2Network } from '../src/wasi-p2.js';
 import { bindNetwork } from '../src/network.js';
 import { LinuxHost } from '../host/linux/index.js';
 import { CountingHost } from './helpers/counting-host.js';
@@ -230,5 +231,31 @@ describe('hosts without a name service', () => {
     try { p1.getaddrinfo('localhost', 80); } catch (x) { e = x; }
     expect(e).toBeInstanceOf(NotAvailableError);
     expect((e as Error).message).toBe("getaddrinfo is not available on wasi-p1 (it needs the 'name_lookup' capability): WASI preview 1 has no call for it (Python: Availability: not WASI)");
+  });
+});
+
+describe('wasi-p2: names through wasi:sockets/ip-name-lookup', () => {
+  for (const [runtime, make] of Object.entries({
+    'preview2-shim': () => wasiP2Network(),
+    'wasock provider on Linux': () => wasiP2Network({ provider: 'wasock' }),
+  })) {
+    it(`${runtime}: getaddrinfo and gethostbyname resolve; services from netbase; no reverse lookup, no interface list`, () => {
+      const net = make();
+      expect(net.getaddrinfo('localhost', 'http', AF_INET, SOCK_STREAM)).toEqual([[AF_INET, SOCK_STREAM, 6, '', ['127.0.0.1', 80]]]);
+      expect(net.gethostbyname('localhost')).toBe('127.0.0.1');
+      expect(() => net.getaddrinfo('nonexistent.invalid', 80)).toThrow('[Errno -2] Name or service not known');
+      expect(net.getservbyport(53, 'udp')).toBe('domain');
+      // p2 has no reverse lookup: an address has no name, as glibc answers one without a PTR
+      expect(() => net.gethostbyaddr('127.0.0.1')).toThrow('[Errno 1] Unknown host');
+      expect(net.getnameinfo(['127.0.0.1', 80], 0)).toEqual(['127.0.0.1', 'http']);
+      expect(() => net.if_nameindex()).toThrow('[Errno 38] Function not implemented');
+    });
+  }
+
+  it('wasock provider on an emulated network: its hosts table, through the p2 core', () => {
+    const net = wasiP2Network({ provider: 'wasock', backing: network({ hosts: { 'db.example': ['10.0.0.5', 'fd00::5'] } }) });
+    expect(net.getaddrinfo('db.example', 5432, 0, SOCK_STREAM)).toEqual([
+      [AF_INET, SOCK_STREAM, 6, '', ['10.0.0.5', 5432]], [AF_INET6, SOCK_STREAM, 6, '', ['fd00::5', 5432, 0, 0]]]);
+    expect(net.getaddrinfo('db.example', null, AF_INET6, SOCK_STREAM, 0, 2)).toEqual([[AF_INET6, SOCK_STREAM, 6, 'db.example', ['fd00::5', 0, 0, 0]]]);
   });
 });

@@ -18,11 +18,11 @@ export { WASI_P2_OPTIONS, WASI_P2_PROFILE, type WasiP2OptionStatus, type Profile
  * What wasi:sockets 0.2 offers: sockets of both IP families, two-phase bind/connect/listen,
  * streams, pollables, the p2 option methods. Not: AF_UNIX, socketpair, dup, fcntl, ioctl
  * (p2 has none of them: NotAvailableError), js_buffers (the component cannot see JavaScript
- * buffers), name_lookup (reserved: the core resolves no names on any host yet).
+ * buffers). name_lookup is wasi:sockets/ip-name-lookup (host/wasi-p2/wasm/names.ts).
  */
 export const WASI_P2_CAPS: readonly Capability[] = [
   'socket.create', 'bind', 'connect', 'listen', 'accept', 'sendrecv', 'shutdown', 'getsockopt',
-  'setsockopt', 'nonblocking', 'poll', 'af_inet6', 'sockname',
+  'setsockopt', 'nonblocking', 'poll', 'af_inet6', 'sockname', 'name_lookup',
 ];
 
 /** The wasi:* interfaces the component imports, by their unversioned names, as jco's bindings take them. */

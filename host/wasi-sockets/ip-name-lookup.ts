@@ -1,8 +1,8 @@
-// wasi:sockets/ip-name-lookup without DNS: IP literals, "localhost" and /etc/hosts (a
-// loopback-only machine has no resolver; the emulated network has no DNS either). What is
-// not found is name-unresolvable. The input checks are wasmtime's (url::Host::parse, as in
+// wasi:sockets/ip-name-lookup over the network's own name service (src/names.ts: glibc's
+// resolver on the Linux host, the hosts table on the emulated network; its policy applies):
+// IP literals answer themselves; a network without name_lookup knows "localhost" only. What
+// is not found is name-unresolvable. The input checks are wasmtime's (url::Host::parse, as in
 // p2_ip_name_lookup): empty, forbidden host code points, a port or a URL are invalid-argument.
-import { readFileSync } from 'node:fs';
 import { parseIpv4, parseIpv6, type IpAddress } from './address.js';
 import { ALWAYS, Pollable } from './poll.js';
 import type { Provider } from './provider.js';
@@ -18,23 +18,18 @@ function literal(name: string): IpAddress | null {
   return v6 !== null ? { tag: 'ipv6', val: v6 } : null;
 }
 
-function hostsFile(): Map<string, IpAddress[]> {
-  const m = new Map<string, IpAddress[]>();
-  let text = '';
-  try { text = readFileSync('/etc/hosts', 'utf8'); } catch { /* no hosts file: literals and localhost only */ }
-  for (const line of text.split('\n')) {
-    const f = line.replace(/#.*/, '').trim().split(/\s+/);
-    if (f.length < 2) continue;
-    const a = literal(f[0]);
-    if (a === null) continue;
-    for (const n of f.slice(1)) {
-      const k = n.toLowerCase();
-      const l = m.get(k) ?? [];
-      l.push(a);
-      m.set(k, l);
-    }
+/** The network's answer for a name (getaddrinfo, one address per SOCK_STREAM answer), or the error-code. */
+function resolved(p: Provider, name: string): IpAddress[] {
+  let infos: [number, number, number, string, (string | number)[]][];
+  try {
+    infos = p.net.getaddrinfo(name, null, 0, 1 /* SOCK_STREAM */) as typeof infos;
+  } catch (e) {
+    const errno = (e as { errno?: number }).errno;
+    if ((e as Error).name === 'gaierror' && (errno === -2 || errno === -5)) throw 'name-unresolvable';
+    if ((e as Error).name === 'gaierror' && errno === -3) throw 'temporary-resolver-failure';
+    throw 'permanent-resolver-failure';
   }
-  return m;
+  return infos.map((i) => literal(String(i[4][0]))!).filter((a) => a !== null);
 }
 
 /** The addresses of `name`, or the error-code (thrown). */
@@ -50,8 +45,7 @@ export function lookup(p: Provider, name: string): IpAddress[] {
   if (lit !== null) return [lit];
   if (FORBIDDEN.test(name)) throw 'invalid-argument';
   const key = name.toLowerCase().replace(/\.$/, '');
-  const found = p.kind === 'linux' ? hostsFile().get(key) : undefined;
-  if (found !== undefined && found.length !== 0) return found;
+  if (p.net.host.capabilities.has('name_lookup')) return resolved(p, key);
   if (key === 'localhost' || key.endsWith('.localhost')) {
     return [{ tag: 'ipv4', val: [127, 0, 0, 1] }, { tag: 'ipv6', val: [0, 0, 0, 0, 0, 0, 0, 1] }];
   }

@@ -101,17 +101,22 @@ _wrap()
 del _wrap
 
 
+import sys as _sys
+_own = globals()
+
+
 class _ImmutableType(type):
     """_socket.socket is an immutable type in CPython (setting an attribute on it raises
-    TypeError); its subclasses (socket.socket) are not."""
+    TypeError); its subclasses (socket.socket) are not. This module's own code (the fragments
+    after this one add methods, as C code fills its type at init) may still set them."""
 
     def __setattr__(cls, name, value):
-        if cls is socket:
+        if cls is socket and _sys._getframe(1).f_globals is not _own:
             raise TypeError("cannot set '%s' attribute of immutable type '_socket.socket'" % name)
         type.__setattr__(cls, name, value)
 
     def __delattr__(cls, name):
-        if cls is socket:
+        if cls is socket and _sys._getframe(1).f_globals is not _own:
             raise TypeError("cannot delete '%s' attribute of immutable type '_socket.socket'" % name)
         type.__delattr__(cls, name)
 

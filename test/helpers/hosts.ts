@@ -98,6 +98,20 @@ const WASI_P2_SHIM: Readonly<Record<string, string>> = {
 };
 
 /**
+ * names.json cases wasi:sockets 0.2 cannot answer as glibc does: it has no reverse lookup (an
+ * address has no name: herror 1, getnameinfo prints the number) and no interface list (if_*
+ * raise ENOSYS). test/names.test.ts pins what wasi-p2 answers instead.
+ */
+const WASI_P2_NAMES: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(["gethostbyaddr('127.0.0.1',)", "getnameinfo(('127.0.0.1', 80), 0)", "getnameinfo(('127.0.0.1', 80), 2)",
+    "getnameinfo(('127.0.0.1', 53), 16)", "getnameinfo(('127.0.0.1', 80), 8)"].map((id) => [id,
+    'wasi:sockets has no reverse lookup: an address has no name (herror 1; getnameinfo prints the number, NI_NAMEREQD fails)'])),
+  ...Object.fromEntries(['if_nameindex()', "if_nametoindex('lo',)", "if_nametoindex(b'lo',)", 'if_indextoname(1,)',
+    'if_indextoname(0,)', 'if_indextoname(4294967296,)', 'if_indextoname(2147483648,)'].map((id) => [id,
+    'wasi:sockets has no interface list: if_nameindex and if_indextoname raise ENOSYS, no name has an index'])),
+};
+
+/**
  * Cases a host answers differently from Linux by design, each with its reason (and
  * docs/decisions.md's entry); the host's own answer is pinned by a test of its own
  * (test/emulated.test.ts). Such a case is skipped with the reason shown.
@@ -112,8 +126,8 @@ export const DIVERGES: Readonly<Record<string, Readonly<Record<string, string>>>
     'io/recv/inet/data-during-wait': 'needs a peer process sending to 127.0.0.1 while recv() waits: the emulated network has no other process, and a peer on another emulated machine is not 127.0.0.1 (docs/decisions.md; pinned in test/emulated.test.ts)',
   },
   // wasi:sockets 0.2's spec, and preview2-shim's defects (WASI_P2_PROFILE) where it serves it.
-  'wasi-p2': { ...WASI_P2_SPEC, ...WASI_P2_SHIM },
-  'wasi-p2-wasock': { ...WASI_P2_SPEC, ...WASI_P2_WASOCK },
+  'wasi-p2': { ...WASI_P2_SPEC, ...WASI_P2_SHIM, ...WASI_P2_NAMES },
+  'wasi-p2-wasock': { ...WASI_P2_SPEC, ...WASI_P2_WASOCK, ...WASI_P2_NAMES },
 };
 
 /** it() for one replayed case on the host under test. */

@@ -2,10 +2,10 @@
 // its own — Debian's default /etc/hosts lines for localhost, then the embedder's `hosts` and
 // the names of its machines (EMU_add_host) — searched as glibc's files module searches
 // /etc/hosts; the services and protocols of netbase's /etc/services and /etc/protocols
-// (kernel/generated/names.ts); and the interfaces a machine has: lo, and eth0 once it has an
+// (host/netbase); and the interfaces a machine has: lo, and eth0 once it has an
 // address besides loopback. No DNS: a name not in the table is EAI_NONAME / HOST_NOT_FOUND.
 
-import { SERVICES, PROTOCOLS } from "./kernel/generated/names";
+
 import { current, firstAddress } from "./kernel/net";
 import { countHostCall } from "./host";
 
@@ -52,6 +52,15 @@ function sameName(s: string, p: usize, n: i32): bool {
   return true;
 }
 
+/** A C string (an ASCII string's bytes) at p, if it fits before end; the end past its NUL, or 0. */
+function putStr(s: string, p: usize, end: usize): usize {
+  const n = s.length;
+  if (p + <usize>n + 1 > end) return 0;
+  for (let i = 0; i < n; i++) store<u8>(p + i, <u8>s.charCodeAt(i));
+  store<u8>(p + n, 0);
+  return p + <usize>n + 1;
+}
+
 function named(l: HostLine, p: usize, n: i32): bool {
   for (let i = 0; i < l.names.length; i++) if (sameName(l.names[i], p, n)) return true;
   return false;
@@ -62,15 +71,6 @@ function putAddr(l: HostLine, dst: usize, mapped: bool): void {
   if (l.family == AF_INET6) { store<u64>(dst, l.hi); store<u64>(dst + 8, l.lo); return; }
   if (!mapped) { store<u32>(dst, <u32>l.hi); return; }
   store<u64>(dst, 0); store<u32>(dst + 8, 0xffff0000); store<u32>(dst + 12, <u32>l.hi);
-}
-
-/** A C string (the bytes of an ASCII string) at p; returns the end, past the NUL. */
-function putStr(s: string, p: usize, end: usize): usize {
-  const n = s.length;
-  if (p + <usize>n + 1 > end) return 0;
-  for (let i = 0; i < n; i++) store<u8>(p + i, <u8>s.charCodeAt(i));
-  store<u8>(p + n, 0);
-  return p + <usize>n + 1;
 }
 
 /**
@@ -164,49 +164,9 @@ export function HOST_name_hostent(byAddr: i32, key: usize, len: i32, family: i32
   return <i32>(p - out);
 }
 
-/** An entry's fields (split on spaces). */
-function fields(s: string): string[] { return s.split(" "); }
-
-function protoMatches(f: string, proto: usize, plen: i32): bool { return proto == 0 || sameName(f, proto, plen); }
-
-export function HOST_name_servbyname(name: usize, len: i32, proto: usize, plen: i32): i32 {
-  countHostCall();
-  for (let i = 0; i < SERVICES.length; i++) {
-    const f = fields(SERVICES[i]);
-    if (!protoMatches(f[2], proto, plen)) continue;
-    // getservbyname compares names exactly (strcmp), unlike host names.
-    if (sameBytes(f[0], name, len)) return I32.parseInt(f[1]);
-    for (let j = 3; j < f.length; j++) if (sameBytes(f[j], name, len)) return I32.parseInt(f[1]);
-  }
-  return -1;
-}
-
-function sameBytes(s: string, p: usize, n: i32): bool {
-  if (s.length != n) return false;
-  for (let i = 0; i < n; i++) if (s.charCodeAt(i) != <i32>load<u8>(p + i)) return false;
-  return true;
-}
-
-export function HOST_name_servbyport(port: i32, proto: usize, plen: i32, out: usize, cap: i32): i32 {
-  countHostCall();
-  for (let i = 0; i < SERVICES.length; i++) {
-    const f = fields(SERVICES[i]);
-    if (I32.parseInt(f[1]) != port || !protoMatches(f[2], proto, plen)) continue;
-    return putStr(f[0], out, out + <usize>cap) == 0 ? -1 : f[0].length;
-  }
-  return -1;
-}
-
-export function HOST_name_protobyname(name: usize, len: i32): i32 {
-  countHostCall();
-  for (let i = 0; i < PROTOCOLS.length; i++) {
-    const f = fields(PROTOCOLS[i]);
-    // glibc's files module compares protocol names ignoring case (names.json: 'TCP' is 6).
-    if (sameName(f[0], name, len)) return I32.parseInt(f[1]);
-    for (let j = 2; j < f.length; j++) if (sameName(f[j], name, len)) return I32.parseInt(f[1]);
-  }
-  return -1;
-}
+export function HOST_name_servbyname(name: usize, len: i32, proto: usize, plen: i32): i32 { countHostCall(); return NETBASE_servByName(name, len, proto, plen); }
+export function HOST_name_servbyport(port: i32, proto: usize, plen: i32, out: usize, cap: i32): i32 { countHostCall(); return NETBASE_servByPort(port, proto, plen, out, cap); }
+export function HOST_name_protobyname(name: usize, len: i32): i32 { countHostCall(); return NETBASE_protoByName(name, len); }
 
 const IFADDR: usize = memory.data(16, 8);
 

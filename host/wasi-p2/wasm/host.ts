@@ -91,7 +91,7 @@ function allocFd(s: Sock): i32 {
 }
 
 let NET: i32 = -1;
-function net(): i32 { if (NET < 0) NET = p2.instance_network(); return NET; }
+export function net(): i32 { if (NET < 0) NET = p2.instance_network(); return NET; }
 
 // --------------------------------------------------------------------------- errors
 

@@ -2,7 +2,7 @@
 // netbase 6.4 (Linux 6.18.44-fc-v1300). One entry a line, in file order:
 // services "name port proto aliases...", protocols "name number aliases...".
 
-export const SERVICES: StaticArray<string> = [
+export const NETBASE_SERVICES: StaticArray<string> = [
   "tcpmux 1 tcp",
   "echo 7 tcp",
   "echo 7 udp",
@@ -323,7 +323,7 @@ export const SERVICES: StaticArray<string> = [
   "fido 60179 tcp",
 ];
 
-export const PROTOCOLS: StaticArray<string> = [
+export const NETBASE_PROTOCOLS: StaticArray<string> = [
   "ip 0 IP",
   "hopopt 0 HOPOPT",
   "icmp 1 ICMP",
