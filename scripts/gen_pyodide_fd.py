@@ -297,6 +297,21 @@ case("set_blocking closed", lambda: os.set_blocking(fd4, False))
 case("socket(fileno=closed)", lambda: socket.socket(fileno=fd4))
 b4.close()
 
+# ---- sendfile -------------------------------------------------------------------------------
+a7, b7 = pair()
+spath = "/tmp/wasock-pyodide-sendfile-%d" % os.getpid()
+with open(spath, "wb") as f:
+    f.write(b"0123456789" * 100)
+with open(spath, "rb") as f:
+    case("socket.sendfile of a file", lambda: [a7.sendfile(f, 5, 20), f.tell()])
+    case("peer reads what sendfile sent", lambda: b7.recv(100))
+    case("os.sendfile at an offset", lambda: [os.sendfile(a7.fileno(), f.fileno(), 990, 100), f.tell(), b7.recv(100)])
+    f.seek(0)
+    case("os.sendfile with offset None moves the file", lambda: [os.sendfile(a7.fileno(), f.fileno(), None, 4), f.tell(), b7.recv(100)])
+    case("os.sendfile at the end", lambda: os.sendfile(a7.fileno(), f.fileno(), 1000, 10))
+os.unlink(spath)
+a7.close(); b7.close()
+
 # ---- no aliasing ----------------------------------------------------------------------------
 path = "/tmp/wasock-pyodide-fd-%d" % os.getpid()
 with open(path, "w") as f:

@@ -155,9 +155,27 @@ def __wasock_fd_install(b, constants):
             return orig['dup'](fd)
         return _call(_dup_js, fd)
 
-    for f in (get_blocking, set_blocking, get_inheritable, set_inheritable, dup):
+    def sendfile(out_fd, in_fd, offset, count, /):
+        # Pyodide has no os.sendfile; Linux's copies a file to any fd. Here: read the file
+        # (at offset, leaving its position, or at and past its position with None) and write
+        # what was read; what the write did not take is given back to the file's position.
+        out_fd, in_fd, count = _index(out_fd), _index(in_fd), _index(count)
+        if offset is None:
+            data = _os.read(in_fd, count)
+        else:
+            data = _os.pread(in_fd, count, _index(offset))
+        if not data:
+            return 0
+        n = _os.write(out_fd, data)
+        if offset is None and n < len(data):
+            _os.lseek(in_fd, n - len(data), _os.SEEK_CUR)
+        return n
+
+    orig['sendfile'] = getattr(_os, 'sendfile', None)
+    for f in (get_blocking, set_blocking, get_inheritable, set_inheritable, dup, sendfile):
         f.__wasock_orig__ = orig[f.__name__]
-        f.__doc__ = orig[f.__name__].__doc__
+        if orig[f.__name__] is not None:
+            f.__doc__ = orig[f.__name__].__doc__
         setattr(_os, f.__name__, f)
         setattr(_posix, f.__name__, f)
 
@@ -280,7 +298,14 @@ def __wasock_fd_install(b, constants):
     _select.poll = poll
     import selectors
     importlib.reload(selectors)
-    # socketserver chose its selector class at import; asyncio looks DefaultSelector up per loop.
+    # socket.py chose socket.sendfile's path by hasattr(os, 'sendfile') at import: it runs again
+    # (with what took names from it, as the _socket installer does); socketserver chose its
+    # selector class at import; asyncio looks DefaultSelector up per loop.
+    if orig['sendfile'] is None and 'socket' in sys.modules:
+        importlib.reload(sys.modules['socket'])
+        for name in ('ssl', 'http.client', 'urllib.request', 'asyncio.trsock'):
+            if name in sys.modules:
+                importlib.reload(sys.modules[name])
     if 'socketserver' in sys.modules:
         importlib.reload(sys.modules['socketserver'])
 __wasock_fd_install
