@@ -1,5 +1,4 @@
 // Module-level functions of Python's socket module (socket.py).
-import { core, hostCore, type Core } from './core.js';
 import { errorFor, OSError, ValueError, UnicodeError, gaierror, osErrorWith, coreCode, E_ADDR_FAMILY_HOST } from './errors.js';
 import { timeoutKind, timeoutValue, cInt, cIntClinic, cFdLong, cLong, asPyInt, pyTruthy, pyTypeName, LONE_SURROGATE } from './args.js';
 import { socket } from './socket.js';
@@ -7,6 +6,7 @@ import { AF_INET, AF_INET6, AF_UNIX, reprAddress, type Address } from './address
 import { SOCK_STREAM, IPPROTO_TCP, SOL_SOCKET, SO_REUSEADDR, SO_REUSEPORT } from './generated/constants.js';
 import { CAP_NAME_LOOKUP } from './generated/contract.js';
 import { getaddrinfo, type AddrInfo } from './names.js';
+import { type Binding, bindingOf } from './binding.js';
 
 const utf8 = new TextEncoder();
 const latin1 = new TextDecoder('latin1');
@@ -17,25 +17,7 @@ const IPPROTO_IPV6 = 41, IPV6_V6ONLY = 26;
 /** The core's answer for a numeric host of the other family: getaddrinfo skips that family. */
 const ADDR_FAMILY_HOST = coreCode(E_ADDR_FAMILY_HOST);
 
-/**
- * What the module functions run on. Called as plain functions they use the top-level API's
- * core and socket class; a network (src/network.ts) calls them with itself as `this`, so one
- * body serves every host. (A module namespace as `this`, from `w.socketpair()`, is no Binding.)
- */
-export class Binding {
-  constructor(
-    /** The core for sockets (the top level's moves onto its host on the first one). */
-    readonly core: () => Core,
-    /** The core for module state (the default timeout): no host needed at the top level. */
-    readonly state: () => Core,
-    readonly socket: SocketClass,
-  ) {}
-}
-type SocketClass = typeof socket;
-const TOP = new Binding(hostCore, core, socket);
-function on(self: unknown): Binding { return self instanceof Binding ? self : TOP; }
-/** The Binding a module function runs on (src/names.ts's functions share it). */
-export const bindingOf = on;
+const on = bindingOf;
 
 /** socketpair(family=None, type=SOCK_STREAM, proto=0) -> [socket, socket]; None is AF_UNIX. */
 export function socketpair(this: unknown, family: number | null = AF_UNIX, type: number = SOCK_STREAM, proto: number = 0): [socket, socket] {

@@ -6,7 +6,7 @@
 import type { Core } from './core.js';
 import { errorFor, coreCode, OSError, ValueError, OverflowError, UnicodeError, UnicodeEncodeError, PermissionError } from './errors.js';
 import { cInt, cLong, cUIntMask, asPyInt, pyTypeName, pyRepr, LONE_SURROGATE } from './args.js';
-import { bindingOf } from './functions.js';
+import { bindingOf } from './binding.js';
 import { E_NAME_DENIED, N_FAMILY, N_TYPE, N_PROTO, N_PORT, N_SCOPE, N_TEXTLEN, N_TEXT, NAME_RECORD_SIZE } from './generated/contract.js';
 
 const utf8 = new TextEncoder();

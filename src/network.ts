@@ -7,7 +7,8 @@ import type { Host } from '../host/types.js';
 import { ownCore, type Core } from './core.js';
 import type { Policy } from './policy.js';
 import { socket, constructOn } from './socket.js';
-import { Binding, socketpair, fromfd, create_connection, create_server, getdefaulttimeout, setdefaulttimeout } from './functions.js';
+import { Binding } from './binding.js';
+import { socketpair, fromfd, create_connection, create_server, getdefaulttimeout, setdefaulttimeout } from './functions.js';
 import * as names from './names.js';
 
 /** The name service functions, bound to a network like the other module functions. */
