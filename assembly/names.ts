@@ -567,7 +567,12 @@ export function nm_getnameinfo(n: i32, servLen: i32, tupleLen: i32, flowinfo: u3
     let k = addrText(family, a, TEXT_TMP);
     if (family == AF_INET6 && scope != 0) {
       store<u8>(TEXT_TMP + k++, 37);
-      k = <i32>(putU32(TEXT_TMP + k, scope) - TEXT_TMP);
+      // glibc: a link-local address (fe80::/10, ff02::/16 multicast) names its interface,
+      // any other the number (test_socket's test_getnameinfo_ipv6_scopeid_symbolic).
+      const b0 = load<u8>(a), b1 = load<u8>(a + 1);
+      const linkLocal = (b0 == 0xfe && (b1 & 0xc0) == 0x80) || (b0 == 0xff && (b1 & 0x0f) == 0x02);
+      const named = linkLocal && hasCap(CAP_NAME_LOOKUP) ? interfaceNamed(scope, TEXT_TMP + k) : 0;
+      k = named > 0 ? k + named : <i32>(putU32(TEXT_TMP + k, scope) - TEXT_TMP);
     }
     push(0, 0, 0, 0, 0, TEXT_TMP, k);
   }
@@ -644,6 +649,20 @@ export function nm_if_nameindex(): i32 {
 
 /** Where interface lists go when getaddrinfo's scope needs one (NM_HB holds its addresses). */
 const NM_IF: usize = memory.data(4096, 16);
+
+/** if_indextoname(index) written at `out`: its length, or 0 when no interface has it. */
+function interfaceNamed(index: u32, out: usize): i32 {
+  const r = host_name_interfaces(NM_IF, 4096);
+  if (r < 0) return 0;
+  let q = NM_IF;
+  const end = NM_IF + 4096;
+  for (let i = 0; i < r && q + 4 < end; i++) {
+    const k = strLen(q + 4, <i32>(end - q - 4));
+    if (load<u32>(q) == index) { memory.copy(out, q + 4, k); return k; }
+    q += 4 + <usize>k + 1;
+  }
+  return 0;
+}
 
 /** The index of the interface named by p[0..n), or 0. */
 function interfaceIndex(p: usize, n: i32): i32 {

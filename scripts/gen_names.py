@@ -133,7 +133,10 @@ for sa, flags in ((("127.0.0.1", 80), 0), (("127.0.0.1", 80), S.NI_NUMERICHOST),
                   (("::1", 80, 7, 0), S.NI_NUMERICHOST), (("::1", 80, 2**20, 0), 0), (("127.0.0.1", 80, 0, 0), 0),
                   (("localhost", 80), 0), (("127.0.0.1", "x"), 0), ("127.0.0.1", 0), ((1, 80), 0), (("127.0.0.1",), 0),
                   (("127.0.0.1", 70000), S.NI_NUMERICHOST), (("127.0.0.1", -1), S.NI_NUMERICHOST), (("127.0.0.1", 80), 0x1000),
-                  (("127.0.0.1", 80), "x"), ((b"127.0.0.1", 80), 0), (("0x7f.1", 80), S.NI_NUMERICHOST)):
+                  (("127.0.0.1", 80), "x"), ((b"127.0.0.1", 80), 0), (("0x7f.1", 80), S.NI_NUMERICHOST),
+                  # a link-local scope names its interface (index 1 is lo on Linux), another the number
+                  (("ff02::1de:c0:face:8D", 1234, 0, 1), S.NI_NUMERICHOST | S.NI_NUMERICSERV),
+                  (("fe80::1", 80, 0, 1), S.NI_NUMERICHOST), (("2001:db8::1", 80, 0, 1), S.NI_NUMERICHOST)):
     case("getnameinfo", sa, flags)
 
 # services and protocols

@@ -71,6 +71,14 @@ l.listen()
 l.settimeout(0.05)
 out['accept timeout'] = attempt(l.accept)
 l.close()
+
+# A UnicodeEncodeError keeps its fields (it is built from five arguments, not a message).
+def enc_error(f):
+    try:
+        f()
+    except UnicodeEncodeError as e:
+        return [type(e).__name__, str(e), e.encoding, e.start, e.end, e.reason]
+out['getaddrinfo surrogate port'] = enc_error(lambda: socket.getaddrinfo('localhost', '\uD800'))
 json.dumps(out)
 `;
 

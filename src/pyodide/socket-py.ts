@@ -82,9 +82,28 @@ def _translate(e):
         return _oserror(cls, getattr(e, 'errno', None), getattr(e, 'strerror', None), message)
     if name == 'RangeError':
         return OverflowError(message)
+    if cls is UnicodeEncodeError:
+        return _encode_error(message)
     if isinstance(cls, type) and issubclass(cls, Exception):
         return cls(message)
     return e
+
+
+def _encode_error(message):
+    # UnicodeEncodeError takes (encoding, object, start, end, reason), not a message: rebuilt
+    # from wasock's text, which is CPython's str() of it ("'utf-8' codec can't encode character
+    # '\ud800' in position 0: surrogates not allowed"; test_socket's testGetaddrinfo).
+    import re, ast
+    m = re.match(r"'([^']+)' codec can't encode (?:character (.+?)|characters) in position (\d+)(?:-(\d+))?: (.*)$", message, re.S)
+    if m is None:
+        return UnicodeEncodeError('utf-8', '', 0, 0, message)
+    enc, ch, start, last, reason = m.groups()
+    start = int(start)
+    if ch is not None:
+        ch = ast.literal_eval(ch)
+        return UnicodeEncodeError(enc, ' ' * start + ch, start, start + 1, reason)
+    end = int(last) + 1
+    return UnicodeEncodeError(enc, ' ' * end, start, end, reason)
 
 
 def _pa(a):

@@ -109,6 +109,8 @@ const WASI_P2_NAMES: Readonly<Record<string, string>> = {
   ...Object.fromEntries(['if_nameindex()', "if_nametoindex('lo',)", "if_nametoindex(b'lo',)", 'if_indextoname(1,)',
     'if_indextoname(0,)', 'if_indextoname(4294967296,)', 'if_indextoname(2147483648,)'].map((id) => [id,
     'wasi:sockets has no interface list: if_nameindex and if_indextoname raise ENOSYS, no name has an index'])),
+  ...Object.fromEntries(["getnameinfo(('ff02::1de:c0:face:8D', 1234, 0, 1), 3)", "getnameinfo(('fe80::1', 80, 0, 1), 1)"].map((id) => [id,
+    "wasi:sockets has no interface list: a link-local scope prints as its number, not glibc's interface name"])),
 };
 
 /**
