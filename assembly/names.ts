@@ -571,7 +571,9 @@ export function nm_getnameinfo(n: i32, servLen: i32, tupleLen: i32, flowinfo: u3
       // any other the number (test_socket's test_getnameinfo_ipv6_scopeid_symbolic).
       const b0 = load<u8>(a), b1 = load<u8>(a + 1);
       const linkLocal = (b0 == 0xfe && (b1 & 0xc0) == 0x80) || (b0 == 0xff && (b1 & 0x0f) == 0x02);
-      const named = linkLocal && hasCap(CAP_NAME_LOOKUP) ? interfaceNamed(scope, TEXT_TMP + k) : 0;
+      // Naming it takes the interface list: a host without name_lookup cannot say it.
+      if (linkLocal && !hasCap(CAP_NAME_LOOKUP)) { count = 0; return noLookup(); }
+      const named = linkLocal ? interfaceNamed(scope, TEXT_TMP + k) : 0;
       k = named > 0 ? k + named : <i32>(putU32(TEXT_TMP + k, scope) - TEXT_TMP);
     }
     push(0, 0, 0, 0, 0, TEXT_TMP, k);

@@ -9,7 +9,7 @@
 import { COMP_set_host_name } from "./caps";
 import {
   CAP_SOCKET, CAP_BIND, CAP_CONNECT, CAP_LISTEN, CAP_ACCEPT, CAP_SENDRECV, CAP_SHUTDOWN,
-  CAP_GETSOCKOPT, CAP_SETSOCKOPT, CAP_NONBLOCKING, CAP_POLL, CAP_AF_INET6, CAP_SOCKNAME,
+  CAP_GETSOCKOPT, CAP_SETSOCKOPT, CAP_NONBLOCKING, CAP_POLL, CAP_AF_INET6, CAP_SOCKNAME, CAP_NAME_LOOKUP,
 } from "../generated/contract";
 
 @global export function COMP_host_start(): void {
@@ -18,5 +18,6 @@ import {
   // empty set is no set: nothing could be made).
   if (HOST_caps() == 0) P2_set_caps((1 << CAP_SOCKET) | (1 << CAP_BIND) | (1 << CAP_CONNECT) | (1 << CAP_LISTEN) | (1 << CAP_ACCEPT)
     | (1 << CAP_SENDRECV) | (1 << CAP_SHUTDOWN) | (1 << CAP_GETSOCKOPT) | (1 << CAP_SETSOCKOPT)
-    | (1 << CAP_NONBLOCKING) | (1 << CAP_POLL) | (1 << CAP_AF_INET6) | (1 << CAP_SOCKNAME));
+    | (1 << CAP_NONBLOCKING) | (1 << CAP_POLL) | (1 << CAP_AF_INET6) | (1 << CAP_SOCKNAME)
+    | (1 << CAP_NAME_LOOKUP));   // wasi:sockets/ip-name-lookup
 }
