@@ -21,7 +21,7 @@ _settimeout = _b.settimeout; _gettimeout = _b.gettimeout; _setblocking = _b.setb
 _getblocking = _b.getblocking; _send = _b.send; _sendall = _b.sendall; _sendto = _b.sendto
 _recv = _b.recv; _recv_into = _b.recv_into; _recvfrom = _b.recvfrom; _recvfrom_into = _b.recvfrom_into
 _socketpair = _b.socketpair; _getdefaulttimeout = _b.getdefaulttimeout
-_setdefaulttimeout = _b.setdefaulttimeout; _errname = _b.errname; _gethostname = _b.gethostname
+_setdefaulttimeout = _b.setdefaulttimeout; _errname = _b.errname
 
 for _k, _v in _b.constants().to_py().items():
     globals()[_k] = _v
@@ -364,10 +364,6 @@ def setdefaulttimeout(timeout):
         _setdefaulttimeout(timeout)
     except _JsException as e:
         raise _translate(e) from None
-
-
-def gethostname():
-    return _gethostname()
 
 
 def _u16(name, x):
