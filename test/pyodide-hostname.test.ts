@@ -6,6 +6,8 @@ import { loadPyodide } from 'pyodide';
 import { installIntoPyodide, type PyodideLike } from '../src/pyodide-node.js';
 import { network as emulatedNetwork } from '../src/emulated.js';
 import { policy } from '../src/policy.js';
+import { network as wasiP1Network } from '../src/wasi-p1.js';
+import type { Network } from '../src/network.js';
 
 const run = (py: PyodideLike, code: string): unknown =>
   (py as unknown as { runPython(c: string): { toJs(): unknown } | unknown }).runPython(code);
@@ -34,7 +36,7 @@ repr(out)`)).toBe(repr([
     ]));
   }, 60_000);
 
-  it('unprivileged: PermissionError; under a policy: denied; InstallOptions.hostname overrides gethostname', async () => {
+  it('unprivileged: PermissionError; under a policy: denied; a wasi-p1 network: OSError; InstallOptions.hostname overrides gethostname', async () => {
     const py = await loadPyodide() as unknown as PyodideLike;
     installIntoPyodide(py, { network: emulatedNetwork() });
     expect(run(py, `
@@ -51,6 +53,14 @@ try:
 except PermissionError as e:
     r = str(e)
 r`)).toBe('[Errno 63] sethostname denied by policy: a sandbox does not rename the machine');
+    // InstallOptions.network is typed Network; a wasi-p1 one lacks the "not WASI" functions.
+    installIntoPyodide(py, { network: wasiP1Network() as unknown as Network });
+    expect(run(py, `
+try:
+    socket.gethostname()
+except OSError as e:
+    r = str(e)
+r`)).toBe('gethostname is not available on wasi-p1');
     installIntoPyodide(py, { hostname: 'pinned' });
     expect(run(py, 'socket.gethostname()')).toBe('pinned');
   }, 60_000);

@@ -5,12 +5,19 @@
 // os.PathLike, no NUL), which needs Python's types; the JS half calls the network.
 // src/pyodide.ts appends HOSTNAME_PY to the module's source and hostnameFunctions() to its bridge.
 import type { Network } from '../network.js';
+import { NotAvailableError } from '../exceptions.js';
 
 /** The bridge functions HOSTNAME_PY binds (prefixed hn_). `override` is InstallOptions.hostname, if given. */
 export function hostnameFunctions(net: () => Network, override: () => string | null): Record<string, unknown> {
+  // A wasi-p1 network has neither function (Python: "not WASI"): OSError in Python, as the
+  // core's NotAvailableError would be.
+  const has = (n: Partial<Network>, fn: 'gethostname' | 'sethostname'): Network => {
+    if (typeof n[fn] !== 'function') throw new NotAvailableError(`${fn} is not available on ${n.host?.name}`, 'hostname', n.host?.name ?? '');
+    return n as Network;
+  };
   return {
-    hn_gethostname: () => override() ?? net().gethostname(),
-    hn_sethostname: (name: Uint8Array) => { net().sethostname(name); },
+    hn_gethostname: () => override() ?? has(net(), 'gethostname').gethostname(),
+    hn_sethostname: (name: Uint8Array) => { has(net(), 'sethostname').sethostname(name); },
   };
 }
 
