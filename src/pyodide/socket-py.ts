@@ -23,8 +23,11 @@ _recv = _b.recv; _recv_into = _b.recv_into; _recvfrom = _b.recvfrom; _recvfrom_i
 _socketpair = _b.socketpair; _getdefaulttimeout = _b.getdefaulttimeout
 _setdefaulttimeout = _b.setdefaulttimeout; _errname = _b.errname
 
+# wasock's table is the socket module's ints; EAGAIN, EBADF and EWOULDBLOCK there are socket.py's
+# own (taken from errno, Pyodide's numbers), not _socket's.
 for _k, _v in _b.constants().to_py().items():
-    globals()[_k] = _v
+    if _k not in ('EAGAIN', 'EBADF', 'EWOULDBLOCK'):
+        globals()[_k] = _v
 del _k, _v
 
 error = OSError
