@@ -24,5 +24,7 @@ export function emu_host_calls(): i32 { return EMU_host_calls(); }
 /** poll(2) of the `n` pollfds at `fds` (core memory) in the emulated kernel: the WASI preview 1 functions wait on its sockets through it. */
 /** A hosts-table line for the name service (host/emulated/wasm/names.ts): the name in p[0..n), the address in sockaddr sa. */
 export function emu_add_host(p: usize, n: i32, sa: usize): void { EMU_add_host(p, n, sa); }
+/** Machine m's name (host/emulated/wasm/hostname.ts): the n bytes at p. */
+export function emu_set_hostname(m: i32, p: usize, n: i32): void { EMU_set_hostname(m, p, n); }
 export function emu_poll(fds: usize, n: i32, timeoutMs: i32): i32 { return EMU_poll(fds, n, timeoutMs); }
 

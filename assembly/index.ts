@@ -41,6 +41,7 @@ export { nm_in, nm_out, nm_getaddrinfo, nm_gethostbyname, nm_gethostbyname_ex, n
          nm_getservbyname, nm_getservbyport, nm_getprotobyname, nm_if_nameindex, nm_if_nametoindex,
          nm_if_indextoname } from "./names";
 export { sock_sendmsg, sock_recvmsg, msg_cmsg_len, msg_cmsg_space, msg_close_rights } from "./msg";
+export { hn_buf, hn_get, hn_set } from "./hostname";
 
 // Linux numbers the core's own decisions need.
 const SOCK_NONBLOCK: i32 = 0o4000;

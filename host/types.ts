@@ -70,6 +70,9 @@ export interface HostImports {
   // sendmsg: `msg` is the core's message header (scripts/contract.py MSGHDR).
   sendmsg?(fd: number, msg: number, flags: number): number;
   recvmsg?(fd: number, msg: number, flags: number): number;
+  // hostname: gethostname(2) / sethostname(2) (bindings/host.ts).
+  hostname_get?(out: number, cap: number): number;
+  hostname_set?(name: number, len: number): number;
 }
 
 /** Each import's parameter count: the runtime twin of HostImports (the compiler keeps the keys equal). */
@@ -80,7 +83,7 @@ export const HOST_IMPORT_ARITY = {
   set_nonblocking: 2, poll: 3, now_ns: 0, recv_js: 5, send_js: 5, recvfrom_js: 7, sendto_js: 7,
   getsockopt_js: 6, ioctl_js: 3,
   name_addrinfo: 6, name_hostent: 6, name_servbyname: 4, name_servbyport: 5, name_protobyname: 2, name_interfaces: 2,
-  sendmsg: 3, recvmsg: 3,
+  sendmsg: 3, recvmsg: 3, hostname_get: 2, hostname_set: 2,
 } as const satisfies { readonly [K in keyof HostImports]-?: number };
 
 /** The imports only a host with the named capability is called with. */
@@ -91,6 +94,7 @@ export const OPTIONAL_IMPORTS: Readonly<Partial<Record<keyof HostImports, Capabi
   name_addrinfo: 'name_lookup', name_hostent: 'name_lookup', name_servbyname: 'name_lookup',
   name_servbyport: 'name_lookup', name_protobyname: 'name_lookup', name_interfaces: 'name_lookup',
   sendmsg: 'sendmsg', recvmsg: 'sendmsg',
+  hostname_get: 'hostname', hostname_set: 'hostname',
 };
 
 export interface Host {

@@ -73,6 +73,8 @@ CORE_ERRORS = (
     ("E_ANC_ITEM_LARGE", 64, "OSError('ancillary data item too large')"),
     ("E_ANC_TOO_MUCH", 65, "OSError('too much ancillary data')"),
     ("E_MSG_NO_MEMORY", 66, "MemoryError(): a message area beyond one core block"),
+    # sethostname under a policy (assembly/hostname.ts): a sandbox never renames the machine.
+    ("E_HOSTNAME_DENIED", 67, "PermissionError(1, 'sethostname denied by policy: ...')"),
 )
 # Codes whose message quotes the number the core leaves in SCR_OUT[0].
 CORE_ERRORS_WITH_DETAIL = ("E_FILDES_NEGATIVE", "E_IOCTL_COMMAND", "E_GAI", "E_HERROR")
@@ -159,6 +161,8 @@ CAPABILITIES = (
     # IPV6_PKTINFO, IP_TTL, IP_TOS, ...): a host without it (the emulated network) refuses to
     # send them and never delivers them.
     ("CAP_ANCILLARY", "ancillary", ("socket.sendmsg (an ancillary item other than SOL_SOCKET/SCM_RIGHTS)",)),
+    # The machine's name (bindings/host.ts's hostname_* imports): gethostname(2), sethostname(2).
+    ("CAP_HOSTNAME", "hostname", ("gethostname()", "sethostname()")),
 )
 
 # ------------------------------------------------------------------------------ option table

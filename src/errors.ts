@@ -53,6 +53,7 @@ export const CORE_ERRORS: Readonly<Record<number, (fn: string, detail: number) =
   // errorFor() words a denial from the core's policy request (src/policy.ts); this is the bare form.
   [C.E_POLICY_DENIED]: (fn) => new PermissionError(1, `${fn} denied by policy`),
   [C.E_POLICY_ADDRESS]: () => new ValueError('invalid policy address'),
+  [C.E_HOSTNAME_DENIED]: (fn) => new PermissionError(1, `${fn} denied by policy: a sandbox does not rename the machine`),
   // sendmsg / recvmsg / CMSG_* (assembly/msg.ts), socketmodule.c's words.
   [C.E_RECVMSG_NEGATIVE]: () => new ValueError('negative buffer size in recvmsg()'),
   [C.E_ANCBUF_LENGTH]: () => new ValueError('invalid ancillary data buffer length'),

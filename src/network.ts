@@ -10,6 +10,7 @@ import { socket, constructOn } from './socket.js';
 import { Binding } from './binding.js';
 import { socketpair, fromfd, create_connection, create_server, getdefaulttimeout, setdefaulttimeout } from './functions.js';
 import * as names from './names.js';
+import { gethostname, sethostname } from './hostname.js';
 
 /** The name service functions, bound to a network like the other module functions. */
 type NameFunctions = { [K in keyof typeof NAME_FUNCTIONS]: OmitThisParameter<(typeof NAME_FUNCTIONS)[K]> };
@@ -18,6 +19,7 @@ const NAME_FUNCTIONS = {
   gethostbyname_ex: names.gethostbyname_ex, gethostbyaddr: names.gethostbyaddr, getservbyname: names.getservbyname,
   getservbyport: names.getservbyport, getprotobyname: names.getprotobyname, if_nameindex: names.if_nameindex,
   if_nametoindex: names.if_nametoindex, if_indextoname: names.if_indextoname,
+  gethostname, sethostname,
 };
 function bindNames(b: Binding): NameFunctions {
   return Object.fromEntries(Object.entries(NAME_FUNCTIONS).map(([k, f]) => [k, (f as (...a: unknown[]) => unknown).bind(b)])) as NameFunctions;

@@ -19,6 +19,7 @@ import { FD_PY } from './pyodide/fd-py.js';
 import { FCNTL_MODULE_CONSTANTS } from './generated/fcntl-module.js';
 import { SOCKET_PY_CPYTHON } from './pyodide/socket-py-cpython.js';
 import { NAMES_PY, nameFunctions } from './pyodide/names.js';
+import { HOSTNAME_PY, hostnameFunctions } from './pyodide/hostname.js';
 import { MSG_PY, msgFunctions } from './pyodide/msg.js';
 
 /** What installIntoPyodide needs of a Pyodide instance (the PyodideInterface of 0.25.x). */
@@ -35,7 +36,7 @@ export interface InstallOptions {
    * own, wasock/linux's network(); in a page, wasock/emulated's network()). `network({ policy })` or an emulated network confines it.
    */
   network?: Network;
-  /** What socket.gethostname() answers (default: the machine's name on the default network, else 'localhost'). */
+  /** What socket.gethostname() answers, if given (default: the network's gethostname(), which sethostname changes). */
   hostname?: string;
 }
 
@@ -100,11 +101,11 @@ function errname(n: number): string | null {
 /** One Pyodide instance's sockets: the table Python's fds index and the functions Python binds. */
 class Bridge {
   net: Network;
-  name: string;
+  name: string | null;
   /** The instance's fd table (Emscripten's): sockets are streams in it. */
   readonly streams: SocketStreams;
 
-  constructor(net: Network, name: string, FS: EmFS, emErrno: (linux: number) => number) {
+  constructor(net: Network, name: string | null, FS: EmFS, emErrno: (linux: number) => number) {
     this.net = net; this.name = name;
     this.streams = new SocketStreams(FS, emErrno, () => this.net);
   }
@@ -174,7 +175,6 @@ class Bridge {
       getdefaulttimeout: () => net().getdefaulttimeout() ?? undefined,
       setdefaulttimeout: (v: unknown) => net().setdefaulttimeout((v ?? null) as number | null),
       errname,
-      gethostname: () => this.name,
       // src/pyodide/fd-py.ts: os, select and fcntl on the instance's fds.
       kind: (fd: number) => streams.kind(fd),
       // Up to three revents come back packed in one number (16 bits each): a JS array would
@@ -241,7 +241,7 @@ export function installIntoPyodide(pyodide: PyodideLike, options: InstallOptions
     return;
   }
   const net = options.network ?? pyodideDefaults().network();
-  const name = options.hostname ?? (options.network === undefined ? pyodideDefaults().hostname() : 'localhost');
+  const name = options.hostname ?? null;
   const FS = pyodide.FS as EmFS;
   if (typeof FS !== 'object' || FS === null || typeof FS.createStream !== 'function') {
     throw new TypeError('installIntoPyodide: not a Pyodide instance (it has no FS with createStream)');
@@ -256,7 +256,7 @@ export function installIntoPyodide(pyodide: PyodideLike, options: InstallOptions
   try {
     const fns = bridge.functions();
     const install = pyodide.runPython(INSTALLER, { globals });
-    try { install(SOCKET_PY + NAMES_PY + MSG_PY + SOCKET_PY_CPYTHON, { ...fns, ...nameFunctions(() => bridge.net) }); } finally { install.destroy?.(); }
+    try { install(SOCKET_PY + NAMES_PY + MSG_PY + HOSTNAME_PY + SOCKET_PY_CPYTHON, { ...fns, ...nameFunctions(() => bridge.net), ...hostnameFunctions(() => bridge.net, () => bridge.name) }); } finally { install.destroy?.(); }
     const fd = pyodide.runPython(FD_PY, { globals });
     try { fd(fns, FCNTL_MODULE_CONSTANTS); } finally { fd.destroy?.(); }
   } finally { globals.destroy?.(); }

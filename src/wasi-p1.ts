@@ -27,7 +27,7 @@ export interface WasiP1NetworkOptions extends WasiP1HostOptions, NetworkOptions 
  * getaddrinfo stays: numeric hosts and ports need no lookup.
  */
 const NOT_WASI = ['gethostbyname', 'gethostbyname_ex', 'gethostbyaddr', 'getnameinfo', 'getprotobyname',
-  'getservbyname', 'getservbyport', 'if_nameindex', 'if_nametoindex', 'if_indextoname'] as const;
+  'getservbyname', 'getservbyport', 'if_nameindex', 'if_nametoindex', 'if_indextoname', 'gethostname', 'sethostname'] as const;
 
 export interface WasiP1Network extends Omit<Network, (typeof NOT_WASI)[number]> {
   host: WasiP1Host;

@@ -61,6 +61,7 @@ const printed: { name: string; marker: string; lines: string[] }[] = [
     "ModuleNotFoundError: No module named 'js'",
   ] },
   { name: 'names', marker: "net.gethostbyname('web')", lines: ['[[2,1,6,"",["10.0.0.5",5432]]]', '10.0.0.8'] },
+  { name: 'hostname', marker: "net.sethostname('web-1')", lines: ['web-1'] },
   { name: 'sendmsg', marker: 'b.recvmsg(10, w.CMSG_SPACE(4))', lines: ['fd 0 null', 'through the passed fd'] },
   { name: 'policy', marker: 'policy()', lines: [
     'true [Errno 1] socket(AF_INET, SOCK_DGRAM) denied by policy: udp sockets are not allowed',

@@ -171,6 +171,18 @@
 @external("host", "recvmsg") declare function ext_recvmsg(fd: i32, msg: usize, flags: i32): i32;
 @inline export function host_recvmsg(fd: i32, msg: usize, flags: i32): i32 { return isDefined(HOST_recvmsg) ? HOST_recvmsg(fd, msg, flags) : ext_recvmsg(fd, msg, flags); }
 
+// ---------------------------------------------------------------- capability hostname
+// The machine's name: gethostname(2) and sethostname(2). The core decides (the buffer size,
+// the policy's refusal); the host only asks or tells the OS. Called only when the host
+// declares hostname.
+
+/** gethostname(out, cap): the name NUL-terminated at `out` (truncated to cap - 1 bytes); its length, or -errno. */
+@external("host", "hostname_get") declare function ext_hostname_get(out: usize, cap: i32): i32;
+@inline export function host_hostname_get(out: usize, cap: i32): i32 { return isDefined(HOST_hostname_get) ? HOST_hostname_get(out, cap) : ext_hostname_get(out, cap); }
+/** sethostname(name, len): the `len` bytes at `name` (no terminator); 0, or -errno (EPERM, EINVAL). */
+@external("host", "hostname_set") declare function ext_hostname_set(name: usize, len: i32): i32;
+@inline export function host_hostname_set(name: usize, len: i32): i32 { return isDefined(HOST_hostname_set) ? HOST_hostname_set(name, len) : ext_hostname_set(name, len); }
+
 /**
  * Called on an internal invariant failure (never on user input: that gets error codes).
  * Supplied by whoever instantiates the core, not by the OS host: src/core.ts gives the core

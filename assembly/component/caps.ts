@@ -1,11 +1,11 @@
 // The capability set a component's host declares, as names (wit/core.wit: host.capabilities),
 // read once when the core starts. The component serves only what its host interface can carry:
-// fcntl, ioctl, name lookup and js_buffers have no function there, so they
+// fcntl, ioctl, name lookup, hostname and js_buffers have no function there, so they
 // are never granted, whatever the host says (NotAvailableError, as on any host lacking them).
 
 import {
   CAP_NAMES, CAP_COUNT, CAP_FCNTL, CAP_IOCTL_POSIX, CAP_IOCTL_WINDOWS, CAP_NAME_LOOKUP,
-  CAP_JS_BUFFERS, CAP_SENDMSG, CAP_ANCILLARY,
+  CAP_JS_BUFFERS, CAP_SENDMSG, CAP_ANCILLARY, CAP_HOSTNAME,
 } from "../generated/contract";
 import { CABI_free } from "./memory";
 
@@ -16,7 +16,8 @@ const RET: usize = memory.data(8, 8);
 
 const UNSERVED: i32 = (1 << CAP_FCNTL) | (1 << CAP_IOCTL_POSIX) | (1 << CAP_IOCTL_WINDOWS)
   | (1 << CAP_NAME_LOOKUP) | (1 << CAP_JS_BUFFERS)
-  | (1 << CAP_SENDMSG) | (1 << CAP_ANCILLARY);    // wit/core.wit has no sendmsg/recvmsg
+  | (1 << CAP_SENDMSG) | (1 << CAP_ANCILLARY)     // wit/core.wit has no sendmsg/recvmsg
+  | (1 << CAP_HOSTNAME);                           // nor gethostname/sethostname
 
 /** The host's name (UTF-8), for NotAvailableError's message: at most 255 bytes kept. */
 const HOST_NAME: usize = memory.data(256);

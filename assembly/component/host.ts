@@ -161,3 +161,7 @@ function name(peer: bool, fd: i32, addr: usize, lenptr: usize): i32 {
 @global export function HOST_ioctl_js(fd: i32, request: u32, id: i32): i32 { unreachable(); return 0; }
 @global export function HOST_sendmsg(fd: i32, msg: usize, flags: i32): i32 { unreachable(); return 0; }
 @global export function HOST_recvmsg(fd: i32, msg: usize, flags: i32): i32 { unreachable(); return 0; }
+// gethostname/sethostname (capability hostname): wasock:core/host has no hostname functions,
+// so a component never holds the capability and the core never calls these.
+@global export function HOST_hostname_get(out: usize, cap: i32): i32 { return -38; /* ENOSYS */ }
+@global export function HOST_hostname_set(name: usize, len: i32): i32 { return -38; /* ENOSYS */ }

@@ -50,6 +50,7 @@ export const E_CMSG_SPACE_RANGE: i32 = 63;  // OverflowError('CMSG_SPACE() argum
 export const E_ANC_ITEM_LARGE: i32 = 64;  // OSError('ancillary data item too large')
 export const E_ANC_TOO_MUCH: i32 = 65;  // OSError('too much ancillary data')
 export const E_MSG_NO_MEMORY: i32 = 66;  // MemoryError(): a message area beyond one core block
+export const E_HOSTNAME_DENIED: i32 = 67;  // PermissionError(1, 'sethostname denied by policy: ...')
 
 // struct's error codes: a result of -(S_BASE + code).
 export const S_BASE: i32 = 8192;
@@ -108,7 +109,8 @@ export const CAP_JS_BUFFERS: i32 = 20;  // js_buffers
 export const CAP_SOTYPE: i32 = 21;  // sotype
 export const CAP_SENDMSG: i32 = 22;  // sendmsg
 export const CAP_ANCILLARY: i32 = 23;  // ancillary
-export const CAP_COUNT: i32 = 24;
+export const CAP_HOSTNAME: i32 = 24;  // hostname
+export const CAP_COUNT: i32 = 25;
 
 // Option table: OPT_KIND values, OPT_FLAGS bits, OPT_FAMILIES bits.
 export const OPT_KIND_INT: i32 = 0;
@@ -281,4 +283,5 @@ export const CAP_NAMES: StaticArray<string> = [
   "sotype",
   "sendmsg",
   "ancillary",
+  "hostname",
 ];

@@ -107,6 +107,14 @@ export class EmulatedHost implements CompiledHost {
     for (const [name, spec] of Object.entries(this.options.machines ?? {})) {
       for (const a of spec.addresses) this.addHost(e, name, a);
     }
+    // Each machine's UTS name (gethostname) is its name in the network; the default machine's
+    // is 'localhost', a name its hosts table resolves (gethostbyname(gethostname()) works).
+    for (const [name, m] of this.machines) {
+      const bytes = new TextEncoder().encode(m === 0 ? 'localhost' : name), str = e.core_layout(5);
+      if (bytes.length > 1024) throw new TypeError(`wasock: machine name too long (${bytes.length} bytes)`);
+      new Uint8Array(e.memory.buffer).set(bytes, str);
+      e.emu_set_hostname(m, str, bytes.length);
+    }
   }
 
   /** A hosts-table line "<address> <name>" (host/emulated/wasm/names.ts). */
@@ -192,4 +200,6 @@ export interface EmuExports {
   emu_poll(fds: number, n: number, ms: number): number;
   /** A hosts-table line: the name at p (n bytes), the address in the sockaddr at sa. */
   emu_add_host(p: number, n: number, sa: number): void;
+  /** Machine m's name (gethostname): the n bytes at p. */
+  emu_set_hostname(m: number, p: number, n: number): void;
 }

@@ -123,6 +123,13 @@ export class LinuxHost implements JsBufferHost, NodeFdSource {
       // name_lookup: glibc's resolver (names.ts).
       ...nameImports(libc, base),
       ...msgImports(libc, memory, base),
+      // hostname: glibc's gethostname (uname's nodename; ENAMETOOLONG when it does not fit)
+      // and sethostname (the kernel's EPERM without CAP_SYS_ADMIN, EINVAL over 64 bytes).
+      hostname_get: (out: number, cap: number) => {
+        if (libc.gethostname(base + out, cap) < 0) return -libc.errno();
+        return Number(libc.strlen(base + out));
+      },
+      hostname_set: (name: number, len: number) => err(libc.sethostname(base + name, len)),
     } satisfies HostImports;
   }
 }

@@ -58,6 +58,8 @@ return {
   getprotobyname: lib.func('intptr_t getprotobyname(intptr_t)'),
   if_nameindex: lib.func('intptr_t if_nameindex()'),
   if_freenameindex: lib.func('void if_freenameindex(intptr_t)'),
+  gethostname: lib.func('int gethostname(intptr_t, size_t)'),
+  sethostname: lib.func('int sethostname(intptr_t, size_t)'),
   strlen: lib.func('size_t strlen(intptr_t)'),
   copy: lib.func('intptr_t memmove(intptr_t, intptr_t, size_t)'),
   /** Returns its first argument: how we learn the address of a buffer's storage. */

@@ -50,3 +50,6 @@ export function HOST_name_interfaces(_out: usize, _cap: i32): i32 { return -38; 
 // sendmsg/recvmsg: Python marks sendmsg "not WASI"; this host never declares the capability.
 export function HOST_sendmsg(_fd: i32, _msg: usize, _flags: i32): i32 { return -ENOSYS; }
 export function HOST_recvmsg(_fd: i32, _msg: usize, _flags: i32): i32 { return -ENOSYS; }
+// gethostname/sethostname (capability hostname): no OS, no machine name.
+export function HOST_hostname_get(_out: usize, _cap: i32): i32 { return -ENOSYS; }
+export function HOST_hostname_set(_name: usize, _len: i32): i32 { return -ENOSYS; }

@@ -50,6 +50,7 @@ export const E_CMSG_SPACE_RANGE = 63;  // OverflowError('CMSG_SPACE() argument o
 export const E_ANC_ITEM_LARGE = 64;  // OSError('ancillary data item too large')
 export const E_ANC_TOO_MUCH = 65;  // OSError('too much ancillary data')
 export const E_MSG_NO_MEMORY = 66;  // MemoryError(): a message area beyond one core block
+export const E_HOSTNAME_DENIED = 67;  // PermissionError(1, 'sethostname denied by policy: ...')
 
 // struct's error codes: a result of -(S_BASE + code).
 export const S_BASE = 8192;
@@ -108,7 +109,8 @@ export const CAP_JS_BUFFERS = 20;  // js_buffers
 export const CAP_SOTYPE = 21;  // sotype
 export const CAP_SENDMSG = 22;  // sendmsg
 export const CAP_ANCILLARY = 23;  // ancillary
-export const CAP_COUNT = 24;
+export const CAP_HOSTNAME = 24;  // hostname
+export const CAP_COUNT = 25;
 
 // Option table: OPT_KIND values, OPT_FLAGS bits, OPT_FAMILIES bits.
 export const OPT_KIND_INT = 0;
@@ -305,6 +307,7 @@ export const CORE_ERROR_NAMES: Readonly<Record<number, string>> = {
   64: 'E_ANC_ITEM_LARGE',
   65: 'E_ANC_TOO_MUCH',
   66: 'E_MSG_NO_MEMORY',
+  67: 'E_HOSTNAME_DENIED',
 };
 
 /** struct error code -> its name (S_*). */
@@ -366,6 +369,7 @@ export const CAPABILITIES = [
   'sotype',
   'sendmsg',
   'ancillary',
+  'hostname',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -395,6 +399,7 @@ export const CAPABILITY_GATES: Readonly<Record<Capability, readonly string[]>> =
   'sotype': ['(none: socket(fileno=) reads the fd\'s type with it when getsockopt is absent)'],
   'sendmsg': ['socket.sendmsg', 'socket.recvmsg', 'socket.recvmsg_into'],
   'ancillary': ['socket.sendmsg (an ancillary item other than SOL_SOCKET/SCM_RIGHTS)'],
+  'hostname': ['gethostname()', 'sethostname()'],
 };
 
 /** socket method -> the capability every call of it needs (socket.isAvailable(method)). */

@@ -51,6 +51,9 @@ export interface CoreExports {
   msg_cmsg_len(length: number): number;
   msg_cmsg_space(length: number): number;
   msg_close_rights(): number;
+  hn_buf(): number;
+  hn_get(): number;
+  hn_set(len: number): number;
   core_init(): number;
   core_layout(which: number): number;
   core_has_cap(cap: number): number;

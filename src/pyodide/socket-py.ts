@@ -21,7 +21,7 @@ _settimeout = _b.settimeout; _gettimeout = _b.gettimeout; _setblocking = _b.setb
 _getblocking = _b.getblocking; _send = _b.send; _sendall = _b.sendall; _sendto = _b.sendto
 _recv = _b.recv; _recv_into = _b.recv_into; _recvfrom = _b.recvfrom; _recvfrom_into = _b.recvfrom_into
 _socketpair = _b.socketpair; _getdefaulttimeout = _b.getdefaulttimeout
-_setdefaulttimeout = _b.setdefaulttimeout; _errname = _b.errname; _gethostname = _b.gethostname
+_setdefaulttimeout = _b.setdefaulttimeout; _errname = _b.errname
 
 # wasock's table is the socket module's ints; EAGAIN, EBADF and EWOULDBLOCK there are socket.py's
 # own (taken from errno, Pyodide's numbers), not _socket's.
@@ -367,10 +367,6 @@ def setdefaulttimeout(timeout):
         _setdefaulttimeout(timeout)
     except _JsException as e:
         raise _translate(e) from None
-
-
-def gethostname():
-    return _gethostname()
 
 
 def _u16(name, x):

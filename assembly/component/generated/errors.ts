@@ -2,7 +2,7 @@
 // Core error code -> CPython's exception: class name ('' for no such code), errno (0: none)
 // and str(exc), where {fn} stands for the method's name. ASCII only.
 
-export const CORE_ERROR_MAX: i32 = 66;
+export const CORE_ERROR_MAX: i32 = 67;
 export const CORE_ERROR_CLASS: StaticArray<string> = [
   /* 0 */ "",
   /* 1 */ "OSError",
@@ -71,6 +71,7 @@ export const CORE_ERROR_CLASS: StaticArray<string> = [
   /* 64 */ "OSError",
   /* 65 */ "OSError",
   /* 66 */ "MemoryError",
+  /* 67 */ "PermissionError",
 ];
 export const CORE_ERROR_ERRNO: StaticArray<i32> = [
   /* 0 */ 0,
@@ -140,6 +141,7 @@ export const CORE_ERROR_ERRNO: StaticArray<i32> = [
   /* 64 */ 0,
   /* 65 */ 0,
   /* 66 */ 0,
+  /* 67 */ 1,
 ];
 export const CORE_ERROR_TEXT: StaticArray<string> = [
   /* 0 */ "",
@@ -209,6 +211,7 @@ export const CORE_ERROR_TEXT: StaticArray<string> = [
   /* 64 */ "ancillary data item too large",
   /* 65 */ "too much ancillary data",
   /* 66 */ "",
+  /* 67 */ "[Errno 1] {fn} denied by policy: a sandbox does not rename the machine",
 ];
 
 // The policy request's names (scripts/contract.py: POLICY_USES, POLICY_APIS, LEVEL_NAMES).

@@ -207,3 +207,7 @@ export function HOST_ioctl_js(_fd: i32, _request: u32, _id: i32): i32 { return -
 // sendmsg/recvmsg: Python marks sendmsg "not WASI"; this host never declares the capability.
 export function HOST_sendmsg(_fd: i32, _msg: usize, _flags: i32): i32 { return -ENOSYS; }
 export function HOST_recvmsg(_fd: i32, _msg: usize, _flags: i32): i32 { return -ENOSYS; }
+// gethostname/sethostname (capability hostname): WASI has no machine name (Python's
+// socket.gethostname is "not WASI"); the capability is absent, so the core never calls these.
+export function HOST_hostname_get(_out: usize, _cap: i32): i32 { return -ENOSYS; }
+export function HOST_hostname_set(_name: usize, _len: i32): i32 { return -ENOSYS; }

@@ -916,3 +916,7 @@ export function P2_nonblocking(fd: i32): i32 { const s = sockOf(fd); return s ==
  * src/wasi-p2.ts refuses a policy that has them.
  */
 export function HOST_policy_decide(allowed: i32): i32 { return allowed; }
+// gethostname/sethostname (capability hostname): WASI has no machine name (Python's
+// socket.gethostname is "not WASI"); the capability is absent, so the core never calls these.
+export function HOST_hostname_get(_out: usize, _cap: i32): i32 { return -ENOSYS; }
+export function HOST_hostname_set(_name: usize, _len: i32): i32 { return -ENOSYS; }
