@@ -79,6 +79,9 @@ def enc_error(f):
     except UnicodeEncodeError as e:
         return [type(e).__name__, str(e), e.encoding, e.start, e.end, e.reason]
 out['getaddrinfo surrogate port'] = enc_error(lambda: socket.getaddrinfo('localhost', '\uD800'))
+# _socket's names are CPython 3.11's Linux build's (CAPI, a C capsule, has no use without C).
+out['_socket names'] = sorted(n for n in dir(_socket) if not n.startswith('_') and n != 'CAPI')
+out['socket methods'] = sorted(n for n in dir(_socket.socket) if not n.startswith('_') and n != 'sendmsg_afalg')
 json.dumps(out)
 `;
 

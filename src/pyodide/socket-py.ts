@@ -275,9 +275,6 @@ class socket:
         except _JsException as e:
             raise _translate(e) from None
 
-    def dup(self):
-        return socket(self._family, self._type, self._proto, dup(self._fd))
-
     def send(self, data, flags=0):
         try:
             return _send(self._fd, data, flags)
