@@ -81,7 +81,13 @@ def enc_error(f):
 out['getaddrinfo surrogate port'] = enc_error(lambda: socket.getaddrinfo('localhost', '\uD800'))
 # _socket's names are CPython 3.11's Linux build's (CAPI, a C capsule, has no use without C).
 out['_socket names'] = sorted(n for n in dir(_socket) if not n.startswith('_') and n != 'CAPI')
-out['socket methods'] = sorted(n for n in dir(_socket.socket) if not n.startswith('_') and n != 'sendmsg_afalg')
+out['socket methods'] = sorted(n for n in dir(_socket.socket) if not n.startswith('_'))
+# sendmsg_afalg checks the family before its arguments (no AF_ALG in this kernel to go further).
+t = socket.socket()
+for a, k in (((), {}), ((), {'op': -1}), (([b'x'],), {'op': 0, 'iv': 5})):
+    out['sendmsg_afalg%r%r' % (a, k)] = attempt(lambda: t.sendmsg_afalg(*a, **k))
+t.close()
+out['AF_ALG socket'] = attempt(lambda: socket.socket(socket.AF_ALG, socket.SOCK_SEQPACKET, 0))
 json.dumps(out)
 `;
 

@@ -247,9 +247,50 @@ def _recvmsg_into(self, *args):
     return int(r[0]), anc, msg_flags, addr
 
 
+def _sendmsg_afalg(self, *args, **kwargs):
+    # socketmodule.c sock_sendmsg_afalg: the family is checked before any argument ("algset is
+    # only supported for AF_ALG", an OSError without errno); then "|O$O!y*O!i" and the three
+    # SOL_ALG control messages (op, iv as struct af_alg_iv, assoclen) ahead of sendmsg's data.
+    # This machine's kernel has no AF_ALG (EAFNOSUPPORT), so only the first step is pinned
+    # against CPython here (test/pyodide-msg.test.ts).
+    if self._family != AF_ALG:
+        raise OSError('algset is only supported for AF_ALG')
+    if len(args) > 1:
+        raise TypeError('sendmsg_afalg() takes at most 1 positional argument (%d given)' % len(args))
+    for k in kwargs:
+        if k not in ('msg', 'op', 'iv', 'assoclen', 'flags'):
+            raise TypeError("'%s' is an invalid keyword argument for sendmsg_afalg()" % k)
+    if args and 'msg' in kwargs:
+        raise TypeError("argument for sendmsg_afalg() given by name ('msg') and position (1)")
+    msg = args[0] if args else kwargs.get('msg', ())
+    op, iv, assoclen = kwargs.get('op'), kwargs.get('iv'), kwargs.get('assoclen')
+    for name, v in (('op', op), ('assoclen', assoclen)):
+        if v is not None and not isinstance(v, int):
+            raise TypeError("sendmsg_afalg() argument '%s' must be int, not %s" % (name, type(v).__name__))
+    if iv is not None:
+        try:
+            iv = memoryview(iv).tobytes()
+        except TypeError:
+            raise TypeError("sendmsg_afalg() argument 'iv' must be bytes-like object, not %s" % type(iv).__name__) from None
+    flags = _cint(kwargs.get('flags', 0))
+    if op is None or not 0 <= op <= 2**31 - 1:
+        raise TypeError("Invalid or missing argument 'op'")
+    if assoclen is not None:
+        if assoclen > 2**31 - 1 or assoclen < -2**31:
+            raise OverflowError('Python int too large to convert to C int')
+        if assoclen < 0:
+            raise TypeError('assoclen must be positive')
+    anc = [(SOL_ALG, ALG_SET_OP, op.to_bytes(4, 'little'))]
+    if iv is not None:
+        anc.append((SOL_ALG, ALG_SET_IV, len(iv).to_bytes(4, 'little') + iv))
+    if assoclen is not None:
+        anc.append((SOL_ALG, ALG_SET_AEAD_ASSOCLEN, assoclen.to_bytes(4, 'little')))
+    return _sendmsg(self, msg, anc, flags)
+
+
 # type.__setattr__: _socket.socket is immutable to Python code (socket-py-cpython.ts), as in
 # CPython; its methods are set here as its C type's are, at creation.
-for _n, _f in (('sendmsg', _sendmsg), ('recvmsg', _recvmsg), ('recvmsg_into', _recvmsg_into)):
+for _n, _f in (('sendmsg', _sendmsg), ('recvmsg', _recvmsg), ('recvmsg_into', _recvmsg_into), ('sendmsg_afalg', _sendmsg_afalg)):
     _f.__name__ = _n
     _f.__qualname__ = 'socket.' + _n
     type.__setattr__(socket, _n, _f)
