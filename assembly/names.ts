@@ -652,33 +652,43 @@ export function nm_if_nameindex(): i32 {
 /** Where interface lists go when getaddrinfo's scope needs one (NM_HB holds its addresses). */
 const NM_IF: usize = memory.data(4096, 16);
 
-/** if_indextoname(index) written at `out`: its length, or 0 when no interface has it. */
-function interfaceNamed(index: u32, out: usize): i32 {
+/** The host's -errno when findInterface could not read the interface list, else 0. */
+let ifErr: i32 = 0;
+/** The name's length of the entry findInterface returned last. */
+let ifNameLen: i32 = 0;
+
+/**
+ * The interface list's entry (u32 index, then the name NUL-terminated) for the name key[0..n)
+ * when n > 0, else for `index`: its address in NM_IF, or 0 when no interface has it (ifErr
+ * says whether the list could be read at all).
+ */
+function findInterface(index: u32, key: usize, n: i32): usize {
+  if (n > 0) memory.copy(NM_KEY, key, n);
+  ifErr = 0;
   const r = host_name_interfaces(NM_IF, 4096);
-  if (r < 0) return 0;
+  if (r < 0) { ifErr = r; return 0; }
   let q = NM_IF;
   const end = NM_IF + 4096;
   for (let i = 0; i < r && q + 4 < end; i++) {
     const k = strLen(q + 4, <i32>(end - q - 4));
-    if (load<u32>(q) == index) { memory.copy(out, q + 4, k); return k; }
+    if (n > 0 ? k == n && sameBytes(q + 4, NM_KEY, n) : load<u32>(q) == index) { ifNameLen = k; return q; }
     q += 4 + <usize>k + 1;
   }
   return 0;
 }
 
+/** if_indextoname(index) written at `out`: its length, or 0 when no interface has it. */
+function interfaceNamed(index: u32, out: usize): i32 {
+  const e = findInterface(index, 0, 0);
+  if (e == 0) return 0;
+  memory.copy(out, e + 4, ifNameLen);
+  return ifNameLen;
+}
+
 /** The index of the interface named by p[0..n), or 0. */
 function interfaceIndex(p: usize, n: i32): i32 {
-  memory.copy(NM_KEY, p, n);
-  const r = host_name_interfaces(NM_IF, 4096);
-  if (r < 0) return 0;
-  let q = NM_IF;
-  const end = NM_IF + 4096;
-  for (let i = 0; i < r && q + 4 < end; i++) {
-    const k = strLen(q + 4, <i32>(end - q - 4));
-    if (k == n && sameBytes(q + 4, NM_KEY, n)) return load<i32>(q);
-    q += 4 + <usize>k + 1;
-  }
-  return 0;
+  const e = findInterface(0, p, n);
+  return e == 0 ? 0 : load<i32>(e);
 }
 
 function sameBytes(a: usize, b: usize, n: i32): bool {
@@ -700,14 +710,8 @@ export function nm_if_nametoindex(n: i32): i32 {
 export function nm_if_indextoname(index: u32): i32 {
   count = 0;
   if (!hasCap(CAP_NAME_LOOKUP)) return noLookup();
-  const r = host_name_interfaces(NM_HB, HB_SIZE);
-  if (r < 0) return r;
-  let q = NM_HB;
-  const end = NM_HB + <usize>HB_SIZE;
-  for (let i = 0; i < r && q + 4 < end; i++) {
-    const k = strLen(q + 4, <i32>(end - q - 4));
-    if (load<u32>(q) == index) { push(0, 0, 0, <i32>index, 0, q + 4, k); return 1; }
-    q += 4 + <usize>k + 1;
-  }
-  return -ENXIO;
+  const e = findInterface(index, 0, 0);
+  if (e == 0) return ifErr < 0 ? ifErr : -ENXIO;
+  push(0, 0, 0, <i32>index, 0, e + 4, ifNameLen);
+  return 1;
 }

@@ -5,22 +5,11 @@
 // exchanges in test/fixtures/msg.json, scripts/gen_msg.py).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPyodide } from 'pyodide';
-import { installIntoPyodide, type PyodideLike } from '../src/pyodide-node.js';
+import { installIntoPyodide } from '../src/pyodide-node.js';
+import { type Py, LONG, run } from './helpers/pyodide.js';
 import { network as emulatedNetwork } from '../src/emulated.js';
 import { fdCount } from './helpers/fds.js';
 
-type Py = PyodideLike & { globals: { get(n: string): any; set(n: string, v: unknown): void } };
-const LONG = 120_000;
-
-function run(py: Py, code: string): any {
-  const r = py.runPython(code);
-  if (r && typeof r.toJs === 'function') {
-    const v = r.toJs({ dict_converter: Object.fromEntries });
-    r.destroy();
-    return v;
-  }
-  return r;
-}
 
 // SCM_RIGHTS between a socketpair: the fd of another pair's end travels, comes back as an int
 // of Python's own fd space, and socket(fileno=...) wraps it; the wrapped socket talks to the

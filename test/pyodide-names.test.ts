@@ -6,23 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPyodide } from 'pyodide';
-import { installIntoPyodide, type PyodideLike } from '../src/pyodide.js';
+import { installIntoPyodide } from '../src/pyodide-node.js';
+import { type Py, LONG, run } from './helpers/pyodide.js';
 import { network as emulatedNetwork } from '../src/emulated.js';
 import { policy } from '../src/policy.js';
 
-type Py = PyodideLike & { globals: { get(n: string): any; set(n: string, v: unknown): void } };
-const LONG = 120_000;
 const FIXTURE = readFileSync(new URL('./fixtures/names.json', import.meta.url), 'utf8');
-
-function run(py: Py, code: string): any {
-  const r = py.runPython(code);
-  if (r && typeof r.toJs === 'function') {
-    const v = r.toJs({ dict_converter: Object.fromEntries });
-    r.destroy();
-    return v;
-  }
-  return r;
-}
 
 /** Replays names.json in Python; returns the cases that differ, with what Python gave. */
 const REPLAY = String.raw`

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPyodide } from 'pyodide';
-import { installIntoPyodide, type PyodideLike } from '../src/pyodide-node.js';
+import { installIntoPyodide } from '../src/pyodide-node.js';
+import { type Py, LONG, run } from './helpers/pyodide.js';
 import { network as linuxNetwork } from '../src/linux.js';
 import { network as emulatedNetwork } from '../src/emulated.js';
 import { policy } from '../src/policy.js';
@@ -17,19 +18,6 @@ import { OSError } from '../src/errors.js';
 import { core } from '../src/core.js';
 import { fdCount } from './helpers/fds.js';
 
-type Py = PyodideLike & { globals: { get(n: string): any; set(n: string, v: unknown): void } };
-const LONG = 120_000;
-
-/** Runs `code` in `py` and returns the value of its last expression, converted to JS. */
-function run(py: Py, code: string): any {
-  const r = py.runPython(code);
-  if (r && typeof r.toJs === 'function') {
-    const v = r.toJs({ dict_converter: Object.fromEntries });
-    r.destroy();
-    return v;
-  }
-  return r;
-}
 
 /** A python3 child running `script`; its first stdout line (a port, a path) is returned. */
 async function peer(script: string, ...args: string[]): Promise<{ child: ChildProcess; first: string; out: () => Promise<string> }> {
