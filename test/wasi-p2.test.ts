@@ -468,7 +468,7 @@ describe('options on wasi-p2, per status (WASI_P2_OPTIONS)', () => {
     u.setsockopt(S, w.SO_RCVBUF, 50000);
     expect(u.getsockopt(S, w.SO_RCVBUF)).toBe(100000);
     u.close();
-    expect(WASI_P2_PROFILE.map((p) => p.id)).toEqual(['keepidle-1000x', 'tcp-options-js-only', 'invented-defaults', 'backlog-dropped', 'shutdown-destroys', 'flush-waits', 'writes-16k', 'udp-buffers-doubled', 'udp-icmp-dropped', 'bind-listens']);
+    expect(WASI_P2_PROFILE.map((p) => p.id)).toEqual(['keepidle-1000x', 'tcp-options-js-only', 'invented-defaults', 'backlog-dropped', 'shutdown-destroys', 'flush-waits', 'call-per-read', 'writes-16k', 'udp-buffers-doubled', 'udp-icmp-dropped', 'bind-listens']);
   });
 });
 

@@ -53,7 +53,7 @@ export interface WasiP2HostOptions {
 const MAIN = 'wasock-wasi-p2.core.wasm';
 
 /** WASI_P2_PROFILE defects the host in the core works around: their bits for P2_set_defects (host/wasi-p2/wasm/host.ts). */
-const DEFECT_BITS: Readonly<Record<string, number>> = { 'shutdown-destroys': 1, 'flush-waits': 2 };
+const DEFECT_BITS: Readonly<Record<string, number>> = { 'shutdown-destroys': 1, 'flush-waits': 2, 'call-per-read': 4 };
 let modules: Map<string, WebAssembly.Module> | null = null;
 function coreModules(): Map<string, WebAssembly.Module> {
   if (modules === null) {

@@ -86,6 +86,11 @@ export const WASI_P2_PROFILE: readonly ProfileDefect[] = [
     seen: 'a non-blocking send to a peer that reads nothing would never return; wasock writes without flushing on this runtime (its write hands the bytes to Node at once)',
   },
   {
+    id: 'call-per-read', options: [], types: ['tcp'], runtime: 'preview2-shim 0.26.1',
+    what: 'every call into the runtime is a round trip to its worker thread (~60-140 us, Atomics.wait): a stream read of 7 bytes costs what one of 4 KiB does',
+    seen: "makefile()'s small reads paid it per read (readline-streams' megabytes took minutes); on this runtime wasock reads ahead 4 KiB into the socket's peek buffer",
+  },
+  {
     id: 'writes-16k', options: [], types: ['tcp'], runtime: 'preview2-shim 0.26.1',
     what: "check-write is Node's writableHighWaterMark (16 KiB) less what Node still holds: the kernel's send buffer is behind Node's",
     seen: 'a non-blocking send() moves at most 16 KiB; send buffers fill only after many calls',

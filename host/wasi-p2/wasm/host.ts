@@ -318,9 +318,15 @@ export function P2_set_caps(bits: i32): void { capBits = bits; }
  *   reads nothing would never return; such a runtime writes without a flush (its write()
  *   hands the bytes to the OS at once). Pinned by test/wasi-p2.test.ts "sendall with a timeout"
  *   and timeouts.json io/sendall/full-buffers.
+ * - readAhead ('call-per-read'): each call into the runtime is a worker round trip, so a recv
+ *   shorter than READ_AHEAD reads that much and keeps the rest (tcpRecv). Elsewhere a read is
+ *   a cheap call and the copy through the peek buffer would cost more than it saves (bench/
+ *   wasi-p2.mjs: +3 us per 4-byte echo on wasock's provider).
  */
-let shutdownEndsBoth = false, flushWaits = false;
-export function P2_set_defects(bits: i32): void { shutdownEndsBoth = (bits & 1) != 0; flushWaits = (bits & 2) != 0; }
+let shutdownEndsBoth = false, flushWaits = false, readAhead = false;
+export function P2_set_defects(bits: i32): void {
+  shutdownEndsBoth = (bits & 1) != 0; flushWaits = (bits & 2) != 0; readAhead = (bits & 4) != 0;
+}
 
 export function HOST_socket(family: i32, type: i32, proto: i32): i32 {
   const base = type & 0xf;
@@ -596,11 +602,11 @@ function tcpRecv(s: Sock, buf: usize, len: i32, flags: i32): i32 {
       if (n > 0) { memory.copy(buf + <usize>got, s.peek + <usize>s.peekLen, <usize>n); s.peekLen += n; }
     } else if (s.eof) {
       n = -1;
-    } else if (len - got < READ_AHEAD) {
+    } else if (readAhead && len - got < READ_AHEAD) {
       // A short read takes what the stream has, up to READ_AHEAD, and keeps the rest in the
-      // peek buffer (empty here: the branch above used it up): each stream read is a call
-      // into the runtime (preview2-shim: a worker round trip, ~140 us), and makefile's
-      // small reads would pay it per line (test/readline-streams.test.ts on wasi-p2).
+      // peek buffer (empty here: the branch above used it up): on a runtime whose every call
+      // is a worker round trip (preview2-shim, ~140 us) makefile's small reads would pay it
+      // per read (test/readline-streams.test.ts on wasi-p2).
       peekReserve(s, READ_AHEAD);
       n = readSome(s, s.peek, READ_AHEAD, !nb);
       if (n > 0) {
