@@ -3,6 +3,7 @@
 // in SCR_STR; sockaddrs are built in (and read from) SCR_ADDR.
 
 import { SCR_ADDR, SCR_STR, SCR_OUT } from "./layout";
+import { resolveName } from "./names";
 import { fail, E_PORT_RANGE, E_FLOWINFO_RANGE, E_UNIX_PATH_LONG, E_NAME_LOOKUP,
          E_BAD_FAMILY_ADDR, E_BROADCAST_FAMILY, E_ADDR_FAMILY_HOST } from "./errors";
 
@@ -270,6 +271,10 @@ export function resolveHost(family: i32, n: i32, out: usize): i32 {
     }
     return 0;
   }
+  // A host with a name service resolves the rest (setipaddr's getaddrinfo step); without
+  // one, 'localhost' and nothing else, as before the name service existed.
+  const named = resolveName(family, p, n, out);
+  if (named != -1) return named;
   if (isTextNoCase(p, n, "localhost")) {
     if (family == AF_INET) store<u32>(out, 0x0100007f);          // 127.0.0.1
     else { memory.fill(out, 0, 16); store<u8>(out + 15, 1); }    // ::1

@@ -5,7 +5,7 @@
 
 import { host_poll, host_now_ns, host_recv, host_send, host_recvfrom, host_sendto,
          host_recv_js, host_send_js, host_recvfrom_js, host_sendto_js,
-         host_accept, host_getsockopt } from "./bindings/host";
+         host_accept, host_getsockopt, host_sendmsg, host_recvmsg } from "./bindings/host";
 import { fail, E_TIMEOUT } from "./errors";
 import { SCR_ADDR, SCR_ADDRLEN, SCR_VAL, SCR_LEN } from "./layout";
 
@@ -23,6 +23,8 @@ export const OP_SENDTO: i32 = 3;
 export const OP_ACCEPT: i32 = 4;
 export const OP_CONNECT: i32 = 5;   // the wait after an asynchronous connect: SO_ERROR
 export const OP_PEEKFROM: i32 = 6;  // the policy's look at the next datagram's sender (policy.ts screened)
+export const OP_SENDMSG: i32 = 7;   // aBuf: the message header msg.ts built
+export const OP_RECVMSG: i32 = 8;
 const MSG_PEEK: i32 = 2, MSG_DONTWAIT: i32 = 0x40;
 
 // The operation's arguments (the core is single-threaded: set right before call()). `aBuf`
@@ -58,6 +60,15 @@ function run(op: i32, fd: i32): i32 {
       memory.fill(SCR_ADDR, 0, 128);
       store<i32>(SCR_ADDRLEN, 128);
       return host_accept(fd, SCR_ADDR, SCR_ADDRLEN, SOCK_CLOEXEC);
+    case OP_SENDMSG:
+      return host_sendmsg(fd, aBuf, aFlags);
+    case OP_RECVMSG:
+      // Each attempt offers the whole name and control room again (msg.ts keeps them at
+      // +28 and +32): an earlier attempt may have shrunk them.
+      store<u32>(aBuf + 4, load<u32>(aBuf + 28));
+      store<u32>(aBuf + 20, load<u32>(aBuf + 32));
+      store<i32>(aBuf + 24, 0);
+      return host_recvmsg(fd, aBuf, aFlags);
     case OP_PEEKFROM:
       // Length 0 with MSG_PEEK: the sender's address, the datagram left queued (and the
       // caller's MSG_DONTWAIT kept, so a non-blocking receive stays one).

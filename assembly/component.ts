@@ -7,6 +7,7 @@
 
 import "./component/host";   // first: the HOST_* globals the core's bindings look for
 import "./component/abort";  // the core's abort (asconfig: use abort=...)
+import "./component/names";  // the name service imports no component host serves
 import { CABI_realloc } from "./component/memory";
 
 export * from "./component/exports";

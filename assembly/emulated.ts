@@ -22,5 +22,7 @@ export function emu_unlink(sa: usize, len: i32): i32 { return EMU_unlink(sa, len
 export function emu_set_fd_limit(n: i32): void { EMU_set_fd_limit(n); }
 export function emu_host_calls(): i32 { return EMU_host_calls(); }
 /** poll(2) of the `n` pollfds at `fds` (core memory) in the emulated kernel: the WASI preview 1 functions wait on its sockets through it. */
+/** A hosts-table line for the name service (host/emulated/wasm/names.ts): the name in p[0..n), the address in sockaddr sa. */
+export function emu_add_host(p: usize, n: i32, sa: usize): void { EMU_add_host(p, n, sa); }
 export function emu_poll(fds: usize, n: i32, timeoutMs: i32): i32 { return EMU_poll(fds, n, timeoutMs); }
 

@@ -37,6 +37,10 @@ export { opt_count, opt_find, opt_level, opt_value, opt_kind, opt_size, opt_flag
 export { pol_install, pol_parse, pol_rule, pol_option } from "./policy";
 export { errno_max, errno_name, errno_text, errno_class, errno_class_name } from "./errno";
 export { fd_fcntl_int, fd_fcntl_buf, fd_ioctl_int, fd_ioctl_buf, sock_ioctl_kind, sock_ioctl } from "./fcntl";
+export { nm_in, nm_out, nm_getaddrinfo, nm_gethostbyname, nm_gethostbyname_ex, nm_gethostbyaddr, nm_getnameinfo,
+         nm_getservbyname, nm_getservbyport, nm_getprotobyname, nm_if_nameindex, nm_if_nametoindex,
+         nm_if_indextoname } from "./names";
+export { sock_sendmsg, sock_recvmsg, msg_cmsg_len, msg_cmsg_space, msg_close_rights } from "./msg";
 
 // Linux numbers the core's own decisions need.
 const SOCK_NONBLOCK: i32 = 0o4000;

@@ -479,3 +479,30 @@ export function screened(h: i32, api: i32, op: i32): i32 {
   }
   return 0;   // not reached
 }
+
+// ---------------------------------------------------------------- names (assembly/names.ts)
+// A name's addresses are screened when it resolves: the use is not known yet, so an address
+// is kept when any rule names it (any use, any port); connect, bind and sendto still check
+// their own use and port later.
+
+/** Could any name resolve to something this policy names? (An internet protocol and an internet rule.) */
+export function namesPossible(): bool {
+  if ((protocols & (P_TCP | P_UDP)) == 0) return false;
+  for (let i = 0; i < ruleCount; i++) {
+    const k = load<i32>(rules + <usize>i * RULE + R_KIND);
+    if (k == K_V4 || k == K_V6) return true;
+  }
+  return false;
+}
+
+/** Does a rule name the address of `family` at `a` (4 or 16 bytes; ::ffff:a.b.c.d as a.b.c.d)? */
+export function namesAddress(family: i32, a: usize): bool {
+  let kind = family == AF_INET ? K_V4 : K_V6, p = a;
+  if (kind == K_V6 && isMapped(a)) { kind = K_V4; p = a + 12; }
+  for (let i = 0; i < ruleCount; i++) {
+    const r = rules + <usize>i * RULE;
+    if (load<i32>(r + R_KIND) != kind) continue;
+    if (samePrefix(r + R_BYTES, p, load<i32>(r + R_BITS))) return true;
+  }
+  return false;
+}

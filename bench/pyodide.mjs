@@ -5,7 +5,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { loadPyodide } from 'pyodide';
-import { installIntoPyodide } from '../dist/src/pyodide.js';
+import { installIntoPyodide } from '../dist/src/pyodide-node.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const N = 200_000;

@@ -60,6 +60,16 @@ export interface HostImports {
   sendto_js?(fd: number, id: number, off: number, len: number, flags: number, addr: number, alen: number): number;
   getsockopt_js?(fd: number, level: number, opt: number, id: number, off: number, lenptr: number): number;
   ioctl_js?(fd: number, request: number, id: number): number;
+  // name_lookup: the name service (assembly/bindings/host.ts says what each writes to `out`).
+  name_addrinfo?(name: number, len: number, family: number, flags: number, out: number, cap: number): number;
+  name_hostent?(byAddr: number, key: number, len: number, family: number, out: number, cap: number): number;
+  name_servbyname?(name: number, len: number, proto: number, plen: number): number;
+  name_servbyport?(port: number, proto: number, plen: number, out: number, cap: number): number;
+  name_protobyname?(name: number, len: number): number;
+  name_interfaces?(out: number, cap: number): number;
+  // sendmsg: `msg` is the core's message header (scripts/contract.py MSGHDR).
+  sendmsg?(fd: number, msg: number, flags: number): number;
+  recvmsg?(fd: number, msg: number, flags: number): number;
 }
 
 /** Each import's parameter count: the runtime twin of HostImports (the compiler keeps the keys equal). */
@@ -69,6 +79,8 @@ export const HOST_IMPORT_ARITY = {
   sendto: 6, shutdown: 2, fcntl: 3, fcntl_ptr: 3, ioctl: 3, ioctl_int: 3, win_ioctl: 4,
   set_nonblocking: 2, poll: 3, now_ns: 0, recv_js: 5, send_js: 5, recvfrom_js: 7, sendto_js: 7,
   getsockopt_js: 6, ioctl_js: 3,
+  name_addrinfo: 6, name_hostent: 6, name_servbyname: 4, name_servbyport: 5, name_protobyname: 2, name_interfaces: 2,
+  sendmsg: 3, recvmsg: 3,
 } as const satisfies { readonly [K in keyof HostImports]-?: number };
 
 /** The imports only a host with the named capability is called with. */
@@ -76,6 +88,9 @@ export const OPTIONAL_IMPORTS: Readonly<Partial<Record<keyof HostImports, Capabi
   win_ioctl: 'ioctl.windows',
   recv_js: 'js_buffers', send_js: 'js_buffers', recvfrom_js: 'js_buffers', sendto_js: 'js_buffers',
   getsockopt_js: 'js_buffers', ioctl_js: 'js_buffers',
+  name_addrinfo: 'name_lookup', name_hostent: 'name_lookup', name_servbyname: 'name_lookup',
+  name_servbyport: 'name_lookup', name_protobyname: 'name_lookup', name_interfaces: 'name_lookup',
+  sendmsg: 'sendmsg', recvmsg: 'sendmsg',
 };
 
 export interface Host {

@@ -53,9 +53,29 @@ CORE_ERRORS = (
     # The sandbox policy (assembly/policy.ts): the details are in the policy request area.
     ("E_POLICY_DENIED", 41, "PermissionError(1, '<use> to <address> port <port> denied by policy: <reason>')"),
     ("E_POLICY_ADDRESS", 42, "ValueError('invalid policy address ...'): not a CIDR, an IP, a unix path or name"),
+    # Name service (assembly/names.ts): glibc's EAI_* / h_errno value travels in SCR_OUT[0].
+    ("E_GAI", 43, "gaierror(<EAI_*>, gai_strerror()), the EAI value in SCR_OUT[0]"),
+    ("E_HERROR", 44, "herror(<h_errno>, hstrerror()), h_errno in SCR_OUT[0]"),
+    ("E_NAME_DENIED", 45, "PermissionError(1, ...): every address a name resolves to is denied by the policy"),
+    ("E_NO_INTERFACE", 46, "OSError('no interface with this name')"),
+    ("E_SERVICE_NOT_FOUND", 47, "OSError('service/proto not found')"),
+    ("E_PORT_NOT_FOUND", 48, "OSError('port/proto not found')"),
+    ("E_PROTOCOL_NOT_FOUND", 49, "OSError('protocol not found')"),
+    ("E_NAME_MULTIPLE", 50, "OSError('sockaddr resolved to multiple addresses')"),
+    ("E_NAME_IPV4_TUPLE", 51, "OSError('IPv4 sockaddr must be 2 tuple')"),
+    ("E_NAME_WILDCARD", 52, "OSError('wildcard resolved to multiple address'): setipaddr('', AF_UNSPEC)"),
+    # sendmsg / recvmsg / recvmsg_into / CMSG_LEN / CMSG_SPACE (assembly/msg.ts): numbered from 60
+    # so that codes other parts add meanwhile do not collide.
+    ("E_RECVMSG_NEGATIVE", 60, "ValueError('negative buffer size in recvmsg()')"),
+    ("E_ANCBUF_LENGTH", 61, "ValueError('invalid ancillary data buffer length')"),
+    ("E_CMSG_LEN_RANGE", 62, "OverflowError('CMSG_LEN() argument out of range')"),
+    ("E_CMSG_SPACE_RANGE", 63, "OverflowError('CMSG_SPACE() argument out of range')"),
+    ("E_ANC_ITEM_LARGE", 64, "OSError('ancillary data item too large')"),
+    ("E_ANC_TOO_MUCH", 65, "OSError('too much ancillary data')"),
+    ("E_MSG_NO_MEMORY", 66, "MemoryError(): a message area beyond one core block"),
 )
 # Codes whose message quotes the number the core leaves in SCR_OUT[0].
-CORE_ERRORS_WITH_DETAIL = ("E_FILDES_NEGATIVE", "E_IOCTL_COMMAND")
+CORE_ERRORS_WITH_DETAIL = ("E_FILDES_NEGATIVE", "E_IOCTL_COMMAND", "E_GAI", "E_HERROR")
 
 # ----------------------------------------------------------------------------- struct errors
 # struct's codes travel below the socket range, as -(S_BASE + code); src/struct.ts makes the
@@ -117,8 +137,11 @@ CAPABILITIES = (
     ("CAP_IOCTL_WINDOWS", "ioctl.windows", ("socket.ioctl",)),
     ("CAP_AF_UNIX", "af_unix", ("socket() (AF_UNIX)",)),
     ("CAP_AF_INET6", "af_inet6", ("socket() (AF_INET6)",)),
-    # Reserved: no host resolves names yet, so a host name is gaierror whatever this bit says.
-    ("CAP_NAME_LOOKUP", "name_lookup", ("(none yet: a host name is gaierror on every host)",)),
+    # The name service (bindings/host.ts's name_* imports): numeric hosts and ports need none.
+    ("CAP_NAME_LOOKUP", "name_lookup", ("getaddrinfo() (a host or service name)", "gethostbyname()", "gethostbyname_ex()",
+                                        "gethostbyaddr()", "getnameinfo()", "getservbyname()", "getservbyport()",
+                                        "getprotobyname()", "if_nameindex()", "if_nametoindex()", "if_indextoname()",
+                                        "socket.bind/connect/sendto (a host name)")),
     ("CAP_SOCKETPAIR", "socketpair", ("socketpair()",)),
     ("CAP_DUP", "dup", ("socket.dup", "fromfd()")),
     ("CAP_SOCKNAME", "sockname", ("socket.getsockname", "socket.getpeername", "socket(fileno=)", "fromfd()")),
@@ -129,6 +152,13 @@ CAPABILITIES = (
     # from fd_fdstat_get's filetype, as wasi-libc's getsockopt(SO_TYPE) does. socket(fileno=)
     # asks it (HOST_getsockopt SOL_SOCKET/SO_TYPE, the one option such a host answers).
     ("CAP_SOTYPE", "sotype", ("(none: socket(fileno=) reads the fd's type with it when getsockopt is absent)",)),
+    # sendmsg/recvmsg (bindings/host.ts's sendmsg block): scatter/gather data, addresses, flags
+    # and SCM_RIGHTS. Python marks sendmsg "not WASI".
+    ("CAP_SENDMSG", "sendmsg", ("socket.sendmsg", "socket.recvmsg", "socket.recvmsg_into")),
+    # The kernel's own control messages beyond SCM_RIGHTS (SCM_CREDENTIALS, IP_PKTINFO,
+    # IPV6_PKTINFO, IP_TTL, IP_TOS, ...): a host without it (the emulated network) refuses to
+    # send them and never delivers them.
+    ("CAP_ANCILLARY", "ancillary", ("socket.sendmsg (an ancillary item other than SOL_SOCKET/SCM_RIGHTS)",)),
 )
 
 # ------------------------------------------------------------------------------ option table
@@ -221,7 +251,8 @@ LAYOUT_AREAS = (
 POLICY_USES = ("bind", "listen", "accept", "connect", "send", "receive", "socket", "setsockopt")
 # The Python call a decision was made for (the index is the code): what audit hooks see as `api`.
 POLICY_APIS = ("socket", "socketpair", "fromfd", "bind", "connect", "connect_ex", "listen", "accept",
-               "sendto", "recv", "recv_into", "recvfrom", "recvfrom_into", "setsockopt")
+               "sendto", "recv", "recv_into", "recvfrom", "recvfrom_into", "setsockopt",
+               "sendmsg", "recvmsg", "recvmsg_into")
 # Why the core decided as it did (src/policy.ts words each one).
 POLICY_REASONS = (
     ("PR_ALLOWED", 0, "a rule allows it"),
@@ -255,6 +286,21 @@ POLICY_REQUEST = (
 )
 POLICY_REQUEST_SIZE = 200
 
+# ------------------------------------------------------------------------- the name service
+# assembly/names.ts answers getaddrinfo & co into its output area (nm_out()), one record per
+# result; src/names.ts reads them. i32 fields at these byte offsets, the text from N_TEXT.
+NAME_RECORD = (
+    ("N_FAMILY", 0, "address family (or, for hostent/interface records, 0)"),
+    ("N_TYPE", 4, "socket type"),
+    ("N_PROTO", 8, "protocol"),
+    ("N_PORT", 12, "port (host order)"),
+    ("N_SCOPE", 16, "IPv6 scope id"),
+    ("N_TEXTLEN", 20, "the text's length: an address, a name, an interface name"),
+    ("N_TEXT", 24, "the text (up to 255 bytes: a DNS name is at most 253)"),
+)
+NAME_RECORD_SIZE = 288
+NAME_RECORDS_MAX = 64
+
 # -------------------------------------------------------------------- timeout argument kinds
 # What a timeout argument is, as src/args.ts classifies the JS value (DESIGN.md's mapping).
 TIMEOUT_ARGS = (
@@ -264,12 +310,50 @@ TIMEOUT_ARGS = (
     ("ARG_BIG_INT", 3, "an int beyond that (always out of range here)"),
 )
 
+# ------------------------------------------------------------------- sendmsg / recvmsg
+# The message header the core hands the host's sendmsg/recvmsg imports (bindings/host.ts): the
+# LP64 struct msghdr with 32-bit pointers into core memory (u32 fields at these offsets);
+# recvmsg writes M_NAMELEN, M_CONTROLLEN and M_FLAGS back. The iovecs at M_IOV are
+# {u32 base, u32 len} pairs; the control buffer is in Linux x86-64's own cmsghdr layout
+# (u64 cmsg_len, i32 level, i32 type, data at CMSG_HDR, items CMSG_ALIGN-aligned), which a
+# Linux host passes to the kernel untouched.
+MSGHDR = (
+    ("M_NAME", 0, "sockaddr pointer, 0 for none"),
+    ("M_NAMELEN", 4, "its length (recvmsg: room in, length out)"),
+    ("M_IOV", 8, "iovec array pointer"),
+    ("M_IOVLEN", 12, "how many iovecs"),
+    ("M_CONTROL", 16, "control buffer pointer, 0 for none"),
+    ("M_CONTROLLEN", 20, "its length (recvmsg: room in, length out)"),
+    ("M_FLAGS", 24, "recvmsg: msg_flags out"),
+)
+MSGHDR_SIZE = 28
+IOVEC_SIZE = 8
+CMSG_HDR = 16      # CMSG_LEN(0) on x86-64 Linux: sizeof(struct cmsghdr)
+CMSG_ALIGN = 8     # CMSG_ALIGN's unit: sizeof(size_t)
+# What sock_recvmsg leaves in SCR_OUT (i32 slots) besides its result, and the record it writes
+# for each control message found (RC_* byte offsets, RC_SIZE bytes each).
+RECVMSG_OUT = (
+    ("RM_DATA", 0, "where the data landed (core pointer)"),
+    ("RM_FLAGS", 1, "msg_flags"),
+    ("RM_NCMSG", 2, "control messages found"),
+    ("RM_CMSGS", 3, "their records (core pointer)"),
+    ("RM_WARN", 4, "1: CPython warns 'received malformed or improperly-truncated ancillary data'"),
+)
+CMSG_RECORD = (
+    ("RC_LEVEL", 0, "cmsg_level"),
+    ("RC_TYPE", 4, "cmsg_type"),
+    ("RC_DATA", 8, "data pointer (core)"),
+    ("RC_LEN", 12, "data length (what the buffer holds of it)"),
+)
+RC_SIZE = 16
+
 
 def _check():
     """Names unique, codes unique within their group (a reused code would mean two messages)."""
     names = set()
     groups = (CORE_ERRORS, STRUCT_ERRORS, OPTION_FLAGS, TAPE_TAGS, VALUE_KINDS, IOCTL_MODES,
-              WIN_OPTION_KINDS, TIMEOUT_ARGS, SOCKET_FLAGS, LAYOUT_AREAS, POLICY_REASONS, POLICY_REQUEST)
+              WIN_OPTION_KINDS, TIMEOUT_ARGS, SOCKET_FLAGS, LAYOUT_AREAS, POLICY_REASONS, POLICY_REQUEST,
+              NAME_RECORD, MSGHDR, RECVMSG_OUT, CMSG_RECORD)
     for g in groups:
         codes = [c for _, c, _ in g]
         assert len(codes) == len(set(codes)), g

@@ -79,6 +79,16 @@ def _groups():
         + [(n, v, "i32", doc) for n, v, doc in C.POLICY_REASONS]
         + [(n, v, "usize", doc) for n, v, doc in C.POLICY_REQUEST]
         + [("POLICY_REQUEST_SIZE", C.POLICY_REQUEST_SIZE, "i32", "")])
+    yield "The name service's result records (assembly/names.ts, src/names.ts).", (
+        [(n, v, "usize", doc) for n, v, doc in C.NAME_RECORD]
+        + [("NAME_RECORD_SIZE", C.NAME_RECORD_SIZE, "usize", ""), ("NAME_RECORDS_MAX", C.NAME_RECORDS_MAX, "i32", "")])
+    yield "sendmsg/recvmsg: the message header, iovec and cmsghdr sizes, recvmsg's results.", (
+        [(n, v, "usize", doc) for n, v, doc in C.MSGHDR]
+        + [("MSGHDR_SIZE", C.MSGHDR_SIZE, "usize", ""), ("IOVEC_SIZE", C.IOVEC_SIZE, "usize", ""),
+           ("CMSG_HDR", C.CMSG_HDR, "usize", "CMSG_LEN(0)"), ("CMSG_ALIGN", C.CMSG_ALIGN, "usize", "")]
+        + [(n, v, "i32", doc) for n, v, doc in C.RECVMSG_OUT]
+        + [(n, v, "usize", doc) for n, v, doc in C.CMSG_RECORD]
+        + [("RC_SIZE", C.RC_SIZE, "usize", "")])
 
 
 def _ts_str(s: str) -> str:

@@ -10,6 +10,9 @@ export * as fcntl from './fcntl.js';
 export * from './generated/windows.js';
 export { SocketIO } from './io.js';
 export { socketpair, fromfd, create_connection, create_server, getdefaulttimeout, setdefaulttimeout } from './functions.js';
+export { getaddrinfo, getnameinfo, gethostbyname, gethostbyname_ex, gethostbyaddr, getservbyname, getservbyport,
+  getprotobyname, if_nameindex, if_nametoindex, if_indextoname, type AddrInfo } from './names.js';
+export { CMSG_LEN, CMSG_SPACE, type AncItem, type RecvmsgResult, type RecvmsgIntoResult } from './msg.js';
 export {
   OSError, BlockingIOError, ChildProcessError, ConnectionError, BrokenPipeError,
   ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError, FileExistsError,

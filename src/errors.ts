@@ -9,7 +9,7 @@ import { policyError } from './policy.js';
 import type { Capability, CompiledHost } from '../host/types.js';
 
 export * from './exceptions.js';
-import { OSError, BlockingIOError, ChildProcessError, BrokenPipeError, ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError, FileExistsError, FileNotFoundError, InterruptedError, IsADirectoryError, NotADirectoryError, PermissionError, ProcessLookupError, TimeoutError, gaierror, NotAvailableError, ValueError, SystemError, OverflowError } from './exceptions.js';
+import { OSError, BlockingIOError, ChildProcessError, BrokenPipeError, ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError, FileExistsError, FileNotFoundError, InterruptedError, IsADirectoryError, NotADirectoryError, PermissionError, ProcessLookupError, TimeoutError, gaierror, herror, NotAvailableError, ValueError, SystemError, OverflowError, MemoryError } from './exceptions.js';
 
 const OSERROR_CLASSES: Record<string, new (...a: any[]) => OSError> = {
   OSError, PermissionError, FileNotFoundError, ProcessLookupError, InterruptedError,
@@ -53,6 +53,41 @@ export const CORE_ERRORS: Readonly<Record<number, (fn: string, detail: number) =
   // errorFor() words a denial from the core's policy request (src/policy.ts); this is the bare form.
   [C.E_POLICY_DENIED]: (fn) => new PermissionError(1, `${fn} denied by policy`),
   [C.E_POLICY_ADDRESS]: () => new ValueError('invalid policy address'),
+  // sendmsg / recvmsg / CMSG_* (assembly/msg.ts), socketmodule.c's words.
+  [C.E_RECVMSG_NEGATIVE]: () => new ValueError('negative buffer size in recvmsg()'),
+  [C.E_ANCBUF_LENGTH]: () => new ValueError('invalid ancillary data buffer length'),
+  [C.E_CMSG_LEN_RANGE]: () => new OverflowError('CMSG_LEN() argument out of range'),
+  [C.E_CMSG_SPACE_RANGE]: () => new OverflowError('CMSG_SPACE() argument out of range'),
+  [C.E_ANC_ITEM_LARGE]: () => new OSError('ancillary data item too large'),
+  [C.E_ANC_TOO_MUCH]: () => new OSError('too much ancillary data'),
+  [C.E_MSG_NO_MEMORY]: () => new MemoryError(),
+  // The name service (assembly/names.ts): glibc's EAI_* and h_errno travel in SCR_OUT[0].
+  [C.E_GAI]: (_, eai) => new gaierror(eai, GAI_STRERROR[eai] ?? `Unknown error ${eai}`),
+  [C.E_HERROR]: (_, h) => new herror(h, HSTRERROR[h] ?? 'Unknown resolver error'),
+  [C.E_NAME_DENIED]: (fn) => new PermissionError(1, `${fn} denied by policy: no rule allows an address the name resolves to`),
+  [C.E_NO_INTERFACE]: () => new OSError('no interface with this name'),
+  [C.E_SERVICE_NOT_FOUND]: () => new OSError('service/proto not found'),
+  [C.E_PORT_NOT_FOUND]: () => new OSError('port/proto not found'),
+  [C.E_PROTOCOL_NOT_FOUND]: () => new OSError('protocol not found'),
+  [C.E_NAME_MULTIPLE]: () => new OSError('sockaddr resolved to multiple addresses'),
+  [C.E_NAME_IPV4_TUPLE]: () => new OSError('IPv4 sockaddr must be 2 tuple'),
+  [C.E_NAME_WILDCARD]: () => new OSError('wildcard resolved to multiple address'),
+};
+
+/** glibc's gai_strerror(), by EAI_* value. */
+const GAI_STRERROR: Readonly<Record<number, string>> = {
+  [-1]: 'Bad value for ai_flags', [-2]: 'Name or service not known', [-3]: 'Temporary failure in name resolution',
+  [-4]: 'Non-recoverable failure in name resolution', [-5]: 'No address associated with hostname',
+  [-6]: 'ai_family not supported', [-7]: 'ai_socktype not supported', [-8]: 'Servname not supported for ai_socktype',
+  [-9]: 'Address family for hostname not supported', [-10]: 'Memory allocation failure', [-11]: 'System error',
+  [-12]: 'Argument buffer overflow', [-100]: 'Processing request in progress', [-101]: 'Request canceled',
+  [-102]: 'Request not canceled', [-103]: 'All requests done', [-104]: 'Interrupted by a signal',
+  [-105]: 'Parameter string not correctly encoded',
+};
+/** glibc's hstrerror(), by h_errno. */
+const HSTRERROR: Readonly<Record<number, string>> = {
+  0: 'Resolver Error 0 (no error)', 1: 'Unknown host', 2: 'Host name lookup failure', 3: 'Unknown server error',
+  4: 'No address associated with name',
 };
 
 /** Codes whose message quotes SCR_OUT[0]. */

@@ -24,6 +24,8 @@ export type FileDescriptorLike = number | bigint | boolean | { fileno(): number 
 export type FcntlArg = number | bigint | boolean | string | ReadOnlyBuffer;
 export type IoctlArg = FcntlArg | Uint8Array | ArrayBufferView | ArrayBuffer;
 
+/** For str arguments staged in core memory (no Buffer in a page). */
+const UTF8_ENCODER = new TextEncoder();
 const socketFileno = socket.prototype.fileno;
 
 // The target of the current call (module state, not an array: no allocation per call). A
@@ -82,9 +84,10 @@ function asBytes(v: ArrayBufferView | ArrayBuffer): Uint8Array {
 function stageImmutable(arg: string | ReadOnlyBuffer): number {
   const c = tc, at = c.VAL;
   if (typeof arg === 'string') {
-    const len = Buffer.byteLength(arg, 'utf8');
-    if (len <= valSize) c.bytes(at, at + len).write(arg, 'utf8');
-    return len;
+    // No Buffer (a page has none): encodeInto writes in place; a str too long for the area
+    // still needs its full UTF-8 length, which the core refuses (> 1024).
+    const { read, written } = UTF8_ENCODER.encodeInto(arg, c.u8.subarray(at, at + valSize));
+    return read === arg.length ? written : UTF8_ENCODER.encode(arg).length;
   }
   const b = arg.bytes;
   if (b.length <= valSize) c.u8.set(b, at);

@@ -32,6 +32,8 @@ export class Binding {
 type SocketClass = typeof socket;
 const TOP = new Binding(hostCore, core, socket);
 function on(self: unknown): Binding { return self instanceof Binding ? self : TOP; }
+/** The Binding a module function runs on (src/names.ts's functions share it). */
+export const bindingOf = on;
 
 /** socketpair(family=None, type=SOCK_STREAM, proto=0) -> [socket, socket]; None is AF_UNIX. */
 export function socketpair(this: unknown, family: number | null = AF_UNIX, type: number = SOCK_STREAM, proto: number = 0): [socket, socket] {

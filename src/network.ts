@@ -8,9 +8,22 @@ import { ownCore, type Core } from './core.js';
 import type { Policy } from './policy.js';
 import { socket, constructOn } from './socket.js';
 import { Binding, socketpair, fromfd, create_connection, create_server, getdefaulttimeout, setdefaulttimeout } from './functions.js';
+import * as names from './names.js';
+
+/** The name service functions, bound to a network like the other module functions. */
+type NameFunctions = { [K in keyof typeof NAME_FUNCTIONS]: OmitThisParameter<(typeof NAME_FUNCTIONS)[K]> };
+const NAME_FUNCTIONS = {
+  getaddrinfo: names.getaddrinfo, getnameinfo: names.getnameinfo, gethostbyname: names.gethostbyname,
+  gethostbyname_ex: names.gethostbyname_ex, gethostbyaddr: names.gethostbyaddr, getservbyname: names.getservbyname,
+  getservbyport: names.getservbyport, getprotobyname: names.getprotobyname, if_nameindex: names.if_nameindex,
+  if_nametoindex: names.if_nametoindex, if_indextoname: names.if_indextoname,
+};
+function bindNames(b: Binding): NameFunctions {
+  return Object.fromEntries(Object.entries(NAME_FUNCTIONS).map(([k, f]) => [k, (f as (...a: unknown[]) => unknown).bind(b)])) as NameFunctions;
+}
 
 /** What a network has of its own; everything else is the top-level module's. */
-interface Bound {
+interface Bound extends NameFunctions {
   /** new net.socket(...): a socket on this network's core. */
   socket: typeof socket;
   Socket: typeof socket;
@@ -79,6 +92,7 @@ export function networkOn(own: () => Core, host: Host): Network {
     create_server: create_server.bind(b),
     getdefaulttimeout: getdefaulttimeout.bind(b),
     setdefaulttimeout: setdefaulttimeout.bind(b),
+    ...bindNames(b),
     host,
   };
 }

@@ -1,10 +1,10 @@
 // wasock/pyodide: gives a Pyodide instance wasock sockets. installIntoPyodide() puts a `_socket`
 // module of wasock's own (src/pyodide/socket-py.ts) in the instance's sys.modules and reloads
 // socket.py over it; the module's socket type calls the bridge below, which holds the
-// instance's wasock sockets in a table of its own. Node only for now (the default network is
-// the Linux host's); a caller's network, policy-confined or emulated, confines it.
-import { hostname } from 'node:os';
-import { network as linuxNetwork } from './linux.js';
+// instance's wasock sockets in a table of its own. The default network is the entry's
+// (src/pyodide/defaults.ts: the Linux host's in Node, an emulated one in a page); a caller's
+// network, policy-confined or emulated, confines it.
+import { pyodideDefaults } from './pyodide/defaults.js';
 import type { Network } from './network.js';
 import type { socket } from './socket.js';
 import { core } from './core.js';
@@ -13,24 +13,23 @@ import { pyTypeName } from './args.js';
 import * as constants from './generated/constants.js';
 import { SOCKET_CONSTANT_NAMES } from './generated/constants.js';
 import { SOCKET_PY } from './pyodide/socket-py.js';
-
-/**
- * A socket's fileno() in Python: its slot in the bridge's table plus this. Emscripten's FS hands
- * out fds 0..FS.MAX_OPEN_FDS (4096) only, so no socket fd aliases a file Pyodide opened; they
- * are not Emscripten streams (os.read/select on them fail with EBADF: left for later).
- */
-export const FD_BASE = 1 << 20;
+import { SocketStreams, type EmFS } from './pyodide/fd.js';
+import { backendFor } from '../host/wasi-sockets/backend.js';
+import { FD_PY } from './pyodide/fd-py.js';
+import { FCNTL_MODULE_CONSTANTS } from './generated/fcntl-module.js';
 
 /** What installIntoPyodide needs of a Pyodide instance (the PyodideInterface of 0.25.x). */
 export interface PyodideLike {
   runPython(code: string, options?: { globals?: unknown; filename?: string }): any;
   toPy(obj: unknown): any;
+  /** Emscripten's FS: a socket's fd is a stream in its table (src/pyodide/fd.ts). */
+  FS: unknown;
 }
 
 export interface InstallOptions {
   /**
    * The network Python's sockets live on (default: a Linux host network of the instance's
-   * own, wasock/linux's network()). `network({ policy })` or an emulated network confines it.
+   * own, wasock/linux's network(); in a page, wasock/emulated's network()). `network({ policy })` or an emulated network confines it.
    */
   network?: Network;
   /** What socket.gethostname() answers (default: the machine's name on the default network, else 'localhost'). */
@@ -99,31 +98,27 @@ function errname(n: number): string | null {
 class Bridge {
   net: Network;
   name: string;
-  private readonly table: (socket | undefined)[] = [];
-  private readonly free: number[] = [];
+  /** The instance's fd table (Emscripten's): sockets are streams in it. */
+  readonly streams: SocketStreams;
 
-  constructor(net: Network, name: string) { this.net = net; this.name = name; }
-
-  private put(s: socket): number {
-    const i = this.free.length > 0 ? this.free.pop()! : this.table.length;
-    this.table[i] = s;
-    return i + FD_BASE;
+  constructor(net: Network, name: string, FS: EmFS, emErrno: (linux: number) => number) {
+    this.net = net; this.name = name;
+    this.streams = new SocketStreams(FS, emErrno, () => this.net, backendFor);
   }
 
-  /** The socket at fd, or EBADF (a closed or foreign fd), as CPython's calls on fd -1 raise. */
-  private at(fd: number): socket {
-    const s = typeof fd === 'number' ? this.table[fd - FD_BASE] : undefined;
-    if (s === undefined) throw fromErrno(9);
-    return s;
-  }
+  /** A new fd for `s` (EMFILE, with `s` closed, when the table is full). */
+  private put(s: socket): number { return this.streams.open(s); }
+
+  /** The socket at fd: EBADF for a closed fd, ENOTSOCK for a file, as the kernel answers. */
+  private at(fd: number): socket { return this.streams.get(fd); }
 
   /** The functions the Python module binds once (plain closures: no `this` to look up). */
   functions(): Record<string, unknown> {
     const net = (): Network => this.net;
     const at = (fd: number) => this.at(fd);
     const put = (s: socket) => this.put(s);
+    const streams = this.streams;
     return {
-      FD_BASE,
       constants: () => {
         const o: Record<string, number> = {};
         const all = constants as unknown as Record<string, unknown>;
@@ -138,12 +133,7 @@ class Bridge {
         return fileno;
       },
       info: (fd: number) => { const s = at(fd); return [s.family, s.type, s.proto]; },
-      close: (fd: number) => {
-        const s = at(fd);
-        this.table[fd - FD_BASE] = undefined;
-        this.free.push(fd - FD_BASE);
-        s.close();
-      },
+      close: (fd: number) => streams.close(fd),
       dup: (fd: number) => put(at(fd).dup()),
       bind: (fd: number, a: unknown) => at(fd).bind(address(a) as never),
       connect: (fd: number, a: unknown) => at(fd).connect(address(a) as never),
@@ -172,11 +162,32 @@ class Bridge {
       recv_into: (fd: number, buf: unknown, n: number, flags: number) => { const s = at(fd); return writeBytes('recv_into', buf, (b) => s.recv_into(b, n, flags)); },
       recvfrom: (fd: number, n: number, flags: number) => at(fd).recvfrom(n, flags),
       recvfrom_into: (fd: number, buf: unknown, n: number, flags: number) => { const s = at(fd); return writeBytes('recvfrom_into', buf, (b) => s.recvfrom_into(b, n, flags)); },
-      socketpair: (family: number, type: number, proto: number) => { const [a, b] = net().socketpair(family, type, proto); return [put(a), put(b)]; },
+      socketpair: (family: number, type: number, proto: number) => {
+        const [a, b] = net().socketpair(family, type, proto);
+        let fa: number;
+        try { fa = put(a); } catch (e) { b.close(); throw e; }
+        try { return [fa, put(b)]; } catch (e) { streams.close(fa); throw e; }
+      },
       getdefaulttimeout: () => net().getdefaulttimeout(),
       setdefaulttimeout: (v: unknown) => net().setdefaulttimeout((v ?? null) as number | null),
       errname,
       gethostname: () => this.name,
+      // src/pyodide/fd-py.ts: os, select and fcntl on the instance's fds.
+      kind: (fd: number) => streams.kind(fd),
+      // Up to three revents come back packed in one number (16 bits each): a JS array would
+      // reach Python as a proxy, read one crossing per element (several µs a call).
+      wait: (ms: number, select: boolean, ...pairs: number[]) => {
+        const r = streams.pollPairs(ms, select, pairs);
+        if (r === null || r.length > 3) return r;
+        return (r[0] ?? 0) + (r[1] ?? 0) * 0x10000 + (r[2] ?? 0) * 0x100000000;
+      },
+      fcntl: (fd: number, cmd: number, arg: number, buf: unknown) =>
+        streams.fcntl(fd, cmd, arg, buf === null || buf === undefined ? null : readBytes(buf, (b) => b.slice())),
+      ioctl: (fd: number, req: number, arg: unknown, copy: boolean, mutate: boolean) => {
+        if (typeof arg === 'number') return streams.ioctl(fd, req, arg, false, false);
+        if (copy) return streams.ioctl(fd, req, readBytes(arg, (b) => b.slice()), true, false);
+        return writeBytes('ioctl', arg, (b) => streams.ioctl(fd, req, b, false, mutate));
+      },
     };
   }
 }
@@ -192,10 +203,17 @@ def __wasock_install(source, bridge):
     m.__wasock__ = True
     m.__dict__['__wasock_bridge__'] = bridge
     exec(compile(source, '<wasock _socket>', 'exec'), m.__dict__)
+    pyodides = sys.modules.get('_socket')
     sys.modules['_socket'] = m
     # socket.py did "from _socket import *" and subclassed _socket.socket: re-run it in the
     # same module object, so every "import socket" already done (asyncio's) sees the new one.
     if 'socket' in sys.modules:
+        # Names it took from Pyodide's _socket that wasock's lacks would outlive the reload and
+        # keep Emscripten's sockets in reach (socket.gethostbyaddr.__self__.socket(): SOCKFS,
+        # a WebSocket in a page): gone, as from a fresh import (test/pyodide-browser.test.ts).
+        if pyodides is not None and not getattr(pyodides, '__wasock__', False):
+            for k in set(dir(pyodides)) - set(dir(m)):
+                if not k.startswith('__'): sys.modules['socket'].__dict__.pop(k, None)
         importlib.reload(sys.modules['socket'])
     else:
         import socket
@@ -208,8 +226,8 @@ __wasock_install
 
 /**
  * Makes `import socket` in `pyodide` give wasock sockets on `options.network` (default: a Linux
- * host network of its own). Installing again into the same instance keeps the sockets made so
- * far and moves new ones to the network given, if any.
+ * host network of its own; an emulated one in a page). Installing again into the same instance
+ * keeps the sockets made so far and moves new ones to the network given, if any.
  */
 export function installIntoPyodide(pyodide: PyodideLike, options: InstallOptions = {}): void {
   const again = installed.get(pyodide as object);
@@ -218,13 +236,25 @@ export function installIntoPyodide(pyodide: PyodideLike, options: InstallOptions
     if (options.hostname !== undefined) again.name = options.hostname;
     return;
   }
-  const net = options.network ?? linuxNetwork();
-  const name = options.hostname ?? (options.network === undefined ? hostname() : 'localhost');
-  const bridge = new Bridge(net, name);
+  const net = options.network ?? pyodideDefaults().network();
+  const name = options.hostname ?? (options.network === undefined ? pyodideDefaults().hostname() : 'localhost');
+  const FS = pyodide.FS as EmFS;
+  if (typeof FS !== 'object' || FS === null || typeof FS.createStream !== 'function') {
+    throw new TypeError('installIntoPyodide: not a Pyodide instance (it has no FS with createStream)');
+  }
+  // The instance's errno numbers by name (Emscripten's): stream operations raise those.
+  const emNames = new Map<string, number>(Object.entries(pyodide.runPython(
+    'import errno\n{n: v for v, n in errno.errorcode.items()}').toJs({ dict_converter: Object.fromEntries }) as Record<string, number>));
+  const EIO = emNames.get('EIO')!;
+  const emErrno = (linux: number): number => emNames.get(errname(linux) ?? '') ?? EIO;
+  const bridge = new Bridge(net, name, FS, emErrno);
   const globals = pyodide.toPy({});
   try {
+    const fns = bridge.functions();
     const install = pyodide.runPython(INSTALLER, { globals });
-    try { install(SOCKET_PY, bridge.functions()); } finally { install.destroy?.(); }
+    try { install(SOCKET_PY, fns); } finally { install.destroy?.(); }
+    const fd = pyodide.runPython(FD_PY, { globals });
+    try { fd(fns, FCNTL_MODULE_CONSTANTS); } finally { fd.destroy?.(); }
   } finally { globals.destroy?.(); }
   installed.set(pyodide as object, bridge);
 }

@@ -12,6 +12,7 @@ import { DECODERS, type Decoder } from './decoders.js';
 import type { MakefileOptions, ReadBinaryMode, WriteBinaryMode, ReadWriteBinaryMode, TextMode, BufferedOrRaw } from './io.js';
 import type { FileObject } from './streams.js';
 import { SOCK_STREAM } from './generated/constants.js';
+import * as msg from './msg.js';
 
 /** getsockopt's int mode returns errors below this (core: error - 2**32). */
 const F64_ERR = -2147483648;
@@ -527,6 +528,24 @@ export class socket {
       : c.x.sock_sendto(this._h, c.stageIn(b), 0, b.length, flags, alen, 0);
     if (r < 0) fail(r, 'sendto', this._c);
     return r;
+  }
+
+  /**
+   * sendmsg(buffers[, ancdata[, flags[, address]]]) -> bytes sent: `buffers` an iterable of
+   * bytes-like objects, `ancdata` an iterable of [level, type, data] (src/msg.ts).
+   */
+  sendmsg(buffers: Iterable<Uint8Array | ArrayBufferView>, ancdata?: Iterable<[number, number, Uint8Array | ArrayBufferView]>, flags?: number, address?: Address): number {
+    return msg.sendmsg(this, arguments.length, buffers, ancdata, flags, address);
+  }
+
+  /** recvmsg(bufsize[, ancbufsize[, flags]]) -> [data, ancdata, msg_flags, address]. */
+  recvmsg(bufsize: number, ancbufsize?: number, flags?: number): msg.RecvmsgResult {
+    return msg.recvmsg(this, arguments.length, bufsize, ancbufsize, flags);
+  }
+
+  /** recvmsg_into(buffers[, ancbufsize[, flags]]) -> [nbytes, ancdata, msg_flags, address]. */
+  recvmsg_into(buffers: Iterable<Uint8Array | ArrayBufferView>, ancbufsize?: number, flags?: number): msg.RecvmsgIntoResult {
+    return msg.recvmsg_into(this, arguments.length, buffers, ancbufsize, flags);
   }
 
   /**

@@ -19,7 +19,7 @@ async function run(code: string, name: string): Promise<string[]> {
   const file = fileURLToPath(new URL(`./readme-${name}.generated.ts`, import.meta.url));
   const linux = fileURLToPath(new URL('../src/linux.js', import.meta.url));
   const wasiP1 = fileURLToPath(new URL('../src/wasi-p1.js', import.meta.url));
-  const pyodide = fileURLToPath(new URL('../src/pyodide.js', import.meta.url));
+  const pyodide = fileURLToPath(new URL('../src/pyodide-node.js', import.meta.url));
   writeFileSync(file, code.replaceAll("from 'wasock'", `from '${index}'`).replaceAll("from 'wasock/linux'", `from '${linux}'`)
     .replaceAll("from 'wasock/wasi-p1'", `from '${wasiP1}'`).replaceAll("from 'wasock/pyodide'", `from '${pyodide}'`));
   const log = vi.spyOn(console, 'log').mockImplementation(() => {});
@@ -52,6 +52,13 @@ const printed: { name: string; marker: string; lines: string[] }[] = [
     "getsockopt is not available on wasi-p1 (it needs the 'getsockopt' capability): WASI preview 1 has no call for it (Python: Availability: not WASI)"] },
   { name: 'pyodide', marker: 'installIntoPyodide(pyodide', lines: [
     'hello from Python | [Errno 63] connect to 10.0.0.1 port 80 denied by policy: no rule allows connect to this address',
+  ] },
+  { name: 'pyodide-sandbox', marker: 'unregisterJsModule(m)', lines: [
+    'ConnectionRefusedError: [Errno 14] Connection refused',
+    'PermissionError: [Errno 63] connect to 192.0.2.1 port 80 denied by policy: no rule allows connect to this address',
+    'PermissionError: [Errno 63] socket(AF_INET, SOCK_DGRAM) denied by policy: udp sockets are not allowed',
+    "FileNotFoundError: [Errno 44] No such file or directory: '/etc/hostname'",
+    "ModuleNotFoundError: No module named 'js'",
   ] },
   { name: 'policy', marker: 'policy()', lines: [
     'true [Errno 1] socket(AF_INET, SOCK_DGRAM) denied by policy: udp sockets are not allowed',

@@ -121,6 +121,56 @@
 @external("host", "ioctl_js") declare function ext_ioctl_js(fd: i32, request: u32, id: i32): i32;
 @inline export function host_ioctl_js(fd: i32, request: u32, id: i32): i32 { return isDefined(HOST_ioctl_js) ? HOST_ioctl_js(fd, request, id) : ext_ioctl_js(fd, request, id); }
 
+// ---------------------------------------------------------------- capability name_lookup
+// The name service: what getaddrinfo & co need of the OS (the system resolver, /etc/services,
+// /etc/protocols, the interface list). The decisions (flags, families, socket types, numeric
+// hosts and ports, the order of results, the errors) are the core's (assembly/names.ts); a
+// host only looks names up. Results go to `out` (`cap` bytes), lists truncated to what fits.
+// Called only when the host declares name_lookup. Unlike the imports above, a negative
+// result here is the resolver's own code, as each import says.
+
+/**
+ * The addresses of host name `name` (never numeric: the core parses those) for `family`
+ * (0, AF_INET, AF_INET6), in the resolver's order: getaddrinfo(name, NULL, {family,
+ * SOCK_STREAM, flags}) with `flags` among AI_CANONNAME, AI_V4MAPPED, AI_ALL, AI_ADDRCONFIG.
+ * Writes n records of 20 bytes (i32 family, 16 address bytes) and, with AI_CANONNAME, the
+ * canonical name NUL-terminated after them. Returns n, or glibc's EAI_* (< 0); EAI_SYSTEM
+ * leaves errno in the i32 at `out`.
+ */
+@external("host", "name_addrinfo") declare function ext_name_addrinfo(name: usize, len: i32, family: i32, flags: i32, out: usize, cap: i32): i32;
+@inline export function host_name_addrinfo(name: usize, len: i32, family: i32, flags: i32, out: usize, cap: i32): i32 { return isDefined(HOST_name_addrinfo) ? HOST_name_addrinfo(name, len, family, flags, out, cap) : ext_name_addrinfo(name, len, family, flags, out, cap); }
+/**
+ * gethostbyname_r(key) (byAddr 0; family AF_INET) or gethostbyaddr_r(key, len, family)
+ * (byAddr 1, `len` 4 or 16 address bytes). Writes i32 family, i32 address count, i32 name
+ * count, the addresses (4 or 16 bytes each), then the names NUL-terminated, the official one
+ * first. Returns the bytes written, or -h_errno (1 HOST_NOT_FOUND .. 4 NO_DATA).
+ */
+@external("host", "name_hostent") declare function ext_name_hostent(byAddr: i32, key: usize, len: i32, family: i32, out: usize, cap: i32): i32;
+@inline export function host_name_hostent(byAddr: i32, key: usize, len: i32, family: i32, out: usize, cap: i32): i32 { return isDefined(HOST_name_hostent) ? HOST_name_hostent(byAddr, key, len, family, out, cap) : ext_name_hostent(byAddr, key, len, family, out, cap); }
+/** getservbyname(name, proto): the port (host order), or -1. `proto` 0 is NULL (any). */
+@external("host", "name_servbyname") declare function ext_name_servbyname(name: usize, len: i32, proto: usize, plen: i32): i32;
+@inline export function host_name_servbyname(name: usize, len: i32, proto: usize, plen: i32): i32 { return isDefined(HOST_name_servbyname) ? HOST_name_servbyname(name, len, proto, plen) : ext_name_servbyname(name, len, proto, plen); }
+/** getservbyport(htons(port), proto): writes the service's name NUL-terminated; its length, or -1. */
+@external("host", "name_servbyport") declare function ext_name_servbyport(port: i32, proto: usize, plen: i32, out: usize, cap: i32): i32;
+@inline export function host_name_servbyport(port: i32, proto: usize, plen: i32, out: usize, cap: i32): i32 { return isDefined(HOST_name_servbyport) ? HOST_name_servbyport(port, proto, plen, out, cap) : ext_name_servbyport(port, proto, plen, out, cap); }
+/** getprotobyname(name): the protocol number, or -1. */
+@external("host", "name_protobyname") declare function ext_name_protobyname(name: usize, len: i32): i32;
+@inline export function host_name_protobyname(name: usize, len: i32): i32 { return isDefined(HOST_name_protobyname) ? HOST_name_protobyname(name, len) : ext_name_protobyname(name, len); }
+/** if_nameindex(): writes (u32 index, name NUL-terminated) for each interface; the count, or -errno. */
+@external("host", "name_interfaces") declare function ext_name_interfaces(out: usize, cap: i32): i32;
+@inline export function host_name_interfaces(out: usize, cap: i32): i32 { return isDefined(HOST_name_interfaces) ? HOST_name_interfaces(out, cap) : ext_name_interfaces(out, cap); }
+// ---------------------------------------------------------------- capability sendmsg
+// sendmsg(2) / recvmsg(2). `msg` is a message header in core memory (scripts/contract.py
+// MSGHDR: the LP64 struct msghdr with u32 pointers into core memory, iovecs as {u32 base,
+// u32 len}); the control buffer is in Linux x86-64's cmsghdr layout, so a Linux host hands it
+// to the kernel as it is. recvmsg writes the name length, the control length and msg_flags
+// back into the header. Called only when the host declares sendmsg.
+
+@external("host", "sendmsg") declare function ext_sendmsg(fd: i32, msg: usize, flags: i32): i32;
+@inline export function host_sendmsg(fd: i32, msg: usize, flags: i32): i32 { return isDefined(HOST_sendmsg) ? HOST_sendmsg(fd, msg, flags) : ext_sendmsg(fd, msg, flags); }
+@external("host", "recvmsg") declare function ext_recvmsg(fd: i32, msg: usize, flags: i32): i32;
+@inline export function host_recvmsg(fd: i32, msg: usize, flags: i32): i32 { return isDefined(HOST_recvmsg) ? HOST_recvmsg(fd, msg, flags) : ext_recvmsg(fd, msg, flags); }
+
 /**
  * Called on an internal invariant failure (never on user input: that gets error codes).
  * Supplied by whoever instantiates the core, not by the OS host: src/core.ts gives the core

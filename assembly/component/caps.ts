@@ -5,7 +5,7 @@
 
 import {
   CAP_NAMES, CAP_COUNT, CAP_FCNTL, CAP_IOCTL_POSIX, CAP_IOCTL_WINDOWS, CAP_NAME_LOOKUP,
-  CAP_JS_BUFFERS,
+  CAP_JS_BUFFERS, CAP_SENDMSG, CAP_ANCILLARY,
 } from "../generated/contract";
 import { CABI_free } from "./memory";
 
@@ -15,7 +15,8 @@ import { CABI_free } from "./memory";
 const RET: usize = memory.data(8, 8);
 
 const UNSERVED: i32 = (1 << CAP_FCNTL) | (1 << CAP_IOCTL_POSIX) | (1 << CAP_IOCTL_WINDOWS)
-  | (1 << CAP_NAME_LOOKUP) | (1 << CAP_JS_BUFFERS);
+  | (1 << CAP_NAME_LOOKUP) | (1 << CAP_JS_BUFFERS)
+  | (1 << CAP_SENDMSG) | (1 << CAP_ANCILLARY);    // wit/core.wit has no sendmsg/recvmsg
 
 /** The host's name (UTF-8), for NotAvailableError's message: at most 255 bytes kept. */
 const HOST_NAME: usize = memory.data(256);

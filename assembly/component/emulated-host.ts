@@ -39,6 +39,8 @@ export function recvfrom_js(fd: i32, id: i32, off: i32, len: i32, flags: i32, ad
 export function sendto_js(fd: i32, id: i32, off: i32, len: i32, flags: i32, addr: usize, alen: i32): i32 { return HOST_sendto_js(fd, id, off, len, flags, addr, alen); }
 export function getsockopt_js(fd: i32, level: i32, opt: i32, id: i32, off: i32, lenptr: usize): i32 { return HOST_getsockopt_js(fd, level, opt, id, off, lenptr); }
 export function ioctl_js(fd: i32, request: u32, id: i32): i32 { return HOST_ioctl_js(fd, request, id); }
+export function sendmsg(fd: i32, msg: usize, flags: i32): i32 { return HOST_sendmsg(fd, msg, flags); }
+export function recvmsg(fd: i32, msg: usize, flags: i32): i32 { return HOST_recvmsg(fd, msg, flags); }
 
 export function emu_set_caps(bits: i32): void { EMU_set_caps(bits); }
 export function emu_set_privileged(on: i32): void { EMU_set_privileged(on); }

@@ -159,3 +159,5 @@ function name(peer: bool, fd: i32, addr: usize, lenptr: usize): i32 {
 @global export function HOST_sendto_js(fd: i32, id: i32, off: i32, len: i32, flags: i32, addr: usize, alen: i32): i32 { unreachable(); return 0; }
 @global export function HOST_getsockopt_js(fd: i32, level: i32, opt: i32, id: i32, off: i32, lenptr: usize): i32 { unreachable(); return 0; }
 @global export function HOST_ioctl_js(fd: i32, request: u32, id: i32): i32 { unreachable(); return 0; }
+@global export function HOST_sendmsg(fd: i32, msg: usize, flags: i32): i32 { unreachable(); return 0; }
+@global export function HOST_recvmsg(fd: i32, msg: usize, flags: i32): i32 { unreachable(); return 0; }

@@ -33,6 +33,23 @@ export const E_IOCTL_COMMAND: i32 = 25;  // ValueError('invalid ioctl command <u
 export const E_SHARED_BLOCKING: i32 = 40;  // ValueError('<fn>(): a socket shared with Node cannot be blocking')
 export const E_POLICY_DENIED: i32 = 41;  // PermissionError(1, '<use> to <address> port <port> denied by policy: <reason>')
 export const E_POLICY_ADDRESS: i32 = 42;  // ValueError('invalid policy address ...'): not a CIDR, an IP, a unix path or name
+export const E_GAI: i32 = 43;  // gaierror(<EAI_*>, gai_strerror()), the EAI value in SCR_OUT[0]
+export const E_HERROR: i32 = 44;  // herror(<h_errno>, hstrerror()), h_errno in SCR_OUT[0]
+export const E_NAME_DENIED: i32 = 45;  // PermissionError(1, ...): every address a name resolves to is denied by the policy
+export const E_NO_INTERFACE: i32 = 46;  // OSError('no interface with this name')
+export const E_SERVICE_NOT_FOUND: i32 = 47;  // OSError('service/proto not found')
+export const E_PORT_NOT_FOUND: i32 = 48;  // OSError('port/proto not found')
+export const E_PROTOCOL_NOT_FOUND: i32 = 49;  // OSError('protocol not found')
+export const E_NAME_MULTIPLE: i32 = 50;  // OSError('sockaddr resolved to multiple addresses')
+export const E_NAME_IPV4_TUPLE: i32 = 51;  // OSError('IPv4 sockaddr must be 2 tuple')
+export const E_NAME_WILDCARD: i32 = 52;  // OSError('wildcard resolved to multiple address'): setipaddr('', AF_UNSPEC)
+export const E_RECVMSG_NEGATIVE: i32 = 60;  // ValueError('negative buffer size in recvmsg()')
+export const E_ANCBUF_LENGTH: i32 = 61;  // ValueError('invalid ancillary data buffer length')
+export const E_CMSG_LEN_RANGE: i32 = 62;  // OverflowError('CMSG_LEN() argument out of range')
+export const E_CMSG_SPACE_RANGE: i32 = 63;  // OverflowError('CMSG_SPACE() argument out of range')
+export const E_ANC_ITEM_LARGE: i32 = 64;  // OSError('ancillary data item too large')
+export const E_ANC_TOO_MUCH: i32 = 65;  // OSError('too much ancillary data')
+export const E_MSG_NO_MEMORY: i32 = 66;  // MemoryError(): a message area beyond one core block
 
 // struct's error codes: a result of -(S_BASE + code).
 export const S_BASE: i32 = 8192;
@@ -89,7 +106,9 @@ export const CAP_DUP: i32 = 18;  // dup
 export const CAP_SOCKNAME: i32 = 19;  // sockname
 export const CAP_JS_BUFFERS: i32 = 20;  // js_buffers
 export const CAP_SOTYPE: i32 = 21;  // sotype
-export const CAP_COUNT: i32 = 22;
+export const CAP_SENDMSG: i32 = 22;  // sendmsg
+export const CAP_ANCILLARY: i32 = 23;  // ancillary
+export const CAP_COUNT: i32 = 24;
 
 // Option table: OPT_KIND values, OPT_FLAGS bits, OPT_FAMILIES bits.
 export const OPT_KIND_INT: i32 = 0;
@@ -174,6 +193,9 @@ export const PA_RECV_INTO: i32 = 10;
 export const PA_RECVFROM: i32 = 11;
 export const PA_RECVFROM_INTO: i32 = 12;
 export const PA_SETSOCKOPT: i32 = 13;
+export const PA_SENDMSG: i32 = 14;
+export const PA_RECVMSG: i32 = 15;
+export const PA_RECVMSG_INTO: i32 = 16;
 export const PR_ALLOWED: i32 = 0;  // a rule allows it
 export const PR_PROTOCOL: i32 = 1;  // the socket's protocol is not allowed
 export const PR_NO_RULE: i32 = 2;  // no rule allows this use of the address
@@ -199,6 +221,40 @@ export const Q_MAX: usize = 64;  // f64: the option's upper bound
 export const Q_TEXT: usize = 72;  // the address text (up to 128 bytes)
 export const POLICY_REQUEST_SIZE: i32 = 200;
 
+// The name service's result records (assembly/names.ts, src/names.ts).
+export const N_FAMILY: usize = 0;  // address family (or, for hostent/interface records, 0)
+export const N_TYPE: usize = 4;  // socket type
+export const N_PROTO: usize = 8;  // protocol
+export const N_PORT: usize = 12;  // port (host order)
+export const N_SCOPE: usize = 16;  // IPv6 scope id
+export const N_TEXTLEN: usize = 20;  // the text's length: an address, a name, an interface name
+export const N_TEXT: usize = 24;  // the text (up to 255 bytes: a DNS name is at most 253)
+export const NAME_RECORD_SIZE: usize = 288;
+export const NAME_RECORDS_MAX: i32 = 64;
+
+// sendmsg/recvmsg: the message header, iovec and cmsghdr sizes, recvmsg's results.
+export const M_NAME: usize = 0;  // sockaddr pointer, 0 for none
+export const M_NAMELEN: usize = 4;  // its length (recvmsg: room in, length out)
+export const M_IOV: usize = 8;  // iovec array pointer
+export const M_IOVLEN: usize = 12;  // how many iovecs
+export const M_CONTROL: usize = 16;  // control buffer pointer, 0 for none
+export const M_CONTROLLEN: usize = 20;  // its length (recvmsg: room in, length out)
+export const M_FLAGS: usize = 24;  // recvmsg: msg_flags out
+export const MSGHDR_SIZE: usize = 28;
+export const IOVEC_SIZE: usize = 8;
+export const CMSG_HDR: usize = 16;  // CMSG_LEN(0)
+export const CMSG_ALIGN: usize = 8;
+export const RM_DATA: i32 = 0;  // where the data landed (core pointer)
+export const RM_FLAGS: i32 = 1;  // msg_flags
+export const RM_NCMSG: i32 = 2;  // control messages found
+export const RM_CMSGS: i32 = 3;  // their records (core pointer)
+export const RM_WARN: i32 = 4;  // 1: CPython warns 'received malformed or improperly-truncated ancillary data'
+export const RC_LEVEL: usize = 0;  // cmsg_level
+export const RC_TYPE: usize = 4;  // cmsg_type
+export const RC_DATA: usize = 8;  // data pointer (core)
+export const RC_LEN: usize = 12;  // data length (what the buffer holds of it)
+export const RC_SIZE: usize = 16;
+
 // Capability names in bit order: what NotAvailableError and isAvailable() say.
 export const CAP_NAMES: StaticArray<string> = [
   "socket.create",
@@ -223,4 +279,6 @@ export const CAP_NAMES: StaticArray<string> = [
   "sockname",
   "js_buffers",
   "sotype",
+  "sendmsg",
+  "ancillary",
 ];

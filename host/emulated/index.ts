@@ -7,7 +7,8 @@ import { CAPABILITIES, capBits } from '../types.js';
 import { OSError } from '../../src/exceptions.js';
 
 /** Every capability but the Windows ioctls (the "windows" profile adds them) and js_buffers (a compiled-in host cannot see JavaScript buffers). */
-export const EMULATED_CAPS: readonly Capability[] = CAPABILITIES.filter((c) => c !== 'ioctl.windows' && c !== 'js_buffers');
+// ancillary: the emulated kernel carries SCM_RIGHTS between its own sockets, none of the kernel's other control messages.
+export const EMULATED_CAPS: readonly Capability[] = CAPABILITIES.filter((c) => c !== 'ioctl.windows' && c !== 'js_buffers' && c !== 'ancillary');
 
 export interface MachineSpec {
   /** Its addresses (IPv4 or IPv6 text); every machine also has its own loopback. */
@@ -36,6 +37,11 @@ export interface EmulatedHostOptions {
    * false: privileged socket options answer EPERM/EACCES as for an unprivileged Linux process).
    */
   privileged?: boolean;
+  /**
+   * The network's hosts table besides localhost: names and their addresses, as /etc/hosts lines
+   * ({ 'db.example': ['10.0.0.5'] }). Each machine's name resolves to its addresses too.
+   */
+  hosts?: Record<string, string[]>;
 }
 
 /** Winsock's errors for the errnos the windows profile's socket.ioctl returns: [WSA code, FormatMessage text]. */
@@ -95,6 +101,30 @@ export class EmulatedHost implements CompiledHost {
       const m = e.emu_add_machine(pid + this.machines.get(name)!);
       for (const a of spec.addresses) this.addAddress(e, m, a);
     }
+    for (const [name, addresses] of Object.entries(this.options.hosts ?? {})) {
+      for (const a of addresses) this.addHost(e, name, a);
+    }
+    for (const [name, spec] of Object.entries(this.options.machines ?? {})) {
+      for (const a of spec.addresses) this.addHost(e, name, a);
+    }
+  }
+
+  /** A hosts-table line "<address> <name>" (host/emulated/wasm/names.ts). */
+  private addHost(e: EmuExports, name: string, text: string): void {
+    const bytes = new TextEncoder().encode(name);
+    if (bytes.length === 0 || bytes.length > 255 || /[\s\0#]/.test(name)) throw new TypeError(`wasock: ${JSON.stringify(name)} is not a host name for the hosts table`);
+    this.encodeAddress(e, text);
+    const str = e.core_layout(5) + 512, addr = e.core_layout(3);
+    new Uint8Array(e.memory.buffer).set(bytes, str);
+    e.emu_add_host(str, bytes.length, addr);
+  }
+
+  private encodeAddress(e: EmuExports, text: string): void {
+    const family = text.includes(':') ? 10 : 2;
+    const str = e.core_layout(5);
+    const bytes = new TextEncoder().encode(text);
+    new Uint8Array(e.memory.buffer).set(bytes, str);
+    if (e.addr_encode(family, bytes.length, 0, 0, 0) < 0) throw new TypeError(`wasock: '${text}' is not an IPv4 or IPv6 address`);
   }
 
   private addAddress(e: EmuExports, m: number, text: string): void {
@@ -160,4 +190,6 @@ export interface EmuExports {
   emu_host_calls(): number;
   /** poll(2) of the `n` pollfds at `fds` (core memory), waiting in virtual time (wasi-p1's poll_oneoff, the wasi:sockets provider's pollables). */
   emu_poll(fds: number, n: number, ms: number): number;
+  /** A hosts-table line: the name at p (n bytes), the address in the sockaddr at sa. */
+  emu_add_host(p: number, n: number, sa: number): void;
 }

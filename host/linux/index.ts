@@ -6,6 +6,8 @@ import type { Capability, HostImports, JsBufferHost, NodeFdSource } from '../typ
 import { CAPABILITIES, capBits } from '../types.js';
 import { libc as loadLibc, baseAddress } from './libc.js';
 import { nodeFd } from './node-handles.js';
+import { nameImports } from './names.js';
+import { msgImports } from './msg.js';
 
 const LINUX_CAPS = new Set<Capability>(CAPABILITIES.filter((c) => c !== 'ioctl.windows'));
 const FIONBIO = 0x5421;
@@ -107,6 +109,9 @@ export class LinuxHost implements JsBufferHost, NodeFdSource {
         return r < 0 ? -libc.errno() : r;
       },
       ioctl_js: (fd: number, req: number, _id: number) => err(libc.ioctlJs(fd, req >>> 0, this.lent)),
+      // name_lookup: glibc's resolver (names.ts).
+      ...nameImports(libc, base),
+      ...msgImports(libc, memory, base),
     } satisfies HostImports;
   }
 }

@@ -42,9 +42,24 @@ return {
   recvfromJs: lib.func('intptr_t recvfrom(int, void *, size_t, int, intptr_t, intptr_t)'),
   sendto: lib.func('intptr_t sendto(int, intptr_t, size_t, int, intptr_t, uint32_t)'),
   sendtoJs: lib.func('intptr_t sendto(int, void *, size_t, int, intptr_t, uint32_t)'),
+  // The message header is the host's own (host/linux/msg.ts), its pointers into core memory.
+  sendmsg: lib.func('intptr_t sendmsg(int, intptr_t, int)'),
+  recvmsg: lib.func('intptr_t recvmsg(int, intptr_t, int)'),
   poll: lib.func('int poll(intptr_t, unsigned long, int)'),
   // The wasi:sockets provider (host/wasi-sockets): poll over several fds in a JS array of pollfds.
   pollJs: lib.func('int poll(void *, unsigned long, int)'),
+  // The name service (host/linux/names.ts): C strings and structs by address.
+  getaddrinfo: lib.func('int getaddrinfo(intptr_t, intptr_t, intptr_t, intptr_t)'),
+  freeaddrinfo: lib.func('void freeaddrinfo(intptr_t)'),
+  gethostbyname_r: lib.func('int gethostbyname_r(intptr_t, intptr_t, intptr_t, size_t, intptr_t, intptr_t)'),
+  gethostbyaddr_r: lib.func('int gethostbyaddr_r(intptr_t, uint32_t, int, intptr_t, intptr_t, size_t, intptr_t, intptr_t)'),
+  getservbyname: lib.func('intptr_t getservbyname(intptr_t, intptr_t)'),
+  getservbyport: lib.func('intptr_t getservbyport(int, intptr_t)'),
+  getprotobyname: lib.func('intptr_t getprotobyname(intptr_t)'),
+  if_nameindex: lib.func('intptr_t if_nameindex()'),
+  if_freenameindex: lib.func('void if_freenameindex(intptr_t)'),
+  strlen: lib.func('size_t strlen(intptr_t)'),
+  copy: lib.func('intptr_t memmove(intptr_t, intptr_t, size_t)'),
   /** Returns its first argument: how we learn the address of a buffer's storage. */
   addressOf: lib.func('intptr_t memmove(void *, void *, size_t)'),
   errno: (): number => koffi.errno(),

@@ -33,6 +33,23 @@ export const E_IOCTL_COMMAND = 25;  // ValueError('invalid ioctl command <u32>')
 export const E_SHARED_BLOCKING = 40;  // ValueError('<fn>(): a socket shared with Node cannot be blocking')
 export const E_POLICY_DENIED = 41;  // PermissionError(1, '<use> to <address> port <port> denied by policy: <reason>')
 export const E_POLICY_ADDRESS = 42;  // ValueError('invalid policy address ...'): not a CIDR, an IP, a unix path or name
+export const E_GAI = 43;  // gaierror(<EAI_*>, gai_strerror()), the EAI value in SCR_OUT[0]
+export const E_HERROR = 44;  // herror(<h_errno>, hstrerror()), h_errno in SCR_OUT[0]
+export const E_NAME_DENIED = 45;  // PermissionError(1, ...): every address a name resolves to is denied by the policy
+export const E_NO_INTERFACE = 46;  // OSError('no interface with this name')
+export const E_SERVICE_NOT_FOUND = 47;  // OSError('service/proto not found')
+export const E_PORT_NOT_FOUND = 48;  // OSError('port/proto not found')
+export const E_PROTOCOL_NOT_FOUND = 49;  // OSError('protocol not found')
+export const E_NAME_MULTIPLE = 50;  // OSError('sockaddr resolved to multiple addresses')
+export const E_NAME_IPV4_TUPLE = 51;  // OSError('IPv4 sockaddr must be 2 tuple')
+export const E_NAME_WILDCARD = 52;  // OSError('wildcard resolved to multiple address'): setipaddr('', AF_UNSPEC)
+export const E_RECVMSG_NEGATIVE = 60;  // ValueError('negative buffer size in recvmsg()')
+export const E_ANCBUF_LENGTH = 61;  // ValueError('invalid ancillary data buffer length')
+export const E_CMSG_LEN_RANGE = 62;  // OverflowError('CMSG_LEN() argument out of range')
+export const E_CMSG_SPACE_RANGE = 63;  // OverflowError('CMSG_SPACE() argument out of range')
+export const E_ANC_ITEM_LARGE = 64;  // OSError('ancillary data item too large')
+export const E_ANC_TOO_MUCH = 65;  // OSError('too much ancillary data')
+export const E_MSG_NO_MEMORY = 66;  // MemoryError(): a message area beyond one core block
 
 // struct's error codes: a result of -(S_BASE + code).
 export const S_BASE = 8192;
@@ -89,7 +106,9 @@ export const CAP_DUP = 18;  // dup
 export const CAP_SOCKNAME = 19;  // sockname
 export const CAP_JS_BUFFERS = 20;  // js_buffers
 export const CAP_SOTYPE = 21;  // sotype
-export const CAP_COUNT = 22;
+export const CAP_SENDMSG = 22;  // sendmsg
+export const CAP_ANCILLARY = 23;  // ancillary
+export const CAP_COUNT = 24;
 
 // Option table: OPT_KIND values, OPT_FLAGS bits, OPT_FAMILIES bits.
 export const OPT_KIND_INT = 0;
@@ -174,6 +193,9 @@ export const PA_RECV_INTO = 10;
 export const PA_RECVFROM = 11;
 export const PA_RECVFROM_INTO = 12;
 export const PA_SETSOCKOPT = 13;
+export const PA_SENDMSG = 14;
+export const PA_RECVMSG = 15;
+export const PA_RECVMSG_INTO = 16;
 export const PR_ALLOWED = 0;  // a rule allows it
 export const PR_PROTOCOL = 1;  // the socket's protocol is not allowed
 export const PR_NO_RULE = 2;  // no rule allows this use of the address
@@ -199,8 +221,42 @@ export const Q_MAX = 64;  // f64: the option's upper bound
 export const Q_TEXT = 72;  // the address text (up to 128 bytes)
 export const POLICY_REQUEST_SIZE = 200;
 
+// The name service's result records (assembly/names.ts, src/names.ts).
+export const N_FAMILY = 0;  // address family (or, for hostent/interface records, 0)
+export const N_TYPE = 4;  // socket type
+export const N_PROTO = 8;  // protocol
+export const N_PORT = 12;  // port (host order)
+export const N_SCOPE = 16;  // IPv6 scope id
+export const N_TEXTLEN = 20;  // the text's length: an address, a name, an interface name
+export const N_TEXT = 24;  // the text (up to 255 bytes: a DNS name is at most 253)
+export const NAME_RECORD_SIZE = 288;
+export const NAME_RECORDS_MAX = 64;
+
+// sendmsg/recvmsg: the message header, iovec and cmsghdr sizes, recvmsg's results.
+export const M_NAME = 0;  // sockaddr pointer, 0 for none
+export const M_NAMELEN = 4;  // its length (recvmsg: room in, length out)
+export const M_IOV = 8;  // iovec array pointer
+export const M_IOVLEN = 12;  // how many iovecs
+export const M_CONTROL = 16;  // control buffer pointer, 0 for none
+export const M_CONTROLLEN = 20;  // its length (recvmsg: room in, length out)
+export const M_FLAGS = 24;  // recvmsg: msg_flags out
+export const MSGHDR_SIZE = 28;
+export const IOVEC_SIZE = 8;
+export const CMSG_HDR = 16;  // CMSG_LEN(0)
+export const CMSG_ALIGN = 8;
+export const RM_DATA = 0;  // where the data landed (core pointer)
+export const RM_FLAGS = 1;  // msg_flags
+export const RM_NCMSG = 2;  // control messages found
+export const RM_CMSGS = 3;  // their records (core pointer)
+export const RM_WARN = 4;  // 1: CPython warns 'received malformed or improperly-truncated ancillary data'
+export const RC_LEVEL = 0;  // cmsg_level
+export const RC_TYPE = 4;  // cmsg_type
+export const RC_DATA = 8;  // data pointer (core)
+export const RC_LEN = 12;  // data length (what the buffer holds of it)
+export const RC_SIZE = 16;
+
 // Codes whose message quotes the number the core leaves in SCR_OUT[0].
-export const CORE_ERRORS_WITH_DETAIL: readonly number[] = [E_FILDES_NEGATIVE, E_IOCTL_COMMAND];
+export const CORE_ERRORS_WITH_DETAIL: readonly number[] = [E_FILDES_NEGATIVE, E_IOCTL_COMMAND, E_GAI, E_HERROR];
 
 /** Core error code -> its name (E_*), for messages about the contract itself. */
 export const CORE_ERROR_NAMES: Readonly<Record<number, string>> = {
@@ -232,6 +288,23 @@ export const CORE_ERROR_NAMES: Readonly<Record<number, string>> = {
   40: 'E_SHARED_BLOCKING',
   41: 'E_POLICY_DENIED',
   42: 'E_POLICY_ADDRESS',
+  43: 'E_GAI',
+  44: 'E_HERROR',
+  45: 'E_NAME_DENIED',
+  46: 'E_NO_INTERFACE',
+  47: 'E_SERVICE_NOT_FOUND',
+  48: 'E_PORT_NOT_FOUND',
+  49: 'E_PROTOCOL_NOT_FOUND',
+  50: 'E_NAME_MULTIPLE',
+  51: 'E_NAME_IPV4_TUPLE',
+  52: 'E_NAME_WILDCARD',
+  60: 'E_RECVMSG_NEGATIVE',
+  61: 'E_ANCBUF_LENGTH',
+  62: 'E_CMSG_LEN_RANGE',
+  63: 'E_CMSG_SPACE_RANGE',
+  64: 'E_ANC_ITEM_LARGE',
+  65: 'E_ANC_TOO_MUCH',
+  66: 'E_MSG_NO_MEMORY',
 };
 
 /** struct error code -> its name (S_*). */
@@ -291,6 +364,8 @@ export const CAPABILITIES = [
   'sockname',
   'js_buffers',
   'sotype',
+  'sendmsg',
+  'ancillary',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -312,12 +387,14 @@ export const CAPABILITY_GATES: Readonly<Record<Capability, readonly string[]>> =
   'ioctl.windows': ['socket.ioctl'],
   'af_unix': ['socket() (AF_UNIX)'],
   'af_inet6': ['socket() (AF_INET6)'],
-  'name_lookup': ['(none yet: a host name is gaierror on every host)'],
+  'name_lookup': ['getaddrinfo() (a host or service name)', 'gethostbyname()', 'gethostbyname_ex()', 'gethostbyaddr()', 'getnameinfo()', 'getservbyname()', 'getservbyport()', 'getprotobyname()', 'if_nameindex()', 'if_nametoindex()', 'if_indextoname()', 'socket.bind/connect/sendto (a host name)'],
   'socketpair': ['socketpair()'],
   'dup': ['socket.dup', 'fromfd()'],
   'sockname': ['socket.getsockname', 'socket.getpeername', 'socket(fileno=)', 'fromfd()'],
   'js_buffers': ['(none: without it data goes through core memory)'],
   'sotype': ['(none: socket(fileno=) reads the fd\'s type with it when getsockopt is absent)'],
+  'sendmsg': ['socket.sendmsg', 'socket.recvmsg', 'socket.recvmsg_into'],
+  'ancillary': ['socket.sendmsg (an ancillary item other than SOL_SOCKET/SCM_RIGHTS)'],
 };
 
 /** socket method -> the capability every call of it needs (socket.isAvailable(method)). */
@@ -343,11 +420,14 @@ export const METHOD_CAPABILITY: Readonly<Record<string, Capability>> = {
   dup: 'dup',
   getsockname: 'sockname',
   getpeername: 'sockname',
+  sendmsg: 'sendmsg',
+  recvmsg: 'sendmsg',
+  recvmsg_into: 'sendmsg',
 };
 
 /** Policy uses and APIs by code (PU_*, PA_*). */
 export const POLICY_USES = ['bind', 'listen', 'accept', 'connect', 'send', 'receive', 'socket', 'setsockopt'] as const;
-export const POLICY_APIS = ['socket', 'socketpair', 'fromfd', 'bind', 'connect', 'connect_ex', 'listen', 'accept', 'sendto', 'recv', 'recv_into', 'recvfrom', 'recvfrom_into', 'setsockopt'] as const;
+export const POLICY_APIS = ['socket', 'socketpair', 'fromfd', 'bind', 'connect', 'connect_ex', 'listen', 'accept', 'sendto', 'recv', 'recv_into', 'recvfrom', 'recvfrom_into', 'setsockopt', 'sendmsg', 'recvmsg', 'recvmsg_into'] as const;
 
 /** Option kinds by OPT_KIND value. */
 export const OPTION_KINDS = ['int', 'bool', 'struct', 'string', 'bytes'] as const;

@@ -5,6 +5,14 @@ import { OSError, OverflowError, MemoryError, ValueError, errorFor } from '../er
 import { bytesLike, pyTypeName } from '../args.js';
 import { DEFAULT_BUFFER_SIZE, UnsupportedOperation, EAGAIN, EMPTY, ssizeArg, optSsizeArg, iterLines, readlinesOf, readlineOf, concat } from './base.js';
 import type { SocketIO } from './raw.js';
+
+/**
+ * The pool's bytes as a Node Buffer (native indexOf and copy), or, in a page, which has no
+ * Buffer, the Uint8Array itself: ownBytes() then copies by slice() and indexOf is the typed
+ * array's (test/pyodide-browser.test.ts reads a makefile() in Chromium).
+ */
+const asBuffer = (u8: Uint8Array): Buffer =>
+  (typeof Buffer === 'function' ? Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength) : u8) as Buffer;
 import type { RWPairInternals } from './internals.js';
 
 const SSIZE_MAX = 2n ** 63n - 1n;
@@ -69,7 +77,7 @@ export class BufferedReader {
   private _poolSize: number;
   private _pool: ArrayBuffer | null = null;
   private _p8: Uint8Array = EMPTY;
-  private _pbuf: Buffer = Buffer.alloc(0);   // the same bytes, for Buffer's native indexOf and copy
+  private _pbuf: Buffer = asBuffer(EMPTY);   // the same bytes, for Buffer's native indexOf and copy
   private _ws = 0;            // window start (pool offset)
   private _pos = 0;           // next unread byte (pool offset)
   private _end = 0;           // end of buffered data (pool offset)
@@ -132,7 +140,7 @@ export class BufferedReader {
     if (kept > 0) p8.set(this._p8.subarray(keep, this._end));
     this._pool = pool;
     this._p8 = p8;
-    this._pbuf = Buffer.from(pool);
+    this._pbuf = asBuffer(p8);
     this._ws -= shift; this._pos -= shift; this._end -= shift;
   }
 

@@ -29,6 +29,18 @@ const hex2 = (b: number) => b.toString(16).padStart(2, '0');
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
+ * Latin-1 text of bytes: Node's Buffer decodes natively; a page has none, and its
+ * TextDecoder('latin1') is windows-1252 by the WHATWG rules (0x80-0x9f differ), so there
+ * each byte is its code point, a chunk at a time (fromCharCode's argument count is bounded).
+ */
+function latin1(b: Uint8Array): string {
+  if (typeof Buffer === 'function') return Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1');
+  let s = '';
+  for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode.apply(null, b.subarray(i, i + 8192) as unknown as number[]);
+  return s;
+}
+
+/**
  * Decodes bytes[0..n) with Python's codec rules and error handlers. Valid input (every
  * handler gives the same text for it) goes through the native decoders; anything else,
  * and every error message, through decodeExact().
@@ -36,7 +48,7 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 export function decode(codec: Codec, bytes: Uint8Array, errors: string, final: boolean): { text: string; rest: number } {
   const n = bytes.length;
   if (codec === 'latin-1') {
-    return { text: Buffer.from(bytes.buffer, bytes.byteOffset, n).toString('latin1'), rest: 0 };
+    return { text: latin1(bytes), rest: 0 };
   }
   let cut = n;
   if (codec === 'utf-8' && !final) cut = completePrefix(bytes);

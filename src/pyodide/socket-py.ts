@@ -22,7 +22,6 @@ _getblocking = _b.getblocking; _send = _b.send; _sendall = _b.sendall; _sendto =
 _recv = _b.recv; _recv_into = _b.recv_into; _recvfrom = _b.recvfrom; _recvfrom_into = _b.recvfrom_into
 _socketpair = _b.socketpair; _getdefaulttimeout = _b.getdefaulttimeout
 _setdefaulttimeout = _b.setdefaulttimeout; _errname = _b.errname; _gethostname = _b.gethostname
-_fd_base = _b.FD_BASE
 
 for _k, _v in _b.constants().to_py().items():
     globals()[_k] = _v

@@ -2,7 +2,7 @@
 // Core error code -> CPython's exception: class name ('' for no such code), errno (0: none)
 // and str(exc), where {fn} stands for the method's name. ASCII only.
 
-export const CORE_ERROR_MAX: i32 = 42;
+export const CORE_ERROR_MAX: i32 = 66;
 export const CORE_ERROR_CLASS: StaticArray<string> = [
   /* 0 */ "",
   /* 1 */ "OSError",
@@ -47,6 +47,30 @@ export const CORE_ERROR_CLASS: StaticArray<string> = [
   /* 40 */ "ValueError",
   /* 41 */ "PermissionError",
   /* 42 */ "ValueError",
+  /* 43 */ "",
+  /* 44 */ "",
+  /* 45 */ "PermissionError",
+  /* 46 */ "OSError",
+  /* 47 */ "OSError",
+  /* 48 */ "OSError",
+  /* 49 */ "OSError",
+  /* 50 */ "OSError",
+  /* 51 */ "OSError",
+  /* 52 */ "OSError",
+  /* 53 */ "",
+  /* 54 */ "",
+  /* 55 */ "",
+  /* 56 */ "",
+  /* 57 */ "",
+  /* 58 */ "",
+  /* 59 */ "",
+  /* 60 */ "ValueError",
+  /* 61 */ "ValueError",
+  /* 62 */ "OverflowError",
+  /* 63 */ "OverflowError",
+  /* 64 */ "OSError",
+  /* 65 */ "OSError",
+  /* 66 */ "MemoryError",
 ];
 export const CORE_ERROR_ERRNO: StaticArray<i32> = [
   /* 0 */ 0,
@@ -92,6 +116,30 @@ export const CORE_ERROR_ERRNO: StaticArray<i32> = [
   /* 40 */ 0,
   /* 41 */ 1,
   /* 42 */ 0,
+  /* 43 */ 0,
+  /* 44 */ 0,
+  /* 45 */ 1,
+  /* 46 */ 0,
+  /* 47 */ 0,
+  /* 48 */ 0,
+  /* 49 */ 0,
+  /* 50 */ 0,
+  /* 51 */ 0,
+  /* 52 */ 0,
+  /* 53 */ 0,
+  /* 54 */ 0,
+  /* 55 */ 0,
+  /* 56 */ 0,
+  /* 57 */ 0,
+  /* 58 */ 0,
+  /* 59 */ 0,
+  /* 60 */ 0,
+  /* 61 */ 0,
+  /* 62 */ 0,
+  /* 63 */ 0,
+  /* 64 */ 0,
+  /* 65 */ 0,
+  /* 66 */ 0,
 ];
 export const CORE_ERROR_TEXT: StaticArray<string> = [
   /* 0 */ "",
@@ -137,10 +185,34 @@ export const CORE_ERROR_TEXT: StaticArray<string> = [
   /* 40 */ "{fn}(): a socket shared with Node cannot be blocking",
   /* 41 */ "[Errno 1] {fn} denied by policy",
   /* 42 */ "invalid policy address",
+  /* 43 */ "",
+  /* 44 */ "",
+  /* 45 */ "[Errno 1] {fn} denied by policy: no rule allows an address the name resolves to",
+  /* 46 */ "no interface with this name",
+  /* 47 */ "service/proto not found",
+  /* 48 */ "port/proto not found",
+  /* 49 */ "protocol not found",
+  /* 50 */ "sockaddr resolved to multiple addresses",
+  /* 51 */ "IPv4 sockaddr must be 2 tuple",
+  /* 52 */ "wildcard resolved to multiple address",
+  /* 53 */ "",
+  /* 54 */ "",
+  /* 55 */ "",
+  /* 56 */ "",
+  /* 57 */ "",
+  /* 58 */ "",
+  /* 59 */ "",
+  /* 60 */ "negative buffer size in recvmsg()",
+  /* 61 */ "invalid ancillary data buffer length",
+  /* 62 */ "CMSG_LEN() argument out of range",
+  /* 63 */ "CMSG_SPACE() argument out of range",
+  /* 64 */ "ancillary data item too large",
+  /* 65 */ "too much ancillary data",
+  /* 66 */ "",
 ];
 
 // The policy request's names (scripts/contract.py: POLICY_USES, POLICY_APIS, LEVEL_NAMES).
 export const POLICY_USES: StaticArray<string> = ["bind", "listen", "accept", "connect", "send", "receive", "socket", "setsockopt"];
-export const POLICY_APIS: StaticArray<string> = ["socket", "socketpair", "fromfd", "bind", "connect", "connect_ex", "listen", "accept", "sendto", "recv", "recv_into", "recvfrom", "recvfrom_into", "setsockopt"];
+export const POLICY_APIS: StaticArray<string> = ["socket", "socketpair", "fromfd", "bind", "connect", "connect_ex", "listen", "accept", "sendto", "recv", "recv_into", "recvfrom", "recvfrom_into", "setsockopt", "sendmsg", "recvmsg", "recvmsg_into"];
 export const LEVEL_NUMBERS: StaticArray<i32> = [0, 1, 6, 17, 41];
 export const LEVEL_NAMES: StaticArray<string> = ["IPPROTO_IP", "SOL_SOCKET", "IPPROTO_TCP", "IPPROTO_UDP", "IPPROTO_IPV6"];

@@ -204,3 +204,6 @@ export function HOST_recvfrom_js(_fd: i32, _id: i32, _off: i32, _len: i32, _flag
 export function HOST_sendto_js(_fd: i32, _id: i32, _off: i32, _len: i32, _flags: i32, _addr: usize, _alen: i32): i32 { return -ENOSYS; }
 export function HOST_getsockopt_js(_fd: i32, _level: i32, _opt: i32, _id: i32, _off: i32, _lenptr: usize): i32 { return -ENOSYS; }
 export function HOST_ioctl_js(_fd: i32, _request: u32, _id: i32): i32 { return -ENOSYS; }
+// sendmsg/recvmsg: Python marks sendmsg "not WASI"; this host never declares the capability.
+export function HOST_sendmsg(_fd: i32, _msg: usize, _flags: i32): i32 { return -ENOSYS; }
+export function HOST_recvmsg(_fd: i32, _msg: usize, _flags: i32): i32 { return -ENOSYS; }

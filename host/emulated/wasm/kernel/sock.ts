@@ -257,3 +257,26 @@ export { EBADF };
 
 /** The error for an fd with no socket: open but not a socket (the standard streams) ENOTSOCK, else EBADF. */
 export function badFd(fd: i32): i32 { return fdValid(fd) ? -ENOTSOCK : -EBADF; }
+
+// ------------------------------------------------------------------ files in flight (SCM_RIGHTS)
+// A file sent with SCM_RIGHTS is held by the message (one reference) until it is received
+// (the reference becomes the new fd's) or dropped (host/emulated/wasm/msg.ts).
+
+/** The open file behind fd (fdValid first). */
+export function fileOfFd(fd: i32): i32 { return fdFile[fd]; }
+export function holdFile(f: i32): void { fileRefs[f]++; }
+/** A new fd on file `f`, taking over one held reference; -EMFILE when none is left. */
+export function installFile(f: i32, cloexec: bool): i32 {
+  const fd = placeFd(f, cloexec);
+  if (fd >= 0) fileRefs[f]--;
+  return fd;
+}
+/** Drops one held reference: returns the socket when it was the last of its last file (the caller closes it). */
+export function dropFile(f: i32): Sock | null {
+  if (--fileRefs[f] > 0) return null;
+  freeFiles.push(f);
+  if (fileSock[f] < 0) return null;
+  const s = socks[fileSock[f]];
+  if (--s.files > 0) return null;
+  return s;
+}
