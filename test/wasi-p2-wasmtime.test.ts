@@ -19,7 +19,11 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { WASI_P2_CAPS } from '../host/wasi-p2/index.js';
 import type { Capability } from '../host/types.js';
-import { scenario, type Outcome } from './helpers/p2-scenario.js';
+import { runPolicies, scenario, type Outcome } from './helpers/p2-scenario.js';
+import type { Policy, Sockets } from './helpers/component.js';
+import { instantiate, CORE_MODULES_BASE64 } from '../host/wasi-p2/bindings.generated.js';
+import { wasiSockets } from '../src/wasi-sockets.js';
+import { network as linuxNetwork } from '../src/linux.js';
 
 const PYTHON = process.env.WASOCK_WASMTIME_PYTHON
   ?? fileURLToPath(new URL('../build/venv-wasmtime/bin/python', import.meta.url));
@@ -29,6 +33,7 @@ interface WasmtimeRun {
   results: Record<string, Outcome>;
   cpython: Record<string, Outcome>;
   allows: { inherit_network: boolean; wasi_config_allow_tcp: boolean; wasi_config_allow_udp: boolean };
+  policies: { install: Outcome; socket: Outcome }[];
   capabilities: Record<string, boolean>;
   wasmtime: string;
 }
@@ -79,5 +84,21 @@ describe('the wasi-p2 component in wasmtime (wasmtime-py, wasmtime\'s own wasi:s
   it('the capability set the typed exports start with is WASI_P2_CAPS (no JavaScript side to give it)', () => {
     const run = wasmtimeRun();
     for (const [name, has] of Object.entries(run.capabilities)) expect(has, name).toBe(WASI_P2_CAPS.includes(name as Capability));
+  });
+
+  it('wasock:core/policy (flags, lists of records, options, tuples) answers in wasmtime as through jco; a denial comes before the runtime is asked', () => {
+    const run = wasmtimeRun();
+    const { policies } = scenario<{ policies: never[] }>('steps');
+    const mods = new Map(Object.entries(CORE_MODULES_BASE64 as Record<string, string>).map(([n, b]) => [n, new WebAssembly.Module(Buffer.from(b, 'base64'))]));
+    const x = instantiate((n: string) => mods.get(n)!, wasiSockets({ network: linuxNetwork() }).imports()) as { sockets: Sockets; policy: Policy };
+    const jco = runPolicies(x.policy, x.sockets, policies);
+    expect(run.policies.length).toBe(jco.length);
+    run.policies.forEach((w, i) => {
+      expect(w.install, `policy ${i}`).toEqual(jco[i].install);
+      if ('raises' in jco[i].socket || run.allows.wasi_config_allow_tcp) expect(w.socket, `policy ${i} then socket()`).toEqual(jco[i].socket);
+      else expect(w.socket).toMatchObject({ raises: { errno: 13 } });   // no policy refused it: the runtime did
+    });
+    // The last policy allows UDP only: TCP is the policy's PermissionError (EPERM), not wasmtime's EACCES.
+    expect(run.policies[run.policies.length - 1].socket).toMatchObject({ raises: { type: 'PermissionError', errno: 1 } });
   });
 });

@@ -3,7 +3,7 @@
 // CPython's and wasmtime's results, so the three compare as JSON.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Address, CoreError, Sockets } from './component.js';
+import type { Address, CoreError, Policy, Sockets } from './component.js';
 
 export const SCENARIO = fileURLToPath(new URL('../../scripts/wasi_p2_scenario.py', import.meta.url));
 
@@ -81,4 +81,27 @@ export function runSteps(x: Sockets, steps: Step[], open: string[]): Record<stri
     if (env.has(name)) { try { x.close(env.get(name) as number); } catch { /* closed already */ } }
   }
   return out;
+}
+
+type PolicyCase = [protocols: string[], rules: [string[], string, [number, number] | null][], options: [number, number, [number, number] | null][]];
+const describeFailure = (e: unknown): Outcome => {
+  const p = (e as { payload?: CoreError }).payload;
+  if (p === undefined) throw e;
+  return { raises: { type: p.exception, errno: p.errno === 0 ? null : p.errno, message: p.message } };
+};
+const flags = (names: string[]): Record<string, boolean> => Object.fromEntries(names.map((n) => [n, true]));
+
+/** The script's POLICIES through jco's `wasock:core/policy`, each followed by socket(AF_INET, SOCK_STREAM). */
+export function runPolicies(policy: Policy, x: Sockets, cases: PolicyCase[]): { install: Outcome; socket: Outcome }[] {
+  return cases.map(([protocols, rules, options]) => {
+    let install: Outcome, socket: Outcome;
+    try {
+      policy.install(flags(protocols),
+        rules.map(([uses, address, ports]) => ({ uses: flags(uses), address, ports: ports ?? undefined })),
+        options.map(([level, optname, bounds]) => ({ level, optname, bounds: bounds ?? undefined })));
+      install = { ok: null };
+    } catch (e) { install = describeFailure(e); }
+    try { x.close(x.socket(2, 1, 0)); socket = { ok: null }; } catch (e) { socket = describeFailure(e); }
+    return { install, socket };
+  });
 }
