@@ -566,8 +566,12 @@ export function nm_getnameinfo(n: i32, servLen: i32, tupleLen: i32, flowinfo: u3
   if (!named) {
     let k = addrText(family, a, TEXT_TMP);
     if (family == AF_INET6 && scope != 0) {
+      // glibc names the interface of a link-local (or link-local multicast) scope when it has
+      // one; any other scope, or an index no interface has, is the number.
       store<u8>(TEXT_TMP + k++, 37);
-      k = <i32>(putU32(TEXT_TMP + k, scope) - TEXT_TMP);
+      const ll = (load<u8>(a) == 0xfe && (load<u8>(a + 1) & 0xc0) == 0x80) || (load<u8>(a) == 0xff && (load<u8>(a + 1) & 0x0f) == 0x02);
+      const named = ll && hasCap(CAP_NAME_LOOKUP) ? interfaceName(scope, TEXT_TMP + k, 64 - k) : -1;
+      k = named >= 0 ? k + named : <i32>(putU32(TEXT_TMP + k, scope) - TEXT_TMP);
     }
     push(0, 0, 0, 0, 0, TEXT_TMP, k);
   }
@@ -658,6 +662,24 @@ function interfaceIndex(p: usize, n: i32): i32 {
     q += 4 + <usize>k + 1;
   }
   return 0;
+}
+
+/** The name of interface `index` copied to `out` (at most cap bytes); its length, or -1. */
+function interfaceName(index: u32, out: usize, cap: i32): i32 {
+  const r = host_name_interfaces(NM_IF, 4096);
+  if (r < 0) return -1;
+  let q = NM_IF;
+  const end = NM_IF + 4096;
+  for (let i = 0; i < r && q + 4 < end; i++) {
+    const k = strLen(q + 4, <i32>(end - q - 4));
+    if (load<u32>(q) == index) {
+      if (k > cap) return -1;
+      memory.copy(out, q + 4, k);
+      return k;
+    }
+    q += 4 + <usize>k + 1;
+  }
+  return -1;
 }
 
 function sameBytes(a: usize, b: usize, n: i32): bool {

@@ -133,7 +133,9 @@ for sa, flags in ((("127.0.0.1", 80), 0), (("127.0.0.1", 80), S.NI_NUMERICHOST),
                   (("::1", 80, 7, 0), S.NI_NUMERICHOST), (("::1", 80, 2**20, 0), 0), (("127.0.0.1", 80, 0, 0), 0),
                   (("localhost", 80), 0), (("127.0.0.1", "x"), 0), ("127.0.0.1", 0), ((1, 80), 0), (("127.0.0.1",), 0),
                   (("127.0.0.1", 70000), S.NI_NUMERICHOST), (("127.0.0.1", -1), S.NI_NUMERICHOST), (("127.0.0.1", 80), 0x1000),
-                  (("127.0.0.1", 80), "x"), ((b"127.0.0.1", 80), 0), (("0x7f.1", 80), S.NI_NUMERICHOST)):
+                  (("127.0.0.1", 80), "x"), ((b"127.0.0.1", 80), 0), (("0x7f.1", 80), S.NI_NUMERICHOST),
+                  # a link-local scope prints as its interface's name ('lo' is 1 on every Linux), others as numbers
+                  (("fe80::1", 80, 0, 1), 3), (("ff02::1", 80, 0, 1), 3), (("::1", 80, 0, 1), 3)):
     case("getnameinfo", sa, flags)
 
 # services and protocols

@@ -107,8 +107,9 @@ const WASI_P2_NAMES: Readonly<Record<string, string>> = {
     "getnameinfo(('127.0.0.1', 53), 16)", "getnameinfo(('127.0.0.1', 80), 8)"].map((id) => [id,
     'wasi:sockets has no reverse lookup: an address has no name (herror 1; getnameinfo prints the number, NI_NAMEREQD fails)'])),
   ...Object.fromEntries(['if_nameindex()', "if_nametoindex('lo',)", "if_nametoindex(b'lo',)", 'if_indextoname(1,)',
-    'if_indextoname(0,)', 'if_indextoname(4294967296,)', 'if_indextoname(2147483648,)'].map((id) => [id,
-    'wasi:sockets has no interface list: if_nameindex and if_indextoname raise ENOSYS, no name has an index'])),
+    'if_indextoname(0,)', 'if_indextoname(4294967296,)', 'if_indextoname(2147483648,)',
+    "getnameinfo(('fe80::1', 80, 0, 1), 3)", "getnameinfo(('ff02::1', 80, 0, 1), 3)"].map((id) => [id,
+    'wasi:sockets has no interface list: if_nameindex and if_indextoname raise ENOSYS, no name has an index, a scope prints as its number'])),
 };
 
 /**
