@@ -1,6 +1,7 @@
 // sendmsg([4 bytes]) + recvmsg(4) over a unix socketpair: CPython (bench/msg.py) and wasock
 // on the Linux host and on the emulated network, alternating rounds in one run; medians and
-// the ratio wasock / CPython (>= 1.0: wasock at least as fast). Also the same pair of calls as
+// the ratio wasock / CPython (>= 1.0: wasock at least as fast); Python's own loop in Pyodide on
+// wasock's _socket (Linux host) against native CPython too. Also the same pair of calls as
 // two bare koffi calls (libc sendmsg/recvmsg with a prepared msghdr): wasock's own cost.
 // `node bench/msg.mjs` (BENCH_ROUNDS, default 7); run under `taskset -c 1` on a shared machine.
 import { execFileSync } from 'node:child_process';
@@ -8,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import * as w from '../dist/src/index.js';
 import { network as emulated } from '../dist/src/emulated.js';
+import { loadPyodide } from 'pyodide';
+import { installIntoPyodide } from '../dist/src/pyodide.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const N = 200_000;
@@ -51,19 +54,40 @@ function koffiBare() {
   } finally { close(fds[0]); close(fds[1]); }
 }
 
+const PY_N = 50_000;
+const pyodide = await loadPyodide();
+installIntoPyodide(pyodide);
+const pyLoop = pyodide.runPython(`
+import socket, time
+def loop(n):
+    a, b = socket.socketpair()
+    data = [b'abcd']
+    for _ in range(n // 10):
+        a.sendmsg(data); b.recvmsg(4)
+    t = time.perf_counter()
+    for _ in range(n):
+        a.sendmsg(data); b.recvmsg(4)
+    r = n / (time.perf_counter() - t)
+    a.close(); b.close()
+    return r
+loop`);
+
 const linux = w;   // the default network: the Linux host
 const emu = emulated({ seed: 1 });
-const cp = [], lx = [], em = [], kf = [];
+const cp = [], lx = [], em = [], kf = [], pyo = [], cpy = [];
 for (let r = 0; r < ROUNDS; r++) {
   cp.push(JSON.parse(execFileSync('python3', [py, String(N)], { encoding: 'utf8' })));
   lx.push(wasock(linux));
   em.push(wasock(emu));
   kf.push(koffiBare());
+  cpy.push(JSON.parse(execFileSync('python3', [py, String(PY_N)], { encoding: 'utf8' })));
+  pyo.push(pyLoop(PY_N));
 }
-const c = median(cp), l = median(lx), e = median(em), k = median(kf);
+const c = median(cp), l = median(lx), e = median(em), k = median(kf), pc = median(cpy), pp = median(pyo);
 console.log(`sendmsg+recvmsg of 4 bytes over a socketpair: ${ROUNDS} alternating rounds of ${N} pairs; medians (pairs/s)`);
 console.log(`  CPython ${process.env.PYTHON_VERSION ?? ''}`.trimEnd().padEnd(40) + fmt(c));
 console.log(`  wasock, Linux host`.padEnd(40) + `${fmt(l)}  ratio to CPython ${(l / c).toFixed(2)}`);
 console.log(`  wasock, emulated network`.padEnd(40) + `${fmt(e)}  ratio to CPython ${(e / c).toFixed(2)}`);
 console.log(`  bare koffi sendmsg+recvmsg`.padEnd(40) + `${fmt(k)}  wasock Linux / bare koffi ${(l / k).toFixed(2)}`);
-if (process.env.BENCH_JSON) console.log(JSON.stringify({ cpython: c, linux: l, emulated: e, koffi: k }));
+console.log(`  Python in Pyodide on wasock (Linux)`.padEnd(40) + `${fmt(pp)}  ratio to CPython ${(pp / pc).toFixed(2)} (CPython ${fmt(pc)} over ${PY_N} pairs, same rounds)`);
+if (process.env.BENCH_JSON) console.log(JSON.stringify({ cpython: c, linux: l, emulated: e, koffi: k, pyodide: pp, cpythonForPyodide: pc }));

@@ -20,15 +20,14 @@ const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'a
 
 /** N requests, one thread; returns the median µs per request (connect to body read). */
 const EXCHANGE = (dir, n) => String.raw`
-import os, time, statistics, socketserver, http.server, http.client
+import os, time, statistics, http.server, http.client
 os.makedirs(${JSON.stringify(dir)}, exist_ok=True)
 with open(${JSON.stringify(dir)} + '/hello.txt', 'w') as f:
     f.write('hello from http.server\n')
 class Handler(http.server.SimpleHTTPRequestHandler):
     def __init__(self, *a, **k): super().__init__(*a, directory=${JSON.stringify(dir)}, **k)
     def log_message(self, *a): pass
-socketserver.TCPServer.allow_reuse_address = True
-srv = socketserver.TCPServer(('127.0.0.1', 0), Handler)
+srv = http.server.HTTPServer(('127.0.0.1', 0), Handler)
 port = srv.server_address[1]
 times = []
 for _ in range(${n}):

@@ -18,7 +18,8 @@ const constants = w as unknown as Record<string, number>;
 
 type Socks = Record<string, w.socket>;
 
-function setup(kind: string): Socks {
+/** The case's sockets; x and y (the pair whose x end is passed) only when a step names them. */
+function setup(kind: string, passes: boolean): Socks {
   const socks: Socks = {};
   if (kind === 'unix-stream' || kind === 'unix-dgram') {
     [socks.a, socks.b] = w.socketpair(w.AF_UNIX, kind === 'unix-stream' ? w.SOCK_STREAM : w.SOCK_DGRAM);
@@ -29,7 +30,7 @@ function setup(kind: string): Socks {
     socks.a.bind([host, 0]);
     socks.b.bind([host, 0]);
   }
-  [socks.x, socks.y] = w.socketpair(w.AF_UNIX, w.SOCK_STREAM);
+  if (passes) [socks.x, socks.y] = w.socketpair(w.AF_UNIX, w.SOCK_STREAM);
   for (const s of Object.values(socks)) s.settimeout(5);
   return socks;
 }
@@ -129,7 +130,8 @@ for (const c of fixture.cases) {
       if (!host.capabilities.has(cap as never)) { ctx.skip(`host ${host.name} lacks '${cap}'`); return; }
     }
     return onHost(ctx, () => {
-      const socks = c.setup === 'none' ? {} : setup(c.setup);
+      const passes = /"(fds|use_fds)"/.test(JSON.stringify(c.steps));
+      const socks = c.setup === 'none' ? {} : setup(c.setup, passes);
       const state: { fds?: number[] } = {};
       try {
         const got = c.steps.map((st) => runStep(st, socks, state));

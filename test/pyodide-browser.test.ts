@@ -66,7 +66,7 @@ afterAll(async () => {
  * and handles it, writes the response and closes; getresponse reads it all.
  */
 const HTTP_EXCHANGE = String.raw`
-import os, sys, stat, time, errno, socket, socketserver, http.server, http.client
+import os, sys, stat, time, errno, socket, http.server, http.client
 os.makedirs('/srv', exist_ok=True)
 with open('/srv/hello.txt', 'w') as f:
     f.write('hello from http.server\n')
@@ -82,10 +82,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         seen['client'] = self.client_address[0]
         super().do_GET()
 t = time.perf_counter()
-# http.server.HTTPServer is this TCPServer plus server_name from socket.getfqdn(), which needs
-# gethostbyaddr: not in wasock's _socket yet (name service, issue 14).
-socketserver.TCPServer.allow_reuse_address = True
-srv = socketserver.TCPServer(('127.0.0.1', 8000), Handler)
+# HTTPServer's server_bind names the server by socket.getfqdn(): the emulated network's
+# gethostbyaddr answers for 127.0.0.1.
+srv = http.server.HTTPServer(('127.0.0.1', 8000), Handler)
 t1 = time.perf_counter()
 cli = http.client.HTTPConnection('127.0.0.1', 8000, timeout=5)
 cli.request('GET', '/hello.txt', headers={'X-Test': 'wasock'})
@@ -97,6 +96,7 @@ ms = [(t1 - t) * 1e3, (t2 - t1) * 1e3]
 out = {
     # The server's fd is an Emscripten stream of the instance's own table (src/pyodide/fd.ts).
     'socket': [type(srv.socket).__module__, sys.modules['_socket'].__wasock__, stat.S_ISSOCK(os.fstat(srv.socket.fileno()).st_mode)],
+    'server_name': [srv.server_name, srv.server_port],
     'status': [resp.status, resp.reason, resp.version],
     'headers': resp.getheaders(),
     'body': body.decode(),
@@ -188,6 +188,7 @@ describe('wasock/pyodide in headless Chromium', () => {
     expect(got.version).toBe('0.25.1');
     expect(got.node).toEqual(['undefined', 'undefined']);
     expect(got.socket).toEqual(['socket', true, true]);
+    expect(got.server_name).toEqual(['localhost', 8000]);
     expect(got.status).toEqual([200, 'OK', 10]);
     const headers = got.headers as [string, string][];
     expect(headers.map(([k]) => k)).toEqual(['Server', 'Date', 'Content-type', 'Content-Length', 'Last-Modified']);

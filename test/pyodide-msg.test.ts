@@ -54,6 +54,23 @@ describe('sendmsg/recvmsg in Pyodide on the Linux host', () => {
     expect(fdCount()).toBe(before);     // every fd, the passed one's duplicate too, closed again
   });
 
+  it("socket.py's send_fds / recv_fds (defined because _socket.socket has sendmsg/recvmsg) pass two sockets", () => {
+    const before = fdCount();
+    expect(run(py, `
+import socket
+a, b = socket.socketpair()
+x, y = socket.socketpair()
+n = socket.send_fds(a, [b'two'], [x.fileno(), y.fileno()])
+msg, fds, flags, addr = socket.recv_fds(b, 10, 4)
+s0, s1 = socket.socket(fileno=fds[0]), socket.socket(fileno=fds[1])
+s0.sendall(b'ping')
+got = s1.recv(10)
+out = [n, msg.decode(), len(fds), flags, addr is None, got.decode(), 'send_fds' in socket.__all__]
+for s in (a, b, x, y, s0, s1): s.close()
+out`)).toEqual([3, 'two', 2, 0, true, 'ping', true]);
+    expect(fdCount()).toBe(before);
+  });
+
   it('IP_PKTINFO on UDP: the in_pktinfo item (ifindex 1, 127.0.0.1 twice), cut to CMSG_LEN(4) with MSG_CTRUNC', () => {
     expect(run(py, `
 import socket, struct

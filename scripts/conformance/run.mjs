@@ -43,7 +43,12 @@ function fetchSuite(ver, native) {
   return { tests: kv.TESTS, python: kv.PYTHON };
 }
 
-async function version(ver) {
+/**
+ * Everything that blocks (fetching the suite, listing its tests), done for every version before
+ * any test runs: a blocked event loop would let a running test's limit fire before its result
+ * is read.
+ */
+function prepare(ver) {
   // The native baseline: the machine's python3 when it is this version, else the suite's own.
   let machine = false;
   try { machine = execFileSync('python3', ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' }).trim() === ver; } catch {}
@@ -60,7 +65,11 @@ async function version(ver) {
   const listing = JSON.parse(execFileSync(python, [join(here, 'runner.py'), 'list'], { cwd: work, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 26 }));
   const ids = listing.map((t) => t.id);
   const threaded = new Set(listing.filter((t) => t.threaded).map((t) => t.id));
+  const nativeVersion = execFileSync(python, ['-c', 'import platform; print(platform.python_version())'], { encoding: 'utf8' }).trim();
+  return { ver, suite, python, pyodideDir, pyodideVersion, work, env, ids, threaded, nativeVersion };
+}
 
+async function version({ ver, suite, python, pyodideDir, pyodideVersion, work, env, ids, threaded, nativeVersion }) {
   const nativeDir = mkdtempSync(join(work, 'native-'));
   const pyDir = mkdtempSync(join(work, 'pyodide-'));
   for (const side of ['native', backend]) writeFileSync(join(out, `${ver}-${side}.log`), '');   // this run's output only
@@ -79,7 +88,7 @@ async function version(ver) {
   writeFileSync(join(out, `${ver}-${backend}-failing.txt`), s.failingLines.join('\n') + '\n');
   const lines = [
     `conformance ${ver}: test_socket.py (${suite.tests.replace(cache, '<cache>')}), ${ids.length} tests, per-test limit ${LIMIT} ms; wall ${((Date.now() - t0) / 1000).toFixed(0)} s`,
-    `  native ${python === 'python3' ? 'python3' : 'CPython'} ${execFileSync(python, ['-c', 'import platform; print(platform.python_version())'], { encoding: 'utf8' }).trim()}: ${s.nativeTotals} (${(nat.ms / 1000).toFixed(0)} s)`,
+    `  native ${python === 'python3' ? 'python3' : 'CPython'} ${nativeVersion}: ${s.nativeTotals} (${(nat.ms / 1000).toFixed(0)} s)`,
     `  Pyodide ${pyodideVersion} + ${backend === 'wasock' ? 'wasock' : 'its own sockets'}: ${s.pyodideTotals} (${(pyo.ms / 1000).toFixed(0)} s, ${pyo.restarts} restarts)`,
     `  non-threaded classes: ${s.nativeNonThreaded} pass natively; ${s.bothNonThreaded} of them pass in Pyodide` + (TARGETS[ver]?.nonThreaded ? ` (target >= ${TARGETS[ver].nonThreaded}` + (TARGETS[ver].nonThreadedFloor ? `, floor ${TARGETS[ver].nonThreadedFloor})` : ')') : ''),
     `  pass in Pyodide: ${s.pyodidePassed}` + (TARGETS[ver]?.passed ? ` (target > ${TARGETS[ver].passed - 1})` : ''),
@@ -94,7 +103,8 @@ async function version(ver) {
 mkdirSync(out, { recursive: true });
 let ok = true;
 // The versions side by side too: most of a run is tests waiting on timeouts, not CPU.
-for (const { s, text } of await Promise.all(versions.map(version))) {
+const prepared = versions.map(prepare);
+for (const { s, text } of await Promise.all(prepared.map(version))) {
   console.log(text);
   if (backend === 'wasock' && !s.holds) ok = false;
 }

@@ -9,7 +9,7 @@
 export const TARGETS = {
   // The floor is what CI enforces until the target is reached (a ratchet: raise it with the
   // count; once it equals the target, the target itself is the check).
-  '3.11': { nonThreaded: 90, nonThreadedFloor: 74 },
+  '3.11': { nonThreaded: 90, nonThreadedFloor: 89 },
   '3.14': { passed: 65 },
 };
 

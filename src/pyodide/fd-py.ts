@@ -144,7 +144,18 @@ def __wasock_fd_install(b, constants):
         if new != flags:
             _call(_fcntl_js, fd, F_SETFD, new, None)
 
-    for f in (get_blocking, set_blocking, get_inheritable, set_inheritable):
+    orig['dup'] = getattr(_os.dup, '__wasock_orig__', _os.dup)
+    _dup_js = b.dup
+
+    def dup(fd, /):
+        # Emscripten's dup copies the stream, so both fds would share one kernel fd and its
+        # FD_CLOEXEC; a socket's is a kernel dup (its own fd, non-inheritable, the same open
+        # file: O_NONBLOCK shared), as os.dup makes natively.
+        if _kind(fd) != 1:
+            return orig['dup'](fd)
+        return _call(_dup_js, fd)
+
+    for f in (get_blocking, set_blocking, get_inheritable, set_inheritable, dup):
         f.__wasock_orig__ = orig[f.__name__]
         f.__doc__ = orig[f.__name__].__doc__
         setattr(_os, f.__name__, f)

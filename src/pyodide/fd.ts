@@ -54,6 +54,11 @@ export class SocketStreams {
   /** stream.path -> node, for fstat (Emscripten's fstat stats stream.path). */
   private readonly byPath = new Map<string, SockNode>();
   private poller: Poller | null = null;
+  /** fd, events, revents of stream_ops.poll's one-socket look. */
+  private readonly one = new Int32Array(3);
+  private readonly oneFd = this.one.subarray(0, 1);
+  private readonly oneEv = this.one.subarray(1, 2);
+  private readonly oneRe = this.one.subarray(2, 3);
   private pollerNet: Network | null = null;
   private readonly ops: Record<string, unknown>;
 
@@ -77,7 +82,11 @@ export class SocketStreams {
         return self.once(s, () => s.send(view, 0));
       },
       poll(stream: EmStream, timeout?: number) {
-        const r = self.pollPairs(0, false, [stream.fd!, POLLIN | POLLOUT | POLLPRI | POLLRDHUP])![0];
+        // One socket, no wait: straight to the poller (Emscripten's select calls this per fd).
+        const one = self.one;
+        one[0] = self.sockOf(stream).fileno(); one[1] = POLLIN | POLLOUT | POLLPRI | POLLRDHUP;
+        self.pollerOf().poll(self.oneFd, self.oneEv, self.oneRe, 1, 0);
+        const r = one[2];
         // Emscripten's select passes its timeout (0 from fd-py's look), its poll -1 (poll(2)'s
         // revents). select reads only POLLIN/POLLOUT/POLLPRI: give it Linux's select(2) sets,
         // where a hang-up or an error is readable and an error writable.
@@ -274,7 +283,7 @@ export class SocketStreams {
     return out;
   }
 
-  private pollerOf(): Poller {
+  pollerOf(): Poller {
     const net = this.net();
     if (this.poller === null || this.pollerNet !== net) {
       this.poller = pollerFor(net);

@@ -2,7 +2,7 @@
 // (src/pyodide.ts appends MSG_PY to the module's source and spreads msgFunctions() into the
 // bridge). Python parses the arguments as PyArg_ParseTuple does ("O|OiO", "n|ni", "O|ni",
 // PySequence_Fast, "(iiy*)"), with CPython's messages; wasock (src/msg.ts, the core) decides
-// the rest. Python's fds are the bridge's table slots (Emscripten streams, src/pyodide/fd.ts), not the host's:
+// the rest. Python's fds are the bridge's (src/pyodide.ts: Pyodide streams), not the host's:
 // SCM_RIGHTS data is translated both ways, a received host fd becoming a table fd that
 // socket(fileno=...) wraps, as in CPython.
 import type { Network } from '../network.js';
@@ -12,7 +12,9 @@ import { CMSG_LEN, CMSG_SPACE } from '../msg.js';
 import { SOL_SOCKET, SCM_RIGHTS } from '../generated/constants.js';
 
 /** A Python list or tuple as it reaches JavaScript. */
-interface PyList { toJs(o?: unknown): unknown[] }
+interface PyList { toJs(o?: unknown): unknown[]; getBuffer?: undefined }
+/** A bytes-like Python object as it reaches JavaScript. */
+interface PyBufferLike { getBuffer(t: string): { data: Uint8Array; release(): void } }
 
 const ints = (b: Uint8Array): Int32Array => {
   const n = b.length >> 2;
@@ -59,15 +61,26 @@ export function msgFunctions(at: (fd: number) => socket, put: (s: socket) => num
     } finally { setTruncatedWarning(saved); }
   };
   return {
-    sendmsg: (fd: number, bufs: PyList, anc: PyList, flags: number, addr: unknown) => {
+    // `bufs`: one bytes-like object (Python joined the buffers: the kernel sees the same
+    // message, gathered or not) read in place, or a list of them (more than UIO_MAXIOV, so that
+    // the kernel's EMSGSIZE is kept); `anc`: a list of (level, type, bytes), or None.
+    sendmsg: (fd: number, bufs: PyList | PyBufferLike, anc: PyList | undefined, flags: number, addr: unknown) => {
       const s = at(fd);
-      const data = bufs.toJs() as Uint8Array[];
-      const items = (anc.toJs() as [number, number, Uint8Array][]).map(([l, t, d]) => [l, t, outgoing(l, t, d)] as [number, number, Uint8Array]);
-      return addr === undefined || addr === null ? s.sendmsg(data, items, flags) : s.sendmsg(data, items, flags, address(addr) as never);
+      const items = anc === undefined || anc === null ? []
+        : (anc.toJs() as [number, number, Uint8Array][]).map(([l, t, d]) => [l, t, outgoing(l, t, d)] as [number, number, Uint8Array]);
+      const send = (data: Uint8Array[]) => (addr === undefined || addr === null ? s.sendmsg(data, items, flags) : s.sendmsg(data, items, flags, address(addr) as never));
+      if (typeof (bufs as PyBufferLike).getBuffer === 'function') {
+        const b = (bufs as PyBufferLike).getBuffer('u8');
+        try { return send([b.data]); } finally { b.release(); }
+      }
+      return send((bufs as PyList).toJs() as Uint8Array[]);
     },
+    // The bare data when there is nothing else to say (no item, msg_flags 0, no address, no
+    // warning): Python then makes one conversion, not four.
     recvmsg: (fd: number, bufsize: number, ancbufsize: number, flags: number) => {
       const s = at(fd);
-      return receive(() => s.recvmsg(bufsize, ancbufsize, flags));
+      const r = receive(() => s.recvmsg(bufsize, ancbufsize, flags));
+      return r[1].length === 0 && r[2] === 0 && (r[3] === null || r[3] === undefined) && !r[4] ? r[0] : r;
     },
     recvmsg_into: (fd: number, bufs: PyList, ancbufsize: number, flags: number) => {
       const s = at(fd);
@@ -76,6 +89,7 @@ export function msgFunctions(at: (fd: number) => socket, put: (s: socket) => num
       const views = proxies.map((p) => p.getBuffer('u8'));
       try { return receive(() => s.recvmsg_into(views.map((v) => v.data), ancbufsize, flags)); } finally { for (const v of views) v.release(); }
     },
+    u8_sample: () => new Uint8Array(0),
     CMSG_LEN: (n: number) => CMSG_LEN(n),
     CMSG_SPACE: (n: number) => CMSG_SPACE(n),
   };
@@ -87,6 +101,9 @@ export const MSG_PY = String.raw`
 # ---------------------------------------------------------------- sendmsg / recvmsg (src/pyodide/msg.ts)
 _sendmsg_b = _b.sendmsg; _recvmsg_b = _b.recvmsg; _recvmsg_into_b = _b.recvmsg_into
 _cmsg_len_b = _b.CMSG_LEN; _cmsg_space_b = _b.CMSG_SPACE
+# The JsProxy class of a Uint8Array: recvmsg's bare-data answer is told apart by type() (an
+# isinstance(r, JsBuffer) asks JavaScript, ~10 us a call here).
+_U8T = type(_b.u8_sample())
 
 
 def _index(v):
@@ -126,6 +143,8 @@ def _fast(v, message):
 
 
 def _bytes_like(v):
+    if type(v) is bytes:
+        return v
     try:
         return bytes(memoryview(v))
     except TypeError:
@@ -154,9 +173,11 @@ def _sendmsg(self, *args):
     flags = _cint(args[2]) if n > 2 else 0
     address = args[3] if n > 3 else None
     bufs = [_bytes_like(b) for b in _fast(args[0], 'sendmsg() argument 1 must be an iterable')]
-    anc = [_anc_item(a) for a in _fast(args[1], 'sendmsg() argument 2 must be an iterable')] if n > 1 else []
+    anc = [_anc_item(a) for a in _fast(args[1], 'sendmsg() argument 2 must be an iterable')] if n > 1 else None
+    # One buffer for the kernel unless there are more than UIO_MAXIOV (its EMSGSIZE is kept).
+    data = bufs if len(bufs) > 1024 else bufs[0] if len(bufs) == 1 else b''.join(bufs)
     try:
-        return _sendmsg_b(self._fd, bufs, anc, flags, address)
+        return _sendmsg_b(self._fd, data, anc or None, flags, address)
     except _JsException as e:
         raise _translate(e) from None
 
@@ -196,6 +217,8 @@ def _recvmsg(self, *args):
         r = _recvmsg_b(self._fd, bufsize, ancbufsize, flags)
     except _JsException as e:
         raise _translate(e) from None
+    if type(r) is _U8T:
+        return r.to_bytes(), [], 0, None
     anc, msg_flags, addr = _received(r)
     return r[0].to_bytes(), anc, msg_flags, addr
 
@@ -224,9 +247,13 @@ def _recvmsg_into(self, *args):
     return int(r[0]), anc, msg_flags, addr
 
 
-socket.sendmsg = _sendmsg
-socket.recvmsg = _recvmsg
-socket.recvmsg_into = _recvmsg_into
+# type.__setattr__: _socket.socket is immutable to Python code (socket-py-cpython.ts), as in
+# CPython; its methods are set here as its C type's are, at creation.
+for _n, _f in (('sendmsg', _sendmsg), ('recvmsg', _recvmsg), ('recvmsg_into', _recvmsg_into)):
+    _f.__name__ = _n
+    _f.__qualname__ = 'socket.' + _n
+    type.__setattr__(socket, _n, _f)
+del _n, _f
 
 
 def CMSG_LEN(*args):

@@ -50,6 +50,7 @@ def _wrap():
     bind0, connect0, connect_ex0 = socket.bind, socket.connect, socket.connect_ex
 
     def __init__(self, family=-1, type=-1, proto=-1, fileno=None):
+        self._fd = -1   # __del__ runs after an __init__ that raised here too
         if fileno is not None:
             # sock_initobj: an fd must be an int and not negative, checked before anything else.
             fileno = _operator.index(fileno)
@@ -100,17 +101,22 @@ _wrap()
 del _wrap
 
 
+import sys as _sys
+_own = globals()
+
+
 class _ImmutableType(type):
     """_socket.socket is an immutable type in CPython (setting an attribute on it raises
-    TypeError); its subclasses (socket.socket) are not."""
+    TypeError); its subclasses (socket.socket) are not. This module's own code (the fragments
+    after this one add methods, as C code fills its type at init) may still set them."""
 
     def __setattr__(cls, name, value):
-        if cls is socket:
+        if cls is socket and _sys._getframe(1).f_globals is not _own:
             raise TypeError("cannot set '%s' attribute of immutable type '_socket.socket'" % name)
         type.__setattr__(cls, name, value)
 
     def __delattr__(cls, name):
-        if cls is socket:
+        if cls is socket and _sys._getframe(1).f_globals is not _own:
             raise TypeError("cannot delete '%s' attribute of immutable type '_socket.socket'" % name)
         type.__delattr__(cls, name)
 
