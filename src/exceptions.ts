@@ -55,9 +55,27 @@ export class ValueError extends Error {
 export class UnicodeError extends ValueError {
   override get name(): string { return 'UnicodeError'; }
 }
-/** Python's UnicodeEncodeError (a UnicodeError): struct formats must be ASCII. */
+/** Python's escape of one code point in a str's repr of an unencodable character: \\xNN, \\uNNNN, \\UNNNNNNNN. */
+function escapeCodePoint(cp: number): string {
+  return cp <= 0xff ? `\\x${cp.toString(16).padStart(2, '0')}` : cp <= 0xffff ? `\\u${cp.toString(16).padStart(4, '0')}` : `\\U${cp.toString(16).padStart(8, '0')}`;
+}
+
+/**
+ * Python's UnicodeEncodeError (a UnicodeError): struct formats must be ASCII, host names and
+ * ports UTF-8. Made by encoding(): its fields are Python's (start and end in code points, `chars`
+ * the code points [start, end)), so wasock/pyodide rebuilds the Python exception from them.
+ */
 export class UnicodeEncodeError extends UnicodeError {
   override get name(): string { return 'UnicodeEncodeError'; }
+  encoding = ''; start = 0; end = 0; reason = ''; chars = '';
+
+  /** What str.encode(encoding) raises for the code points `chars` at [start, end), worded as CPython's str() of it. */
+  static encoding(encoding: string, chars: string, start: number, end: number, reason: string): UnicodeEncodeError {
+    const where = end - start > 1 ? `characters in position ${start}-${end - 1}` : `character '${escapeCodePoint(chars.codePointAt(0)!)}' in position ${start}`;
+    const e = new UnicodeEncodeError(`'${encoding}' codec can't encode ${where}: ${reason}`);
+    e.encoding = encoding; e.chars = chars; e.start = start; e.end = end; e.reason = reason;
+    return e;
+  }
 }
 /** Python's IndexError: pack_into's offset beyond ssize_t. */
 export class IndexError extends Error {

@@ -49,7 +49,7 @@ function fsencode(s: string): Uint8Array {
     const cp = ch.codePointAt(0)!;
     if (cp >= 0xd800 && cp <= 0xdfff) {
       if (cp < 0xdc80 || cp > 0xdcff) {
-        throw new UnicodeEncodeError(`'utf-8' codec can't encode character '\\u${cp.toString(16)}' in position ${i}: surrogates not allowed`);
+        throw UnicodeEncodeError.encoding('utf-8', ch, i, i + 1, 'surrogates not allowed');
       }
       out.push(cp - 0xdc00);
     } else out.push(...new TextEncoder().encode(ch));

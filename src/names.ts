@@ -87,7 +87,7 @@ function punycode(s: string): string {
 function strictUtf8(s: string): Uint8Array {
   const bad = LONE_SURROGATE.exec(s);
   if (bad) {
-    throw new UnicodeEncodeError(`'utf-8' codec can't encode character '\\u${bad[0].charCodeAt(0).toString(16)}' in position ${bad.index}: surrogates not allowed`);
+    throw UnicodeEncodeError.encoding('utf-8', bad[0], bad.index, bad.index + 1, 'surrogates not allowed');
   }
   return utf8.encode(s);
 }

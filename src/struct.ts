@@ -72,12 +72,7 @@ function asciiError(text: string): UnicodeEncodeError {
   const start = cps.findIndex((ch) => ch.codePointAt(0)! > 127);
   let end = start;
   while (end < cps.length && cps[end].codePointAt(0)! > 127) end++;
-  if (end - start > 1) {
-    return new UnicodeEncodeError(`'ascii' codec can't encode characters in position ${start}-${end - 1}: ordinal not in range(128)`);
-  }
-  const cp = cps[start].codePointAt(0)!;
-  const esc = cp <= 0xff ? `\\x${cp.toString(16).padStart(2, '0')}` : cp <= 0xffff ? `\\u${cp.toString(16).padStart(4, '0')}` : `\\U${cp.toString(16).padStart(8, '0')}`;
-  return new UnicodeEncodeError(`'ascii' codec can't encode character '${esc}' in position ${start}: ordinal not in range(128)`);
+  return UnicodeEncodeError.encoding('ascii', cps.slice(start, end).join(''), start, end, 'ordinal not in range(128)');
 }
 
 /** The exception for a negative core result (assembly/struct/errors.ts), with SCR_OUT's numbers. */

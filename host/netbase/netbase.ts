@@ -6,8 +6,11 @@
 
 import { NETBASE_SERVICES, NETBASE_PROTOCOLS } from "./generated/tables";
 
-/** ASCII case-insensitive equality of a string and n bytes at p. */
-function sameName(s: string, p: usize, n: i32): bool {
+/**
+ * ASCII case-insensitive equality of a string and n bytes at p (strcasecmp, as glibc's files
+ * module compares; the emulated network's hosts table uses it too).
+ */
+export function NETBASE_sameName(s: string, p: usize, n: i32): bool {
   if (s.length != n) return false;
   for (let i = 0; i < n; i++) {
     let a = s.charCodeAt(i), b = <i32>load<u8>(p + i);
@@ -25,7 +28,7 @@ function sameBytes(s: string, p: usize, n: i32): bool {
 }
 
 /** A C string (an ASCII string's bytes) at p, if it fits before end; the end past its NUL, or 0. */
-function putStr(s: string, p: usize, end: usize): usize {
+export function NETBASE_putStr(s: string, p: usize, end: usize): usize {
   const n = s.length;
   if (p + <usize>n + 1 > end) return 0;
   for (let i = 0; i < n; i++) store<u8>(p + i, <u8>s.charCodeAt(i));
@@ -70,7 +73,7 @@ export function NETBASE_servByPort(port: i32, proto: usize, plen: i32, out: usiz
   for (let i = 0; i < t.length; i++) {
     const e = t[i];
     if (e.port != port || !protoMatches(e.proto, proto, plen)) continue;
-    return putStr(e.names[0], out, out + <usize>cap) == 0 ? -1 : e.names[0].length;
+    return NETBASE_putStr(e.names[0], out, out + <usize>cap) == 0 ? -1 : e.names[0].length;
   }
   return -1;
 }
@@ -79,8 +82,8 @@ export function NETBASE_servByPort(port: i32, proto: usize, plen: i32, out: usiz
 export function NETBASE_protoByName(name: usize, len: i32): i32 {
   for (let i = 0; i < NETBASE_PROTOCOLS.length; i++) {
     const f = NETBASE_PROTOCOLS[i].split(" ");
-    if (sameName(f[0], name, len)) return I32.parseInt(f[1]);
-    for (let j = 2; j < f.length; j++) if (sameName(f[j], name, len)) return I32.parseInt(f[1]);
+    if (NETBASE_sameName(f[0], name, len)) return I32.parseInt(f[1]);
+    for (let j = 2; j < f.length; j++) if (NETBASE_sameName(f[j], name, len)) return I32.parseInt(f[1]);
   }
   return -1;
 }

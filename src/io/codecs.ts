@@ -160,9 +160,7 @@ export function encode(codec: Codec, text: string, errors: string): Uint8Array {
     while (j < cps.length && bad(cps[j].codePointAt(0)!)) j++;
     const fail = (): never => {
       const reason = codec === 'utf-8' ? 'surrogates not allowed' : codec === 'ascii' ? 'ordinal not in range(128)' : 'ordinal not in range(256)';
-      throw new UnicodeEncodeError(j - i > 1
-        ? `'${codec}' codec can't encode characters in position ${i}-${j - 1}: ${reason}`
-        : `'${codec}' codec can't encode character '${esc(cp)}' in position ${i}: ${reason}`);
+      throw UnicodeEncodeError.encoding(codec, cps.slice(i, j).join(''), i, j, reason);
     };
     const run = cps.slice(i, j).map((c) => c.codePointAt(0)!);
     switch (errors) {

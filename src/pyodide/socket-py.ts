@@ -86,27 +86,18 @@ def _translate(e):
     if name == 'RangeError':
         return OverflowError(message)
     if cls is UnicodeEncodeError:
-        return _encode_error(message)
+        return _encode_error(e)
     if isinstance(cls, type) and issubclass(cls, Exception):
         return cls(message)
     return e
 
 
-def _encode_error(message):
-    # UnicodeEncodeError takes (encoding, object, start, end, reason), not a message: rebuilt
-    # from wasock's text, which is CPython's str() of it ("'utf-8' codec can't encode character
-    # '\ud800' in position 0: surrogates not allowed"; test_socket's testGetaddrinfo).
-    import re, ast
-    m = re.match(r"'([^']+)' codec can't encode (?:character (.+?)|characters) in position (\d+)(?:-(\d+))?: (.*)$", message, re.S)
-    if m is None:
-        return UnicodeEncodeError('utf-8', '', 0, 0, message)
-    enc, ch, start, last, reason = m.groups()
-    start = int(start)
-    if ch is not None:
-        ch = ast.literal_eval(ch)
-        return UnicodeEncodeError(enc, ' ' * start + ch, start, start + 1, reason)
-    end = int(last) + 1
-    return UnicodeEncodeError(enc, ' ' * end, start, end, reason)
+def _encode_error(e):
+    # UnicodeEncodeError takes (encoding, object, start, end, reason), not a message: wasock's
+    # carries those fields (src/exceptions.ts UnicodeEncodeError.encoding), the characters at
+    # [start, end) standing in for the whole object (test_socket's testGetaddrinfo).
+    start, end = int(e.start), int(e.end)
+    return UnicodeEncodeError(str(e.encoding), ' ' * start + str(e.chars), start, end, str(e.reason))
 
 
 def _pa(a):

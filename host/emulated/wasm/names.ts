@@ -40,29 +40,11 @@ export function EMU_add_host(p: usize, n: i32, sa: usize): void {
 
 // ---------------------------------------------------------------- matching
 
-/** ASCII case-insensitive equality of a string and n bytes at p (strcasecmp, as files does). */
-function sameName(s: string, p: usize, n: i32): bool {
-  if (s.length != n) return false;
-  for (let i = 0; i < n; i++) {
-    let a = s.charCodeAt(i), b = <i32>load<u8>(p + i);
-    if (a >= 65 && a <= 90) a += 32;
-    if (b >= 65 && b <= 90) b += 32;
-    if (a != b) return false;
-  }
-  return true;
-}
-
-/** A C string (an ASCII string's bytes) at p, if it fits before end; the end past its NUL, or 0. */
-function putStr(s: string, p: usize, end: usize): usize {
-  const n = s.length;
-  if (p + <usize>n + 1 > end) return 0;
-  for (let i = 0; i < n; i++) store<u8>(p + i, <u8>s.charCodeAt(i));
-  store<u8>(p + n, 0);
-  return p + <usize>n + 1;
-}
+// Names compare and are written out as netbase's are (NETBASE_*: host/netbase, a library of
+// this target).
 
 function named(l: HostLine, p: usize, n: i32): bool {
-  for (let i = 0; i < l.names.length; i++) if (sameName(l.names[i], p, n)) return true;
+  for (let i = 0; i < l.names.length; i++) if (NETBASE_sameName(l.names[i], p, n)) return true;
   return false;
 }
 
@@ -131,7 +113,7 @@ export function HOST_name_addrinfo(name: usize, len: i32, family: i32, flags: i3
     n++;
   }
   // The canonical name: the official name of the first line that matched (glibc's h_name).
-  if (flags & AI_CANONNAME) putStr(found[0].names[0], out + <usize>n * 20, end);
+  if (flags & AI_CANONNAME) NETBASE_putStr(found[0].names[0], out + <usize>n * 20, end);
   return n;
 }
 
@@ -157,7 +139,7 @@ export function HOST_name_hostent(byAddr: i32, key: usize, len: i32, family: i32
   let p = out + 12;
   for (let i = 0; i < match.length; i++) { putAddr(match[i], p, false); p += size; }
   for (let i = 0; i < first.names.length; i++) {
-    const q = putStr(first.names[i], p, end);
+    const q = NETBASE_putStr(first.names[i], p, end);
     if (q == 0) { store<i32>(out + 8, i); break; }
     p = q;
   }
@@ -174,11 +156,11 @@ export function HOST_name_interfaces(out: usize, cap: i32): i32 {
   countHostCall();
   if (cap < 16) return -22;
   store<u32>(out, 1);
-  let p = putStr("lo", out + 4, out + <usize>cap);
+  let p = NETBASE_putStr("lo", out + 4, out + <usize>cap);
   // A machine with an address of its own has an Ethernet interface for it.
   if (firstAddress(current, false, IFADDR) || firstAddress(current, true, IFADDR)) {
     store<u32>(p, 2);
-    putStr("eth0", p + 4, out + <usize>cap);
+    NETBASE_putStr("eth0", p + 4, out + <usize>cap);
     return 2;
   }
   return 1;
