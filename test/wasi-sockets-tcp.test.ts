@@ -10,21 +10,12 @@ import { network as emulatedNetwork } from '../src/emulated.js';
 import { policy } from '../src/policy.js';
 import { fdCount } from './helpers/fds.js';
 import {
-  BACKINGS, err, sockAddr, loopback, unspecified, ipOf, portOf, tcpBind, tcpListen, tcpConnect, tcpAccept,
+  BACKINGS, SOME_PORT, FAMILIES, RESERVED, keep, release, disposeKept, err, sockAddr, loopback, unspecified, ipOf, portOf, tcpBind, tcpListen, tcpConnect, tcpAccept,
   writeAll, readToEnd, connection, attemptRandomPort, bytes, V4_BROADCAST, V4_MAPPED_LOOPBACK, V4_LOOPBACK, V6_LOOPBACK,
 } from './helpers/wasi-sockets.js';
 
 const SECOND = 1_000_000_000n;
-const SOME_PORT = 47;
-const FAMILIES: IpAddressFamily[] = ['ipv4', 'ipv6'];
-const RESERVED: Record<IpAddressFamily, IpAddress> = {
-  ipv4: { tag: 'ipv4', val: [192, 0, 2, 0] },
-  ipv6: { tag: 'ipv6', val: [0x2001, 0x0db8, 0, 0, 0, 0, 0, 0] },
-};
-
-const open: { [Symbol.dispose](): void }[] = [];
-function keep<T extends { [Symbol.dispose](): void }>(x: T): T { open.push(x); return x; }
-afterEach(() => { for (const x of open.splice(0).reverse()) x[Symbol.dispose](); });
+afterEach(disposeKept);
 
 for (const [backing, make] of Object.entries(BACKINGS)) {
   describe(`wasi:sockets tcp on ${backing}`, () => {
@@ -123,8 +114,7 @@ for (const [backing, make] of Object.entries(BACKINGS)) {
           const probe = tcp(family);
           tcpBind(p, probe, sockAddr(loopback(family), 0));
           const port = portOf(probe.localAddress());
-          probe[Symbol.dispose]();
-          open.splice(open.indexOf(probe), 1);
+          release(probe);
           const s = tcp(family);
           expect(err(() => tcpConnect(p, s, sockAddr(loopback(family), port)))).toBe('connection-refused');
           expect(err(() => s.startConnect(net, sockAddr(loopback(family), port)))).toBe('invalid-state');

@@ -8,20 +8,11 @@ import { network as linuxNetwork } from '../src/linux.js';
 import { network as emulatedNetwork } from '../src/emulated.js';
 import { policy, type Policy } from '../src/policy.js';
 import {
-  BACKINGS, err, sockAddr, loopback, unspecified, ipOf, portOf, udpBind, udpSend, udpReceive, attemptRandomPort, bytes,
+  BACKINGS, SOME_PORT, FAMILIES, RESERVED, keep, disposeKept, err, sockAddr, loopback, unspecified, ipOf, portOf, udpBind, udpSend, udpReceive, attemptRandomPort, bytes,
   V4_LOOPBACK, V4_MAPPED_LOOPBACK,
 } from './helpers/wasi-sockets.js';
 
-const SOME_PORT = 47;
-const FAMILIES: IpAddressFamily[] = ['ipv4', 'ipv6'];
-const RESERVED: Record<IpAddressFamily, IpAddress> = {
-  ipv4: { tag: 'ipv4', val: [192, 0, 2, 0] },
-  ipv6: { tag: 'ipv6', val: [0x2001, 0x0db8, 0, 0, 0, 0, 0, 0] },
-};
-
-const open: { [Symbol.dispose](): void }[] = [];
-function keep<T extends { [Symbol.dispose](): void }>(x: T): T { open.push(x); return x; }
-afterEach(() => { for (const x of open.splice(0).reverse()) x[Symbol.dispose](); });
+afterEach(disposeKept);
 
 for (const [backing, make] of Object.entries(BACKINGS)) {
   describe(`wasi:sockets udp on ${backing}`, () => {

@@ -9,6 +9,21 @@ import type { IncomingDatagramStream, OutgoingDatagramStream } from '../../src/w
 
 export const TIMEOUT_NS = 1_000_000_000n;
 
+/** wasmtime's test programs' constants: a port nothing listens on, both families, and TEST-NET addresses. */
+export const SOME_PORT = 47;
+export const FAMILIES: IpAddressFamily[] = ['ipv4', 'ipv6'];
+export const RESERVED: Record<IpAddressFamily, IpAddress> = {
+  ipv4: { tag: 'ipv4', val: [192, 0, 2, 0] },
+  ipv6: { tag: 'ipv6', val: [0x2001, 0x0db8, 0, 0, 0, 0, 0, 0] },
+};
+
+/** Resources a test made, disposed in reverse order after it (call `disposeKept()` in afterEach). */
+const kept: { [Symbol.dispose](): void }[] = [];
+export function keep<T extends { [Symbol.dispose](): void }>(x: T): T { kept.push(x); return x; }
+/** Disposes `x` now and forgets it (a probe closed before the test goes on). */
+export function release(x: { [Symbol.dispose](): void }): void { x[Symbol.dispose](); kept.splice(kept.indexOf(x), 1); }
+export function disposeKept(): void { for (const x of kept.splice(0).reverse()) x[Symbol.dispose](); }
+
 /** The backings every test runs on: real kernel sockets, and the emulated network. */
 export const BACKINGS: Record<string, () => Provider> = {
   linux: () => wasiSockets({ network: linuxNetwork() }),
