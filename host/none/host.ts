@@ -24,32 +24,8 @@ export function HOST_send(_fd: i32, _buf: usize, _len: i32, _flags: i32): i32 { 
 export function HOST_recvfrom(_fd: i32, _buf: usize, _len: i32, _flags: i32, _addr: usize, _lenptr: usize): i32 { return -ENOSYS; }
 export function HOST_sendto(_fd: i32, _buf: usize, _len: i32, _flags: i32, _addr: usize, _alen: i32): i32 { return -ENOSYS; }
 export function HOST_shutdown(_fd: i32, _how: i32): i32 { return -ENOSYS; }
-export function HOST_fcntl(_fd: i32, _cmd: i32, _arg: i32): i32 { return -ENOSYS; }
-export function HOST_fcntl_ptr(_fd: i32, _cmd: i32, _ptr: usize): i32 { return -ENOSYS; }
-export function HOST_ioctl(_fd: i32, _request: u32, _ptr: usize): i32 { return -ENOSYS; }
-export function HOST_ioctl_int(_fd: i32, _request: u32, _arg: i32): i32 { return -ENOSYS; }
-export function HOST_win_ioctl(_fd: i32, _code: u32, _ptr: usize, _len: i32): i32 { return -ENOSYS; }
 export function HOST_set_nonblocking(_fd: i32, _on: i32): i32 { return -ENOSYS; }
 export function HOST_poll(_fd: i32, _events: i32, _timeoutMs: i32): i32 { return -ENOSYS; }
 /** No clock to read: time stands still (nothing here ever waits). */
 export function HOST_now_ns(): i64 { return 0; }
-export function HOST_recv_js(_fd: i32, _id: i32, _off: i32, _len: i32, _flags: i32): i32 { return -ENOSYS; }
-export function HOST_send_js(_fd: i32, _id: i32, _off: i32, _len: i32, _flags: i32): i32 { return -ENOSYS; }
-export function HOST_recvfrom_js(_fd: i32, _id: i32, _off: i32, _len: i32, _flags: i32, _addr: usize, _lenptr: usize): i32 { return -ENOSYS; }
-export function HOST_sendto_js(_fd: i32, _id: i32, _off: i32, _len: i32, _flags: i32, _addr: usize, _alen: i32): i32 { return -ENOSYS; }
-export function HOST_getsockopt_js(_fd: i32, _level: i32, _opt: i32, _id: i32, _off: i32, _lenptr: usize): i32 { return -ENOSYS; }
-export function HOST_ioctl_js(_fd: i32, _request: u32, _id: i32): i32 { return -ENOSYS; }
 
-// The name service (capability name_lookup): no host has none of it here; "not found" if ever asked.
-export function HOST_name_addrinfo(_name: usize, _len: i32, _family: i32, _flags: i32, _out: usize, _cap: i32): i32 { return -4; /* EAI_FAIL */ }
-export function HOST_name_hostent(_byAddr: i32, _key: usize, _len: i32, _family: i32, _out: usize, _cap: i32): i32 { return -3; /* NO_RECOVERY */ }
-export function HOST_name_servbyname(_name: usize, _len: i32, _proto: usize, _plen: i32): i32 { return -1; }
-export function HOST_name_servbyport(_port: i32, _proto: usize, _plen: i32, _out: usize, _cap: i32): i32 { return -1; }
-export function HOST_name_protobyname(_name: usize, _len: i32): i32 { return -1; }
-export function HOST_name_interfaces(_out: usize, _cap: i32): i32 { return -38; /* ENOSYS */ }
-// sendmsg/recvmsg: Python marks sendmsg "not WASI"; this host never declares the capability.
-export function HOST_sendmsg(_fd: i32, _msg: usize, _flags: i32): i32 { return -ENOSYS; }
-export function HOST_recvmsg(_fd: i32, _msg: usize, _flags: i32): i32 { return -ENOSYS; }
-// gethostname/sethostname (capability hostname): no OS, no machine name.
-export function HOST_hostname_get(_out: usize, _cap: i32): i32 { return -ENOSYS; }
-export function HOST_hostname_set(_name: usize, _len: i32): i32 { return -ENOSYS; }

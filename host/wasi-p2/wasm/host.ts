@@ -893,21 +893,8 @@ function readyNow(s: Sock, events: i32): i32 {
 
 export function HOST_now_ns(): i64 { return p2.clock_now(); }
 
-// No fcntl, ioctl, dup or socketpair on p2: the capability set says so and the core never calls these.
-export function HOST_fcntl(_fd: i32, _cmd: i32, _arg: i32): i32 { return -ENOSYS; }
-export function HOST_fcntl_ptr(_fd: i32, _cmd: i32, _ptr: usize): i32 { return -ENOSYS; }
-export function HOST_ioctl(_fd: i32, _request: u32, _ptr: usize): i32 { return -ENOSYS; }
-export function HOST_ioctl_int(_fd: i32, _request: u32, _arg: i32): i32 { return -ENOSYS; }
-export function HOST_win_ioctl(_fd: i32, _code: u32, _ptr: usize, _len: i32): i32 { return -ENOSYS; }
-export function HOST_recv_js(_fd: i32, _id: i32, _off: i32, _len: i32, _flags: i32): i32 { return -ENOSYS; }
-export function HOST_send_js(_fd: i32, _id: i32, _off: i32, _len: i32, _flags: i32): i32 { return -ENOSYS; }
-export function HOST_recvfrom_js(_fd: i32, _id: i32, _off: i32, _len: i32, _flags: i32, _addr: usize, _lenptr: usize): i32 { return -ENOSYS; }
-export function HOST_sendto_js(_fd: i32, _id: i32, _off: i32, _len: i32, _flags: i32, _addr: usize, _alen: i32): i32 { return -ENOSYS; }
-export function HOST_getsockopt_js(_fd: i32, _level: i32, _opt: i32, _id: i32, _off: i32, _lenptr: usize): i32 { return -ENOSYS; }
-export function HOST_ioctl_js(_fd: i32, _request: u32, _id: i32): i32 { return -ENOSYS; }
-// sendmsg/recvmsg: Python marks sendmsg "not WASI"; this host never declares the capability.
-export function HOST_sendmsg(_fd: i32, _msg: usize, _flags: i32): i32 { return -ENOSYS; }
-export function HOST_recvmsg(_fd: i32, _msg: usize, _flags: i32): i32 { return -ENOSYS; }
+// No dup or socketpair on p2 (fcntl and ioctl: host/unserved): the capability set says so and
+// the core never calls these.
 
 // ------------------------------------------------------------------ the embedder's view
 
@@ -922,7 +909,3 @@ export function P2_nonblocking(fd: i32): i32 { const s = sockOf(fd); return s ==
  * src/wasi-p2.ts refuses a policy that has them.
  */
 export function HOST_policy_decide(allowed: i32): i32 { return allowed; }
-// gethostname/sethostname (capability hostname): WASI has no machine name (Python's
-// socket.gethostname is "not WASI"); the capability is absent, so the core never calls these.
-export function HOST_hostname_get(_out: usize, _cap: i32): i32 { return -ENOSYS; }
-export function HOST_hostname_set(_name: usize, _len: i32): i32 { return -ENOSYS; }

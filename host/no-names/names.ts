@@ -1,4 +1,5 @@
-// The name service imports (bindings/host.ts, capability name_lookup) of a host without one:
+// The name service imports (bindings/host.ts, capability name_lookup) of a host without one
+// (asconfig targets none and wasi-p1 name this folder in `lib`):
 // the capability is absent, so the core never calls these (it raises NotAvailableError
 // first); if it ever did, "not found" is the honest answer.
 
