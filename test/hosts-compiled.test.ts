@@ -2,7 +2,7 @@
 // AssemblyScript folder exporting HOST_<import> functions, named in an asconfig target's
 // `lib`: host/none builds build/core-none.wasm, a core that imports nothing from any host.
 // The browser entry and a Node process before its first socket run on it.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { struct } from '../src/index.js';
 import { core, coreNoneWasm, coreWasm } from '../src/core.js';
@@ -22,8 +22,18 @@ function bindings(): Map<string, number> {
 
 describe('a host compiled into the core (host/none)', () => {
   it('implements every import of the bindings, with the same arity', () => {
+    // Every .ts file of the folders asconfig's "none" target names in `lib` (host/none and the
+    // stub folders it shares with the WASI hosts).
+    const libs = (JSON.parse(read('asconfig.json')) as { targets: { none: { lib: string[] } } }).targets.none.lib;
     const none = new Map<string, number>();
-    for (const m of read('host/none/host.ts').matchAll(/export function HOST_(\w+)\(([^)]*)\)/g)) none.set(m[1], arity(m[2]));
+    for (const dir of libs) {
+      for (const f of readdirSync(new URL(`../${dir}/`, import.meta.url)).filter((n) => n.endsWith('.ts'))) {
+        for (const m of read(`${dir}/${f}`).matchAll(/export function HOST_(\w+)\(([^)]*)\)/g)) {
+          expect(none.has(m[1]), `HOST_${m[1]} defined twice`).toBe(false);
+          none.set(m[1], arity(m[2]));
+        }
+      }
+    }
     expect([...none.entries()].sort()).toEqual([...bindings().entries()].sort());
   });
 
